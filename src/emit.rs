@@ -1,0 +1,1 @@
+//! Emit stage: [`Document`] -> contract JSON (`<stem>.json`) and NDJSON lines.

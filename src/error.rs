@@ -1,0 +1,31 @@
+//! Typed library errors. Fatal per-file failures only; non-fatal findings are
+//! [`crate::model::Diagnostic`]s in the output.
+
+use std::path::PathBuf;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ExtractError {
+    #[error("not a PDF: {0}")]
+    NotPdf(String),
+    #[error("damaged PDF: {0}")]
+    Damaged(String),
+    #[error("password required (the file is encrypted with a user password)")]
+    PasswordRequired,
+    #[error("cannot decrypt: {0}")]
+    Decrypt(String),
+    #[error("page {page}: {message}")]
+    Page { page: u32, message: String },
+}
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("{file}: cannot read: {source}")]
+    Io { file: PathBuf, source: std::io::Error },
+    #[error("{file}: {source}")]
+    Extract { file: PathBuf, source: ExtractError },
+    #[error("{file}: internal error (panic): {message}")]
+    Panic { file: PathBuf, message: String },
+    #[error("{file}: cannot write output {out}: {source}")]
+    Write { file: PathBuf, out: PathBuf, source: std::io::Error },
+}

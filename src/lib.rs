@@ -1,0 +1,24 @@
+//! perfplan: Italian municipal performance-plan (PEG) PDFs to normalized JSON.
+//!
+//! The pipeline is a chain of stages, one module each, every stage a function from
+//! one typed value to the next:
+//!
+//! ```text
+//! PDF bytes --extract--> Page (glyphs + rules) --layout--> PageLayout (lines, cells)
+//!           --sheet--> Objective records --emit--> contract JSON / NDJSON
+//! ```
+//!
+//! `pipeline` wires the stages together for one file (behind a panic boundary) and
+//! for batches.
+
+pub mod emit;
+pub mod error;
+pub mod extract;
+pub mod labels;
+pub mod layout;
+pub mod model;
+pub mod params;
+pub mod pipeline;
+pub mod sheet;
+pub mod target;
+pub mod text;

@@ -1,0 +1,1 @@
+//! One file through every stage, and batches of files.

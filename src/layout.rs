@@ -1,17 +1,56 @@
 //! Layout stage: a [`Page`] of glyphs and rules -> words, lines and cells.
+//!
+//! Owns the geometry: which glyphs form a word, which words form a line (a run of
+//! words on one baseline that no rule or column gutter interrupts), and which ruled
+//! cell, if any, holds each line. Content-stream order is never used: glyphs are
+//! ordered by position only, because report generators draw text in any order.
+//!
+//! Ruling evidence: thin painted paths are rule lines; larger stroked or non-white
+//! filled rectangles contribute their four sides (a shaded row is bounded by its
+//! fill even when no line is drawn). Borderless pages simply have no edges and the
+//! parser falls back on alignment.
 
-use crate::extract::{BBox, Page};
+use crate::extract::{BBox, Page, Paint};
 use crate::params::Params;
 use serde::Serialize;
 
-/// Positioned text line (a run of words on one baseline, not crossing a rule or a
-/// wide gap).
+#[derive(Clone, Debug, Serialize)]
+pub struct Word {
+    pub text: String,
+    pub bbox: BBox,
+}
+
+/// Positioned text line: words on one baseline, not crossing a rule or a gutter.
 #[derive(Clone, Debug, Serialize)]
 pub struct Line {
     pub text: String,
     pub bbox: BBox,
+    /// Median font size of the glyphs.
     pub size: f32,
+    /// Every word is bold.
     pub bold: bool,
+    pub words: Vec<Word>,
+    /// Index of the row (baseline cluster) on the page; lines sharing a row sit side
+    /// by side.
+    pub row: usize,
+    /// Index into [`PageLayout::cells`] of the ruled cell that encloses the line.
+    pub cell: Option<usize>,
+}
+
+/// A straight edge: horizontal (`pos` = y, `from..to` = x) or vertical (`pos` = x,
+/// `from..to` = y).
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+pub struct Edge {
+    pub pos: f32,
+    pub from: f32,
+    pub to: f32,
+}
+
+/// A box closed on all four sides by edges, with the lines it holds.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cell {
+    pub bbox: BBox,
+    pub lines: Vec<usize>,
 }
 
 /// The page as the parser sees it.
@@ -20,11 +59,297 @@ pub struct PageLayout {
     pub number: u32,
     pub width: f32,
     pub height: f32,
+    /// Lines in reading order: by row (top to bottom), then left to right.
     pub lines: Vec<Line>,
+    pub cells: Vec<Cell>,
+    pub hedges: Vec<Edge>,
+    pub vedges: Vec<Edge>,
     pub glyph_count: usize,
     pub images: u32,
 }
 
-pub fn analyze(page: &Page, _params: &Params) -> PageLayout {
-    PageLayout { number: page.number, width: page.width, height: page.height, glyph_count: page.glyphs.len(), images: page.images, ..Default::default() }
+impl PageLayout {
+    /// Edges (horizontal) that cross the vertical line `x` strictly between `y0` and `y1`.
+    pub fn hedges_between(&self, x: f32, y0: f32, y1: f32) -> impl Iterator<Item = &Edge> {
+        self.hedges.iter().filter(move |e| e.pos > y0 && e.pos < y1 && e.from <= x && e.to >= x)
+    }
+}
+
+/// Run the layout stage on one page.
+pub fn analyze(page: &Page, params: &Params) -> PageLayout {
+    let (hedges, vedges) = edges(page, params);
+    let mut layout = PageLayout {
+        number: page.number,
+        width: page.width,
+        height: page.height,
+        glyph_count: page.glyphs.len(),
+        images: page.images,
+        hedges,
+        vedges,
+        ..Default::default()
+    };
+    layout.lines = lines(page, &layout.vedges, params);
+    assign_cells(&mut layout, params);
+    layout
+}
+
+/// Rules -> horizontal and vertical edges.
+fn edges(page: &Page, params: &Params) -> (Vec<Edge>, Vec<Edge>) {
+    let mut h = Vec::new();
+    let mut v = Vec::new();
+    for r in &page.rules {
+        if r.paint == Paint::Fill && r.gray >= params.white_fill {
+            continue;
+        }
+        let b = r.bbox;
+        let (w, ht) = (b.width(), b.height());
+        if w <= params.rule_thickness && ht <= params.rule_thickness {
+            continue;
+        }
+        if ht <= params.rule_thickness {
+            h.push(Edge { pos: b.cy(), from: b.x0, to: b.x1 });
+        } else if w <= params.rule_thickness {
+            v.push(Edge { pos: b.cx(), from: b.top, to: b.bottom });
+        } else {
+            h.push(Edge { pos: b.top, from: b.x0, to: b.x1 });
+            h.push(Edge { pos: b.bottom, from: b.x0, to: b.x1 });
+            v.push(Edge { pos: b.x0, from: b.top, to: b.bottom });
+            v.push(Edge { pos: b.x1, from: b.top, to: b.bottom });
+        }
+    }
+    (h, v)
+}
+
+fn median(mut v: Vec<f32>) -> f32 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// Glyphs -> rows -> words -> lines.
+fn lines(page: &Page, vedges: &[Edge], params: &Params) -> Vec<Line> {
+    let glyphs = &page.glyphs;
+    let mut order: Vec<usize> = (0..glyphs.len()).filter(|&i| glyphs[i].size > 0.0).collect();
+    order.sort_by(|&a, &b| glyphs[a].baseline.total_cmp(&glyphs[b].baseline).then(glyphs[a].bbox.x0.total_cmp(&glyphs[b].bbox.x0)));
+
+    // Rows: baseline clusters, anchored on the first baseline of the cluster so that
+    // a slow drift cannot chain two rows together.
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut anchor = f32::NEG_INFINITY;
+    for &i in &order {
+        let g = &glyphs[i];
+        if rows.is_empty() || g.baseline - anchor > params.baseline_tol * g.size.max(1.0) {
+            rows.push(Vec::new());
+            anchor = g.baseline;
+        }
+        rows.last_mut().unwrap().push(i);
+    }
+
+    let mut out = Vec::new();
+    for (row_idx, row) in rows.iter_mut().enumerate() {
+        row.sort_by(|&a, &b| glyphs[a].bbox.x0.total_cmp(&glyphs[b].bbox.x0));
+        // Words.
+        let mut words: Vec<(Word, Vec<f32>, bool)> = Vec::new(); // word, sizes, all bold
+        let mut cur: Option<(Word, Vec<f32>, bool)> = None;
+        let mut last_x1 = f32::NEG_INFINITY;
+        let mut prev: Option<usize> = None;
+        for &i in row.iter() {
+            let g = &glyphs[i];
+            let is_space = g.text.chars().all(char::is_whitespace);
+            let gap = g.bbox.x0 - last_x1;
+            // A glyph drawn again on top of the previous one (fake bold, shadow) adds nothing.
+            if let Some(p) = prev {
+                let pg = &glyphs[p];
+                if !is_space && pg.text == g.text && (pg.bbox.x0 - g.bbox.x0).abs() < 0.1 * g.size {
+                    continue;
+                }
+            }
+            prev = Some(i);
+            if is_space || gap > params.word_gap * g.size {
+                if let Some(w) = cur.take() {
+                    words.push(w);
+                }
+            }
+            if is_space {
+                last_x1 = last_x1.max(g.bbox.x1);
+                continue;
+            }
+            match &mut cur {
+                Some((w, sizes, bold)) => {
+                    w.text.push_str(&g.text);
+                    w.bbox = w.bbox.union(&g.bbox);
+                    sizes.push(g.size);
+                    *bold &= g.bold;
+                }
+                None => cur = Some((Word { text: g.text.clone(), bbox: g.bbox }, vec![g.size], g.bold)),
+            }
+            last_x1 = g.bbox.x1;
+        }
+        if let Some(w) = cur.take() {
+            words.push(w);
+        }
+        // Lines: split at wide gaps and at vertical rules.
+        let mut line_words: Vec<(Word, Vec<f32>, bool)> = Vec::new();
+        let flush = |lw: &mut Vec<(Word, Vec<f32>, bool)>, out: &mut Vec<Line>| {
+            if lw.is_empty() {
+                return;
+            }
+            let mut bbox = lw[0].0.bbox;
+            let mut sizes = Vec::new();
+            let mut bold = true;
+            let mut text = String::new();
+            let mut ws = Vec::new();
+            for (w, s, b) in lw.drain(..) {
+                bbox = bbox.union(&w.bbox);
+                sizes.extend(s);
+                bold &= b;
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(&w.text);
+                ws.push(w);
+            }
+            out.push(Line { text, bbox, size: median(sizes), bold, words: ws, row: row_idx, cell: None });
+        };
+        for w in words {
+            if let Some((prev, psizes, _)) = line_words.last() {
+                let size = psizes.last().copied().unwrap_or(10.0).max(w.1.last().copied().unwrap_or(10.0));
+                let gap = w.0.bbox.x0 - prev.bbox.x1;
+                let cy = (prev.bbox.cy() + w.0.bbox.cy()) * 0.5;
+                let ruled = vedges.iter().any(|e| {
+                    e.pos >= prev.bbox.x1 - params.edge_tol && e.pos <= w.0.bbox.x0 + params.edge_tol && e.from <= cy && e.to >= cy
+                });
+                if gap > params.phrase_gap * size || ruled {
+                    flush(&mut line_words, &mut out);
+                }
+            }
+            line_words.push(w);
+        }
+        flush(&mut line_words, &mut out);
+    }
+    out
+}
+
+/// Find, for every line, the closest edge on each side; lines closed on all four
+/// sides by the same box share a cell.
+fn assign_cells(layout: &mut PageLayout, params: &Params) {
+    let tol = params.edge_tol;
+    let mut keys: Vec<(i32, i32, i32, i32)> = Vec::new();
+    for li in 0..layout.lines.len() {
+        let b = layout.lines[li].bbox;
+        let (cx, cy) = (b.cx(), b.cy());
+        let left = layout.vedges.iter().filter(|e| e.pos <= b.x0 + tol && e.from <= cy && e.to >= cy).map(|e| e.pos).fold(f32::NEG_INFINITY, f32::max);
+        let right = layout.vedges.iter().filter(|e| e.pos >= b.x1 - tol && e.from <= cy && e.to >= cy).map(|e| e.pos).fold(f32::INFINITY, f32::min);
+        let top = layout.hedges.iter().filter(|e| e.pos <= b.top + tol && e.from <= cx && e.to >= cx).map(|e| e.pos).fold(f32::NEG_INFINITY, f32::max);
+        let bottom = layout.hedges.iter().filter(|e| e.pos >= b.bottom - tol && e.from <= cx && e.to >= cx).map(|e| e.pos).fold(f32::INFINITY, f32::min);
+        if !(left.is_finite() && right.is_finite() && top.is_finite() && bottom.is_finite()) {
+            continue;
+        }
+        // A frame around the whole page is not a cell.
+        if bottom - top > layout.height * 0.8 || right - left <= 0.0 {
+            continue;
+        }
+        let key = ((left * 2.0).round() as i32, (top * 2.0).round() as i32, (right * 2.0).round() as i32, (bottom * 2.0).round() as i32);
+        let ci = match keys.iter().position(|k| *k == key) {
+            Some(ci) => ci,
+            None => {
+                keys.push(key);
+                layout.cells.push(Cell { bbox: BBox::new(left, top, right, bottom), lines: Vec::new() });
+                keys.len() - 1
+            }
+        };
+        layout.cells[ci].lines.push(li);
+        layout.lines[li].cell = Some(ci);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Glyph, Rule};
+
+    /// Lay out a string as glyphs of width 0.5 em starting at (x, baseline).
+    fn text(glyphs: &mut Vec<Glyph>, s: &str, x: f32, baseline: f32, size: f32, bold: bool) {
+        let mut x = x;
+        for ch in s.chars() {
+            let w = 0.5 * size;
+            glyphs.push(Glyph { text: ch.to_string(), bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size), baseline, size, bold });
+            x += w;
+        }
+    }
+
+    fn page(glyphs: Vec<Glyph>, rules: Vec<Rule>) -> Page {
+        Page { number: 1, width: 600.0, height: 800.0, glyphs, rules, images: 0, warnings: vec![] }
+    }
+
+    #[test]
+    fn words_and_lines_from_unordered_glyphs() {
+        let mut g = Vec::new();
+        text(&mut g, "Valore atteso", 300.0, 100.0, 10.0, false);
+        text(&mut g, "Descrizione", 50.0, 100.0, 10.0, true);
+        text(&mut g, "seconda riga", 50.0, 112.0, 10.0, false);
+        g.reverse();
+        let l = analyze(&page(g, vec![]), &Params::default());
+        let texts: Vec<&str> = l.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["Descrizione", "Valore atteso", "seconda riga"]);
+        assert!(l.lines[0].bold && !l.lines[1].bold);
+        assert_eq!(l.lines[0].row, l.lines[1].row);
+        assert_ne!(l.lines[0].row, l.lines[2].row);
+    }
+
+    #[test]
+    fn justified_gaps_without_space_glyphs() {
+        let mut g = Vec::new();
+        text(&mut g, "parola", 50.0, 100.0, 10.0, false);
+        text(&mut g, "giustificata", 50.0 + 30.0 + 6.0, 100.0, 10.0, false);
+        let l = analyze(&page(g, vec![]), &Params::default());
+        assert_eq!(l.lines.len(), 1);
+        assert_eq!(l.lines[0].text, "parola giustificata");
+        assert_eq!(l.lines[0].words.len(), 2);
+    }
+
+    #[test]
+    fn vertical_rule_splits_a_line_and_cells_are_found() {
+        let mut g = Vec::new();
+        text(&mut g, "Direzione", 52.0, 100.0, 10.0, true);
+        text(&mut g, "AFFARI", 102.0, 100.0, 10.0, false);
+        let rule = |x0, t, x1, b| Rule { bbox: BBox::new(x0, t, x1, b), paint: Paint::Stroke, gray: 0.0 };
+        let rules = vec![
+            rule(50.0, 90.0, 200.0, 90.5),
+            rule(50.0, 110.0, 200.0, 110.5),
+            rule(50.0, 90.0, 50.5, 110.0),
+            rule(100.0, 90.0, 100.5, 110.0),
+            rule(200.0, 90.0, 200.5, 110.0),
+        ];
+        let l = analyze(&page(g, rules), &Params::default());
+        assert_eq!(l.lines.len(), 2, "{:?}", l.lines);
+        assert_eq!(l.cells.len(), 2);
+        let c0 = l.lines[0].cell.unwrap();
+        let c1 = l.lines[1].cell.unwrap();
+        assert!((l.cells[c0].bbox.x1 - l.cells[c1].bbox.x0).abs() < 0.01);
+    }
+
+    #[test]
+    fn shaded_fill_bounds_cells_and_white_fill_does_not() {
+        let mut g = Vec::new();
+        text(&mut g, "riga", 60.0, 100.0, 10.0, false);
+        let fill = |gray| Rule { bbox: BBox::new(50.0, 90.0, 300.0, 104.0), paint: Paint::Fill, gray };
+        let shaded = analyze(&page(g.clone(), vec![fill(0.85)]), &Params::default());
+        assert_eq!(shaded.lines[0].cell, Some(0));
+        assert_eq!(shaded.hedges.len(), 2);
+        let white = analyze(&page(g, vec![fill(1.0)]), &Params::default());
+        assert_eq!(white.lines[0].cell, None);
+        assert!(white.hedges.is_empty());
+    }
+
+    #[test]
+    fn wide_gutter_splits_borderless_columns() {
+        let mut g = Vec::new();
+        text(&mut g, "Tipo", 50.0, 100.0, 10.0, false);
+        text(&mut g, "OUTCOME", 50.0 + 20.0 + 20.0, 100.0, 10.0, false);
+        let l = analyze(&page(g, vec![]), &Params::default());
+        assert_eq!(l.lines.len(), 2);
+    }
 }

@@ -1,1 +1,158 @@
-//! Label synonyms: the one table that says which printed labels name which field.
+//! Label synonyms: the one table that says which printed labels name which field or
+//! section of an objective sheet, and the tolerant matching used to look them up
+//! (case, accents, apostrophe style, trailing colon, line wraps).
+
+/// A field of the label/value grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GridField {
+    Directorate,
+    Director,
+    Service,
+    Executive,
+    Classification,
+    Typology,
+}
+
+/// A column of the indicator table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IndColumn {
+    Description,
+    Type,
+    Target,
+}
+
+/// What a printed label announces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label {
+    Grid(GridField),
+    /// "Collegato a": the DUP link rows follow.
+    DupSection,
+    /// "Descrizione dettagliata dell'obiettivo".
+    Description,
+    /// "INDICATORI": the indicator table follows.
+    Indicators,
+    /// A header cell of the indicator table (only looked up inside that table).
+    Column(IndColumn),
+}
+
+use GridField::*;
+use IndColumn as C;
+
+/// Printed label (normalized with [`normalize`]) -> meaning. Add synonyms here only.
+const LABELS: &[(&str, Label)] = &[
+    ("direzione", Label::Grid(Directorate)),
+    ("direzione/area", Label::Grid(Directorate)),
+    ("area", Label::Grid(Directorate)),
+    ("dipartimento", Label::Grid(Directorate)),
+    ("settore", Label::Grid(Directorate)),
+    ("direttore", Label::Grid(Director)),
+    ("direttore di area", Label::Grid(Director)),
+    ("servizio", Label::Grid(Service)),
+    ("servizio/ufficio", Label::Grid(Service)),
+    ("unita organizzativa", Label::Grid(Service)),
+    ("dirigente", Label::Grid(Executive)),
+    ("dirigente responsabile", Label::Grid(Executive)),
+    ("responsabile", Label::Grid(Executive)),
+    ("classificazione", Label::Grid(Classification)),
+    ("tipologia", Label::Grid(Typology)),
+    ("tipologia obiettivo", Label::Grid(Typology)),
+    ("tipo obiettivo", Label::Grid(Typology)),
+    ("collegato a", Label::DupSection),
+    ("collegamenti", Label::DupSection),
+    ("collegamento al dup", Label::DupSection),
+    ("collegamento con il dup", Label::DupSection),
+    ("descrizione dettagliata dell'obiettivo", Label::Description),
+    ("descrizione dettagliata obiettivo", Label::Description),
+    ("descrizione dettagliata", Label::Description),
+    ("descrizione dell'obiettivo", Label::Description),
+    ("descrizione obiettivo", Label::Description),
+    ("indicatori", Label::Indicators),
+    ("indicatori di risultato", Label::Indicators),
+    ("indicatori di performance", Label::Indicators),
+    ("descrizione", Label::Column(C::Description)),
+    ("descrizione indicatore", Label::Column(C::Description)),
+    ("indicatore", Label::Column(C::Description)),
+    ("tipo", Label::Column(C::Type)),
+    ("tipo indicatore", Label::Column(C::Type)),
+    ("tipologia indicatore", Label::Column(C::Type)),
+    ("valore atteso", Label::Column(C::Target)),
+    ("valore obiettivo", Label::Column(C::Target)),
+    ("risultato atteso", Label::Column(C::Target)),
+    ("target", Label::Column(C::Target)),
+];
+
+/// Canonical form of a label: lower case, accents removed, typographic apostrophes
+/// made straight, no space around apostrophes, whitespace collapsed, no trailing
+/// colon or period.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        let c = match ch {
+            '\u{2019}' | '\u{2018}' | '`' | '\u{b4}' | '\u{2032}' => '\'',
+            'à' | 'á' | 'À' | 'Á' => 'a',
+            'è' | 'é' | 'È' | 'É' => 'e',
+            'ì' | 'í' | 'Ì' | 'Í' => 'i',
+            'ò' | 'ó' | 'Ò' | 'Ó' => 'o',
+            'ù' | 'ú' | 'Ù' | 'Ú' => 'u',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        for l in c.to_lowercase() {
+            out.push(l);
+        }
+    }
+    let collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut s = collapsed.replace(" '", "'").replace("' ", "'").replace(" /", "/").replace("/ ", "/");
+    while s.ends_with(':') || s.ends_with('.') || s.ends_with(' ') {
+        s.pop();
+    }
+    s
+}
+
+/// Look up a printed label (any case, accents, wraps, trailing colon).
+pub fn lookup(printed: &str) -> Option<Label> {
+    let n = normalize(printed);
+    LABELS.iter().find(|(k, _)| *k == n).map(|(_, l)| *l)
+}
+
+/// Grid field named by a printed label, if any.
+pub fn grid_field(printed: &str) -> Option<GridField> {
+    match lookup(printed) {
+        Some(Label::Grid(f)) => Some(f),
+        _ => None,
+    }
+}
+
+/// Indicator-table column named by a printed header, if any.
+pub fn column(printed: &str) -> Option<IndColumn> {
+    match lookup(printed) {
+        Some(Label::Column(c)) => Some(c),
+        _ => None,
+    }
+}
+
+/// A section anchor (not a grid field, not a column header).
+pub fn section(printed: &str) -> Option<Label> {
+    match lookup(printed) {
+        Some(l @ (Label::DupSection | Label::Description | Label::Indicators)) => Some(l),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn tolerant_matching() {
+        assert_eq!(grid_field("Direzione:"), Some(Directorate));
+        assert_eq!(grid_field("DIRIGENTE"), Some(Executive));
+        assert_eq!(section("Descrizione dettagliata dell\u{2019}obiettivo"), Some(Label::Description));
+        assert_eq!(section("Descrizione  dettagliata\ndell' obiettivo"), Some(Label::Description));
+        assert_eq!(section("Collegato a:"), Some(Label::DupSection));
+        assert_eq!(section("INDICATORI"), Some(Label::Indicators));
+        assert_eq!(column("Valore\nAtteso"), Some(C::Target));
+        assert_eq!(column("Descrizione"), Some(C::Description));
+        assert_eq!(grid_field("Descrizione"), None);
+        assert_eq!(lookup("UFFICIO DEL SINDACO"), None);
+    }
+}

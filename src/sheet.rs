@@ -1,10 +1,805 @@
-//! Sheet stage: page layouts -> objective records (rule-based parser).
+//! Sheet stage: page layouts -> objective records (the rule-based parser).
+//!
+//! Owns the document structure: which lines are running headers/footers, where each
+//! objective sheet starts and ends (a code heading followed by the label grid; the
+//! heading repeated on a continuation page continues the sheet), where the sections
+//! of a sheet are (grid, "Collegato a", description, indicators), and how the lines
+//! of a section become fields. Every decision is made from geometry (rows, cells,
+//! columns, gaps) and from the label table in [`crate::labels`], never from the
+//! order in which text was drawn.
 
-use crate::layout::PageLayout;
-use crate::model::{Diagnostic, Objective};
+use crate::extract::BBox;
+use crate::labels::{self, GridField, IndColumn, Label};
+use crate::layout::{Line, PageLayout};
+use crate::model::{Diagnostic, DupLink, Indicator, Objective};
 use crate::params::Params;
+use crate::target;
+use crate::text::{collapse, join_lines};
+use regex::Regex;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// A line of the document: (page index, line index on that page).
+type LRef = (usize, usize);
+
+fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pat).expect("static regex"))
+}
+
+/// An objective code as printed in a sheet heading: one token of letters, digits and
+/// `_ . / -`, with at least one digit and one letter or underscore, no lower case.
+fn is_code(tok: &str) -> bool {
+    let n = tok.chars().count();
+    (4..=32).contains(&n)
+        && tok.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "_./-".contains(c))
+        && tok.chars().any(|c| c.is_ascii_digit())
+        && tok.chars().any(|c| c.is_ascii_uppercase() || c == '_')
+        && tok.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+/// A DUP code opening a link value (`2020_IND_STRATEG_13`): groups joined by underscores.
+fn is_dup_code(tok: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"^[A-Z0-9]+(?:_[A-Z0-9]+)+$").is_match(tok) && tok.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Every further DUP code quoted in a link text: dotted numbers (`12.1.06`,
+/// `Programma 01.10`) and underscore codes.
+fn dup_refs(text: &str) -> Vec<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(&R, r"(?:^|[^\w.,])(\d{1,3}(?:\.\d{1,3}){1,3}|[A-Z0-9]+(?:_[A-Z0-9]+)+)(?:$|[^\w])");
+    let mut out: Vec<String> = Vec::new();
+    for c in r.captures_iter(text) {
+        let m = c.get(1).map(|m| m.as_str()).unwrap_or("");
+        // A thousands-grouped amount (1.250 / 12.000) is a number, not a code.
+        let thousands = m.split('.').skip(1).all(|g| g.len() == 3) && !m.starts_with('0');
+        if m.contains('_') && !is_dup_code(m) {
+            continue;
+        }
+        if !m.contains('_') && thousands {
+            continue;
+        }
+        if !out.iter().any(|x| x == m) {
+            out.push(m.to_string());
+        }
+    }
+    out
+}
+
+/// A list-item marker at the start of a description line.
+fn strip_bullet(s: &str) -> Option<&str> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(&R, r"^\s*(?:[-•–—·▪◦●○■□➢►\*]|\d{1,3}[)\.]|[a-z][)])\s+");
+    r.find(s).map(|m| &s[m.end()..])
+}
+
+/// Page-number furniture: `Pag. 3 di 7`, `Pagina 3/7`, `3 / 7`, `- 3 -`, `3`.
+fn is_page_number(s: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"(?i)^[-–\s]*(?:pag\.?|pagina|page|p\.)?\s*\d{1,4}\s*(?:(?:di|of|/|su)\s*\d{1,4})?[-–\s]*$").is_match(s.trim())
+}
+
+fn masked(s: &str) -> String {
+    collapse(s).to_lowercase().chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect()
+}
+
+struct Heading {
+    code: String,
+    title: String,
+    /// Code line and title lines.
+    lines: Vec<LRef>,
+    page: usize,
+    /// Position of the code line in document order.
+    pos: (usize, usize),
+}
+
+/// A run of consecutive lines naming a label (a label cell or a wrapped label).
+#[derive(Clone, Debug)]
+struct LabelUnit {
+    label: Label,
+    lines: Vec<LRef>,
+    page: usize,
+    bbox: BBox,
+    cell: Option<usize>,
+    bold: bool,
+    size: f32,
+}
+
+struct Doc<'a> {
+    pages: &'a [PageLayout],
+    p: &'a Params,
+}
+
+impl<'a> Doc<'a> {
+    fn line(&self, r: LRef) -> &'a Line {
+        &self.pages[r.0].lines[r.1]
+    }
+    /// Lines sharing the row of `r` on its page.
+    fn row_mates(&self, r: LRef) -> impl Iterator<Item = usize> + 'a {
+        let row = self.pages[r.0].lines[r.1].row;
+        let lines = &self.pages[r.0].lines;
+        (0..lines.len()).filter(move |&i| lines[i].row == row && i != r.1)
+    }
+}
 
 /// Parse every objective sheet of a document, in document order.
-pub fn parse(_pages: &[PageLayout], _params: &Params) -> (Vec<Objective>, Vec<Diagnostic>) {
-    (Vec::new(), Vec::new())
+pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diagnostic>) {
+    let doc = Doc { pages, p: params };
+    let mut diags = Vec::new();
+    let headings = find_headings(&doc);
+    let heading_lines: HashSet<LRef> = headings.iter().flat_map(|h| h.lines.iter().copied()).collect();
+    let furniture = find_furniture(&doc, &heading_lines);
+
+    // All grid-label units of the document, to tell sheet headings from index rows.
+    let units = label_units(&doc, &furniture, &heading_lines);
+    let grid_pos: Vec<(usize, usize)> = units.iter().filter(|u| matches!(u.label, Label::Grid(_))).map(|u| u.lines[0]).map(|r| (r.0, doc.line(r).row)).collect();
+
+    // Sheet starts: a heading with grid labels before the next heading. A heading
+    // that repeats the current sheet's code continues it.
+    let mut starts: Vec<usize> = Vec::new();
+    let mut repeats: Vec<usize> = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        let end = headings.get(i + 1).map(|n| n.pos).unwrap_or((usize::MAX, usize::MAX));
+        let has_grid = grid_pos.iter().any(|&g| g > h.pos && g < end);
+        let current = starts.last().map(|&s| headings[s].code.as_str());
+        if has_grid {
+            starts.push(i);
+        } else if current == Some(h.code.as_str()) {
+            repeats.push(i);
+        }
+    }
+
+    let mut objectives = Vec::new();
+    for (k, &si) in starts.iter().enumerate() {
+        let h = &headings[si];
+        let end = starts.get(k + 1).map(|&n| headings[n].pos).unwrap_or((usize::MAX, usize::MAX));
+        let reps: Vec<&Heading> = repeats.iter().map(|&r| &headings[r]).filter(|r| r.pos > h.pos && r.pos < end).collect();
+        // Content: lines after the heading and before the next sheet, minus furniture,
+        // minus repeated headings and whatever sits above them on their page.
+        let mut content: Vec<LRef> = Vec::new();
+        for (pi, page) in pages.iter().enumerate() {
+            if pi < h.page || (pi, 0) > end {
+                continue;
+            }
+            let rep_on_page = reps.iter().filter(|r| r.page == pi).map(|r| r.pos.1).min();
+            for li in 0..page.lines.len() {
+                let r = (pi, li);
+                let pos = (pi, page.lines[li].row);
+                if pos <= h.pos || pos >= end || furniture.contains(&r) || heading_lines.contains(&r) {
+                    continue;
+                }
+                if let Some(rrow) = rep_on_page {
+                    if page.lines[li].row <= rrow {
+                        continue;
+                    }
+                }
+                content.push(r);
+            }
+        }
+        let mut page_set: BTreeSet<u32> = content.iter().map(|r| pages[r.0].number).collect();
+        page_set.insert(pages[h.page].number);
+        let sheet_units: Vec<LabelUnit> = units.iter().filter(|u| content.contains(&u.lines[0])).cloned().collect();
+        let obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
+        objectives.push(Objective { pages: page_set.into_iter().collect(), ..obj });
+    }
+    if objectives.is_empty() {
+        diags.push(Diagnostic::info(None, "document.no_sheets", "no objective sheet found (no code heading followed by a label grid)"));
+    }
+    (objectives, diags)
+}
+
+/// Code headings: a code alone on its row, with the title on the lines just below.
+fn find_headings(doc: &Doc) -> Vec<Heading> {
+    let mut out = Vec::new();
+    for (pi, page) in doc.pages.iter().enumerate() {
+        for (li, l) in page.lines.iter().enumerate() {
+            let mut toks = l.text.split_whitespace();
+            let first = toks.next().unwrap_or("");
+            if !is_code(first) || doc.row_mates((pi, li)).next().is_some() {
+                continue;
+            }
+            let rest: String = toks.collect::<Vec<_>>().join(" ");
+            let rest = rest.trim_start_matches(['-', '–', ':', '—']).trim().to_string();
+            let mut lines = vec![(pi, li)];
+            let mut title_lines: Vec<&str> = Vec::new();
+            if !rest.is_empty() {
+                title_lines.push(&l.text[l.text.len() - rest.len()..]);
+            } else {
+                // Title: the following rows, each a single line, close below.
+                let mut prev = l;
+                for (lj, t) in page.lines.iter().enumerate().skip(li + 1) {
+                    if t.row == prev.row {
+                        continue;
+                    }
+                    let gap = t.bbox.top - prev.bbox.bottom;
+                    let alone = doc.row_mates((pi, lj)).next().is_none();
+                    if !alone || gap > doc.p.title_gap * t.size.max(prev.size) || t.cell.is_some() || labels::lookup(&t.text).is_some() || is_code(t.text.split_whitespace().next().unwrap_or("")) {
+                        break;
+                    }
+                    if (t.bbox.x0 - l.bbox.x0).abs() > 2.0 * t.size && t.bbox.x0 > l.bbox.x1 {
+                        break;
+                    }
+                    title_lines.push(&t.text);
+                    lines.push((pi, lj));
+                    prev = t;
+                }
+            }
+            out.push(Heading { code: first.to_string(), title: join_lines(title_lines), lines, page: pi, pos: (pi, l.row) });
+        }
+    }
+    out
+}
+
+/// Running headers and footers: lines in the top or bottom margin band whose text
+/// (digits masked) recurs at the same place on other pages, or that are page
+/// numbers. A whole row goes when one of its lines is furniture.
+fn find_furniture(doc: &Doc, exempt: &HashSet<LRef>) -> HashSet<LRef> {
+    let band = doc.p.margin_band;
+    let in_band = |pg: &PageLayout, l: &Line| l.bbox.bottom <= pg.height * band || l.bbox.top >= pg.height * (1.0 - band);
+    let mut seen: HashMap<String, Vec<(usize, f32)>> = HashMap::new();
+    for (pi, pg) in doc.pages.iter().enumerate() {
+        for (li, l) in pg.lines.iter().enumerate() {
+            if in_band(pg, l) && !exempt.contains(&(pi, li)) {
+                seen.entry(masked(&l.text)).or_default().push((pi, l.bbox.top));
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    for (pi, pg) in doc.pages.iter().enumerate() {
+        let mut rows = HashSet::new();
+        for (li, l) in pg.lines.iter().enumerate() {
+            if !in_band(pg, l) || exempt.contains(&(pi, li)) || l.cell.is_some() {
+                continue;
+            }
+            let repeated = seen.get(&masked(&l.text)).is_some_and(|v| v.iter().any(|&(pj, t)| pj != pi && (t - l.bbox.top).abs() <= doc.p.furniture_y_tol));
+            if repeated || is_page_number(&l.text) {
+                rows.insert(l.row);
+            }
+        }
+        for (li, l) in pg.lines.iter().enumerate() {
+            if rows.contains(&l.row) && in_band(pg, l) && !exempt.contains(&(pi, li)) {
+                out.insert((pi, li));
+            }
+        }
+    }
+    out
+}
+
+/// Find label units: whole ruled cells whose text is a label, and single lines or
+/// short stacks of lines (a wrapped label) outside cells.
+fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) -> Vec<LabelUnit> {
+    let mut out = Vec::new();
+    for (pi, pg) in doc.pages.iter().enumerate() {
+        let usable = |li: usize| !furniture.contains(&(pi, li)) && !exclude.contains(&(pi, li));
+        // Cells.
+        for (ci, cell) in pg.cells.iter().enumerate() {
+            let lines: Vec<usize> = cell.lines.iter().copied().filter(|&li| usable(li)).collect();
+            if lines.is_empty() || lines.len() > 5 {
+                continue;
+            }
+            let text = join_lines(lines.iter().map(|&li| pg.lines[li].text.as_str()));
+            if let Some(label) = labels::lookup(&text) {
+                out.push(unit(doc, pi, &lines, label, Some(ci)));
+            }
+        }
+        // Lines outside cells: try stacks of 1..=4 lines of one column.
+        let mut used: HashSet<usize> = HashSet::new();
+        for li in 0..pg.lines.len() {
+            let l = &pg.lines[li];
+            if l.cell.is_some() || !usable(li) || used.contains(&li) {
+                continue;
+            }
+            let mut stack = vec![li];
+            let mut found = labels::lookup(&l.text).map(|lab| (lab, 1));
+            let mut prev = l;
+            for lj in li + 1..pg.lines.len() {
+                if stack.len() >= 4 {
+                    break;
+                }
+                let t = &pg.lines[lj];
+                if t.row == prev.row || t.cell.is_some() || !usable(lj) {
+                    continue;
+                }
+                if (t.bbox.x0 - l.bbox.x0).abs() > 1.0 || t.bbox.top - prev.bbox.bottom > doc.p.block_gap * t.size {
+                    if t.bbox.top - prev.bbox.bottom > doc.p.block_gap * t.size {
+                        break;
+                    }
+                    continue;
+                }
+                stack.push(lj);
+                prev = t;
+                let text = join_lines(stack.iter().map(|&k| pg.lines[k].text.as_str()));
+                if let Some(lab) = labels::lookup(&text) {
+                    found = Some((lab, stack.len()));
+                }
+            }
+            if let Some((lab, n)) = found {
+                stack.truncate(n);
+                used.extend(stack.iter().copied());
+                out.push(unit(doc, pi, &stack, lab, None));
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.page, doc.line(a.lines[0]).row, a.bbox.x0 as i32).cmp(&(b.page, doc.line(b.lines[0]).row, b.bbox.x0 as i32)));
+    out
+}
+
+fn unit(doc: &Doc, pi: usize, lines: &[usize], label: Label, cell: Option<usize>) -> LabelUnit {
+    let pg = &doc.pages[pi];
+    let mut bbox = pg.lines[lines[0]].bbox;
+    for &li in lines {
+        bbox = bbox.union(&pg.lines[li].bbox);
+    }
+    LabelUnit {
+        label,
+        lines: lines.iter().map(|&li| (pi, li)).collect(),
+        page: pi,
+        bbox,
+        cell,
+        bold: lines.iter().all(|&li| pg.lines[li].bold),
+        size: pg.lines[lines[0]].size,
+    }
+}
+
+/// Positions: (page, top) for ordering sections.
+fn pos_of(doc: &Doc, r: LRef) -> (usize, f32) {
+    (r.0, doc.line(r).bbox.top)
+}
+
+fn before(a: (usize, f32), b: (usize, f32)) -> bool {
+    a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Section {
+    Grid,
+    Dup,
+    Desc,
+    Ind,
+}
+
+fn parse_sheet(doc: &Doc, h: &Heading, content: &[LRef], units: &[LabelUnit], diags: &mut Vec<Diagnostic>) -> Objective {
+    let page_no = doc.pages[h.page].number;
+    let mut obj = Objective { code: h.code.clone(), title: h.title.clone(), ..Default::default() };
+    obj.year = h.code.get(..4).and_then(|y| y.parse::<i32>().ok()).filter(|y| (1990..=2100).contains(y));
+
+    // Grid labels: one unit per field; when a value looks like a label (a
+    // classification "SERVIZIO"), keep the unit whose style and alignment match the
+    // other labels.
+    let grid: Vec<&LabelUnit> = choose_grid_units(units);
+    let label_lines: HashSet<LRef> = units
+        .iter()
+        .filter(|u| !matches!(u.label, Label::Grid(_) | Label::Column(_)) || grid.iter().any(|g| std::ptr::eq(*g, *u)))
+        .flat_map(|u| u.lines.iter().copied())
+        .collect();
+
+    // Section anchors in document order.
+    let mut anchors: Vec<(Section, (usize, f32), Option<&LabelUnit>)> = Vec::new();
+    if let Some(first) = grid.iter().min_by(|a, b| {
+        let (pa, pb) = (unit_top(doc, a), unit_top(doc, b));
+        pa.0.cmp(&pb.0).then(pa.1.total_cmp(&pb.1))
+    }) {
+        anchors.push((Section::Grid, unit_top(doc, first), None));
+    }
+    for u in units {
+        let s = match u.label {
+            Label::DupSection => Section::Dup,
+            Label::Description => Section::Desc,
+            Label::Indicators => Section::Ind,
+            _ => continue,
+        };
+        // A repeated section title (INDICATORI on a continuation page) continues it.
+        if anchors.last().is_some_and(|a| a.0 == s) {
+            continue;
+        }
+        anchors.push((s, unit_top(doc, u), Some(u)));
+    }
+    anchors.sort_by(|a, b| a.1 .0.cmp(&b.1 .0).then(a.1 .1.total_cmp(&b.1 .1)));
+
+    let section_lines = |k: usize| -> Vec<LRef> {
+        let start = anchors[k].1;
+        let end = anchors.get(k + 1).map(|a| a.1);
+        content
+            .iter()
+            .copied()
+            .filter(|&r| {
+                let p = pos_of(doc, r);
+                let p_tol = (p.0, p.1 + 0.5 * doc.line(r).size);
+                !before(p_tol, start) && end.is_none_or(|e| before(p_tol, e))
+            })
+            .filter(|r| !label_lines.contains(r))
+            .collect()
+    };
+
+    for k in 0..anchors.len() {
+        let lines = section_lines(k);
+        match anchors[k].0 {
+            Section::Grid => parse_grid(doc, &grid, &lines, &mut obj),
+            Section::Dup => obj.dup_links = parse_dup(doc, &lines),
+            Section::Desc => obj.description = parse_description(doc, &lines),
+            Section::Ind => {
+                let cols: Vec<&LabelUnit> = units.iter().filter(|u| matches!(u.label, Label::Column(_))).collect();
+                obj.indicators = parse_indicators(doc, &lines, &cols, &obj.code, diags);
+            }
+        }
+    }
+    if grid.is_empty() {
+        diags.push(Diagnostic::warning(Some(page_no), "sheet.grid.missing", format!("{}: no label grid found", h.code)));
+    }
+    obj
+}
+
+fn unit_top(doc: &Doc, u: &LabelUnit) -> (usize, f32) {
+    let top = u.cell.map(|c| doc.pages[u.page].cells[c].bbox.top).unwrap_or(u.bbox.top);
+    (u.page, top.min(u.bbox.top))
+}
+
+fn choose_grid_units(units: &[LabelUnit]) -> Vec<&LabelUnit> {
+    let grid: Vec<&LabelUnit> = units.iter().filter(|u| matches!(u.label, Label::Grid(_))).collect();
+    let mut by_field: Vec<(GridField, Vec<&LabelUnit>)> = Vec::new();
+    for u in &grid {
+        if let Label::Grid(f) = u.label {
+            match by_field.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, v)) => v.push(u),
+                None => by_field.push((f, vec![u])),
+            }
+        }
+    }
+    // Style of the unambiguous labels.
+    let sure: Vec<&LabelUnit> = by_field.iter().filter(|(_, v)| v.len() == 1).map(|(_, v)| v[0]).collect();
+    let bold_votes = sure.iter().filter(|u| u.bold).count();
+    let want_bold = if sure.is_empty() { None } else { Some(bold_votes * 2 >= sure.len()) };
+    let mut out = Vec::new();
+    for (_, v) in by_field {
+        let best = v
+            .iter()
+            .max_by_key(|u| {
+                let mut score = 0;
+                if want_bold == Some(u.bold) {
+                    score += 2;
+                }
+                if sure.iter().any(|s| !std::ptr::eq(*s, **u) && ((s.bbox.x0 - u.bbox.x0).abs() < 2.0 || (s.bbox.top - u.bbox.top).abs() < 2.0 && s.page == u.page)) {
+                    score += 1;
+                }
+                score
+            })
+            .copied();
+        if let Some(b) = best {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// Join lines in reading order (top to bottom, then left to right), merging lines
+/// that share a row with one space.
+fn join_reading(doc: &Doc, lines: &[LRef]) -> String {
+    let mut v: Vec<LRef> = lines.to_vec();
+    v.sort_by(|a, b| a.0.cmp(&b.0).then(doc.line(*a).row.cmp(&doc.line(*b).row)).then(doc.line(*a).bbox.x0.total_cmp(&doc.line(*b).bbox.x0)));
+    join_lines(v.iter().map(|&r| doc.line(r).text.as_str()))
+}
+
+fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objective) {
+    for u in grid {
+        let Label::Grid(field) = u.label else { continue };
+        let pg = &doc.pages[u.page];
+        // Row band: the label's cell, else down to the next label row below.
+        let (top, bottom) = match u.cell {
+            Some(c) => (pg.cells[c].bbox.top, pg.cells[c].bbox.bottom),
+            None => {
+                let next = grid.iter().filter(|o| o.page == u.page && o.bbox.top > u.bbox.bottom).map(|o| o.bbox.top).fold(f32::INFINITY, f32::min);
+                (u.bbox.top - 0.3 * u.size, next - 0.1)
+            }
+        };
+        // Column span: up to the next label to the right on the same band.
+        let right = grid
+            .iter()
+            .filter(|o| o.page == u.page && o.bbox.x0 > u.bbox.x1 && o.bbox.cy() > top && o.bbox.cy() < bottom)
+            .map(|o| o.bbox.x0)
+            .fold(f32::INFINITY, f32::min);
+        let left = u.cell.map(|c| pg.cells[c].bbox.x1).unwrap_or(u.bbox.x1);
+        let tol = doc.p.edge_tol;
+        let vals: Vec<LRef> = lines
+            .iter()
+            .copied()
+            .filter(|r| r.0 == u.page)
+            .filter(|&r| {
+                let b = doc.line(r).bbox;
+                b.cy() > top && b.cy() < bottom && b.x0 >= left - tol && b.x0 < right - tol
+            })
+            .collect();
+        let v = join_reading(doc, &vals);
+        let value = if v.is_empty() { None } else { Some(v) };
+        let slot = match field {
+            GridField::Directorate => &mut obj.directorate,
+            GridField::Director => &mut obj.director,
+            GridField::Service => &mut obj.service,
+            GridField::Executive => &mut obj.executive,
+            GridField::Classification => &mut obj.classification,
+            GridField::Typology => &mut obj.typology,
+        };
+        *slot = value;
+    }
+}
+
+/// Rows of a table region anchored on one column: each row starts at a block of the
+/// anchor column (a ruled cell, or lines closer than the block gap) and takes the
+/// lines of the other columns whose top falls before the next block. Where
+/// horizontal edges cross the region, they bound the rows instead.
+fn table_rows(doc: &Doc, lines: &[LRef], is_anchor: &dyn Fn(LRef) -> bool) -> Vec<Vec<LRef>> {
+    let mut sorted = lines.to_vec();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0).then(doc.line(*a).bbox.top.total_cmp(&doc.line(*b).bbox.top)).then(doc.line(*a).bbox.x0.total_cmp(&doc.line(*b).bbox.x0)));
+    // Row starts.
+    let mut starts: Vec<(usize, f32)> = Vec::new(); // (page, top of row)
+    let mut prev: Option<LRef> = None;
+    for &r in sorted.iter().filter(|&&r| is_anchor(r)) {
+        let l = doc.line(r);
+        let new_row = match prev {
+            None => true,
+            Some(p) => {
+                let pl = doc.line(p);
+                if p.0 != r.0 {
+                    true
+                } else if pl.row == l.row {
+                    false
+                } else if let (Some(a), Some(b)) = (pl.cell, l.cell) {
+                    a != b
+                } else {
+                    let gap = l.bbox.top - pl.bbox.bottom;
+                    let ruled = doc.pages[r.0].hedges_between(l.bbox.x0 + 1.0, pl.bbox.cy(), l.bbox.cy()).next().is_some();
+                    ruled || gap > doc.p.block_gap * l.size
+                }
+            }
+        };
+        if new_row {
+            let top = l.cell.map(|c| doc.pages[r.0].cells[c].bbox.top).unwrap_or(l.bbox.top - 0.3 * l.size);
+            starts.push((r.0, top.min(l.bbox.top - 0.3 * l.size)));
+        }
+        prev = Some(r);
+    }
+    let mut rows: Vec<Vec<LRef>> = vec![Vec::new(); starts.len()];
+    for &r in &sorted {
+        let l = doc.line(r);
+        let key = (r.0, l.bbox.cy());
+        // Last row start at or before this line (same page); lines above the first
+        // row start of their page join the last row of the previous page (a cell
+        // split by a page break).
+        let idx = starts.iter().rposition(|s| s.0 < key.0 || (s.0 == key.0 && s.1 <= key.1));
+        if let Some(i) = idx {
+            rows[i].push(r);
+        } else if !rows.is_empty() {
+            rows[0].push(r);
+        }
+    }
+    rows
+}
+
+fn parse_dup(doc: &Doc, lines: &[LRef]) -> Vec<DupLink> {
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    // Label column: lines starting at the leftmost x (within 1 em).
+    let min_x = lines.iter().map(|&r| doc.line(r).bbox.x0).fold(f32::INFINITY, f32::min);
+    let is_label = |r: LRef| doc.line(r).bbox.x0 <= min_x + doc.line(r).size;
+    let mut out = Vec::new();
+    for row in table_rows(doc, lines, &is_label) {
+        let (lab, val): (Vec<LRef>, Vec<LRef>) = row.iter().partition(|&&r| is_label(r));
+        let label = join_reading(doc, &lab);
+        let label = label.trim_end().trim_end_matches(':').trim_end().to_string();
+        let value = join_reading(doc, &val);
+        if label.is_empty() && value.is_empty() {
+            continue;
+        }
+        let mut code = None;
+        let mut text = value.clone();
+        if let Some(first) = value.split_whitespace().next() {
+            if is_dup_code(first) {
+                code = Some(first.to_string());
+                text = value[value.find(first).unwrap_or(0) + first.len()..].trim().to_string();
+            }
+        }
+        let refs = dup_refs(&text);
+        out.push(DupLink { label, code, text, refs });
+    }
+    out
+}
+
+fn parse_description(doc: &Doc, lines: &[LRef]) -> Option<String> {
+    // Merge lines sharing a row (a bullet glyph drawn apart from its text).
+    let mut rows: Vec<(LRef, String, BBox, f32)> = Vec::new();
+    let mut sorted = lines.to_vec();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0).then(doc.line(*a).row.cmp(&doc.line(*b).row)).then(doc.line(*a).bbox.x0.total_cmp(&doc.line(*b).bbox.x0)));
+    for r in sorted {
+        let l = doc.line(r);
+        if let Some(last) = rows.last_mut() {
+            if last.0 .0 == r.0 && doc.line(last.0).row == l.row {
+                last.1.push(' ');
+                last.1.push_str(&l.text);
+                last.2 = last.2.union(&l.bbox);
+                continue;
+            }
+        }
+        rows.push((r, l.text.clone(), l.bbox, l.size));
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    // Typical line gap, to tell paragraph breaks.
+    let mut gaps: Vec<f32> = rows.windows(2).filter(|w| w[0].0 .0 == w[1].0 .0).map(|w| w[1].2.top - w[0].2.bottom).filter(|g| *g > -5.0).collect();
+    gaps.sort_by(|a, b| a.total_cmp(b));
+    let normal_gap = gaps.first().copied().unwrap_or(0.0).max(0.0);
+
+    enum Block {
+        Para(Vec<String>),
+        List(Vec<Vec<String>>),
+    }
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut item_x: f32 = 0.0; // x of the current list item's marker
+    let mut prev: Option<(usize, BBox, f32)> = None;
+    for (r, text, bbox, size) in &rows {
+        let gap_break = match prev {
+            Some((pp, pb, _)) if pp == r.0 => bbox.top - pb.bottom > normal_gap + doc.p.paragraph_gap * size,
+            _ => false,
+        };
+        if let Some(item) = strip_bullet(text) {
+            item_x = bbox.x0;
+            match blocks.last_mut() {
+                Some(Block::List(items)) => items.push(vec![item.to_string()]),
+                _ => blocks.push(Block::List(vec![vec![item.to_string()]])),
+            }
+        } else {
+            let in_list = matches!(blocks.last(), Some(Block::List(_)));
+            let continues_item = in_list && bbox.x0 > item_x + 0.3 * size && !gap_break;
+            match blocks.last_mut() {
+                Some(Block::List(items)) if continues_item => items.last_mut().expect("non-empty list").push(text.clone()),
+                Some(Block::Para(ls)) if !gap_break => ls.push(text.clone()),
+                _ => blocks.push(Block::Para(vec![text.clone()])),
+            }
+        }
+        prev = Some((r.0, *bbox, *size));
+    }
+    let parts: Vec<String> = blocks
+        .iter()
+        .map(|b| match b {
+            Block::Para(ls) => join_lines(ls.iter().map(String::as_str)),
+            Block::List(items) => items.iter().map(|it| format!("- {}", join_lines(it.iter().map(String::as_str)))).collect::<Vec<_>>().join("\n"),
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join("\n\n"))
+    }
+}
+
+fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, diags: &mut Vec<Diagnostic>) -> Vec<Indicator> {
+    // Header rows: column labels within this section. Their pages and rows are
+    // skipped as content; the first header defines the columns.
+    let in_section: HashSet<LRef> = lines.iter().copied().collect();
+    let _ = &in_section;
+    let mut headers: Vec<&LabelUnit> = cols.iter().copied().filter(|u| lines.iter().any(|r| r.0 == u.page)).collect();
+    headers.sort_by(|a, b| a.page.cmp(&b.page).then(a.bbox.top.total_cmp(&b.bbox.top)).then(a.bbox.x0.total_cmp(&b.bbox.x0)));
+    // Column starts from the first complete header (one per column).
+    let mut starts: Vec<(IndColumn, f32)> = Vec::new();
+    if let Some(first) = headers.first() {
+        let row_top = first.bbox.top;
+        for u in headers.iter().filter(|u| u.page == first.page && (u.bbox.top - row_top).abs() < 2.0 * u.size) {
+            if let Label::Column(c) = u.label {
+                if starts.iter().any(|(k, _)| *k == c) {
+                    continue;
+                }
+                let x = u.cell.map(|ci| doc.pages[u.page].cells[ci].bbox.x0).unwrap_or(u.bbox.x0);
+                starts.push((c, x));
+            }
+        }
+    }
+    starts.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let header_lines: HashSet<LRef> = headers.iter().flat_map(|u| u.lines.iter().copied()).collect();
+    let body: Vec<LRef> = lines.iter().copied().filter(|r| !header_lines.contains(r)).filter(|r| headers.iter().any(|h| h.page < r.0 || (h.page == r.0 && h.bbox.bottom <= doc.line(*r).bbox.top + 1.0)) || headers.is_empty()).collect();
+    if starts.len() < 2 {
+        if !body.is_empty() {
+            diags.push(Diagnostic::warning(Some(doc.pages[body[0].0].number), "indicators.header.missing", format!("{code}: indicator table without a recognizable header row")));
+        }
+        return Vec::new();
+    }
+    // Where headers are not in cells, body columns may start left of a centred
+    // header: move each start left to the nearest body line start between it and
+    // the previous header's end.
+    for i in 1..starts.len() {
+        let prev_end = headers.iter().filter(|h| h.label == Label::Column(starts[i - 1].0)).map(|h| h.bbox.x1).fold(f32::NEG_INFINITY, f32::max);
+        let s = starts[i].1;
+        let candidate = body.iter().map(|&r| doc.line(r).bbox.x0).filter(|&x| x < s - 0.5 && x > prev_end + 1.0).fold(s, f32::min);
+        starts[i].1 = candidate;
+    }
+    let tol = doc.p.edge_tol;
+    let col_of = |x: f32| -> IndColumn { starts.iter().rev().find(|(_, s)| x >= s - tol).map(|(c, _)| *c).unwrap_or(starts[0].0) };
+    // Ruled tables: keep only lines in cells (a footer below the table is not a row).
+    let ruled = headers.iter().any(|h| h.cell.is_some());
+    let body: Vec<LRef> = body.into_iter().filter(|r| !ruled || doc.line(*r).cell.is_some()).collect();
+    let desc_col = |r: LRef| col_of(doc.line(r).bbox.x0) == IndColumn::Description;
+    let mut out = Vec::new();
+    for row in table_rows(doc, &body, &desc_col) {
+        let mut cells: HashMap<IndColumn, Vec<(LRef, String)>> = HashMap::new();
+        for &r in &row {
+            let l = doc.line(r);
+            // Split the line's words across column starts (borderless gutters can be
+            // narrower than the phrase gap).
+            let mut cur: Option<(IndColumn, String)> = None;
+            for w in &l.words {
+                let c = col_of(w.bbox.x0);
+                match &mut cur {
+                    Some((cc, s)) if *cc == c => {
+                        s.push(' ');
+                        s.push_str(&w.text);
+                    }
+                    _ => {
+                        if let Some((cc, s)) = cur.take() {
+                            cells.entry(cc).or_default().push((r, s));
+                        }
+                        cur = Some((c, w.text.clone()));
+                    }
+                }
+            }
+            if let Some((cc, s)) = cur.take() {
+                cells.entry(cc).or_default().push((r, s));
+            }
+        }
+        let text_of = |c: IndColumn| -> String {
+            let mut v = cells.get(&c).cloned().unwrap_or_default();
+            v.sort_by(|a, b| a.0 .0.cmp(&b.0 .0).then(doc.line(a.0).row.cmp(&doc.line(b.0).row)).then(doc.line(a.0).bbox.x0.total_cmp(&doc.line(b.0).bbox.x0)));
+            join_lines(v.iter().map(|(_, s)| s.as_str()))
+        };
+        let description = text_of(IndColumn::Description);
+        let kind = text_of(IndColumn::Type);
+        let raw = text_of(IndColumn::Target);
+        if description.is_empty() && kind.is_empty() && raw.is_empty() {
+            continue;
+        }
+        let t = target::parse(&raw);
+        if !raw.is_empty() && t.value.is_none() && t.date.is_none() && t.boolean.is_none() {
+            let page = row.first().map(|r| doc.pages[r.0].number);
+            let nd = crate::labels::normalize(&raw);
+            if !matches!(nd.as_str(), "n.d" | "nd" | "n/a" | "-") {
+                diags.push(Diagnostic::warning(page, "indicator.target.unparsed", format!("{code}: target {raw:?} has no number, date or yes/no")));
+            }
+        }
+        out.push(Indicator { description, kind: if kind.is_empty() { None } else { Some(kind) }, target: t });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes() {
+        assert!(is_code("2020_Z101"));
+        assert!(is_code("2021_PMG02"));
+        assert!(!is_code("2020"));
+        assert!(!is_code("Pag."));
+        assert!(!is_code("12.1.06"));
+        assert!(is_dup_code("2020_IND_STRATEG_13"));
+        assert!(!is_dup_code("BUONA"));
+    }
+
+    #[test]
+    fn refs_in_link_text() {
+        assert_eq!(dup_refs("CITTA' (incluso obiettivo operativo: 12.1.06: Sviluppare)"), vec!["12.1.06"]);
+        assert_eq!(dup_refs("(Programma 01.01 – Organi; obiettivo operativo 01.02: garantire)"), vec!["01.01", "01.02"]);
+        assert_eq!(dup_refs("Missione 13 - Tutela; Programma 13.07 - Ulteriori"), vec!["13.07"]);
+        assert!(dup_refs("almeno 1.250 utenti").is_empty());
+    }
+
+    #[test]
+    fn bullets_and_page_numbers() {
+        assert_eq!(strip_bullet("- voce"), Some("voce"));
+        assert_eq!(strip_bullet("• voce"), Some("voce"));
+        assert_eq!(strip_bullet("1) voce"), Some("voce"));
+        assert_eq!(strip_bullet("La Direzione"), None);
+        assert!(is_page_number("Pag. 3 di 7"));
+        assert!(is_page_number("12"));
+        assert!(!is_page_number("Comune di Valmarina"));
+    }
 }

@@ -266,12 +266,14 @@ fn find_furniture(doc: &Doc, exempt: &HashSet<LRef>) -> HashSet<LRef> {
 }
 
 /// Find label units: whole ruled cells whose text is a label, and single lines or
-/// short stacks of lines (a wrapped label) outside cells.
+/// short stacks of lines of one column (a wrapped label), inside one cell or outside
+/// any cell.
 fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) -> Vec<LabelUnit> {
     let mut out = Vec::new();
     for (pi, pg) in doc.pages.iter().enumerate() {
         let usable = |li: usize| !furniture.contains(&(pi, li)) && !exclude.contains(&(pi, li));
-        // Cells.
+        let mut used: HashSet<usize> = HashSet::new();
+        // A cell whose whole text is a label.
         for (ci, cell) in pg.cells.iter().enumerate() {
             let lines: Vec<usize> = cell.lines.iter().copied().filter(|&li| usable(li)).collect();
             if lines.is_empty() || lines.len() > 5 {
@@ -279,14 +281,14 @@ fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) ->
             }
             let text = join_lines(lines.iter().map(|&li| pg.lines[li].text.as_str()));
             if let Some(label) = labels::lookup(&text) {
+                used.extend(lines.iter().copied());
                 out.push(unit(doc, pi, &lines, label, Some(ci)));
             }
         }
-        // Lines outside cells: try stacks of 1..=4 lines of one column.
-        let mut used: HashSet<usize> = HashSet::new();
+        // Otherwise stacks of 1..=4 lines of one column, sharing their cell (if any).
         for li in 0..pg.lines.len() {
             let l = &pg.lines[li];
-            if l.cell.is_some() || !usable(li) || used.contains(&li) {
+            if !usable(li) || used.contains(&li) {
                 continue;
             }
             let mut stack = vec![li];
@@ -297,13 +299,13 @@ fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) ->
                     break;
                 }
                 let t = &pg.lines[lj];
-                if t.row == prev.row || t.cell.is_some() || !usable(lj) {
+                if t.row == prev.row || t.cell != l.cell || !usable(lj) || used.contains(&lj) {
                     continue;
                 }
-                if (t.bbox.x0 - l.bbox.x0).abs() > 1.0 || t.bbox.top - prev.bbox.bottom > doc.p.block_gap * t.size {
-                    if t.bbox.top - prev.bbox.bottom > doc.p.block_gap * t.size {
-                        break;
-                    }
+                if t.bbox.top - prev.bbox.bottom > doc.p.block_gap * t.size {
+                    break;
+                }
+                if (t.bbox.x0 - l.bbox.x0).abs() > 1.0 {
                     continue;
                 }
                 stack.push(lj);
@@ -316,7 +318,9 @@ fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) ->
             if let Some((lab, n)) = found {
                 stack.truncate(n);
                 used.extend(stack.iter().copied());
-                out.push(unit(doc, pi, &stack, lab, None));
+                // The unit owns its cell only when it is the cell's whole text.
+                let owns_cell = l.cell.filter(|&c| pg.cells[c].lines.iter().all(|k| stack.contains(k) || !usable(*k)));
+                out.push(unit(doc, pi, &stack, lab, owns_cell));
             }
         }
     }
@@ -709,13 +713,18 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
     for i in 1..starts.len() {
         let prev_end = headers.iter().filter(|h| h.label == Label::Column(starts[i - 1].0)).map(|h| h.bbox.x1).fold(f32::NEG_INFINITY, f32::max);
         let s = starts[i].1;
-        let candidate = body.iter().map(|&r| doc.line(r).bbox.x0).filter(|&x| x < s - 0.5 && x > prev_end + 1.0).fold(s, f32::min);
+        let xs: Vec<f32> = body.iter().map(|&r| doc.line(r).bbox.x0).filter(|&x| x < s - 0.5 && x > prev_end + 1.0).collect();
+        // A column start recurs on several rows; a lone phrase inside a justified
+        // description does not.
+        let need = if body.len() > 3 { 2 } else { 1 };
+        let candidate = xs.iter().copied().filter(|&x| xs.iter().filter(|&&y| (y - x).abs() < 1.0).count() >= need).fold(s, f32::min);
         starts[i].1 = candidate;
     }
     let tol = doc.p.edge_tol;
     let col_of = |x: f32| -> IndColumn { starts.iter().rev().find(|(_, s)| x >= s - tol).map(|(c, _)| *c).unwrap_or(starts[0].0) };
     // Ruled tables: keep only lines in cells (a footer below the table is not a row).
     let ruled = headers.iter().any(|h| h.cell.is_some());
+    // (a header sharing one shaded band is not evidence that body rows are cells)
     let body: Vec<LRef> = body.into_iter().filter(|r| !ruled || doc.line(*r).cell.is_some()).collect();
     let desc_col = |r: LRef| col_of(doc.line(r).bbox.x0) == IndColumn::Description;
     let mut out = Vec::new();

@@ -178,7 +178,8 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
         }
         let mut page_set: BTreeSet<u32> = content.iter().map(|r| pages[r.0].number).collect();
         page_set.insert(pages[h.page].number);
-        let sheet_units: Vec<LabelUnit> = units.iter().filter(|u| content.contains(&u.lines[0])).cloned().collect();
+        let content_set: HashSet<LRef> = content.iter().copied().collect();
+        let sheet_units: Vec<LabelUnit> = units.iter().filter(|u| u.page >= h.page && content_set.contains(&u.lines[0])).cloned().collect();
         let obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
         objectives.push(Objective { pages: page_set.into_iter().collect(), ..obj });
     }

@@ -813,3 +813,142 @@ mod tests {
         assert!(!is_page_number("Comune di Valmarina"));
     }
 }
+
+#[cfg(test)]
+mod synthetic {
+    //! The parser on synthetic pages: glyph boxes and rules placed by hand.
+    use super::*;
+    use crate::extract::{Glyph, Page, Paint, Rule};
+    use crate::layout;
+
+    struct P {
+        glyphs: Vec<Glyph>,
+        rules: Vec<Rule>,
+    }
+    impl P {
+        fn new() -> Self {
+            P { glyphs: vec![], rules: vec![] }
+        }
+        fn text(&mut self, s: &str, x: f32, baseline: f32, bold: bool) -> &mut Self {
+            let size = 9.0;
+            let mut x = x;
+            for ch in s.chars() {
+                let w = 0.5 * size;
+                self.glyphs.push(Glyph { text: ch.to_string(), bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size), baseline, size, bold });
+                x += w;
+            }
+            self
+        }
+        /// A ruled row of cells with the given x boundaries.
+        fn row(&mut self, xs: &[f32], top: f32, bottom: f32) -> &mut Self {
+            let r = |x0, t, x1, b| Rule { bbox: BBox::new(x0, t, x1, b), paint: Paint::Stroke, gray: 0.0 };
+            let (x0, x1) = (xs[0], *xs.last().unwrap());
+            self.rules.push(r(x0, top, x1, top + 0.5));
+            self.rules.push(r(x0, bottom, x1, bottom + 0.5));
+            for &x in xs {
+                self.rules.push(r(x, top, x + 0.5, bottom));
+            }
+            self
+        }
+        fn page(&self, number: u32) -> Page {
+            Page { number, width: 600.0, height: 800.0, glyphs: self.glyphs.clone(), rules: self.rules.clone(), images: 0, warnings: vec![] }
+        }
+    }
+
+    fn run(pages: &[Page]) -> Vec<Objective> {
+        let p = Params::default();
+        let layouts: Vec<PageLayout> = pages.iter().map(|pg| layout::analyze(pg, &p)).collect();
+        parse(&layouts, &p).0
+    }
+
+    /// A ruled sheet: heading, 2x6 grid with an empty Direttore cell, indicators.
+    fn sheet_page(code: &str) -> P {
+        let mut p = P::new();
+        p.text(code, 40.0, 60.0, true).text("Titolo dell obiettivo di prova", 40.0, 75.0, true);
+        let xs = [40.0, 100.0, 200.0, 260.0, 360.0, 440.0, 560.0];
+        p.row(&xs, 90.0, 104.0).row(&xs, 104.0, 118.0);
+        p.text("Direzione", 42.0, 100.0, true).text("AFFARI", 102.0, 100.0, false);
+        p.text("Direttore", 202.0, 100.0, true);
+        p.text("Classificazione", 362.0, 100.0, true).text("SERVIZIO", 442.0, 100.0, false);
+        p.text("Servizio", 42.0, 114.0, true).text("UFFICIO", 102.0, 114.0, false);
+        p.text("Dirigente", 202.0, 114.0, true).text("ROSSI ANNA", 262.0, 114.0, false);
+        p.text("Tipologia", 362.0, 114.0, true).text("SVILUPPO", 442.0, 114.0, false);
+        p.text("INDICATORI", 40.0, 150.0, true);
+        let cols = [40.0, 300.0, 400.0, 560.0];
+        p.row(&cols, 155.0, 169.0).row(&cols, 169.0, 195.0);
+        p.text("Descrizione", 42.0, 165.0, true).text("Tipo", 302.0, 165.0, true).text("Valore Atteso", 402.0, 165.0, true);
+        p.text("Pratiche evase", 42.0, 179.0, false).text("nei termini", 42.0, 190.0, false);
+        p.text("EFFICACIA", 302.0, 179.0, false).text("≥ 90%", 402.0, 179.0, false);
+        p
+    }
+
+    #[test]
+    fn ruled_sheet_with_empty_cell_and_value_that_looks_like_a_label() {
+        let objs = run(&[sheet_page("2023_A101").page(1)]);
+        assert_eq!(objs.len(), 1);
+        let o = &objs[0];
+        assert_eq!(o.code, "2023_A101");
+        assert_eq!(o.year, Some(2023));
+        assert_eq!(o.title, "Titolo dell obiettivo di prova");
+        assert_eq!(o.directorate.as_deref(), Some("AFFARI"));
+        assert_eq!(o.director, None);
+        assert_eq!(o.classification.as_deref(), Some("SERVIZIO"));
+        assert_eq!(o.service.as_deref(), Some("UFFICIO"));
+        assert_eq!(o.executive.as_deref(), Some("ROSSI ANNA"));
+        assert_eq!(o.typology.as_deref(), Some("SVILUPPO"));
+        assert_eq!(o.indicators.len(), 1);
+        assert_eq!(o.indicators[0].description, "Pratiche evase nei termini");
+        assert_eq!(o.indicators[0].kind.as_deref(), Some("EFFICACIA"));
+        assert_eq!(o.indicators[0].target.raw, "≥ 90%");
+        assert_eq!(o.pages, vec![1]);
+    }
+
+    #[test]
+    fn index_page_and_footers_yield_nothing() {
+        let mut index = P::new();
+        index.text("Indice degli obiettivi", 40.0, 60.0, true);
+        index.text("2023_A101", 40.0, 80.0, false).text("Titolo dell obiettivo di prova", 120.0, 80.0, false).text("2", 540.0, 80.0, false);
+        index.text("Pag. 1 di 2", 500.0, 780.0, false);
+        let mut sheet = sheet_page("2023_A101");
+        sheet.text("Pag. 2 di 2", 500.0, 780.0, false);
+        let objs = run(&[index.page(1), sheet.page(2)]);
+        assert_eq!(objs.len(), 1);
+        assert_eq!(objs[0].pages, vec![2]);
+        assert_eq!(objs[0].indicators.len(), 1, "the footer is not an indicator row");
+        assert!(run(&[index.page(1)]).is_empty());
+    }
+
+    #[test]
+    fn repeated_heading_continues_the_sheet() {
+        let first = sheet_page("2023_A101");
+        let mut cont = P::new();
+        cont.text("2023_A101", 40.0, 60.0, true).text("Titolo dell obiettivo di prova", 40.0, 75.0, true);
+        let cols = [40.0, 300.0, 400.0, 560.0];
+        cont.row(&cols, 90.0, 104.0).row(&cols, 104.0, 118.0);
+        cont.text("Descrizione", 42.0, 100.0, true).text("Tipo", 302.0, 100.0, true).text("Valore Atteso", 402.0, 100.0, true);
+        cont.text("Atti adottati", 42.0, 114.0, false).text("TEMPORALE", 302.0, 114.0, false).text("entro il 31/12/2023", 402.0, 114.0, false);
+        let objs = run(&[first.page(1), cont.page(2)]);
+        assert_eq!(objs.len(), 1);
+        let o = &objs[0];
+        assert_eq!(o.pages, vec![1, 2]);
+        assert_eq!(o.indicators.len(), 2);
+        assert_eq!(o.indicators[1].description, "Atti adottati");
+        assert_eq!(o.indicators[1].target.date.as_deref(), Some("2023-12-31"));
+    }
+
+    #[test]
+    fn borderless_grid_by_alignment() {
+        let mut p = P::new();
+        p.text("2024_B2", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
+        p.text("Direzione", 40.0, 100.0, true).text("DIREZIONE CON UN NOME", 120.0, 100.0, false).text("LUNGO", 120.0, 111.0, false);
+        p.text("Direttore", 300.0, 100.0, true).text("BIANCHI LUCA", 380.0, 100.0, false);
+        p.text("Servizio", 40.0, 130.0, true).text("UFFICIO", 120.0, 130.0, false);
+        p.text("Dirigente", 300.0, 130.0, true);
+        let objs = run(&[p.page(1)]);
+        assert_eq!(objs.len(), 1);
+        assert_eq!(objs[0].directorate.as_deref(), Some("DIREZIONE CON UN NOME LUNGO"));
+        assert_eq!(objs[0].director.as_deref(), Some("BIANCHI LUCA"));
+        assert_eq!(objs[0].service.as_deref(), Some("UFFICIO"));
+        assert_eq!(objs[0].executive, None);
+    }
+}

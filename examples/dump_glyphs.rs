@@ -9,8 +9,11 @@ fn main() {
     let flag = |f: &str| args.iter().any(|a| a == f);
     if flag("--time") {
         let t = std::time::Instant::now();
-        let pages = extract::extract_all(&bytes, None).expect("extract");
+        let doc = extract::open(&bytes, None).expect("open");
+        let t_open = t.elapsed();
+        let pages: Vec<extract::Page> = (1..=doc.page_count()).map(|n| doc.page(n).expect("page")).collect();
         let el = t.elapsed();
+        println!("open {:.3}s", t_open.as_secs_f64());
         let g: usize = pages.iter().map(|p| p.glyphs.len()).sum();
         let r: usize = pages.iter().map(|p| p.rules.len()).sum();
         println!("{} pages, {} glyphs, {} rules in {:.3}s", pages.len(), g, r, el.as_secs_f64());
@@ -42,7 +45,7 @@ fn main() {
                 let mut word = String::new();
                 let mut wb: Option<extract::BBox> = None;
                 let mut last_x1 = f32::MIN;
-                let mut flush = |word: &mut String, wb: &mut Option<extract::BBox>| {
+                let flush = |word: &mut String, wb: &mut Option<extract::BBox>| {
                     if let Some(b) = wb.take() {
                         if !word.trim().is_empty() {
                             println!("{:8.2} {:8.2} {:8.2} {:8.2} {}", b.x0, b.top, b.x1, b.bottom, word);

@@ -211,6 +211,13 @@ impl Std14 {
         };
         let mut it = t.chars();
         let c = it.next()?;
+        if c == '\u{20AC}' && t.len() == 3 {
+            // the Euro postdates the classic AFMs; later metrics give it the figure width
+            return Some(match self {
+                Std14::Helvetica | Std14::HelveticaBold => 556.0,
+                _ => 500.0,
+            });
+        }
         if it.next().is_some() {
             // ligature text: look up the ligature code point
             let lig = match t {

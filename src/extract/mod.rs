@@ -130,9 +130,19 @@ pub fn open(bytes: &[u8], password: Option<&str>) -> Result<PdfDoc, ExtractError
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(ExtractError::NotPdf("no %PDF- header".into()));
     }
-    let opts = lopdf::LoadOptions { password: password.map(|p| p.to_string()), ..Default::default() };
-    let loaded = std::panic::catch_unwind(|| Document::load_mem_with_options(bytes, opts))
-        .map_err(|p| ExtractError::Damaged(format!("parser panic: {}", panic_message(p))))?;
+    let load = |filter: Option<lopdf::FilterFunc>| {
+        let opts = lopdf::LoadOptions { password: password.map(|p| p.to_string()), filter, ..Default::default() };
+        std::panic::catch_unwind(|| Document::load_mem_with_options(bytes, opts))
+            .map_err(|p| ExtractError::Damaged(format!("parser panic: {}", panic_message(p))))
+    };
+    // First try skipping the logical-structure tree (tagged PDFs carry tens of
+    // thousands of StructElem objects we never read); fall back to a full load,
+    // which also lets lopdf rebuild a damaged page tree.
+    let mut loaded = load(Some(skip_structure))?;
+    let usable = matches!(&loaded, Ok(d) if d.trailer.has(b"Encrypt") || d.page_iter().next().is_some());
+    if !usable {
+        loaded = load(None)?;
+    }
     let doc = match loaded {
         Ok(d) => d,
         Err(lopdf::Error::InvalidPassword) => return Err(ExtractError::PasswordRequired),
@@ -150,6 +160,77 @@ pub fn open(bytes: &[u8], password: Option<&str>) -> Result<PdfDoc, ExtractError
         return Err(ExtractError::Damaged("no catalog / page tree".into()));
     }
     Ok(PdfDoc { doc, pages, fonts: Mutex::new(HashMap::new()) })
+}
+
+/// Load filter: drop structure-tree objects, and object streams made only of them
+/// (lopdf would parse them all eagerly).
+fn skip_structure(id: ObjectId, obj: &mut Object) -> Option<(ObjectId, Object)> {
+    match obj {
+        Object::Dictionary(d) => {
+            if d.has_type(b"StructElem") || d.has_type(b"MCR") || d.has_type(b"OBJR") {
+                return None;
+            }
+        }
+        Object::Stream(s) if s.dict.has_type(b"ObjStm") => {
+            let n = s.dict.get(b"N").ok().and_then(|o| o.as_i64().ok()).unwrap_or(-1);
+            if n > 0 {
+                if let Ok(data) = s.decompressed_content_with_limit(MAX_STREAM) {
+                    let first = s.dict.get(b"First").ok().and_then(|o| o.as_i64().ok()).unwrap_or(0) as usize;
+                    let body = data.get(first..).unwrap_or(&[]);
+                    let _ = body;
+                    if only_struct_elems(&data, first, n as usize) {
+                        return None;
+                    }
+                    // keep the decoded data so lopdf does not inflate it again
+                    s.dict.remove(b"Filter");
+                    s.dict.remove(b"DecodeParms");
+                    s.set_content(data);
+                }
+            }
+        }
+        _ => {}
+    }
+    // lopdf keeps the (possibly modified) object in place for top-level objects and
+    // uses the returned one for object-stream members; streams are never members.
+    match obj {
+        Object::Stream(_) => Some((id, Object::Null)),
+        _ => Some((id, obj.clone())),
+    }
+}
+
+/// True when every object of a decoded object stream is a structure element.
+fn only_struct_elems(data: &[u8], first: usize, n: usize) -> bool {
+    let header = std::str::from_utf8(data.get(..first).unwrap_or(&[])).unwrap_or("");
+    let nums: Vec<usize> = header.split_ascii_whitespace().filter_map(|t| t.parse().ok()).collect();
+    if nums.len() < 2 * n || n == 0 {
+        return false;
+    }
+    let offs: Vec<usize> = (0..n).map(|k| first + nums[2 * k + 1]).collect();
+    for k in 0..n {
+        let s = offs[k];
+        let e = if k + 1 < n { offs[k + 1] } else { data.len() };
+        let Some(obj) = data.get(s..e.max(s)) else { return false };
+        if !has_struct_type(obj) {
+            return false;
+        }
+    }
+    true
+}
+
+fn has_struct_type(obj: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(p) = obj[i..].windows(5).position(|w| w == b"/Type") {
+        let mut j = i + p + 5;
+        while j < obj.len() && matches!(obj[j], b' ' | b'\n' | b'\r' | b'\t') {
+            j += 1;
+        }
+        let rest = &obj[j..];
+        if rest.starts_with(b"/StructElem") || rest.starts_with(b"/MCR") || rest.starts_with(b"/OBJR") {
+            return true;
+        }
+        i = j;
+    }
+    false
 }
 
 /// Open and extract every page.

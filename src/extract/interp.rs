@@ -1,0 +1,758 @@
+//! Content-stream interpreter: text, paths, colours, XObjects.
+
+use super::font::Font;
+use super::lexer::{Lexer, Operand, Token};
+use super::{deref, dget, dget_dict, obj_name, obj_num, BBox, FontCache, Glyph, Paint, Rule};
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub type M = [f32; 6];
+
+#[inline]
+pub fn mul(a: &M, b: &M) -> M {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+}
+#[inline]
+fn apply(m: &M, x: f32, y: f32) -> (f32, f32) {
+    (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+}
+
+const IDENT: M = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+const MAX_DEPTH: usize = 12;
+const MAX_OPERANDS: usize = 4096;
+const MAX_QDEPTH: usize = 256;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Cs {
+    Gray,
+    Rgb,
+    Cmyk,
+    /// Separation / DeviceN: tint, 1 = full ink.
+    Tint,
+    /// Indexed, Pattern, Lab, unknown.
+    Other,
+}
+
+#[derive(Clone)]
+struct GState {
+    ctm: M,
+    fill: f32,
+    stroke: f32,
+    fill_cs: Cs,
+    stroke_cs: Cs,
+    lw: f32,
+    font: Option<Arc<Font>>,
+    fs: f32,
+    tc: f32,
+    tw: f32,
+    th: f32,
+    tl: f32,
+    ts: f32,
+}
+
+#[derive(Default)]
+struct SubPath {
+    pts: Vec<(f32, f32)>, // device (page) space
+    curve: bool,
+    closed: bool,
+    rect: bool,
+}
+
+pub struct Out {
+    pub glyphs: Vec<Glyph>,
+    pub rules: Vec<Rule>,
+    pub images: u32,
+    pub warnings: Vec<String>,
+}
+
+pub struct Interp<'d> {
+    doc: &'d Document,
+    cache: &'d FontCache,
+    local_fonts: HashMap<usize, Arc<Font>>,
+    gs: GState,
+    stack: Vec<GState>,
+    tm: M,
+    tlm: M,
+    path: Vec<SubPath>,
+    cur: (f32, f32), // user-space current point
+    start: (f32, f32),
+    form_stack: Vec<ObjectId>,
+    pub out: Out,
+    warned: std::collections::HashSet<String>,
+}
+
+fn lum_rgb(r: f32, g: f32, b: f32) -> f32 {
+    (0.299 * r + 0.587 * g + 0.114 * b).clamp(0.0, 1.0)
+}
+
+fn color_lum(cs: Cs, ops: &[Operand]) -> f32 {
+    if matches!(ops.last(), Some(Operand::Name(_))) {
+        return 0.5;
+    }
+    let v: Vec<f32> = ops.iter().filter_map(|o| o.num()).collect();
+    match (cs, v.len()) {
+        (Cs::Gray, 1) => v[0].clamp(0.0, 1.0),
+        (Cs::Rgb, 3) => lum_rgb(v[0], v[1], v[2]),
+        (Cs::Cmyk, 4) => {
+            let k = 1.0 - v[3].clamp(0.0, 1.0);
+            lum_rgb((1.0 - v[0].clamp(0.0, 1.0)) * k, (1.0 - v[1].clamp(0.0, 1.0)) * k, (1.0 - v[2].clamp(0.0, 1.0)) * k)
+        }
+        (Cs::Tint, n) if n >= 1 => (1.0 - v.iter().sum::<f32>() / n as f32).clamp(0.0, 1.0),
+        // operand count decides for unknown/ICC spaces that slipped through
+        (Cs::Other, _) => 0.5,
+        (_, 1) => v[0].clamp(0.0, 1.0),
+        (_, 3) => lum_rgb(v[0], v[1], v[2]),
+        (_, 4) => color_lum(Cs::Cmyk, ops),
+        _ => 0.5,
+    }
+}
+
+impl<'d> Interp<'d> {
+    pub fn new(doc: &'d Document, cache: &'d FontCache, page_matrix: M) -> Self {
+        Interp {
+            doc,
+            cache,
+            local_fonts: HashMap::new(),
+            gs: GState {
+                ctm: page_matrix,
+                fill: 0.0,
+                stroke: 0.0,
+                fill_cs: Cs::Gray,
+                stroke_cs: Cs::Gray,
+                lw: 1.0,
+                font: None,
+                fs: 0.0,
+                tc: 0.0,
+                tw: 0.0,
+                th: 1.0,
+                tl: 0.0,
+                ts: 0.0,
+            },
+            stack: Vec::new(),
+            tm: IDENT,
+            tlm: IDENT,
+            path: Vec::new(),
+            cur: (0.0, 0.0),
+            start: (0.0, 0.0),
+            form_stack: Vec::new(),
+            out: Out { glyphs: Vec::new(), rules: Vec::new(), images: 0, warnings: Vec::new() },
+            warned: Default::default(),
+        }
+    }
+
+    fn warn(&mut self, w: String) {
+        if self.warned.len() < 100 && self.warned.insert(w.clone()) {
+            self.out.warnings.push(w);
+        }
+    }
+
+    /// Run a content stream with the given resources.
+    pub fn run(&mut self, content: &[u8], res: Option<&'d Dictionary>) {
+        let mut lex = Lexer::new(content);
+        let mut ops: Vec<Operand> = Vec::with_capacity(16);
+        while let Some(tok) = lex.next() {
+            match tok {
+                Token::Operand(o) => {
+                    if ops.len() >= MAX_OPERANDS {
+                        ops.clear();
+                    }
+                    ops.push(o);
+                }
+                Token::ArrayClose | Token::DictClose => {}
+                Token::Op(op) => {
+                    if op == b"BI" {
+                        // inline image: header until ID, then data until EI
+                        loop {
+                            match lex.next() {
+                                None => break,
+                                Some(Token::Op(b"ID")) => {
+                                    lex.skip_inline_image();
+                                    break;
+                                }
+                                Some(_) => {}
+                            }
+                        }
+                        self.out.images += 1;
+                    } else {
+                        self.op(op, &ops, res);
+                    }
+                    ops.clear();
+                }
+            }
+        }
+    }
+
+    fn op(&mut self, op: &[u8], a: &[Operand], res: Option<&'d Dictionary>) {
+        let n = |i: usize| a.get(i).and_then(|o| o.num()).unwrap_or(0.0);
+        let nums6 = || -> Option<M> {
+            if a.len() < 6 {
+                return None;
+            }
+            let s = &a[a.len() - 6..];
+            let mut m = [0.0; 6];
+            for (k, o) in s.iter().enumerate() {
+                m[k] = o.num()?;
+            }
+            Some(m)
+        };
+        match op {
+            b"q" => {
+                if self.stack.len() < MAX_QDEPTH {
+                    self.stack.push(self.gs.clone());
+                }
+            }
+            b"Q" => {
+                if let Some(g) = self.stack.pop() {
+                    self.gs = g;
+                }
+            }
+            b"cm" => {
+                if let Some(m) = nums6() {
+                    self.gs.ctm = mul(&m, &self.gs.ctm);
+                }
+            }
+            b"w" => self.gs.lw = n(0).abs(),
+            b"gs" => self.ext_gstate(a, res),
+            // text
+            b"BT" => {
+                self.tm = IDENT;
+                self.tlm = IDENT;
+            }
+            b"ET" => {}
+            b"Tf" => {
+                if a.len() >= 2 {
+                    self.gs.fs = n(1);
+                    if let Some(Operand::Name(name)) = a.first() {
+                        self.gs.font = self.font(name, res);
+                    }
+                }
+            }
+            b"Tc" => self.gs.tc = n(0),
+            b"Tw" => self.gs.tw = n(0),
+            b"Tz" => self.gs.th = n(0) / 100.0,
+            b"TL" => self.gs.tl = n(0),
+            b"Ts" => self.gs.ts = n(0),
+            b"Tr" => {}
+            b"Td" => self.td(n(0), n(1)),
+            b"TD" => {
+                self.gs.tl = -n(1);
+                self.td(n(0), n(1));
+            }
+            b"Tm" => {
+                if let Some(m) = nums6() {
+                    self.tm = m;
+                    self.tlm = m;
+                }
+            }
+            b"T*" => self.td(0.0, -self.gs.tl),
+            b"Tj" => {
+                if let Some(Operand::Str(s)) = a.last() {
+                    self.show(s);
+                }
+            }
+            b"'" => {
+                self.td(0.0, -self.gs.tl);
+                if let Some(Operand::Str(s)) = a.last() {
+                    self.show(s);
+                }
+            }
+            b"\"" => {
+                if a.len() >= 3 {
+                    self.gs.tw = n(0);
+                    self.gs.tc = n(1);
+                }
+                self.td(0.0, -self.gs.tl);
+                if let Some(Operand::Str(s)) = a.last() {
+                    self.show(s);
+                }
+            }
+            b"TJ" => {
+                if let Some(Operand::Array(items)) = a.last() {
+                    for it in items {
+                        match it {
+                            Operand::Str(s) => self.show(s),
+                            Operand::Num(v) => {
+                                let tx = -v / 1000.0 * self.gs.fs * self.gs.th;
+                                self.advance(tx);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            // paths
+            b"m" => {
+                let p = (n(0), n(1));
+                self.cur = p;
+                self.start = p;
+                let d = apply(&self.gs.ctm, p.0, p.1);
+                self.path.push(SubPath { pts: vec![d], ..Default::default() });
+            }
+            b"l" => {
+                let p = (n(0), n(1));
+                self.line_to(p, false);
+            }
+            b"c" => {
+                if a.len() >= 6 {
+                    self.curve(&[(n(0), n(1)), (n(2), n(3)), (n(4), n(5))]);
+                }
+            }
+            b"v" | b"y" => {
+                if a.len() >= 4 {
+                    self.curve(&[(n(0), n(1)), (n(2), n(3))]);
+                }
+            }
+            b"h" => self.close(),
+            b"re" => {
+                let (x, y, w, h) = (n(0), n(1), n(2), n(3));
+                let c = &self.gs.ctm;
+                let pts = vec![apply(c, x, y), apply(c, x + w, y), apply(c, x + w, y + h), apply(c, x, y + h)];
+                self.path.push(SubPath { pts, curve: false, closed: true, rect: true });
+                self.cur = (x, y);
+                self.start = (x, y);
+            }
+            b"S" => self.paint(false, true, false),
+            b"s" => self.paint(false, true, true),
+            b"f" | b"F" | b"f*" => self.paint(true, false, false),
+            b"B" | b"B*" => self.paint(true, true, false),
+            b"b" | b"b*" => self.paint(true, true, true),
+            b"n" => self.path.clear(),
+            b"W" | b"W*" => {}
+            // colours
+            b"g" => {
+                self.gs.fill_cs = Cs::Gray;
+                self.gs.fill = n(0).clamp(0.0, 1.0);
+            }
+            b"G" => {
+                self.gs.stroke_cs = Cs::Gray;
+                self.gs.stroke = n(0).clamp(0.0, 1.0);
+            }
+            b"rg" => {
+                self.gs.fill_cs = Cs::Rgb;
+                self.gs.fill = lum_rgb(n(0), n(1), n(2));
+            }
+            b"RG" => {
+                self.gs.stroke_cs = Cs::Rgb;
+                self.gs.stroke = lum_rgb(n(0), n(1), n(2));
+            }
+            b"k" => {
+                self.gs.fill_cs = Cs::Cmyk;
+                self.gs.fill = color_lum(Cs::Cmyk, a);
+            }
+            b"K" => {
+                self.gs.stroke_cs = Cs::Cmyk;
+                self.gs.stroke = color_lum(Cs::Cmyk, a);
+            }
+            b"cs" | b"CS" => {
+                let cs = match a.last() {
+                    Some(Operand::Name(nm)) => self.colorspace(nm, res),
+                    _ => Cs::Other,
+                };
+                let initial = match cs {
+                    Cs::Gray | Cs::Rgb => 0.0,
+                    Cs::Cmyk => 0.0,
+                    Cs::Tint => 0.0,
+                    Cs::Other => 0.5,
+                };
+                if op == b"cs" {
+                    self.gs.fill_cs = cs;
+                    self.gs.fill = initial;
+                } else {
+                    self.gs.stroke_cs = cs;
+                    self.gs.stroke = initial;
+                }
+            }
+            b"sc" | b"scn" => self.gs.fill = color_lum(self.gs.fill_cs, a),
+            b"SC" | b"SCN" => self.gs.stroke = color_lum(self.gs.stroke_cs, a),
+            b"Do" => {
+                if let Some(Operand::Name(nm)) = a.last() {
+                    self.xobject(nm, res);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn ext_gstate(&mut self, a: &[Operand], res: Option<&'d Dictionary>) {
+        let Some(Operand::Name(nm)) = a.last() else { return };
+        let doc = self.doc;
+        let Some(gs) = res.and_then(|r| dget_dict(doc, r, b"ExtGState")).and_then(|d| dget_dict(doc, d, nm)) else {
+            return;
+        };
+        if let Some(lw) = dget(doc, gs, b"LW").and_then(obj_num) {
+            self.gs.lw = lw.abs();
+        }
+        if let Some(Object::Array(f)) = dget(doc, gs, b"Font") {
+            if f.len() == 2 {
+                if let (Ok(id), Some(sz)) = (f[0].as_reference(), obj_num(deref(doc, &f[1]))) {
+                    if let Ok(fd) = doc.get_dictionary(id) {
+                        self.gs.font = Some(self.font_by_dict(Some(id), fd));
+                        self.gs.fs = sz;
+                    }
+                }
+            }
+        }
+    }
+
+    fn colorspace(&mut self, name: &[u8], res: Option<&'d Dictionary>) -> Cs {
+        match name {
+            b"DeviceGray" | b"G" | b"CalGray" => return Cs::Gray,
+            b"DeviceRGB" | b"RGB" | b"CalRGB" => return Cs::Rgb,
+            b"DeviceCMYK" | b"CMYK" => return Cs::Cmyk,
+            b"Pattern" => return Cs::Other,
+            _ => {}
+        }
+        let doc = self.doc;
+        let Some(o) = res.and_then(|r| dget_dict(doc, r, b"ColorSpace")).and_then(|d| dget(doc, d, name)) else {
+            return Cs::Other;
+        };
+        cs_of_object(doc, o, 0)
+    }
+
+    fn font(&mut self, name: &[u8], res: Option<&'d Dictionary>) -> Option<Arc<Font>> {
+        let doc = self.doc;
+        let fonts = res.and_then(|r| dget_dict(doc, r, b"Font"));
+        let Some(fonts) = fonts else {
+            self.warn(format!("font {} not found (no /Font resources)", String::from_utf8_lossy(name)));
+            return None;
+        };
+        let raw = fonts.get(name).ok();
+        let (id, fd) = match raw {
+            Some(Object::Reference(id)) => match doc.get_object(*id).ok().and_then(|o| o.as_dict().ok()) {
+                Some(d) => (Some(*id), d),
+                None => {
+                    self.warn(format!("font {} is not a dictionary", String::from_utf8_lossy(name)));
+                    return None;
+                }
+            },
+            Some(Object::Dictionary(d)) => (None, d),
+            _ => {
+                self.warn(format!("font {} not found", String::from_utf8_lossy(name)));
+                return None;
+            }
+        };
+        Some(self.font_by_dict(id, fd))
+    }
+
+    fn font_by_dict(&mut self, id: Option<ObjectId>, fd: &'d Dictionary) -> Arc<Font> {
+        let key = fd as *const Dictionary as usize;
+        if let Some(f) = self.local_fonts.get(&key) {
+            return f.clone();
+        }
+        let f = match id {
+            Some(id) => {
+                let hit = self.cache.lock().ok().and_then(|c| c.get(&id).cloned());
+                match hit {
+                    Some(f) => f,
+                    None => {
+                        let f = Arc::new(Font::load(self.doc, fd));
+                        if let Ok(mut c) = self.cache.lock() {
+                            c.insert(id, f.clone());
+                        }
+                        f
+                    }
+                }
+            }
+            None => Arc::new(Font::load(self.doc, fd)),
+        };
+        for w in f.warnings.clone() {
+            self.warn(w);
+        }
+        self.local_fonts.insert(key, f.clone());
+        f
+    }
+
+    fn xobject(&mut self, name: &[u8], res: Option<&'d Dictionary>) {
+        let doc = self.doc;
+        let Some(xd) = res.and_then(|r| dget_dict(doc, r, b"XObject")) else { return };
+        let Ok(raw) = xd.get(name) else { return };
+        let id = raw.as_reference().ok();
+        let Ok(stream) = deref(doc, raw).as_stream() else { return };
+        let sub = dget(doc, &stream.dict, b"Subtype").and_then(obj_name).unwrap_or(b"");
+        if sub == b"Image" {
+            self.out.images += 1;
+            return;
+        }
+        if sub != b"Form" {
+            return;
+        }
+        if self.form_stack.len() >= MAX_DEPTH {
+            self.warn("form XObject nesting too deep".into());
+            return;
+        }
+        if let Some(id) = id {
+            if self.form_stack.contains(&id) {
+                self.warn("form XObject cycle".into());
+                return;
+            }
+        }
+        let content = match stream.decompressed_content_with_limit(super::MAX_STREAM) {
+            Ok(c) => c,
+            Err(e) => {
+                self.warn(format!("form XObject stream cannot be decoded: {e}"));
+                return;
+            }
+        };
+        let form_res = dget_dict(doc, &stream.dict, b"Resources").or(res);
+        let saved = self.gs.clone();
+        let saved_stack = self.stack.len();
+        if let Some(Object::Array(m)) = dget(doc, &stream.dict, b"Matrix") {
+            let v: Vec<f32> = m.iter().filter_map(|o| obj_num(deref(doc, o))).collect();
+            if v.len() == 6 {
+                let m = [v[0], v[1], v[2], v[3], v[4], v[5]];
+                self.gs.ctm = mul(&m, &self.gs.ctm);
+            }
+        }
+        let (tm, tlm) = (self.tm, self.tlm);
+        self.form_stack.push(id.unwrap_or((u32::MAX, 0)));
+        let saved_path = std::mem::take(&mut self.path);
+        self.run(&content, form_res);
+        self.path = saved_path;
+        self.form_stack.pop();
+        self.stack.truncate(saved_stack);
+        self.gs = saved;
+        self.tm = tm;
+        self.tlm = tlm;
+    }
+
+    #[inline]
+    fn td(&mut self, tx: f32, ty: f32) {
+        let m = [1.0, 0.0, 0.0, 1.0, tx, ty];
+        self.tlm = mul(&m, &self.tlm);
+        self.tm = self.tlm;
+    }
+
+    #[inline]
+    fn advance(&mut self, tx: f32) {
+        self.tm[4] += tx * self.tm[0];
+        self.tm[5] += tx * self.tm[1];
+    }
+
+    fn show(&mut self, s: &[u8]) {
+        let Some(font) = self.gs.font.clone() else {
+            if !s.is_empty() {
+                self.warn("text shown without a font".into());
+            }
+            return;
+        };
+        let fs = self.gs.fs;
+        let th = self.gs.th;
+        let (tc, tw, ts) = (self.gs.tc, self.gs.tw, self.gs.ts);
+        let single_byte = matches!(font.split, super::font::CodeSplit::One);
+        let mut i = 0;
+        while i < s.len() {
+            let (code, len) = font.next_code(&s[i..]);
+            i += len;
+            let w0 = if font.cid { font.width(font.cid_of(code)) } else { font.width(code) };
+            let adv = w0 * fs * th;
+            // glyph rendering matrix: text space -> page space
+            let trm = mul(&self.tm, &self.gs.ctm);
+            if let Some(t) = font.text(code) {
+                if !t.is_empty() {
+                    let (ox, oy) = apply(&trm, 0.0, ts);
+                    let asc = font.ascent * fs;
+                    let desc = font.descent * fs;
+                    let p1 = apply(&trm, adv, ts + asc);
+                    let p2 = apply(&trm, 0.0, ts + asc);
+                    let p3 = apply(&trm, adv, ts + desc);
+                    let p4 = apply(&trm, 0.0, ts + desc);
+                    let x0 = p1.0.min(p2.0).min(p3.0).min(p4.0);
+                    let x1 = p1.0.max(p2.0).max(p3.0).max(p4.0);
+                    let y0 = p1.1.min(p2.1).min(p3.1).min(p4.1);
+                    let y1 = p1.1.max(p2.1).max(p3.1).max(p4.1);
+                    let size = fs.abs() * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+                    if x0.is_finite() && y0.is_finite() && x1.is_finite() && y1.is_finite() {
+                        self.out.glyphs.push(Glyph {
+                            text: t.to_string(),
+                            bbox: BBox { x0, top: y0, x1, bottom: y1 },
+                            baseline: oy,
+                            size,
+                            bold: font.bold,
+                        });
+                        let _ = ox;
+                    }
+                }
+            } else {
+                let name = font.name.clone();
+                self.warn(format!("font {name}: codes without Unicode mapping"));
+                let (_, oy) = apply(&trm, 0.0, ts);
+                let p0 = apply(&trm, 0.0, ts + font.ascent * fs);
+                let p1 = apply(&trm, adv, ts + font.descent * fs);
+                let size = fs.abs() * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+                self.out.glyphs.push(Glyph {
+                    text: "\u{FFFD}".to_string(),
+                    bbox: BBox::new(p0.0, p0.1, p1.0, p1.1),
+                    baseline: oy,
+                    size,
+                    bold: font.bold,
+                });
+            }
+            let mut tx = adv + tc * th;
+            if single_byte && len == 1 && code == 32 {
+                tx += tw * th;
+            }
+            self.advance(tx);
+        }
+    }
+
+    // ---- paths ----
+
+    fn line_to(&mut self, p: (f32, f32), curve: bool) {
+        let d = apply(&self.gs.ctm, p.0, p.1);
+        match self.path.last_mut() {
+            Some(sp) if !sp.rect && !sp.closed => {
+                sp.pts.push(d);
+                sp.curve |= curve;
+            }
+            _ => {
+                let s = apply(&self.gs.ctm, self.cur.0, self.cur.1);
+                self.start = self.cur;
+                self.path.push(SubPath { pts: vec![s, d], curve, ..Default::default() });
+            }
+        }
+        self.cur = p;
+    }
+
+    fn curve(&mut self, pts: &[(f32, f32)]) {
+        if self.path.len() > 100_000 {
+            return;
+        }
+        // control points included: bbox of the subpath is what we emit for curves
+        let ctm = self.gs.ctm;
+        let last = *pts.last().unwrap_or(&self.cur);
+        self.line_to(last, true);
+        if let Some(sp) = self.path.last_mut() {
+            let end = sp.pts.pop();
+            for p in &pts[..pts.len() - 1] {
+                sp.pts.push(apply(&ctm, p.0, p.1));
+            }
+            if let Some(e) = end {
+                sp.pts.push(e);
+            }
+        }
+    }
+
+    fn close(&mut self) {
+        if let Some(sp) = self.path.last_mut() {
+            if !sp.rect {
+                sp.closed = true;
+            }
+        }
+        self.cur = self.start;
+    }
+
+    fn paint(&mut self, fill: bool, stroke: bool, close: bool) {
+        if close {
+            self.close();
+        }
+        let path = std::mem::take(&mut self.path);
+        let lw = {
+            let c = &self.gs.ctm;
+            let det = (c[0] * c[3] - c[1] * c[2]).abs().sqrt();
+            (self.gs.lw * det).max(0.1)
+        };
+        for sp in &path {
+            if sp.pts.is_empty() {
+                continue;
+            }
+            let bb = pts_bbox(&sp.pts);
+            if fill {
+                if bb.width() > 0.01 && bb.height() > 0.01 && sp.pts.len() >= 3 {
+                    self.out.rules.push(Rule { bbox: bb, paint: Paint::Fill, gray: self.gs.fill });
+                }
+            }
+            if stroke {
+                let gray = self.gs.stroke;
+                if sp.rect || sp.curve {
+                    self.out.rules.push(Rule { bbox: grow(bb, lw / 2.0, lw / 2.0), paint: Paint::Stroke, gray });
+                } else {
+                    let n = sp.pts.len();
+                    let segs = if sp.closed && n > 2 { n } else { n - 1 };
+                    if n == 1 {
+                        continue;
+                    }
+                    for k in 0..segs {
+                        let a = sp.pts[k];
+                        let b = sp.pts[(k + 1) % n];
+                        let sb = BBox::new(a.0, a.1, b.0, b.1);
+                        let (gx, gy) = if sb.height() < 0.01 {
+                            (0.0, lw / 2.0)
+                        } else if sb.width() < 0.01 {
+                            (lw / 2.0, 0.0)
+                        } else {
+                            (lw / 2.0, lw / 2.0)
+                        };
+                        if sb.width() < 0.01 && sb.height() < 0.01 {
+                            continue;
+                        }
+                        self.out.rules.push(Rule { bbox: grow(sb, gx, gy), paint: Paint::Stroke, gray });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn grow(b: BBox, gx: f32, gy: f32) -> BBox {
+    BBox { x0: b.x0 - gx, top: b.top - gy, x1: b.x1 + gx, bottom: b.bottom + gy }
+}
+
+fn pts_bbox(p: &[(f32, f32)]) -> BBox {
+    let mut b = BBox { x0: f32::MAX, top: f32::MAX, x1: f32::MIN, bottom: f32::MIN };
+    for &(x, y) in p {
+        b.x0 = b.x0.min(x);
+        b.x1 = b.x1.max(x);
+        b.top = b.top.min(y);
+        b.bottom = b.bottom.max(y);
+    }
+    b
+}
+
+fn cs_of_object(doc: &Document, o: &Object, depth: u32) -> Cs {
+    if depth > 4 {
+        return Cs::Other;
+    }
+    match deref(doc, o) {
+        Object::Name(n) => match n.as_slice() {
+            b"DeviceGray" | b"CalGray" => Cs::Gray,
+            b"DeviceRGB" | b"CalRGB" => Cs::Rgb,
+            b"DeviceCMYK" => Cs::Cmyk,
+            _ => Cs::Other,
+        },
+        Object::Array(a) => {
+            let fam = a.first().map(|o| deref(doc, o)).and_then(obj_name).unwrap_or(b"");
+            match fam {
+                b"ICCBased" => {
+                    let n = a
+                        .get(1)
+                        .and_then(|o| deref(doc, o).as_stream().ok())
+                        .and_then(|s| dget(doc, &s.dict, b"N"))
+                        .and_then(obj_num)
+                        .unwrap_or(0.0) as i32;
+                    match n {
+                        1 => Cs::Gray,
+                        3 => Cs::Rgb,
+                        4 => Cs::Cmyk,
+                        _ => Cs::Other,
+                    }
+                }
+                b"CalGray" => Cs::Gray,
+                b"CalRGB" => Cs::Rgb,
+                b"Separation" | b"DeviceN" => Cs::Tint,
+                b"DeviceGray" => Cs::Gray,
+                b"DeviceRGB" => Cs::Rgb,
+                b"DeviceCMYK" => Cs::Cmyk,
+                _ => Cs::Other,
+            }
+        }
+        _ => Cs::Other,
+    }
+}

@@ -3,7 +3,11 @@ use perfplan::{extract::Page, layout, params::Params, sheet};
 fn main() {
     let path = std::env::args().nth(1).expect("pages.json");
     let mode = std::env::args().nth(2).unwrap_or_default();
-    let pages: Vec<Page> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let pages: Vec<Page> = if path.ends_with(".pdf") {
+        perfplan::extract::extract_all(&std::fs::read(&path).unwrap(), None).unwrap()
+    } else {
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
     let p = Params::default();
     let layouts: Vec<_> = pages.iter().map(|pg| layout::analyze(pg, &p)).collect();
     if mode == "lines" {

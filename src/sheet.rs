@@ -485,36 +485,66 @@ fn join_reading(doc: &Doc, lines: &[LRef]) -> String {
 }
 
 fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objective) {
-    for u in grid {
-        let Label::Grid(field) = u.label else { continue };
-        let pg = &doc.pages[u.page];
-        // Row band: the label's cell, else down to the next label row below.
-        let (top, bottom) = match u.cell {
-            Some(c) => (pg.cells[c].bbox.top, pg.cells[c].bbox.bottom),
+    let tol = doc.p.edge_tol;
+    // Row band of each label: its cell, else down to the next label row below.
+    let band = |u: &LabelUnit| -> (f32, f32) {
+        match u.cell {
+            Some(c) => {
+                let b = doc.pages[u.page].cells[c].bbox;
+                (b.top, b.bottom)
+            }
             None => {
                 let next = grid.iter().filter(|o| o.page == u.page && o.bbox.top > u.bbox.bottom).map(|o| o.bbox.top).fold(f32::INFINITY, f32::min);
                 (u.bbox.top - 0.3 * u.size, next - 0.1)
             }
-        };
-        // Column span: up to the next label to the right on the same band.
-        let right = grid
-            .iter()
-            .filter(|o| o.page == u.page && o.bbox.x0 > u.bbox.x1 && o.bbox.cy() > top && o.bbox.cy() < bottom)
-            .map(|o| o.bbox.x0)
-            .fold(f32::INFINITY, f32::min);
-        let left = u.cell.map(|c| pg.cells[c].bbox.x1).unwrap_or(u.bbox.x1);
-        let tol = doc.p.edge_tol;
-        let vals: Vec<LRef> = lines
-            .iter()
-            .copied()
-            .filter(|r| r.0 == u.page)
-            .filter(|&r| {
-                let b = doc.line(r).bbox;
-                b.cy() > top && b.cy() < bottom && b.x0 >= left - tol && b.x0 < right - tol
-            })
-            .collect();
-        let v = join_reading(doc, &vals);
-        let value = if v.is_empty() { None } else { Some(v) };
+        }
+    };
+    let in_box = |r: LRef, page: usize, x0: f32, x1: f32, top: f32, bottom: f32| {
+        let b = doc.line(r).bbox;
+        r.0 == page && b.cy() > top && b.cy() < bottom && b.x0 >= x0 - tol && b.x0 < x1 - tol
+    };
+    // Label rows: labels whose centres share a band, left to right.
+    let mut rows: Vec<Vec<&LabelUnit>> = Vec::new();
+    for u in grid {
+        let (t, b) = band(u);
+        match rows.iter_mut().find(|row| row[0].page == u.page && row[0].bbox.cy() > t && row[0].bbox.cy() < b) {
+            Some(row) => row.push(u),
+            None => rows.push(vec![u]),
+        }
+    }
+    for row in &mut rows {
+        row.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+    }
+    let mut values: Vec<(GridField, Option<String>)> = Vec::new();
+    for row in &rows {
+        // Values to the right of each label, up to the next label of the row.
+        let mut right_vals: Vec<Vec<LRef>> = Vec::new();
+        for (i, u) in row.iter().enumerate() {
+            let (top, bottom) = band(u);
+            let right = row.get(i + 1).map(|o| o.bbox.x0).unwrap_or(f32::INFINITY);
+            let left = u.cell.map(|c| doc.pages[u.page].cells[c].bbox.x1).unwrap_or(u.bbox.x1);
+            right_vals.push(lines.iter().copied().filter(|&r| in_box(r, u.page, left, right, top, bottom)).collect());
+        }
+        // Columnar header: a row of labels with nothing beside them takes its values
+        // from the row below, column by column.
+        if row.len() >= 2 && right_vals.iter().all(|v| v.is_empty()) {
+            let page = row[0].page;
+            let row_bottom = row.iter().map(|u| u.cell.map(|c| doc.pages[page].cells[c].bbox.bottom).unwrap_or(u.bbox.bottom)).fold(f32::NEG_INFINITY, f32::max);
+            let next_top = grid.iter().filter(|o| o.page == page && o.bbox.top > row_bottom).map(|o| o.bbox.top).fold(f32::INFINITY, f32::min);
+            for (i, u) in row.iter().enumerate() {
+                let col_left = u.cell.map(|c| doc.pages[page].cells[c].bbox.x0).unwrap_or(u.bbox.x0 - u.size);
+                let col_right = row.get(i + 1).map(|o| o.cell.map(|c| doc.pages[page].cells[c].bbox.x0).unwrap_or(o.bbox.x0 - o.size)).unwrap_or(f32::INFINITY);
+                right_vals[i] = lines.iter().copied().filter(|&r| in_box(r, page, col_left, col_right, row_bottom - 0.5, next_top - 0.1)).collect();
+            }
+        }
+        for (u, vals) in row.iter().zip(right_vals) {
+            if let Label::Grid(f) = u.label {
+                let v = join_reading(doc, &vals);
+                values.push((f, if v.is_empty() { None } else { Some(v) }));
+            }
+        }
+    }
+    for (field, value) in values {
         let slot = match field {
             GridField::Directorate => &mut obj.directorate,
             GridField::Director => &mut obj.director,
@@ -951,4 +981,24 @@ mod synthetic {
         assert_eq!(objs[0].service.as_deref(), Some("UFFICIO"));
         assert_eq!(objs[0].executive, None);
     }
+
+    #[test]
+    fn columnar_grid_labels_above_values() {
+        let mut p = P::new();
+        p.text("2024_C9", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
+        p.text("Direzione", 40.0, 100.0, true).text("Direttore", 200.0, 100.0, true).text("Classificazione", 360.0, 100.0, true);
+        p.text("CULTURA", 40.0, 114.0, false).text("NERI ADA", 200.0, 114.0, false).text("SERVIZIO", 360.0, 114.0, false);
+        p.text("Servizio", 40.0, 134.0, true).text("Dirigente", 200.0, 134.0, true).text("Tipologia", 360.0, 134.0, true);
+        p.text("MUSEI", 40.0, 148.0, false).text("SVILUPPO", 360.0, 148.0, false);
+        let objs = run(&[p.page(1)]);
+        assert_eq!(objs.len(), 1);
+        let o = &objs[0];
+        assert_eq!(o.directorate.as_deref(), Some("CULTURA"));
+        assert_eq!(o.director.as_deref(), Some("NERI ADA"));
+        assert_eq!(o.classification.as_deref(), Some("SERVIZIO"));
+        assert_eq!(o.service.as_deref(), Some("MUSEI"));
+        assert_eq!(o.executive, None);
+        assert_eq!(o.typology.as_deref(), Some("SVILUPPO"));
+    }
 }
+

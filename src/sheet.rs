@@ -709,64 +709,83 @@ fn parse_description(doc: &Doc, lines: &[LRef]) -> Option<String> {
 }
 
 fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, diags: &mut Vec<Diagnostic>) -> Vec<Indicator> {
-    // Header rows: column labels within this section. Their pages and rows are
-    // skipped as content; the first header defines the columns.
-    let in_section: HashSet<LRef> = lines.iter().copied().collect();
-    let _ = &in_section;
+    // Header units of this section, in document order; the first header row
+    // defines the columns, later ones (repeated after a page break) are skipped.
     let mut headers: Vec<&LabelUnit> = cols.iter().copied().filter(|u| lines.iter().any(|r| r.0 == u.page)).collect();
     headers.sort_by(|a, b| a.page.cmp(&b.page).then(a.bbox.top.total_cmp(&b.bbox.top)).then(a.bbox.x0.total_cmp(&b.bbox.x0)));
-    // Column starts from the first complete header (one per column).
-    let mut starts: Vec<(IndColumn, f32)> = Vec::new();
+    let header_lines: HashSet<LRef> = headers.iter().flat_map(|u| u.lines.iter().copied()).collect();
+    // Column starts. `None` is a column the label table does not know (a weight, a
+    // baseline...): its text is kept out of the known columns.
+    let mut starts: Vec<(Option<IndColumn>, f32)> = Vec::new();
+    let mut header_rows: Vec<(usize, f32, f32)> = Vec::new(); // (page, top, bottom) of header rows
     if let Some(first) = headers.first() {
-        let row_top = first.bbox.top;
-        for u in headers.iter().filter(|u| u.page == first.page && (u.bbox.top - row_top).abs() < 2.0 * u.size) {
+        let row: Vec<&&LabelUnit> = headers.iter().filter(|u| u.page == first.page && (u.bbox.top - first.bbox.top).abs() < 2.0 * u.size).collect();
+        let (top, bottom) = row.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(t, b), u| (t.min(u.bbox.top), b.max(u.bbox.bottom)));
+        for u in &row {
             if let Label::Column(c) = u.label {
-                if starts.iter().any(|(k, _)| *k == c) {
-                    continue;
+                if !starts.iter().any(|(k, _)| *k == Some(c)) {
+                    let x = u.cell.map(|ci| doc.pages[u.page].cells[ci].bbox.x0).unwrap_or(u.bbox.x0);
+                    starts.push((Some(c), x));
                 }
-                let x = u.cell.map(|ci| doc.pages[u.page].cells[ci].bbox.x0).unwrap_or(u.bbox.x0);
-                starts.push((c, x));
             }
+        }
+        // Unknown header cells on the same row.
+        for &r in lines.iter().filter(|r| r.0 == first.page && !header_lines.contains(r)) {
+            let l = doc.line(r);
+            if l.bbox.cy() > top && l.bbox.cy() < bottom && !starts.iter().any(|(_, x)| (x - l.bbox.x0).abs() < l.size) {
+                starts.push((None, l.cell.map(|ci| doc.pages[r.0].cells[ci].bbox.x0).unwrap_or(l.bbox.x0)));
+            }
+        }
+        header_rows.push((first.page, top, bottom));
+    }
+    // Every header repetition: a row of column labels.
+    for u in &headers {
+        if !header_rows.iter().any(|&(p, t, b)| p == u.page && u.bbox.cy() > t && u.bbox.cy() < b) {
+            header_rows.push((u.page, u.bbox.top, u.bbox.bottom));
         }
     }
     starts.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let header_lines: HashSet<LRef> = headers.iter().flat_map(|u| u.lines.iter().copied()).collect();
-    let body: Vec<LRef> = lines.iter().copied().filter(|r| !header_lines.contains(r)).filter(|r| headers.iter().any(|h| h.page < r.0 || (h.page == r.0 && h.bbox.bottom <= doc.line(*r).bbox.top + 1.0)) || headers.is_empty()).collect();
-    if starts.len() < 2 {
+    let known = starts.iter().filter(|(c, _)| c.is_some()).count();
+    let after_header = |r: &LRef| headers.iter().any(|h| h.page < r.0 || (h.page == r.0 && h.bbox.bottom <= doc.line(*r).bbox.top + 1.0));
+    let in_header_row = |r: &LRef| {
+        let l = doc.line(*r);
+        header_rows.iter().any(|&(p, t, b)| p == r.0 && l.bbox.cy() > t && l.bbox.cy() < b)
+    };
+    let body: Vec<LRef> = lines.iter().copied().filter(|r| !header_lines.contains(r) && after_header(r) && !in_header_row(r)).collect();
+    if known < 2 || !starts.iter().any(|(c, _)| *c == Some(IndColumn::Description)) {
         if !body.is_empty() {
             diags.push(Diagnostic::warning(Some(doc.pages[body[0].0].number), "indicators.header.missing", format!("{code}: indicator table without a recognizable header row")));
         }
         return Vec::new();
     }
     // Where headers are not in cells, body columns may start left of a centred
-    // header: move each start left to the nearest body line start between it and
-    // the previous header's end.
+    // header: move each start left to the leftmost recurring body line start
+    // between it and the previous header's end.
     for i in 1..starts.len() {
-        let prev_end = headers.iter().filter(|h| h.label == Label::Column(starts[i - 1].0)).map(|h| h.bbox.x1).fold(f32::NEG_INFINITY, f32::max);
+        let prev_end = headers.iter().filter(|h| Some(h.label) == starts[i - 1].0.map(Label::Column)).map(|h| h.bbox.x1).fold(starts[i - 1].1, f32::max);
         let s = starts[i].1;
         let xs: Vec<f32> = body.iter().map(|&r| doc.line(r).bbox.x0).filter(|&x| x < s - 0.5 && x > prev_end + 1.0).collect();
         // A column start recurs on several rows; a lone phrase inside a justified
         // description does not.
         let need = if body.len() > 3 { 2 } else { 1 };
-        let candidate = xs.iter().copied().filter(|&x| xs.iter().filter(|&&y| (y - x).abs() < 1.0).count() >= need).fold(s, f32::min);
-        starts[i].1 = candidate;
+        starts[i].1 = xs.iter().copied().filter(|&x| xs.iter().filter(|&&y| (y - x).abs() < 1.0).count() >= need).fold(s, f32::min);
     }
     let tol = doc.p.edge_tol;
-    let col_of = |x: f32| -> IndColumn { starts.iter().rev().find(|(_, s)| x >= s - tol).map(|(c, _)| *c).unwrap_or(starts[0].0) };
+    let col_of = |x: f32| -> Option<IndColumn> { starts.iter().rev().find(|(_, s)| x >= s - tol).map(|(c, _)| *c).unwrap_or(starts[0].0) };
     // Ruled tables: keep only lines in cells (a footer below the table is not a row).
     let ruled = headers.iter().any(|h| h.cell.is_some());
-    // (a header sharing one shaded band is not evidence that body rows are cells)
     let body: Vec<LRef> = body.into_iter().filter(|r| !ruled || doc.line(*r).cell.is_some()).collect();
-    let desc_col = |r: LRef| col_of(doc.line(r).bbox.x0) == IndColumn::Description;
-    let mut out = Vec::new();
+    let desc_col = |r: LRef| col_of(doc.line(r).bbox.x0) == Some(IndColumn::Description);
+
+    // Rows -> (first page, description, type, target) with lines split by column.
+    let mut rows: Vec<(usize, String, String, String)> = Vec::new();
     for row in table_rows(doc, &body, &desc_col) {
-        let mut cells: HashMap<IndColumn, Vec<(LRef, String)>> = HashMap::new();
+        let mut cells: Vec<(Option<IndColumn>, LRef, String)> = Vec::new();
         for &r in &row {
-            let l = doc.line(r);
-            // Split the line's words across column starts (borderless gutters can be
+            // Split the line's words at column starts (borderless gutters can be
             // narrower than the phrase gap).
-            let mut cur: Option<(IndColumn, String)> = None;
-            for w in &l.words {
+            let mut cur: Option<(Option<IndColumn>, String)> = None;
+            for w in &doc.line(r).words {
                 let c = col_of(w.bbox.x0);
                 match &mut cur {
                     Some((cc, s)) if *cc == c => {
@@ -775,34 +794,38 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
                     }
                     _ => {
                         if let Some((cc, s)) = cur.take() {
-                            cells.entry(cc).or_default().push((r, s));
+                            cells.push((cc, r, s));
                         }
                         cur = Some((c, w.text.clone()));
                     }
                 }
             }
             if let Some((cc, s)) = cur.take() {
-                cells.entry(cc).or_default().push((r, s));
+                cells.push((cc, r, s));
             }
         }
-        let text_of = |c: IndColumn| -> String {
-            let mut v = cells.get(&c).cloned().unwrap_or_default();
-            v.sort_by(|a, b| a.0 .0.cmp(&b.0 .0).then(doc.line(a.0).row.cmp(&doc.line(b.0).row)).then(doc.line(a.0).bbox.x0.total_cmp(&doc.line(b.0).bbox.x0)));
-            join_lines(v.iter().map(|(_, s)| s.as_str()))
-        };
-        let description = text_of(IndColumn::Description);
-        let kind = text_of(IndColumn::Type);
-        let raw = text_of(IndColumn::Target);
-        if description.is_empty() && kind.is_empty() && raw.is_empty() {
+        cells.sort_by(|a, b| a.1 .0.cmp(&b.1 .0).then(doc.line(a.1).row.cmp(&doc.line(b.1).row)).then(doc.line(a.1).bbox.x0.total_cmp(&doc.line(b.1).bbox.x0)));
+        let text_of = |c: IndColumn| join_lines(cells.iter().filter(|x| x.0 == Some(c)).map(|x| x.2.as_str()));
+        let (d, k, t) = (text_of(IndColumn::Description), text_of(IndColumn::Type), text_of(IndColumn::Target));
+        if d.is_empty() && k.is_empty() && t.is_empty() {
             continue;
         }
-        let t = target::parse(&raw);
-        if !raw.is_empty() && t.value.is_none() && t.date.is_none() && t.boolean.is_none() {
-            let page = row.first().map(|r| doc.pages[r.0].number);
-            let nd = crate::labels::normalize(&raw);
-            if !matches!(nd.as_str(), "n.d" | "nd" | "n/a" | "-") {
-                diags.push(Diagnostic::warning(page, "indicator.target.unparsed", format!("{code}: target {raw:?} has no number, date or yes/no")));
+        let page = row.iter().map(|r| r.0).min().unwrap_or(0);
+        // A row cut by a page break: its tail opens the next page with a description
+        // fragment only; it belongs to the last row of the previous page.
+        if let Some(prev) = rows.last_mut() {
+            if page > prev.0 && k.is_empty() && t.is_empty() && !d.is_empty() && !prev.1.is_empty() {
+                prev.1 = join_lines([prev.1.as_str(), d.as_str()]);
+                continue;
             }
+        }
+        rows.push((page, d, k, t));
+    }
+    let mut out = Vec::new();
+    for (page, description, kind, raw) in rows {
+        let (t, status) = target::parse_with_status(&raw);
+        if status == target::TargetStatus::Unrecognized {
+            diags.push(Diagnostic::warning(Some(doc.pages[page].number), "indicator.target.unparsed", format!("{code}: target {raw:?} has no number, date or yes/no")));
         }
         out.push(Indicator { description, kind: if kind.is_empty() { None } else { Some(kind) }, target: t });
     }
@@ -1000,5 +1023,33 @@ mod synthetic {
         assert_eq!(o.executive, None);
         assert_eq!(o.typology.as_deref(), Some("SVILUPPO"));
     }
+    #[test]
+    fn unknown_column_and_row_split_by_page_break() {
+        let mut first = sheet_page("2023_A101");
+        let cols = [40.0, 300.0, 400.0, 560.0];
+        first.row(&cols, 195.0, 221.0);
+        first.text("Riga spezzata dal cambio", 42.0, 205.0, false).text("RISULTATO", 302.0, 205.0, false).text("12", 402.0, 205.0, false);
+        let mut cont = P::new();
+        cont.text("2023_A101", 40.0, 60.0, true).text("Titolo dell obiettivo di prova", 40.0, 75.0, true);
+        cont.row(&cols, 90.0, 104.0);
+        cont.text("di pagina", 42.0, 100.0, false);
+        let objs = run(&[first.page(1), cont.page(2)]);
+        let o = &objs[0];
+        assert_eq!(o.indicators.len(), 2);
+        assert_eq!(o.indicators[1].description, "Riga spezzata dal cambio di pagina");
+        assert_eq!(o.indicators[1].target.value, Some(12.0));
+
+        // A fourth column the label table does not know stays out of the target.
+        let mut p = P::new();
+        p.text("2024_Q1", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
+        p.text("Direzione", 40.0, 100.0, true).text("AFFARI", 120.0, 100.0, false);
+        p.text("INDICATORI", 40.0, 130.0, true);
+        p.text("Descrizione", 40.0, 150.0, true).text("Tipo", 250.0, 150.0, true).text("Valore atteso", 350.0, 150.0, true).text("Peso", 480.0, 150.0, true);
+        p.text("Atti adottati", 40.0, 165.0, false).text("RISULTATO", 250.0, 165.0, false).text("5", 350.0, 165.0, false).text("30%", 480.0, 165.0, false);
+        let objs = run(&[p.page(1)]);
+        assert_eq!(objs[0].indicators.len(), 1);
+        assert_eq!(objs[0].indicators[0].target.raw, "5");
+    }
 }
+
 

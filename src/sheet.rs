@@ -150,6 +150,7 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
     }
 
     let mut objectives = Vec::new();
+    let mut doc_year: Option<Option<i32>> = None;
     for (k, &si) in starts.iter().enumerate() {
         let h = &headings[si];
         let end = starts.get(k + 1).map(|&n| headings[n].pos).unwrap_or((usize::MAX, usize::MAX));
@@ -180,13 +181,34 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
         page_set.insert(pages[h.page].number);
         let content_set: HashSet<LRef> = content.iter().copied().collect();
         let sheet_units: Vec<LabelUnit> = units.iter().filter(|u| u.page >= h.page && content_set.contains(&u.lines[0])).cloned().collect();
-        let obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
+        let mut obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
+        if obj.year.is_none() {
+            obj.year = *doc_year.get_or_insert_with(|| document_year(&doc));
+        }
         objectives.push(Objective { pages: page_set.into_iter().collect(), ..obj });
     }
     if objectives.is_empty() {
         diags.push(Diagnostic::info(None, "document.no_sheets", "no objective sheet found (no code heading followed by a label grid)"));
     }
     (objectives, diags)
+}
+
+/// The plan year when codes carry none: the year printed most often in running
+/// headers, footers, titles and cover lines (short lines), e.g. "PEG 2022".
+fn document_year(doc: &Doc) -> Option<i32> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(&R, r"\b((?:19|20)\d\d)\b");
+    let mut counts: HashMap<i32, usize> = HashMap::new();
+    for pg in doc.pages {
+        for l in pg.lines.iter().filter(|l| l.text.len() < 80) {
+            for c in r.captures_iter(&l.text) {
+                if let Ok(y) = c[1].parse::<i32>() {
+                    *counts.entry(y).or_default() += 1;
+                }
+            }
+        }
+    }
+    counts.into_iter().max_by_key(|&(y, n)| (n, y)).map(|(y, _)| y)
 }
 
 /// Code headings: a code alone on its row, with the title on the lines just below.

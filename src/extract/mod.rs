@@ -380,6 +380,7 @@ impl PdfDoc {
             _ => {}
         }
         let mut it = interp::Interp::new(doc, &self.fonts, pm);
+        it.out.glyphs.reserve(content.len() / 8);
         it.run(&content, res);
         let out = it.out;
         warnings.extend(out.warnings);

@@ -481,6 +481,8 @@ fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
         };
         font.widths[code] = match std_w {
             Some(w) if missing == 0.0 || !fd.has(b"Widths") => w * 0.001,
+            // no metrics at all (broken non-embedded font): half an em beats zero
+            None if !fd.has(b"Widths") && missing == 0.0 => 0.5,
             _ => missing * scale,
         };
     }

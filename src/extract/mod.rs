@@ -357,28 +357,31 @@ impl PdfDoc {
             Object::Dictionary(d) => Some(d),
             _ => None,
         });
-        // content streams
-        let mut content = Vec::new();
-        let mut add = |o: &Object, warnings: &mut Vec<String>| {
-            if let Ok(s) = deref(doc, o).as_stream() {
-                match s.decompressed_content_with_limit(MAX_STREAM) {
-                    Ok(c) => {
-                        content.extend_from_slice(&c);
-                        content.push(b'\n');
-                    }
-                    Err(e) => warnings.push(format!("content stream cannot be decoded: {e}")),
+        // content streams (a single stream is used as decoded, without copying)
+        let decode = |o: &Object, warnings: &mut Vec<String>| -> Option<Vec<u8>> {
+            let s = deref(doc, o).as_stream().ok()?;
+            match s.decompressed_content_with_limit(MAX_STREAM) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    warnings.push(format!("content stream cannot be decoded: {e}"));
+                    None
                 }
             }
         };
-        match pd.get(b"Contents").ok().map(|o| deref(doc, o)) {
+        let content: Vec<u8> = match pd.get(b"Contents").ok().map(|o| deref(doc, o)) {
             Some(Object::Array(a)) => {
+                let mut all = Vec::new();
                 for o in a {
-                    add(o, &mut warnings);
+                    if let Some(c) = decode(o, &mut warnings) {
+                        all.extend_from_slice(&c);
+                        all.push(b'\n');
+                    }
                 }
+                all
             }
-            Some(o @ Object::Stream(_)) => add(o, &mut warnings),
-            _ => {}
-        }
+            Some(o @ Object::Stream(_)) => decode(o, &mut warnings).unwrap_or_default(),
+            _ => Vec::new(),
+        };
         let mut it = interp::Interp::new(doc, &self.fonts, pm);
         it.out.glyphs.reserve(content.len() / 8);
         it.run(&content, res);

@@ -233,10 +233,21 @@ fn has_struct_type(obj: &[u8]) -> bool {
     false
 }
 
-/// Open and extract every page.
+/// Open and extract every page. A page that cannot be read at all (damaged page
+/// object) comes back empty with a warning, so one bad page does not lose the file.
 pub fn extract_all(bytes: &[u8], password: Option<&str>) -> Result<Vec<Page>, ExtractError> {
     let doc = open(bytes, password)?;
-    (1..=doc.page_count()).map(|n| doc.page(n)).collect()
+    Ok((1..=doc.page_count())
+        .map(|n| {
+            doc.page(n).unwrap_or_else(|e| Page {
+                number: n,
+                width: 595.0,
+                height: 842.0,
+                warnings: vec![format!("page could not be read: {e}")],
+                ..Default::default()
+            })
+        })
+        .collect())
 }
 
 // ---- small object helpers (never panic) ----

@@ -204,11 +204,10 @@ impl<'d> Interp<'d> {
             Some(m)
         };
         match op {
-            b"q" => {
-                if self.stack.len() < MAX_QDEPTH {
+            b"q"
+                if self.stack.len() < MAX_QDEPTH => {
                     self.stack.push(self.gs.clone());
                 }
-            }
             b"Q" => {
                 if let Some(g) = self.stack.pop() {
                     self.gs = g;
@@ -227,14 +226,13 @@ impl<'d> Interp<'d> {
                 self.tlm = IDENT;
             }
             b"ET" => {}
-            b"Tf" => {
-                if a.len() >= 2 {
+            b"Tf"
+                if a.len() >= 2 => {
                     self.gs.fs = n(1);
                     if let Some(Operand::Name(name)) = a.first() {
                         self.gs.font = self.font(name, res);
                     }
                 }
-            }
             b"Tc" => self.gs.tc = n(0),
             b"Tw" => self.gs.tw = n(0),
             b"Tz" => self.gs.th = n(0) / 100.0,
@@ -300,16 +298,14 @@ impl<'d> Interp<'d> {
                 let p = (n(0), n(1));
                 self.line_to(p, false);
             }
-            b"c" => {
-                if a.len() >= 6 {
+            b"c"
+                if a.len() >= 6 => {
                     self.curve(&[(n(0), n(1)), (n(2), n(3)), (n(4), n(5))]);
                 }
-            }
-            b"v" | b"y" => {
-                if a.len() >= 4 {
+            b"v" | b"y"
+                if a.len() >= 4 => {
                     self.curve(&[(n(0), n(1)), (n(2), n(3))]);
                 }
-            }
             b"h" => self.close(),
             b"re" => {
                 let (x, y, w, h) = (n(0), n(1), n(2), n(3));
@@ -565,7 +561,7 @@ impl<'d> Interp<'d> {
             let w0 = if font.cid { font.width(font.cid_of(code)) } else { font.width(code) };
             let adv = w0 * fs * th;
             let t = font.text(code);
-            if t.map_or(true, |t| !t.is_empty()) {
+            if t.is_none_or(|t| !t.is_empty()) {
                 let ox = base.0 + xoff * ax;
                 let oy = base.1 + xoff * ay;
                 let ex = ox + adv * ax;
@@ -661,11 +657,10 @@ impl<'d> Interp<'d> {
                 continue;
             }
             let bb = pts_bbox(&sp.pts);
-            if fill {
-                if bb.width() > 0.01 && bb.height() > 0.01 && sp.pts.len() >= 3 {
+            if fill
+                && bb.width() > 0.01 && bb.height() > 0.01 && sp.pts.len() >= 3 {
                     self.out.rules.push(Rule { bbox: bb, paint: Paint::Fill, gray: self.gs.fill });
                 }
-            }
             if stroke {
                 let gray = self.gs.stroke;
                 if sp.rect || sp.curve {

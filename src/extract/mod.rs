@@ -166,11 +166,10 @@ pub fn open(bytes: &[u8], password: Option<&str>) -> Result<PdfDoc, ExtractError
 /// (lopdf would parse them all eagerly).
 fn skip_structure(id: ObjectId, obj: &mut Object) -> Option<(ObjectId, Object)> {
     match obj {
-        Object::Dictionary(d) => {
-            if d.has_type(b"StructElem") || d.has_type(b"MCR") || d.has_type(b"OBJR") {
+        Object::Dictionary(d)
+            if (d.has_type(b"StructElem") || d.has_type(b"MCR") || d.has_type(b"OBJR")) => {
                 return None;
             }
-        }
         Object::Stream(s) if s.dict.has_type(b"ObjStm") => {
             let n = s.dict.get(b"N").ok().and_then(|o| o.as_i64().ok()).unwrap_or(-1);
             if n > 0 {

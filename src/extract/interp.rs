@@ -657,6 +657,11 @@ impl<'d> Interp<'d> {
                 continue;
             }
             let bb = pts_bbox(&sp.pts);
+            if !(bb.x0.is_finite() && bb.x1.is_finite() && bb.top.is_finite() && bb.bottom.is_finite())
+                || bb.x0.abs().max(bb.x1.abs()).max(bb.top.abs()).max(bb.bottom.abs()) > 1.0e6
+            {
+                continue;
+            }
             if fill
                 && bb.width() > 0.01 && bb.height() > 0.01 && sp.pts.len() >= 3 {
                     self.out.rules.push(Rule { bbox: bb, paint: Paint::Fill, gray: self.gs.fill });

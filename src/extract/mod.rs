@@ -393,7 +393,7 @@ impl PdfDoc {
             _ => Vec::new(),
         };
         let mut it = interp::Interp::new(doc, &self.fonts, pm);
-        it.out.glyphs.reserve(content.len() / 8);
+        it.out.glyphs.reserve((content.len() / 8).min(1 << 18));
         it.run(&content, res);
         let out = it.out;
         warnings.extend(out.warnings);

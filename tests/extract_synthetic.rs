@@ -291,6 +291,25 @@ fn type0_identity_h_with_tounicode() {
 }
 
 #[test]
+fn type0_identity_v_stacks_downwards() {
+    let mut doc = build(b"BT /F5 10 Tf 100 700 Td <00040004> Tj ET", dictionary! {}, vec![], None);
+    let cmap = b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfchar <0004> <0041> endbfchar endcmap";
+    let tu = doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
+    let cid = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "X", "DW" => 1000 });
+    let f5 = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "X",
+        "Encoding" => "Identity-V", "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
+    });
+    set_fonts(&mut doc, dictionary! { "F5" => f5 });
+    let bytes = save(&mut doc);
+    let p = extract::extract_all(&bytes, None).unwrap().remove(0);
+    assert_eq!(text(&p), "AA");
+    let (a, b) = (&p.glyphs[0], &p.glyphs[1]);
+    assert!(close(a.bbox.x0, 95.0) && close(a.bbox.x1, 105.0), "{:?}", a.bbox);
+    assert!(close(b.baseline - a.baseline, 10.0), "{} {}", a.baseline, b.baseline);
+}
+
+#[test]
 fn predefined_cmap_warns_instead_of_panicking() {
     let mut doc = build(b"BT /F4 10 Tf 20 20 Td <3042> Tj ET", dictionary! {}, vec![], None);
     let cid = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "HeiseiMin-W3" });

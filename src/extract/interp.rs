@@ -278,8 +278,14 @@ impl<'d> Interp<'d> {
                         match it {
                             Operand::Str(s) => self.show(s),
                             Operand::Num(v) => {
-                                let tx = -v / 1000.0 * self.gs.fs * self.gs.th;
-                                self.advance(tx);
+                                if self.gs.font.as_ref().is_some_and(|f| f.vertical) {
+                                    let ty = -v / 1000.0 * self.gs.fs;
+                                    self.tm[4] += ty * self.tm[2];
+                                    self.tm[5] += ty * self.tm[3];
+                                } else {
+                                    let tx = -v / 1000.0 * self.gs.fs * self.gs.th;
+                                    self.advance(tx);
+                                }
                             }
                             _ => {}
                         }
@@ -552,6 +558,10 @@ impl<'d> Interp<'d> {
         let (asc_x, asc_y) = (trm[2] * font.ascent * fs, trm[3] * font.ascent * fs);
         let (dsc_x, dsc_y) = (trm[2] * font.descent * fs, trm[3] * font.descent * fs);
         let bold = font.bold;
+        if font.vertical {
+            self.show_vertical(s, &font);
+            return;
+        }
         let mut xoff = 0.0f32;
         let mut missing = false;
         let mut i = 0;
@@ -593,6 +603,35 @@ impl<'d> Interp<'d> {
         if missing {
             let name = font.name.clone();
             self.warn(format!("font {name}: codes without Unicode mapping"));
+        }
+    }
+
+    /// Vertical writing (Identity-V): glyphs advance downwards by DW2's default
+    /// displacement (1 em), positioned with the default vertical origin (w0/2, 0.88 em).
+    fn show_vertical(&mut self, s: &[u8], font: &Font) {
+        let fs = self.gs.fs;
+        let (tc, ts) = (self.gs.tc, self.gs.ts);
+        let mut i = 0;
+        while i < s.len() {
+            let (code, len) = font.next_code(&s[i..]);
+            i += len;
+            let w0 = font.width(font.cid_of(code));
+            let trm = mul(&self.tm, &self.gs.ctm);
+            if let Some(t) = font.text(code).filter(|t| !t.is_empty()) {
+                let hx = -w0 * fs / 2.0;
+                let hy = ts - 0.88 * fs;
+                let p0 = apply(&trm, hx, hy + font.descent * fs);
+                let p1 = apply(&trm, hx + w0 * fs, hy + font.ascent * fs);
+                let (_, oy) = apply(&trm, hx, hy);
+                let size = fs.abs() * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+                let bb = BBox::new(p0.0, p0.1, p1.0, p1.1);
+                if bb.x0.is_finite() && bb.x1.is_finite() && bb.top.is_finite() && bb.bottom.is_finite() {
+                    self.out.glyphs.push(Glyph { text: t.to_string(), bbox: bb, baseline: oy, size, bold: font.bold });
+                }
+            }
+            let ty = -fs + tc;
+            self.tm[4] += ty * self.tm[2];
+            self.tm[5] += ty * self.tm[3];
         }
     }
 

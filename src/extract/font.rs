@@ -370,6 +370,11 @@ fn to_unicode_cmap(doc: &Document, fd: &Dictionary) -> Option<CMap> {
 fn dense_texts(map: impl Iterator<Item = (u32, String)>, font: &mut Font) {
     for (code, t) in map {
         let t = normalize_text(&t).into_boxed_str();
+        if t.is_empty() && font.text(code).is_some_and(|old| !old.is_empty()) {
+            // a ToUnicode entry mapping to nothing (e.g. <0000>) must not hide a
+            // glyph whose name gave a real character
+            continue;
+        }
         if code < MAX_DENSE {
             let i = code as usize;
             if font.texts.len() <= i {

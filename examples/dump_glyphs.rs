@@ -7,6 +7,35 @@ fn main() {
     let path = args.get(1).expect("usage: dump_glyphs FILE.pdf [--words] [--rules] [--time]");
     let bytes = std::fs::read(path).expect("read");
     let flag = |f: &str| args.iter().any(|a| a == f);
+    if flag("--bench") {
+        // min of 7 runs of open + all pages (pages dropped as they are produced)
+        let mut best = f64::MAX;
+        let mut best_open = f64::MAX;
+        for _ in 0..7 {
+            let t = std::time::Instant::now();
+            let doc = extract::open(&bytes, None).expect("open");
+            best_open = best_open.min(t.elapsed().as_secs_f64());
+            let mut n = 0usize;
+            for p in 1..=doc.page_count() {
+                n += doc.page(p).expect("page").glyphs.len();
+            }
+            drop(doc);
+            best = best.min(t.elapsed().as_secs_f64());
+            assert!(n > 0 || doc_is_empty(&bytes));
+        }
+        let mut best_all = f64::MAX;
+        for _ in 0..7 {
+            let t = std::time::Instant::now();
+            let pages = extract::extract_all(&bytes, None).expect("extract_all");
+            best_all = best_all.min(t.elapsed().as_secs_f64());
+            drop(pages);
+        }
+        println!(
+            "best of 7: open {:.3}s, open+pages (streamed) {:.3}s, extract_all (all pages kept) {:.3}s",
+            best_open, best, best_all
+        );
+        return;
+    }
     if flag("--time") {
         let t = std::time::Instant::now();
         let doc = extract::open(&bytes, None).expect("open");
@@ -90,4 +119,8 @@ fn main() {
             }
         }
     }
+}
+
+fn doc_is_empty(_b: &[u8]) -> bool {
+    true
 }

@@ -33,9 +33,32 @@ pub fn glyph_to_unicode(name: &str) -> Option<String> {
     numeric_fallback(base)
 }
 
+/// Glyph names used by TeX fonts (Cork/T1, Latin Modern, CM) that the AGL lacks.
+const TEX_EXTRA: &[(&str, &str)] = &[
+    ("Germandbls", "SS"),
+    ("SS", "SS"),
+    ("angbracketleft", "\u{27E8}"),
+    ("angbracketright", "\u{27E9}"),
+    ("compwordmark", ""),
+    ("cwm", ""),
+    ("dotlessj", "\u{0237}"),
+    ("ff", "ff"),
+    ("ffi", "ffi"),
+    ("ffl", "ffl"),
+    ("fi", "fi"),
+    ("fl", "fl"),
+    ("perthousandzero", ""),
+    ("sfthyphen", "-"),
+    ("visiblespace", "\u{2423}"),
+    ("visualspace", "\u{2423}"),
+];
+
 fn lookup(name: &str) -> Option<String> {
     if let Ok(i) = AGL.binary_search_by(|(n, _)| (*n).cmp(name)) {
         return Some(AGL[i].1.to_string());
+    }
+    if let Ok(i) = TEX_EXTRA.binary_search_by(|(n, _)| (*n).cmp(name)) {
+        return Some(TEX_EXTRA[i].1.to_string());
     }
     if let Some(hex) = name.strip_prefix("uni") {
         if hex.len() >= 4 && hex.len() % 4 == 0 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -121,5 +144,7 @@ mod tests {
         assert_eq!(glyph_to_unicode("cid65").as_deref(), Some("A"));
         assert_eq!(glyph_to_unicode(".notdef"), None);
         assert_eq!(glyph_to_unicode("zzzunknown"), None);
+        assert_eq!(glyph_to_unicode("compwordmark").as_deref(), Some(""));
+        assert_eq!(glyph_to_unicode("dotlessj").as_deref(), Some("\u{0237}"));
     }
 }

@@ -115,7 +115,7 @@ fn is_bold(name: &str, desc: Option<&Dictionary>, doc: &Document) -> bool {
     // "Bd" as a style marker: ArialBd, Foo-Bd, FooBdIt
     if let Some(p) = name.find("Bd") {
         let after = name[p + 2..].chars().next();
-        if after.map_or(true, |c| !c.is_ascii_lowercase()) {
+        if after.is_none_or(|c| !c.is_ascii_lowercase()) {
             return true;
         }
     }
@@ -307,11 +307,10 @@ pub fn type1_builtin_encoding(program: &[u8]) -> Option<Vec<String>> {
     let mut found = false;
     while i < toks.len() {
         let t = toks[i];
-        if t == b"readonly" || t == b"def" {
-            if found {
+        if (t == b"readonly" || t == b"def")
+            && found {
                 break;
             }
-        }
         if t == b"dup" && i + 3 < toks.len() && toks[i + 3] == b"put" {
             if let Some(code) = std::str::from_utf8(toks[i + 1]).ok().and_then(|s| s.parse::<usize>().ok()) {
                 if code < 256 {
@@ -371,6 +370,11 @@ fn to_unicode_cmap(doc: &Document, fd: &Dictionary) -> Option<CMap> {
 fn dense_texts(map: impl Iterator<Item = (u32, String)>, font: &mut Font) {
     for (code, t) in map {
         let t = normalize_text(&t).into_boxed_str();
+        if t.is_empty() && font.text(code).is_some_and(|old| !old.is_empty()) {
+            // a ToUnicode entry mapping to nothing (e.g. <0000>) must not hide a
+            // glyph whose name gave a real character
+            continue;
+        }
         if code < MAX_DENSE {
             let i = code as usize;
             if font.texts.len() <= i {
@@ -387,7 +391,7 @@ fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
     let name = base_font_name(doc, fd);
     let desc = dget_dict(doc, fd, b"FontDescriptor");
     let std = Std14::from_name(&name);
-    let embedded = desc.map_or(false, |d| {
+    let embedded = desc.is_some_and(|d| {
         d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3")
     });
     let mut warnings = Vec::new();
@@ -418,7 +422,7 @@ fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
     let symbolic = desc
         .and_then(|d| dget(doc, d, b"Flags"))
         .and_then(obj_num)
-        .map_or(false, |f| (f as i64) & 4 != 0 && (f as i64) & 32 == 0);
+        .is_some_and(|f| (f as i64) & 4 != 0 && (f as i64) & 32 == 0);
     let default: &'static [&'static str; 256] = if subtype == b"TrueType" {
         &tables::WIN_ANSI
     } else {
@@ -481,6 +485,8 @@ fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
         };
         font.widths[code] = match std_w {
             Some(w) if missing == 0.0 || !fd.has(b"Widths") => w * 0.001,
+            // no metrics at all (broken non-embedded font): half an em beats zero
+            None if !fd.has(b"Widths") && missing == 0.0 => 0.5,
             _ => missing * scale,
         };
     }

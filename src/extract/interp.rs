@@ -204,11 +204,10 @@ impl<'d> Interp<'d> {
             Some(m)
         };
         match op {
-            b"q" => {
-                if self.stack.len() < MAX_QDEPTH {
+            b"q"
+                if self.stack.len() < MAX_QDEPTH => {
                     self.stack.push(self.gs.clone());
                 }
-            }
             b"Q" => {
                 if let Some(g) = self.stack.pop() {
                     self.gs = g;
@@ -227,14 +226,13 @@ impl<'d> Interp<'d> {
                 self.tlm = IDENT;
             }
             b"ET" => {}
-            b"Tf" => {
-                if a.len() >= 2 {
+            b"Tf"
+                if a.len() >= 2 => {
                     self.gs.fs = n(1);
                     if let Some(Operand::Name(name)) = a.first() {
                         self.gs.font = self.font(name, res);
                     }
                 }
-            }
             b"Tc" => self.gs.tc = n(0),
             b"Tw" => self.gs.tw = n(0),
             b"Tz" => self.gs.th = n(0) / 100.0,
@@ -280,8 +278,14 @@ impl<'d> Interp<'d> {
                         match it {
                             Operand::Str(s) => self.show(s),
                             Operand::Num(v) => {
-                                let tx = -v / 1000.0 * self.gs.fs * self.gs.th;
-                                self.advance(tx);
+                                if self.gs.font.as_ref().is_some_and(|f| f.vertical) {
+                                    let ty = -v / 1000.0 * self.gs.fs;
+                                    self.tm[4] += ty * self.tm[2];
+                                    self.tm[5] += ty * self.tm[3];
+                                } else {
+                                    let tx = -v / 1000.0 * self.gs.fs * self.gs.th;
+                                    self.advance(tx);
+                                }
                             }
                             _ => {}
                         }
@@ -300,16 +304,14 @@ impl<'d> Interp<'d> {
                 let p = (n(0), n(1));
                 self.line_to(p, false);
             }
-            b"c" => {
-                if a.len() >= 6 {
+            b"c"
+                if a.len() >= 6 => {
                     self.curve(&[(n(0), n(1)), (n(2), n(3)), (n(4), n(5))]);
                 }
-            }
-            b"v" | b"y" => {
-                if a.len() >= 4 {
+            b"v" | b"y"
+                if a.len() >= 4 => {
                     self.curve(&[(n(0), n(1)), (n(2), n(3))]);
                 }
-            }
             b"h" => self.close(),
             b"re" => {
                 let (x, y, w, h) = (n(0), n(1), n(2), n(3));
@@ -547,59 +549,89 @@ impl<'d> Interp<'d> {
         let th = self.gs.th;
         let (tc, tw, ts) = (self.gs.tc, self.gs.tw, self.gs.ts);
         let single_byte = matches!(font.split, super::font::CodeSplit::One);
+        // text rendering matrix at the start of the string; each glyph is offset
+        // along its first row by the accumulated advance
+        let trm = mul(&self.tm, &self.gs.ctm);
+        let (ax, ay) = (trm[0], trm[1]);
+        let size = fs.abs() * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+        let base = apply(&trm, 0.0, ts);
+        let (asc_x, asc_y) = (trm[2] * font.ascent * fs, trm[3] * font.ascent * fs);
+        let (dsc_x, dsc_y) = (trm[2] * font.descent * fs, trm[3] * font.descent * fs);
+        let bold = font.bold;
+        if font.vertical {
+            self.show_vertical(s, &font);
+            return;
+        }
+        let mut xoff = 0.0f32;
+        let mut missing = false;
         let mut i = 0;
         while i < s.len() {
             let (code, len) = font.next_code(&s[i..]);
             i += len;
             let w0 = if font.cid { font.width(font.cid_of(code)) } else { font.width(code) };
             let adv = w0 * fs * th;
-            // glyph rendering matrix: text space -> page space
-            let trm = mul(&self.tm, &self.gs.ctm);
-            if let Some(t) = font.text(code) {
-                if !t.is_empty() {
-                    let (ox, oy) = apply(&trm, 0.0, ts);
-                    let asc = font.ascent * fs;
-                    let desc = font.descent * fs;
-                    let p1 = apply(&trm, adv, ts + asc);
-                    let p2 = apply(&trm, 0.0, ts + asc);
-                    let p3 = apply(&trm, adv, ts + desc);
-                    let p4 = apply(&trm, 0.0, ts + desc);
-                    let x0 = p1.0.min(p2.0).min(p3.0).min(p4.0);
-                    let x1 = p1.0.max(p2.0).max(p3.0).max(p4.0);
-                    let y0 = p1.1.min(p2.1).min(p3.1).min(p4.1);
-                    let y1 = p1.1.max(p2.1).max(p3.1).max(p4.1);
-                    let size = fs.abs() * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
-                    if x0.is_finite() && y0.is_finite() && x1.is_finite() && y1.is_finite() {
-                        self.out.glyphs.push(Glyph {
-                            text: t.to_string(),
-                            bbox: BBox { x0, top: y0, x1, bottom: y1 },
-                            baseline: oy,
-                            size,
-                            bold: font.bold,
-                        });
-                        let _ = ox;
-                    }
+            let t = font.text(code);
+            if t.is_none_or(|t| !t.is_empty()) {
+                let ox = base.0 + xoff * ax;
+                let oy = base.1 + xoff * ay;
+                let ex = ox + adv * ax;
+                let ey = oy + adv * ay;
+                let xs = [ox + asc_x, ex + asc_x, ox + dsc_x, ex + dsc_x];
+                let ys = [oy + asc_y, ey + asc_y, oy + dsc_y, ey + dsc_y];
+                let x0 = xs[0].min(xs[1]).min(xs[2]).min(xs[3]);
+                let x1 = xs[0].max(xs[1]).max(xs[2]).max(xs[3]);
+                let y0 = ys[0].min(ys[1]).min(ys[2]).min(ys[3]);
+                let y1 = ys[0].max(ys[1]).max(ys[2]).max(ys[3]);
+                if x0.is_finite() && x1.is_finite() && y0.is_finite() && y1.is_finite() {
+                    let text = match t {
+                        Some(t) => t.to_string(),
+                        None => {
+                            missing = true;
+                            "\u{FFFD}".to_string()
+                        }
+                    };
+                    self.out.glyphs.push(Glyph { text, bbox: BBox { x0, top: y0, x1, bottom: y1 }, baseline: oy, size, bold });
                 }
-            } else {
-                let name = font.name.clone();
-                self.warn(format!("font {name}: codes without Unicode mapping"));
-                let (_, oy) = apply(&trm, 0.0, ts);
-                let p0 = apply(&trm, 0.0, ts + font.ascent * fs);
-                let p1 = apply(&trm, adv, ts + font.descent * fs);
-                let size = fs.abs() * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
-                self.out.glyphs.push(Glyph {
-                    text: "\u{FFFD}".to_string(),
-                    bbox: BBox::new(p0.0, p0.1, p1.0, p1.1),
-                    baseline: oy,
-                    size,
-                    bold: font.bold,
-                });
             }
             let mut tx = adv + tc * th;
             if single_byte && len == 1 && code == 32 {
                 tx += tw * th;
             }
-            self.advance(tx);
+            xoff += tx;
+        }
+        self.advance(xoff);
+        if missing {
+            let name = font.name.clone();
+            self.warn(format!("font {name}: codes without Unicode mapping"));
+        }
+    }
+
+    /// Vertical writing (Identity-V): glyphs advance downwards by DW2's default
+    /// displacement (1 em), positioned with the default vertical origin (w0/2, 0.88 em).
+    fn show_vertical(&mut self, s: &[u8], font: &Font) {
+        let fs = self.gs.fs;
+        let (tc, ts) = (self.gs.tc, self.gs.ts);
+        let mut i = 0;
+        while i < s.len() {
+            let (code, len) = font.next_code(&s[i..]);
+            i += len;
+            let w0 = font.width(font.cid_of(code));
+            let trm = mul(&self.tm, &self.gs.ctm);
+            if let Some(t) = font.text(code).filter(|t| !t.is_empty()) {
+                let hx = -w0 * fs / 2.0;
+                let hy = ts - 0.88 * fs;
+                let p0 = apply(&trm, hx, hy + font.descent * fs);
+                let p1 = apply(&trm, hx + w0 * fs, hy + font.ascent * fs);
+                let (_, oy) = apply(&trm, hx, hy);
+                let size = fs.abs() * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+                let bb = BBox::new(p0.0, p0.1, p1.0, p1.1);
+                if bb.x0.is_finite() && bb.x1.is_finite() && bb.top.is_finite() && bb.bottom.is_finite() {
+                    self.out.glyphs.push(Glyph { text: t.to_string(), bbox: bb, baseline: oy, size, bold: font.bold });
+                }
+            }
+            let ty = -fs + tc;
+            self.tm[4] += ty * self.tm[2];
+            self.tm[5] += ty * self.tm[3];
         }
     }
 
@@ -664,11 +696,15 @@ impl<'d> Interp<'d> {
                 continue;
             }
             let bb = pts_bbox(&sp.pts);
-            if fill {
-                if bb.width() > 0.01 && bb.height() > 0.01 && sp.pts.len() >= 3 {
+            if !(bb.x0.is_finite() && bb.x1.is_finite() && bb.top.is_finite() && bb.bottom.is_finite())
+                || bb.x0.abs().max(bb.x1.abs()).max(bb.top.abs()).max(bb.bottom.abs()) > 1.0e6
+            {
+                continue;
+            }
+            if fill
+                && bb.width() > 0.01 && bb.height() > 0.01 && sp.pts.len() >= 3 {
                     self.out.rules.push(Rule { bbox: bb, paint: Paint::Fill, gray: self.gs.fill });
                 }
-            }
             if stroke {
                 let gray = self.gs.stroke;
                 if sp.rect || sp.curve {

@@ -388,8 +388,8 @@ mod tests {
         assert_eq!(t[0], "op:BT");
         assert!(t[1].contains("Name"));
         assert_eq!(t[2], "Num(12.0)");
-        assert_eq!(t[8], "Num(-0.5)");
-        assert!(t[10].contains("[97, 40, 98, 41, 99, 65]"));
+        assert_eq!(t[9], "Num(-0.5)");
+        assert!(t[11].contains("[97, 40, 98, 41, 99, 65]"));
         assert!(t.iter().any(|s| s == "op:TJ"));
     }
 

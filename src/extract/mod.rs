@@ -166,11 +166,10 @@ pub fn open(bytes: &[u8], password: Option<&str>) -> Result<PdfDoc, ExtractError
 /// (lopdf would parse them all eagerly).
 fn skip_structure(id: ObjectId, obj: &mut Object) -> Option<(ObjectId, Object)> {
     match obj {
-        Object::Dictionary(d) => {
-            if d.has_type(b"StructElem") || d.has_type(b"MCR") || d.has_type(b"OBJR") {
+        Object::Dictionary(d)
+            if (d.has_type(b"StructElem") || d.has_type(b"MCR") || d.has_type(b"OBJR")) => {
                 return None;
             }
-        }
         Object::Stream(s) if s.dict.has_type(b"ObjStm") => {
             let n = s.dict.get(b"N").ok().and_then(|o| o.as_i64().ok()).unwrap_or(-1);
             if n > 0 {
@@ -233,10 +232,21 @@ fn has_struct_type(obj: &[u8]) -> bool {
     false
 }
 
-/// Open and extract every page.
+/// Open and extract every page. A page that cannot be read at all (damaged page
+/// object) comes back empty with a warning, so one bad page does not lose the file.
 pub fn extract_all(bytes: &[u8], password: Option<&str>) -> Result<Vec<Page>, ExtractError> {
     let doc = open(bytes, password)?;
-    (1..=doc.page_count()).map(|n| doc.page(n)).collect()
+    Ok((1..=doc.page_count())
+        .map(|n| {
+            doc.page(n).unwrap_or_else(|e| Page {
+                number: n,
+                width: 595.0,
+                height: 842.0,
+                warnings: vec![format!("page could not be read: {e}")],
+                ..Default::default()
+            })
+        })
+        .collect())
 }
 
 // ---- small object helpers (never panic) ----
@@ -357,29 +367,33 @@ impl PdfDoc {
             Object::Dictionary(d) => Some(d),
             _ => None,
         });
-        // content streams
-        let mut content = Vec::new();
-        let mut add = |o: &Object, warnings: &mut Vec<String>| {
-            if let Ok(s) = deref(doc, o).as_stream() {
-                match s.decompressed_content_with_limit(MAX_STREAM) {
-                    Ok(c) => {
-                        content.extend_from_slice(&c);
-                        content.push(b'\n');
-                    }
-                    Err(e) => warnings.push(format!("content stream cannot be decoded: {e}")),
+        // content streams (a single stream is used as decoded, without copying)
+        let decode = |o: &Object, warnings: &mut Vec<String>| -> Option<Vec<u8>> {
+            let s = deref(doc, o).as_stream().ok()?;
+            match s.decompressed_content_with_limit(MAX_STREAM) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    warnings.push(format!("content stream cannot be decoded: {e}"));
+                    None
                 }
             }
         };
-        match pd.get(b"Contents").ok().map(|o| deref(doc, o)) {
+        let content: Vec<u8> = match pd.get(b"Contents").ok().map(|o| deref(doc, o)) {
             Some(Object::Array(a)) => {
+                let mut all = Vec::new();
                 for o in a {
-                    add(o, &mut warnings);
+                    if let Some(c) = decode(o, &mut warnings) {
+                        all.extend_from_slice(&c);
+                        all.push(b'\n');
+                    }
                 }
+                all
             }
-            Some(o @ Object::Stream(_)) => add(o, &mut warnings),
-            _ => {}
-        }
+            Some(o @ Object::Stream(_)) => decode(o, &mut warnings).unwrap_or_default(),
+            _ => Vec::new(),
+        };
         let mut it = interp::Interp::new(doc, &self.fonts, pm);
+        it.out.glyphs.reserve((content.len() / 8).min(1 << 18));
         it.run(&content, res);
         let out = it.out;
         warnings.extend(out.warnings);

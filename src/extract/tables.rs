@@ -1,5 +1,8 @@
-//! Generated data tables (facts): base encodings, Adobe Glyph List subset,
-//! standard-14 font metrics. Do not edit by hand.
+//! Data tables (facts, no code): the base encodings of the PDF specification
+//! (ISO 32000-1, Annex D: Standard, MacRoman, WinAnsi, PDFDoc), a Latin /
+//! punctuation / math subset of the Adobe Glyph List, and the advance widths of the
+//! standard 14 fonts from Adobe's published Core14 AFM metrics. Machine-generated;
+//! do not edit by hand.
 
 #![allow(clippy::all)]
 

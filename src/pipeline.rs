@@ -46,13 +46,25 @@ pub fn convert_bytes(file_name: &str, bytes: &[u8], opts: &Options) -> Result<Do
     let sha256 = hex_sha256(bytes);
     let pdf = extract::open(bytes, opts.password.as_deref())?;
     let pages = pdf.page_count();
+    let source = Source { file: file_name.to_string(), sha256, pages };
+    Ok(assemble(source, (1..=pages).map(|n| (n, pdf.page(n))), &opts.params))
+}
+
+/// The stages after extraction: each page (taken one at a time, so only its layout
+/// stays in memory) -> layout, then the sheet parser over all layouts, plus the
+/// document-level diagnostics.
+pub fn assemble(
+    source: Source,
+    pages: impl IntoIterator<Item = (u32, Result<Page, ExtractError>)>,
+    params: &Params,
+) -> Document {
     let mut diagnostics = Vec::new();
-    let mut layouts = Vec::with_capacity(pages as usize);
-    for n in 1..=pages {
-        match pdf.page(n) {
+    let mut layouts = Vec::with_capacity(source.pages as usize);
+    for (n, page) in pages {
+        match page {
             Ok(page) => {
                 page_diagnostics(&page, &mut diagnostics);
-                layouts.push(layout::analyze(&page, &opts.params));
+                layouts.push(layout::analyze(&page, params));
             }
             Err(e) => diagnostics.push(Diagnostic {
                 level: Level::Error,
@@ -65,17 +77,12 @@ pub fn convert_bytes(file_name: &str, bytes: &[u8], opts: &Options) -> Result<Do
             }),
         }
     }
-    let (objectives, sheet_diagnostics) = sheet::parse(&layouts, &opts.params);
+    let (objectives, sheet_diagnostics) = sheet::parse(&layouts, params);
     diagnostics.extend(sheet_diagnostics);
     if objectives.is_empty() {
         diagnostics.push(Diagnostic::warning(None, "document.no_objectives", "no objective sheet found in the document"));
     }
-    Ok(Document {
-        schema_version: SCHEMA_VERSION.to_string(),
-        source: Source { file: file_name.to_string(), sha256, pages },
-        objectives,
-        diagnostics,
-    })
+    Document { schema_version: SCHEMA_VERSION.to_string(), source, objectives, diagnostics }
 }
 
 /// Findings about one extracted page: no text layer, extractor warnings.
@@ -500,6 +507,46 @@ mod tests {
         assert_eq!((s.objectives, s.indicators, s.warnings, s.failures), (2, 6, 2, 2));
         assert_eq!(sink.order, ["a.pdf", "bad.pdf"]);
         assert_eq!(sink.failures, ["bad.pdf", "c.pdf"]);
+    }
+
+    #[test]
+    fn assemble_reports_textless_and_failed_pages_and_goes_on() {
+        use crate::extract::{BBox, Glyph};
+        let glyph = Glyph { text: "A".into(), bbox: BBox::new(0.0, 0.0, 5.0, 10.0), baseline: 8.0, size: 10.0, bold: false };
+        let page = |number, glyphs: Vec<Glyph>, images, warnings: Vec<&str>| Page {
+            number,
+            width: 595.0,
+            height: 842.0,
+            glyphs,
+            images,
+            warnings: warnings.into_iter().map(String::from).collect(),
+            ..Default::default()
+        };
+        let pages = vec![
+            (1, Ok(page(1, vec![glyph.clone()], 0, vec!["odd font", "odd font"]))),
+            (2, Ok(page(2, vec![], 3, vec![]))),
+            (3, Err(ExtractError::Page { page: 3, message: "bad content stream".into() })),
+            (4, Ok(page(4, vec![], 0, vec![]))),
+        ];
+        let source = Source { file: "s.pdf".into(), sha256: hex_sha256(b""), pages: 4 };
+        let doc = assemble(source.clone(), pages, &Params::default());
+        assert_eq!(doc.source, source);
+        assert_eq!(doc.schema_version, SCHEMA_VERSION);
+        let got: Vec<(Level, Option<u32>, &str)> =
+            doc.diagnostics.iter().map(|d| (d.level, d.page, d.code.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (Level::Warning, Some(1), "page.extract_warning"),
+                (Level::Warning, Some(2), "page.no_text"),
+                (Level::Error, Some(3), "page.extract_failed"),
+                (Level::Warning, Some(4), "page.no_text"),
+                (Level::Warning, None, "document.no_objectives"),
+            ]
+        );
+        assert!(doc.diagnostics[1].message.contains("no text layer") && doc.diagnostics[1].message.contains("3 image"));
+        assert!(!doc.diagnostics[3].message.contains("image"));
+        assert_eq!(doc.diagnostics[2].message, "bad content stream");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use perfplan::emit::{JsonDirSink, NdjsonFile, NdjsonSink};
 use perfplan::error::Error;
+use perfplan::layout::PageLayout;
 use perfplan::model::Document;
 use perfplan::pipeline::{self, Options, Sink};
 
@@ -179,13 +180,20 @@ fn text(args: TextArgs) -> anyhow::Result<ExitCode> {
     }
     let opts = Options { password: args.password, ..Default::default() };
     let layouts = pipeline::layout_file(&args.pdf, &opts, args.page)?;
-    let stdout = io::stdout();
-    let mut w = io::BufWriter::new(stdout.lock());
-    if args.json {
-        serde_json::to_writer_pretty(&mut w, &layouts)?;
+    match print_layouts(&mut io::BufWriter::new(io::stdout().lock()), &layouts, args.json) {
+        // The reader went away (`| head`): not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        r => r.context("cannot write to stdout")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_layouts(w: &mut impl Write, layouts: &[PageLayout], json: bool) -> io::Result<()> {
+    if json {
+        serde_json::to_writer_pretty(&mut *w, layouts)?;
         writeln!(w)?;
     } else {
-        for page in &layouts {
+        for page in layouts {
             writeln!(
                 w,
                 "--- page {} ({:.1} x {:.1} pt, {} glyphs, {} images, {} lines) ---",
@@ -212,9 +220,5 @@ fn text(args: TextArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    match w.flush() {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        r => r?,
-    }
-    Ok(ExitCode::SUCCESS)
+    w.flush()
 }

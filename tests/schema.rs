@@ -237,7 +237,8 @@ fn synthetic_documents_validate() {
 fn schema_rejects_contract_violations() {
     let v = validator(&output_schema());
     let good = serde_json::to_value(full_document()).unwrap();
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Mutation = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Mutation)> = vec![
         ("extra field", Box::new(|d| d["objectives"][0]["extra"] = json!(1))),
         ("missing field", Box::new(|d| drop(d["objectives"][0].as_object_mut().unwrap().remove("director")))),
         ("bad comparator", Box::new(|d| d["objectives"][0]["indicators"][0]["target"]["comparator"] = json!("≥"))),

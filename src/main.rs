@@ -140,8 +140,12 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
                 Err(e) => return usage_error(format!("{}: cannot create output file: {e}", file.display())),
             };
             let mut sink = Report(ndjson);
-            let summary = pipeline::convert_batch(&inputs, &opts, args.jobs, &mut sink);
-            sink.0.finish().with_context(|| format!("{}: cannot write output", file.display()))?;
+            let mut summary = pipeline::convert_batch(&inputs, &opts, args.jobs, &mut sink);
+            if let Err(e) = sink.0.finish() {
+                // Nothing of the stream reached the destination: every file failed.
+                eprintln!("perfplan: error: {}: cannot write output: {e}", file.display());
+                summary.failures = summary.files;
+            }
             summary
         }
         (Format::Ndjson, None) => {

@@ -110,10 +110,6 @@ enum Kind {
     StrList,
 }
 
-fn is_num(v: &Value) -> bool {
-    v.is_number()
-}
-
 fn eq(kind: Kind, e: &Value, a: Option<&Value>) -> bool {
     let Some(a) = a else { return false };
     if e.is_null() {
@@ -123,7 +119,7 @@ fn eq(kind: Kind, e: &Value, a: Option<&Value>) -> bool {
         Kind::Str => matches!((e, a), (Value::String(e), Value::String(a)) if norm(e) == norm(a)),
         Kind::Desc => matches!((e, a), (Value::String(e), Value::String(a)) if norm_desc(e) == norm_desc(a)),
         Kind::Num => {
-            is_num(a)
+            a.is_number()
                 && match (e.as_f64(), a.as_f64()) {
                     (Some(e), Some(a)) => a.is_finite() && (e - a).abs() <= 1e-9,
                     _ => false,

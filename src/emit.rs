@@ -1,1 +1,294 @@
 //! Emit stage: [`Document`] -> contract JSON (`<stem>.json`) and NDJSON lines.
+//!
+//! Output is deterministic: field order is the order of the `model` structs, JSON is
+//! pretty-printed with two-space indentation and ends with a newline. Files are
+//! written atomically (temporary file in the same directory, then rename), so a
+//! reader never sees a half-written output.
+
+use std::collections::HashMap;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::model::{Document, NdjsonRecord, NdjsonSource};
+use crate::pipeline::Sink;
+
+/// The document as pretty JSON (2-space indent) with a trailing newline.
+pub fn to_json(doc: &Document) -> String {
+    let mut s = serde_json::to_string_pretty(doc).expect("a Document always serializes");
+    s.push('\n');
+    s
+}
+
+/// Output file name for a document: `<stem of source.file>.json`.
+pub fn json_file_name(doc: &Document) -> String {
+    let stem = Path::new(&doc.source.file).file_stem().map(|s| s.to_string_lossy().into_owned());
+    format!("{}.json", stem.as_deref().unwrap_or("output"))
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same directory,
+/// flushed to disk, then renamed over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".perfplan-").suffix(".tmp");
+    // Outputs are ordinary files (0644 less the umask), not tempfile's private 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    builder.tempfile_in(dir)
+}
+
+/// Write `<dir>/<stem>.json` atomically; returns the path written.
+pub fn write_json_atomic(dir: &Path, doc: &Document) -> io::Result<PathBuf> {
+    let path = dir.join(json_file_name(doc));
+    write_atomic(&path, to_json(doc).as_bytes())?;
+    Ok(path)
+}
+
+/// One NDJSON record per objective, in document order.
+pub fn ndjson_records(doc: &Document) -> impl Iterator<Item = NdjsonRecord> + '_ {
+    doc.objectives.iter().map(move |o| NdjsonRecord {
+        source: NdjsonSource { file: doc.source.file.clone(), sha256: doc.source.sha256.clone() },
+        objective: o.clone(),
+    })
+}
+
+/// The document's NDJSON lines (compact JSON, one objective per line, each ending
+/// with a newline). Empty when the document has no objective.
+pub fn to_ndjson(doc: &Document) -> String {
+    let mut s = String::new();
+    for rec in ndjson_records(doc) {
+        s.push_str(&serde_json::to_string(&rec).expect("a record always serializes"));
+        s.push('\n');
+    }
+    s
+}
+
+fn write_error(input: &Path, out: &Path, source: io::Error) -> Error {
+    Error::Write { file: input.to_path_buf(), out: out.to_path_buf(), source }
+}
+
+/// Batch sink writing one `<stem>.json` per document into a directory. Two inputs of
+/// one batch with the same stem would overwrite each other: the later one fails.
+pub struct JsonDirSink {
+    dir: PathBuf,
+    written: HashMap<String, PathBuf>,
+}
+
+impl JsonDirSink {
+    /// `dir` must exist.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        JsonDirSink { dir: dir.into(), written: HashMap::new() }
+    }
+}
+
+impl Sink for JsonDirSink {
+    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
+        let name = json_file_name(doc);
+        let out = self.dir.join(&name);
+        if let Some(first) = self.written.get(&name) {
+            let msg = format!("{} was already written for {} in this run", out.display(), first.display());
+            return Err(write_error(input, &out, io::Error::new(io::ErrorKind::AlreadyExists, msg)));
+        }
+        write_json_atomic(&self.dir, doc).map_err(|e| write_error(input, &out, e))?;
+        self.written.insert(name, input.to_path_buf());
+        Ok(())
+    }
+}
+
+/// Batch sink streaming NDJSON lines to a writer (stdout), flushed after each
+/// document so that a reader sees whole documents.
+pub struct NdjsonSink<W: Write> {
+    out: W,
+    name: PathBuf,
+}
+
+impl<W: Write> NdjsonSink<W> {
+    /// `name` is how the destination is called in error messages (e.g. `<stdout>`).
+    pub fn new(out: W, name: impl Into<PathBuf>) -> Self {
+        NdjsonSink { out, name: name.into() }
+    }
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+impl<W: Write> Sink for NdjsonSink<W> {
+    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
+        let lines = to_ndjson(doc);
+        self.out
+            .write_all(lines.as_bytes())
+            .and_then(|()| self.out.flush())
+            .map_err(|e| write_error(input, &self.name, e))
+    }
+}
+
+/// An NDJSON file written atomically: lines go to a temporary file beside the
+/// destination, which replaces the destination only at [`NdjsonFile::finish`].
+pub struct NdjsonFile {
+    sink: NdjsonSink<BufWriter<tempfile::NamedTempFile>>,
+    path: PathBuf,
+}
+
+impl NdjsonFile {
+    pub fn create(path: &Path) -> io::Result<Self> {
+        let tmp = temp_beside(path)?;
+        Ok(NdjsonFile { sink: NdjsonSink::new(BufWriter::new(tmp), path), path: path.to_path_buf() })
+    }
+    /// Flush, sync and rename into place.
+    pub fn finish(self) -> io::Result<PathBuf> {
+        let tmp = self.sink.into_inner().into_inner().map_err(|e| e.into_error())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(self.path)
+    }
+}
+
+impl Sink for NdjsonFile {
+    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
+        self.sink.document(input, doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+
+    fn sample() -> Document {
+        Document {
+            schema_version: SCHEMA_VERSION.into(),
+            source: Source { file: "peg-2020.pdf".into(), sha256: "ab".repeat(32), pages: 2 },
+            objectives: vec![
+                Objective {
+                    code: "2020_Z101".into(),
+                    year: Some(2020),
+                    title: "Attività".into(),
+                    indicators: vec![Indicator {
+                        description: "d".into(),
+                        kind: Some("OUTCOME".into()),
+                        target: Target { raw: "10,00".into(), value: Some(10.0), ..Default::default() },
+                    }],
+                    pages: vec![1, 2],
+                    ..Default::default()
+                },
+                Objective { code: "2020_Z102".into(), title: "Due".into(), pages: vec![2], ..Default::default() },
+            ],
+            diagnostics: vec![Diagnostic::warning(Some(1), "page.no_text", "no text layer")],
+        }
+    }
+
+    #[test]
+    fn json_is_pretty_two_space_with_newline_and_roundtrips() {
+        let d = sample();
+        let s = to_json(&d);
+        assert!(s.starts_with("{\n  \"schema_version\": \"1\",\n  \"source\": {\n    \"file\""), "{s}");
+        assert!(s.ends_with("}\n") && !s.ends_with("\n\n"));
+        assert!(s.contains("\"type\": \"OUTCOME\""));
+        assert!(s.contains("\"value\": 10.0"));
+        assert!(s.contains("Attività"), "non-ASCII is written as UTF-8, not escaped");
+        assert_eq!(to_json(&d), s, "deterministic");
+        let back: Document = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, d);
+    }
+
+    #[test]
+    fn output_name_from_source_stem() {
+        let mut d = sample();
+        assert_eq!(json_file_name(&d), "peg-2020.json");
+        d.source.file = "Plan.2021.PDF".into();
+        assert_eq!(json_file_name(&d), "Plan.2021.json");
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let t = tempfile::tempdir().unwrap();
+        let d = sample();
+        std::fs::write(t.path().join("peg-2020.json"), "old").unwrap();
+        let p = write_json_atomic(t.path(), &d).unwrap();
+        assert_eq!(p, t.path().join("peg-2020.json"));
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), to_json(&d));
+        let names: Vec<_> = std::fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["peg-2020.json"], "no temporary file left behind");
+    }
+
+    #[test]
+    fn atomic_write_into_missing_dir_fails_without_output() {
+        let t = tempfile::tempdir().unwrap();
+        assert!(write_json_atomic(&t.path().join("nope"), &sample()).is_err());
+        assert!(!t.path().join("nope").exists());
+    }
+
+    #[test]
+    fn ndjson_one_compact_line_per_objective_with_source() {
+        let d = sample();
+        let s = to_ndjson(&d);
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(s.ends_with('\n'));
+        for (line, obj) in lines.iter().zip(&d.objectives) {
+            assert!(!line.contains('\n') && !line.contains("  "));
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(v["source"]["file"], "peg-2020.pdf");
+            assert_eq!(v["source"]["sha256"], d.source.sha256.as_str());
+            assert!(v["source"].get("pages").is_none());
+            assert_eq!(v["code"], obj.code.as_str());
+            let rec: NdjsonRecord = serde_json::from_str(line).unwrap();
+            assert_eq!(&rec.objective, obj);
+        }
+        let first = lines[0];
+        assert!(first.starts_with("{\"source\":{\"file\":\"peg-2020.pdf\",\"sha256\":"), "{first}");
+        let empty = Document { objectives: vec![], ..d };
+        assert_eq!(to_ndjson(&empty), "");
+    }
+
+    #[test]
+    fn json_dir_sink_rejects_stem_collisions() {
+        let t = tempfile::tempdir().unwrap();
+        let mut sink = JsonDirSink::new(t.path());
+        let d = sample();
+        sink.document(Path::new("a/peg-2020.pdf"), &d).unwrap();
+        let err = sink.document(Path::new("b/peg-2020.pdf"), &d).unwrap_err();
+        assert!(err.to_string().contains("already written for a/peg-2020.pdf"), "{err}");
+    }
+
+    #[test]
+    fn ndjson_file_appears_only_at_finish() {
+        let t = tempfile::tempdir().unwrap();
+        let path = t.path().join("all.ndjson");
+        let mut f = NdjsonFile::create(&path).unwrap();
+        f.document(Path::new("x.pdf"), &sample()).unwrap();
+        f.document(Path::new("y.pdf"), &sample()).unwrap();
+        assert!(!path.exists(), "nothing visible before finish");
+        assert_eq!(f.finish().unwrap(), path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text, to_ndjson(&sample()).repeat(2));
+        assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn ndjson_stream_sink_writes_in_call_order() {
+        let mut sink = NdjsonSink::new(Vec::new(), "<stdout>");
+        let mut d = sample();
+        sink.document(Path::new("x.pdf"), &d).unwrap();
+        d.source.file = "z.pdf".into();
+        sink.document(Path::new("z.pdf"), &d).unwrap();
+        let out = String::from_utf8(sink.into_inner()).unwrap();
+        let files: Vec<String> = out
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]["file"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(files, ["peg-2020.pdf", "peg-2020.pdf", "z.pdf", "z.pdf"]);
+    }
+}

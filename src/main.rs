@@ -1,1 +1,228 @@
-fn main() {}
+//! `perfplan` command line: argument parsing and reporting only; the work is in the
+//! library (`perfplan::pipeline`, `perfplan::emit`).
+//!
+//! Exit codes: 0 every file converted, 1 some file failed (the others are written),
+//! 2 usage error (bad arguments, an input path that does not exist, no PDF found, an
+//! output that cannot be created); nothing is converted on a usage error.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+
+use perfplan::emit::{JsonDirSink, NdjsonFile, NdjsonSink};
+use perfplan::error::Error;
+use perfplan::layout::PageLayout;
+use perfplan::model::Document;
+use perfplan::pipeline::{self, Options, Sink};
+
+const SCHEMA: &str = include_str!("../schemas/perfplan-output.schema.json");
+const NDJSON_SCHEMA: &str = include_str!("../schemas/perfplan-ndjson-record.schema.json");
+
+#[derive(Parser)]
+#[command(name = "perfplan", version, about = "Turn Italian municipal performance-plan (PEG) PDFs into JSON")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert PDFs (files, or directories searched recursively for *.pdf) to JSON.
+    Convert(ConvertArgs),
+    /// Debug view: the text lines the layout stage sees, page by page.
+    Text(TextArgs),
+    /// Print the JSON Schema of the output.
+    Schema {
+        /// Print the schema of one NDJSON line instead of the per-PDF document.
+        #[arg(long)]
+        ndjson: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// One `<stem>.json` per input PDF, in the --out directory.
+    Json,
+    /// One line per objective, all inputs in one stream (--out FILE, or stdout).
+    Ndjson,
+}
+
+#[derive(clap::Args)]
+struct ConvertArgs {
+    /// Input PDF files and/or directories.
+    #[arg(value_name = "PDF|DIR", required = true)]
+    inputs: Vec<PathBuf>,
+    /// json: output directory (created if missing; required). ndjson: output file,
+    /// `-` or omitted for stdout.
+    #[arg(short, long, value_name = "DIR|FILE")]
+    out: Option<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+    /// Files converted in parallel (0 = one per CPU core).
+    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// User password for encrypted PDFs.
+    #[arg(long, value_name = "PW")]
+    password: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct TextArgs {
+    /// The PDF to show.
+    #[arg(value_name = "PDF")]
+    pdf: PathBuf,
+    /// Only this page (1-based).
+    #[arg(short, long, value_name = "N")]
+    page: Option<u32>,
+    /// Dump the page layouts as JSON.
+    #[arg(long)]
+    json: bool,
+    /// User password for encrypted PDFs.
+    #[arg(long, value_name = "PW")]
+    password: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Convert(args) => convert(args),
+        Command::Text(args) => text(args),
+        Command::Schema { ndjson } => {
+            print!("{}", if ndjson { NDJSON_SCHEMA } else { SCHEMA });
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("perfplan: error: {e:#}");
+        ExitCode::FAILURE
+    })
+}
+
+const USAGE: u8 = 2;
+
+fn usage_error(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("perfplan: error: {message}");
+    Ok(ExitCode::from(USAGE))
+}
+
+fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
+    let out = args.out.filter(|o| o.as_os_str() != "-");
+    if args.format == Format::Json && out.is_none() {
+        Cli::command()
+            .error(clap::error::ErrorKind::MissingRequiredArgument, "--out DIR is required with --format json")
+            .exit();
+    }
+    let inputs = match pipeline::expand_inputs(&args.inputs) {
+        Ok(inputs) => inputs,
+        Err(e) => return usage_error(e),
+    };
+    if inputs.is_empty() {
+        let given: Vec<String> = args.inputs.iter().map(|p| p.display().to_string()).collect();
+        return usage_error(format!("no PDF file found in {}", given.join(", ")));
+    }
+    let opts = Options { password: args.password, ..Default::default() };
+
+    let summary = match (args.format, out) {
+        (Format::Json, Some(dir)) => {
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                return usage_error(format!("{}: cannot create output directory: {e}", dir.display()));
+            }
+            let mut sink = Report(JsonDirSink::new(dir));
+            pipeline::convert_batch(&inputs, &opts, args.jobs, &mut sink)
+        }
+        (Format::Ndjson, Some(file)) => {
+            let ndjson = match NdjsonFile::create(&file) {
+                Ok(f) => f,
+                Err(e) => return usage_error(format!("{}: cannot create output file: {e}", file.display())),
+            };
+            let mut sink = Report(ndjson);
+            let mut summary = pipeline::convert_batch(&inputs, &opts, args.jobs, &mut sink);
+            if let Err(e) = sink.0.finish() {
+                // Nothing of the stream reached the destination: every file failed.
+                eprintln!("perfplan: error: {}: cannot write output: {e}", file.display());
+                summary.failures = summary.files;
+            }
+            summary
+        }
+        (Format::Ndjson, None) => {
+            let mut sink = Report(NdjsonSink::new(io::stdout().lock(), "<stdout>"));
+            pipeline::convert_batch(&inputs, &opts, args.jobs, &mut sink)
+        }
+        (Format::Json, None) => unreachable!("checked above"),
+    };
+    eprintln!("perfplan: {summary}");
+    Ok(if summary.failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Wraps an output sink: reports each failed file on stderr as it happens.
+struct Report<S>(S);
+
+impl<S: Sink> Sink for Report<S> {
+    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
+        let r = self.0.document(input, doc);
+        if let Err(Error::Write { source, .. }) = &r {
+            if source.kind() == io::ErrorKind::BrokenPipe {
+                // The reader of stdout went away (`| head`): stop quietly.
+                std::process::exit(0);
+            }
+        }
+        r
+    }
+    fn failure(&mut self, input: &Path, error: &Error) {
+        self.0.failure(input, error);
+        eprintln!("perfplan: error: {error}");
+    }
+}
+
+fn text(args: TextArgs) -> anyhow::Result<ExitCode> {
+    if !args.pdf.is_file() {
+        return usage_error(format!("{}: no such file", args.pdf.display()));
+    }
+    let opts = Options { password: args.password, ..Default::default() };
+    let layouts = pipeline::layout_file(&args.pdf, &opts, args.page)?;
+    match print_layouts(&mut io::BufWriter::new(io::stdout().lock()), &layouts, args.json) {
+        // The reader went away (`| head`): not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        r => r.context("cannot write to stdout")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_layouts(w: &mut impl Write, layouts: &[PageLayout], json: bool) -> io::Result<()> {
+    if json {
+        serde_json::to_writer_pretty(&mut *w, layouts)?;
+        writeln!(w)?;
+    } else {
+        for page in layouts {
+            writeln!(
+                w,
+                "--- page {} ({:.1} x {:.1} pt, {} glyphs, {} images, {} lines) ---",
+                page.number,
+                page.width,
+                page.height,
+                page.glyph_count,
+                page.images,
+                page.lines.len()
+            )?;
+            for line in &page.lines {
+                let b = &line.bbox;
+                writeln!(
+                    w,
+                    "[{:7.1} {:7.1} {:7.1} {:7.1}] {:5.1}{} {}",
+                    b.x0,
+                    b.top,
+                    b.x1,
+                    b.bottom,
+                    line.size,
+                    if line.bold { "B" } else { " " },
+                    line.text
+                )?;
+            }
+        }
+    }
+    w.flush()
+}

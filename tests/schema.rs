@@ -1,0 +1,307 @@
+//! The JSON Schemas in `schemas/` against the Rust output types and real output.
+//!
+//! (a) Key sets: a fully populated document (every Option `Some`, every list
+//!     non-empty) and an all-`None` one are serialized through serde, and at every
+//!     object level the set of keys must equal the schema's `properties`, which must
+//!     equal its `required`, with `additionalProperties: false`. A field added or
+//!     renamed on either side fails here. Same for one NDJSON record.
+//! (b) Validation with the `jsonschema` crate (formats checked): synthetic documents,
+//!     every `fixtures/*.expected.json`, and the pipeline's actual output (JSON
+//!     document and NDJSON lines) for every `fixtures/*.pdf`.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use perfplan::emit::ndjson_records;
+use perfplan::model::*;
+use perfplan::pipeline::{convert_file, Options};
+use serde_json::{json, Value};
+
+fn load(name: &str) -> Value {
+    common::read_json(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas").join(name))
+}
+fn output_schema() -> Value {
+    load("perfplan-output.schema.json")
+}
+fn ndjson_schema() -> Value {
+    load("perfplan-ndjson-record.schema.json")
+}
+
+fn validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::draft202012::options().should_validate_formats(true).build(schema).expect("schema compiles")
+}
+
+fn errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    v.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+}
+
+fn full_document() -> Document {
+    Document {
+        schema_version: SCHEMA_VERSION.into(),
+        source: Source { file: "peg.pdf".into(), sha256: "0123456789abcdef".repeat(4), pages: 7 },
+        objectives: vec![
+            Objective {
+                code: "2020_Z101".into(),
+                year: Some(2020),
+                title: "Attività gestionali".into(),
+                directorate: Some("UFFICIO DEL SINDACO".into()),
+                director: Some("ROSSI".into()),
+                service: Some("S".into()),
+                executive: Some("SANTORO FRANCESCA".into()),
+                classification: Some("DIREZIONALE".into()),
+                typology: Some("SINTESI".into()),
+                dup_links: vec![DupLink {
+                    label: "Indirizzo Strategico".into(),
+                    code: Some("2020_IND_STRATEG_13".into()),
+                    text: "CITTA'".into(),
+                    refs: vec!["12.1.06".into()],
+                }],
+                description: Some("a\n\n- b".into()),
+                indicators: vec![Indicator {
+                    description: "Delegazioni".into(),
+                    kind: Some("OUTCOME".into()),
+                    target: Target {
+                        raw: ">= 95% entro il 31/12/2020 SI".into(),
+                        value: Some(95.0),
+                        unit: Some("%".into()),
+                        comparator: Some(">=".into()),
+                        date: Some("2020-12-31".into()),
+                        boolean: Some(true),
+                    },
+                }],
+                pages: vec![1, 2],
+            },
+            // Every Option None, every list empty.
+            Objective {
+                code: "2020_Z102".into(),
+                indicators: vec![Indicator::default()],
+                dup_links: vec![DupLink::default()],
+                ..Default::default()
+            },
+        ],
+        diagnostics: vec![
+            Diagnostic::warning(Some(3), "page.no_text", "no text layer"),
+            Diagnostic::info(None, "x.y", "m"),
+            Diagnostic { level: Level::Error, page: Some(1), code: "page.extract_failed".into(), message: "m".into() },
+        ],
+    }
+}
+
+fn none_document() -> Document {
+    Document {
+        schema_version: SCHEMA_VERSION.into(),
+        source: Source { file: "x.pdf".into(), sha256: "f".repeat(64), pages: 0 },
+        objectives: vec![Objective { code: "C".into(), ..Default::default() }],
+        diagnostics: vec![Diagnostic::info(None, "c", "")],
+    }
+}
+
+fn resolve<'a>(schema: &'a Value, root: &'a Value, used: &mut BTreeSet<String>) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r.strip_prefix("#/$defs/").unwrap_or_else(|| panic!("unexpected $ref {r}"));
+            used.insert(name.to_string());
+            root["$defs"].get(name).unwrap_or_else(|| panic!("dangling $ref {r}"))
+        }
+        None => schema,
+    }
+}
+
+fn keys(v: &Value) -> BTreeSet<String> {
+    match v {
+        Value::Object(m) => m.keys().cloned().collect(),
+        Value::Array(a) => a.iter().map(|x| x.as_str().expect("string").to_string()).collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+/// Walk `instance` and `schema` together; collect every key-set disagreement.
+fn check_keys(instance: &Value, schema: &Value, root: &Value, path: &str, used: &mut BTreeSet<String>, errs: &mut Vec<String>) {
+    let schema = resolve(schema, root, used);
+    match instance {
+        Value::Object(map) => {
+            let Some(props) = schema.get("properties") else {
+                errs.push(format!("{path}: schema has no properties for an object"));
+                return;
+            };
+            let inst = keys(instance);
+            let declared = keys(props);
+            let required = keys(schema.get("required").unwrap_or(&Value::Null));
+            for k in inst.difference(&declared) {
+                errs.push(format!("{path}.{k}: serialized by Rust but not in the schema"));
+            }
+            for k in declared.difference(&inst) {
+                errs.push(format!("{path}.{k}: in the schema but not serialized by Rust"));
+            }
+            if required != declared {
+                errs.push(format!("{path}: required {required:?} != properties {declared:?}"));
+            }
+            if schema.get("additionalProperties") != Some(&Value::Bool(false)) {
+                errs.push(format!("{path}: additionalProperties is not false"));
+            }
+            for (k, v) in map {
+                if let Some(ps) = props.get(k) {
+                    check_keys(v, ps, root, &format!("{path}.{k}"), used, errs);
+                }
+            }
+        }
+        Value::Array(items) => {
+            let Some(item_schema) = schema.get("items") else {
+                errs.push(format!("{path}: schema has no items for an array"));
+                return;
+            };
+            for (i, it) in items.iter().enumerate() {
+                check_keys(it, item_schema, root, &format!("{path}[{i}]"), used, errs);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn assert_keys_agree(instances: &[Value], schema: &Value) {
+    let mut used = BTreeSet::new();
+    let mut errs = Vec::new();
+    for inst in instances {
+        check_keys(inst, schema, schema, "$", &mut used, &mut errs);
+    }
+    let defs = keys(&schema["$defs"]);
+    for unused in defs.difference(&used) {
+        errs.push(format!("$defs.{unused} is never reached from the Rust types"));
+    }
+    assert!(errs.is_empty(), "schema and Rust types disagree:\n  {}", errs.join("\n  "));
+}
+
+#[test]
+fn schemas_are_valid_draft_2020_12() {
+    for s in [output_schema(), ndjson_schema()] {
+        assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        jsonschema::meta::validate(&s).expect("valid against its meta-schema");
+    }
+}
+
+#[test]
+fn output_schema_keys_match_rust_types() {
+    let docs = [serde_json::to_value(full_document()).unwrap(), serde_json::to_value(none_document()).unwrap()];
+    assert_keys_agree(&docs, &output_schema());
+}
+
+#[test]
+fn ndjson_schema_keys_match_rust_types() {
+    let recs: Vec<Value> = [full_document(), none_document()]
+        .iter()
+        .flat_map(|d| ndjson_records(d).map(|r| serde_json::to_value(r).unwrap()).collect::<Vec<_>>())
+        .collect();
+    assert_keys_agree(&recs, &ndjson_schema());
+}
+
+#[test]
+fn ndjson_schema_repeats_the_output_definitions() {
+    let out = output_schema();
+    let nd = ndjson_schema();
+    for (name, def) in nd["$defs"].as_object().unwrap() {
+        assert_eq!(def, &out["$defs"][name], "$defs.{name} differs between the two schemas");
+    }
+    let obj = &out["$defs"]["Objective"];
+    let mut props = nd["properties"].as_object().unwrap().clone();
+    assert!(props.remove("source").is_some());
+    assert_eq!(&Value::Object(props), &obj["properties"], "NDJSON record = Objective + source");
+    assert_eq!(nd["properties"]["source"]["properties"]["sha256"], out["properties"]["source"]["properties"]["sha256"]);
+}
+
+#[test]
+fn enums_match_contract_and_rust() {
+    let out = output_schema();
+    let levels: Vec<Value> =
+        [Level::Info, Level::Warning, Level::Error].iter().map(|l| serde_json::to_value(l).unwrap()).collect();
+    assert_eq!(out["$defs"]["Diagnostic"]["properties"]["level"]["enum"], Value::Array(levels));
+    assert_eq!(out["$defs"]["Target"]["properties"]["comparator"]["enum"], json!([">=", "<=", ">", "<", "=", null]));
+    assert_eq!(out["properties"]["schema_version"]["const"], SCHEMA_VERSION);
+}
+
+#[test]
+fn synthetic_documents_validate() {
+    let v = validator(&output_schema());
+    let nd = validator(&ndjson_schema());
+    for d in [full_document(), none_document()] {
+        let e = errors(&v, &serde_json::to_value(&d).unwrap());
+        assert!(e.is_empty(), "{e:#?}");
+        for r in ndjson_records(&d) {
+            let e = errors(&nd, &serde_json::to_value(r).unwrap());
+            assert!(e.is_empty(), "{e:#?}");
+        }
+    }
+}
+
+#[test]
+fn schema_rejects_contract_violations() {
+    let v = validator(&output_schema());
+    let good = serde_json::to_value(full_document()).unwrap();
+    type Mutation = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Mutation)> = vec![
+        ("extra field", Box::new(|d| d["objectives"][0]["extra"] = json!(1))),
+        ("missing field", Box::new(|d| drop(d["objectives"][0].as_object_mut().unwrap().remove("director")))),
+        ("bad comparator", Box::new(|d| d["objectives"][0]["indicators"][0]["target"]["comparator"] = json!("≥"))),
+        ("bad date", Box::new(|d| d["objectives"][0]["indicators"][0]["target"]["date"] = json!("2020-13-45"))),
+        ("date not ISO", Box::new(|d| d["objectives"][0]["indicators"][0]["target"]["date"] = json!("31/12/2020"))),
+        ("year as string", Box::new(|d| d["objectives"][0]["year"] = json!("2020"))),
+        ("value as string", Box::new(|d| d["objectives"][0]["indicators"][0]["target"]["value"] = json!("10"))),
+        ("boolean as string", Box::new(|d| d["objectives"][0]["indicators"][0]["target"]["boolean"] = json!("SI"))),
+        ("bad level", Box::new(|d| d["diagnostics"][0]["level"] = json!("fatal"))),
+        ("page zero", Box::new(|d| d["objectives"][0]["pages"] = json!([0]))),
+        ("short sha", Box::new(|d| d["source"]["sha256"] = json!("abc"))),
+        ("schema version", Box::new(|d| d["schema_version"] = json!("2"))),
+        ("null title", Box::new(|d| d["objectives"][0]["title"] = Value::Null)),
+    ];
+    for (what, mutate) in cases {
+        let mut d = good.clone();
+        mutate(&mut d);
+        assert!(!v.is_valid(&d), "schema accepted a document with {what}");
+    }
+}
+
+#[test]
+fn fixture_expected_files_validate() {
+    let files = common::expected_files();
+    assert!(!files.is_empty(), "{}", common::NO_FIXTURES);
+    let v = validator(&output_schema());
+    let mut problems = Vec::new();
+    for f in files {
+        let mut doc = common::read_json(&f);
+        // Ground truth is about objectives; it may leave out the (output-only)
+        // diagnostics list. Everything else must be exactly the contract.
+        if let Some(m) = doc.as_object_mut() {
+            m.entry("diagnostics").or_insert_with(|| json!([]));
+        }
+        for e in errors(&v, &doc) {
+            problems.push(format!("{}: {e}", f.display()));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn pipeline_output_of_fixtures_validates() {
+    let pdfs = common::fixture_pdfs();
+    assert!(!pdfs.is_empty(), "{}", common::NO_FIXTURES);
+    let v = validator(&output_schema());
+    let nd = validator(&ndjson_schema());
+    let mut problems = Vec::new();
+    for pdf in pdfs.iter().filter(|p| common::expected_for(p).is_some()) {
+        match convert_file(pdf, &Options::default()) {
+            Err(e) => problems.push(format!("{}: conversion failed: {e}", pdf.display())),
+            Ok(doc) => {
+                let json: Value = serde_json::from_str(&perfplan::emit::to_json(&doc)).unwrap();
+                for e in errors(&v, &json) {
+                    problems.push(format!("{}: {e}", pdf.display()));
+                }
+                for line in perfplan::emit::to_ndjson(&doc).lines() {
+                    for e in errors(&nd, &serde_json::from_str(line).unwrap()) {
+                        problems.push(format!("{} (ndjson): {e}", pdf.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -81,6 +81,10 @@ const LABELS: &[(&str, Label)] = &[
     ("target", Label::Column(C::Target)),
 ];
 
+/// Longest printed form of a label worth normalizing (bytes; generous for spaces,
+/// accents and a colon).
+const MAX_LABEL_BYTES: usize = 80;
+
 /// Canonical form of a label: lower case, accents removed, typographic apostrophes
 /// made straight, no space around apostrophes, whitespace collapsed, no trailing
 /// colon or period.
@@ -111,6 +115,10 @@ pub fn normalize(s: &str) -> String {
 
 /// Look up a printed label (any case, accents, wraps, trailing colon).
 pub fn lookup(printed: &str) -> Option<Label> {
+    // Labels are short: skip the normalization of ordinary text lines.
+    if printed.len() > MAX_LABEL_BYTES {
+        return None;
+    }
     let n = normalize(printed);
     LABELS.iter().find(|(k, _)| *k == n).map(|(_, l)| *l)
 }

@@ -322,11 +322,12 @@ fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) ->
                     break;
                 }
                 let t = &pg.lines[lj];
+                // Lines are in row order: past the block gap nothing more can join.
+                if t.row != prev.row && t.bbox.top - prev.bbox.bottom > doc.p.block_gap * t.size {
+                    break;
+                }
                 if t.row == prev.row || t.cell != l.cell || !usable(lj) || used.contains(&lj) {
                     continue;
-                }
-                if t.bbox.top - prev.bbox.bottom > doc.p.block_gap * t.size {
-                    break;
                 }
                 if (t.bbox.x0 - l.bbox.x0).abs() > 1.0 {
                     continue;

@@ -69,6 +69,34 @@ pub struct PageLayout {
 }
 
 impl PageLayout {
+    /// Human-readable dump (the `perfplan text` view): every line with its box,
+    /// font size, bold flag, row and cell, then the cells with their boxes.
+    pub fn write_text(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        writeln!(
+            w,
+            "--- page {} ({:.1} x {:.1} pt, {} glyphs, {} images, {} lines, {} cells, {}+{} edges) ---",
+            self.number,
+            self.width,
+            self.height,
+            self.glyph_count,
+            self.images,
+            self.lines.len(),
+            self.cells.len(),
+            self.hedges.len(),
+            self.vedges.len()
+        )?;
+        for l in &self.lines {
+            let b = &l.bbox;
+            let cell = l.cell.map(|c| format!("c{c}")).unwrap_or_else(|| "-".into());
+            writeln!(w, "[{:7.1} {:7.1} {:7.1} {:7.1}] {:5.1}{} r{:<3} {:>5} {}", b.x0, b.top, b.x1, b.bottom, l.size, if l.bold { "B" } else { " " }, l.row, cell, l.text)?;
+        }
+        for (i, c) in self.cells.iter().enumerate() {
+            let b = &c.bbox;
+            writeln!(w, "cell c{i}: [{:7.1} {:7.1} {:7.1} {:7.1}] {} lines", b.x0, b.top, b.x1, b.bottom, c.lines.len())?;
+        }
+        Ok(())
+    }
+
     /// Edges (horizontal) that cross the vertical line `x` strictly between `y0` and `y1`.
     pub fn hedges_between(&self, x: f32, y0: f32, y1: f32) -> impl Iterator<Item = &Edge> {
         self.hedges.iter().filter(move |e| e.pos > y0 && e.pos < y1 && e.from <= x && e.to >= x)

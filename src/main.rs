@@ -198,30 +198,7 @@ fn print_layouts(w: &mut impl Write, layouts: &[PageLayout], json: bool) -> io::
         writeln!(w)?;
     } else {
         for page in layouts {
-            writeln!(
-                w,
-                "--- page {} ({:.1} x {:.1} pt, {} glyphs, {} images, {} lines) ---",
-                page.number,
-                page.width,
-                page.height,
-                page.glyph_count,
-                page.images,
-                page.lines.len()
-            )?;
-            for line in &page.lines {
-                let b = &line.bbox;
-                writeln!(
-                    w,
-                    "[{:7.1} {:7.1} {:7.1} {:7.1}] {:5.1}{} {}",
-                    b.x0,
-                    b.top,
-                    b.x1,
-                    b.bottom,
-                    line.size,
-                    if line.bold { "B" } else { " " },
-                    line.text
-                )?;
-            }
+            page.write_text(w)?;
         }
     }
     w.flush()

@@ -187,9 +187,6 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
         }
         objectives.push(Objective { pages: page_set.into_iter().collect(), ..obj });
     }
-    if objectives.is_empty() {
-        diags.push(Diagnostic::info(None, "document.no_sheets", "no objective sheet found (no code heading followed by a label grid)"));
-    }
     (objectives, diags)
 }
 

@@ -120,7 +120,12 @@ pub fn lookup(printed: &str) -> Option<Label> {
         return None;
     }
     let n = normalize(printed);
-    LABELS.iter().find(|(k, _)| *k == n).map(|(_, l)| *l)
+    let find = |n: &str| LABELS.iter().find(|(k, _)| *k == n).map(|(_, l)| *l);
+    find(&n).or_else(|| {
+        // "Valore atteso 2023", "Target (2023)": a trailing plan year is not part of the label.
+        let stripped = n.trim_end_matches(|c: char| c.is_ascii_digit() || c == '(' || c == ')' || c == ' ');
+        (stripped.len() + 4 <= n.len() && stripped.len() < n.len()).then(|| find(stripped)).flatten()
+    })
 }
 
 /// Grid field named by a printed label, if any.
@@ -162,5 +167,8 @@ mod tests {
         assert_eq!(column("Descrizione"), Some(C::Description));
         assert_eq!(grid_field("Descrizione"), None);
         assert_eq!(lookup("UFFICIO DEL SINDACO"), None);
+        assert_eq!(column("Valore atteso 2023"), Some(C::Target));
+        assert_eq!(column("Target (2024)"), Some(C::Target));
+        assert_eq!(lookup("Servizio 12"), None);
     }
 }

@@ -391,11 +391,21 @@ fn parse_sheet(doc: &Doc, h: &Heading, content: &[LRef], units: &[LabelUnit], di
     // Grid labels: one unit per field; when a value looks like a label (a
     // classification "SERVIZIO"), keep the unit whose style and alignment match the
     // other labels.
-    let grid: Vec<&LabelUnit> = choose_grid_units(units);
+    // Grid labels come before the first section; a "Tipologia" header inside the
+    // indicator table is that table's type column, not the grid field.
+    let first_section = units
+        .iter()
+        .filter(|u| matches!(u.label, Label::DupSection | Label::Description | Label::Indicators))
+        .map(|u| unit_top(doc, u))
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let before_sections = |u: &LabelUnit| first_section.is_none_or(|f| before(unit_top(doc, u), f));
+    let grid_candidates: Vec<LabelUnit> = units.iter().filter(|u| matches!(u.label, Label::Grid(_)) && before_sections(u)).cloned().collect();
+    let grid: Vec<&LabelUnit> = choose_grid_units(&grid_candidates);
     let label_lines: HashSet<LRef> = units
         .iter()
-        .filter(|u| !matches!(u.label, Label::Grid(_) | Label::Column(_)) || grid.iter().any(|g| std::ptr::eq(*g, *u)))
+        .filter(|u| !matches!(u.label, Label::Grid(_) | Label::Column(_)))
         .flat_map(|u| u.lines.iter().copied())
+        .chain(grid.iter().flat_map(|u| u.lines.iter().copied()))
         .collect();
 
     // Section anchors in document order.
@@ -443,7 +453,15 @@ fn parse_sheet(doc: &Doc, h: &Heading, content: &[LRef], units: &[LabelUnit], di
             Section::Dup => obj.dup_links = parse_dup(doc, &lines),
             Section::Desc => obj.description = parse_description(doc, &lines),
             Section::Ind => {
-                let cols: Vec<&LabelUnit> = units.iter().filter(|u| matches!(u.label, Label::Column(_))).collect();
+                let cols: Vec<LabelUnit> = units
+                    .iter()
+                    .filter_map(|u| match u.label {
+                        Label::Column(_) => Some(u.clone()),
+                        Label::Grid(GridField::Typology) if !before_sections(u) => Some(LabelUnit { label: Label::Column(IndColumn::Type), ..u.clone() }),
+                        _ => None,
+                    })
+                    .collect();
+                let cols: Vec<&LabelUnit> = cols.iter().collect();
                 obj.indicators = parse_indicators(doc, &lines, &cols, &obj.code, diags);
             }
         }
@@ -1064,11 +1082,13 @@ mod synthetic {
         p.text("2024_Q1", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
         p.text("Direzione", 40.0, 100.0, true).text("AFFARI", 120.0, 100.0, false);
         p.text("INDICATORI", 40.0, 130.0, true);
-        p.text("Descrizione", 40.0, 150.0, true).text("Tipo", 250.0, 150.0, true).text("Valore atteso", 350.0, 150.0, true).text("Peso", 480.0, 150.0, true);
+        p.text("Descrizione", 40.0, 150.0, true).text("Tipologia", 250.0, 150.0, true).text("Valore atteso 2024", 350.0, 150.0, true).text("Peso", 480.0, 150.0, true);
         p.text("Atti adottati", 40.0, 165.0, false).text("RISULTATO", 250.0, 165.0, false).text("5", 350.0, 165.0, false).text("30%", 480.0, 165.0, false);
         let objs = run(&[p.page(1)]);
         assert_eq!(objs[0].indicators.len(), 1);
         assert_eq!(objs[0].indicators[0].target.raw, "5");
+        assert_eq!(objs[0].indicators[0].kind.as_deref(), Some("RISULTATO"));
+        assert_eq!(objs[0].typology, None, "the table's Tipologia header is not the grid field");
     }
 }
 

@@ -162,6 +162,7 @@ pub enum Std14 {
     TimesItalic,
     TimesBoldItalic,
     Courier,
+    Symbol,
     Other,
 }
 
@@ -184,7 +185,10 @@ impl Std14 {
         if n.starts_with("courier") {
             return Some(Std14::Courier);
         }
-        if n.starts_with("symbol") || n.starts_with("zapfdingbats") {
+        if n.starts_with("symbol") {
+            return Some(Std14::Symbol);
+        }
+        if n.starts_with("zapfdingbats") {
             return Some(Std14::Other);
         }
         None
@@ -194,7 +198,7 @@ impl Std14 {
             Std14::Helvetica | Std14::HelveticaBold => (0.718, -0.207),
             Std14::TimesRoman | Std14::TimesBold | Std14::TimesItalic | Std14::TimesBoldItalic => (0.683, -0.217),
             Std14::Courier => (0.627, -0.194),
-            Std14::Other => (0.8, -0.2),
+            Std14::Symbol | Std14::Other => (0.8, -0.2),
         }
     }
     /// Width (1/1000 em) of the glyph for Unicode text `t`.
@@ -207,6 +211,7 @@ impl Std14 {
             Std14::TimesItalic => tables::TIMES_ITALIC,
             Std14::TimesBoldItalic => tables::TIMES_BOLD_ITALIC,
             Std14::Courier => return Some(600.0),
+            Std14::Symbol => tables::SYMBOL_WIDTHS,
             Std14::Other => return None,
         };
         let mut it = t.chars();
@@ -423,7 +428,10 @@ fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
         .and_then(|d| dget(doc, d, b"Flags"))
         .and_then(obj_num)
         .is_some_and(|f| (f as i64) & 4 != 0 && (f as i64) & 32 == 0);
-    let default: &'static [&'static str; 256] = if subtype == b"TrueType" {
+    // The standard Symbol font has its own built-in encoding (≥ is code 0xB3).
+    let default: &'static [&'static str; 256] = if std == Some(Std14::Symbol) && !embedded {
+        &tables::SYMBOL
+    } else if subtype == b"TrueType" {
         &tables::WIN_ANSI
     } else {
         &tables::STANDARD
@@ -636,6 +644,16 @@ mod tests {
         assert_eq!(names[0x1b], "ff");
         assert_eq!(names[0x1c], "fi");
         assert_eq!(names[65], "A");
+    }
+
+    #[test]
+    fn symbol_font_builtin_encoding_and_widths() {
+        assert_eq!(tables::SYMBOL[0xB3], "greaterequal");
+        assert_eq!(tables::SYMBOL[0xA3], "lessequal");
+        assert_eq!(glyph_to_unicode("greaterequal").as_deref(), Some("\u{2265}"));
+        let sym = Std14::from_name("Symbol").unwrap();
+        assert_eq!(sym, Std14::Symbol);
+        assert_eq!(sym.width_of("\u{2265}"), Some(549.0));
     }
 
     #[test]

@@ -18,6 +18,9 @@ use serde::Serialize;
 pub struct Word {
     pub text: String,
     pub bbox: BBox,
+    /// Median font size of the word's glyphs.
+    pub size: f32,
+    pub bold: bool,
 }
 
 /// Positioned text line: words on one baseline, not crossing a rule or a gutter.
@@ -35,6 +38,53 @@ pub struct Line {
     pub row: usize,
     /// Index into [`PageLayout::cells`] of the ruled cell that encloses the line.
     pub cell: Option<usize>,
+}
+
+impl Line {
+    /// A line made of `words` (in left-to-right order) on row `row`.
+    pub fn from_words(words: Vec<Word>, row: usize) -> Line {
+        let mut bbox = words.first().map(|w| w.bbox).unwrap_or_default();
+        let mut text = String::new();
+        for w in &words {
+            bbox = bbox.union(&w.bbox);
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&w.text);
+        }
+        let bold = !words.is_empty() && words.iter().all(|w| w.bold);
+        let size = median(words.iter().map(|w| w.size).collect());
+        Line { text, bbox, size, bold, words, row, cell: None }
+    }
+}
+
+/// Replace every line for which `split` returns word groups by one line per group
+/// (same row, left to right), keeping reading order and the cell of each line.
+pub fn split_lines(layout: &mut PageLayout, mut split: impl FnMut(&Line) -> Option<Vec<Vec<Word>>>) {
+    let mut changed = false;
+    let mut out = Vec::with_capacity(layout.lines.len());
+    for line in layout.lines.drain(..) {
+        match split(&line).filter(|g| g.len() > 1 && g.iter().all(|w| !w.is_empty())) {
+            Some(groups) => {
+                changed = true;
+                for g in groups {
+                    out.push(Line { cell: line.cell, ..Line::from_words(g, line.row) });
+                }
+            }
+            None => out.push(line),
+        }
+    }
+    layout.lines = out;
+    if changed {
+        for c in &mut layout.cells {
+            c.lines.clear();
+        }
+        for (i, l) in layout.lines.iter().enumerate() {
+            if let Some(c) = l.cell {
+                layout.cells[c].lines.push(i);
+            }
+        }
+    }
 }
 
 /// A straight edge: horizontal (`pos` = y, `from..to` = x) or vertical (`pos` = x,
@@ -117,6 +167,7 @@ pub fn analyze(page: &Page, params: &Params) -> PageLayout {
         ..Default::default()
     };
     layout.lines = lines(page, &layout.vedges, params);
+    split_at_column_starts(&mut layout, params);
     assign_cells(&mut layout, params);
     layout
 }
@@ -211,7 +262,7 @@ fn lines(page: &Page, vedges: &[Edge], params: &Params) -> Vec<Line> {
                     sizes.push(g.size);
                     *bold &= g.bold;
                 }
-                None => cur = Some((Word { text: g.text.clone(), bbox: g.bbox }, vec![g.size], g.bold)),
+                None => cur = Some((Word { text: g.text.clone(), bbox: g.bbox, size: g.size, bold: g.bold }, vec![g.size], g.bold)),
             }
             last_x1 = g.bbox.x1;
         }
@@ -221,25 +272,14 @@ fn lines(page: &Page, vedges: &[Edge], params: &Params) -> Vec<Line> {
         // Lines: split at wide gaps and at vertical rules.
         let mut line_words: Vec<(Word, Vec<f32>, bool)> = Vec::new();
         let flush = |lw: &mut Vec<(Word, Vec<f32>, bool)>, out: &mut Vec<Line>| {
-            if lw.is_empty() {
-                return;
+            if !lw.is_empty() {
+                let words = lw.drain(..).map(|(mut w, sizes, bold)| {
+                    w.size = median(sizes);
+                    w.bold = bold;
+                    w
+                });
+                out.push(Line::from_words(words.collect(), row_idx));
             }
-            let mut bbox = lw[0].0.bbox;
-            let mut sizes = Vec::new();
-            let mut bold = true;
-            let mut text = String::new();
-            let mut ws = Vec::new();
-            for (w, s, b) in lw.drain(..) {
-                bbox = bbox.union(&w.bbox);
-                sizes.extend(s);
-                bold &= b;
-                if !text.is_empty() {
-                    text.push(' ');
-                }
-                text.push_str(&w.text);
-                ws.push(w);
-            }
-            out.push(Line { text, bbox, size: median(sizes), bold, words: ws, row: row_idx, cell: None });
         };
         for w in words {
             if let Some((prev, psizes, _)) = line_words.last() {
@@ -258,6 +298,60 @@ fn lines(page: &Page, vedges: &[Edge], params: &Params) -> Vec<Line> {
         flush(&mut line_words, &mut out);
     }
     out
+}
+
+/// Alignment evidence on borderless pages: where lines of several rows start at the
+/// same x (a column), a line of another row that has a word starting exactly there
+/// runs across that column's gutter (a value printed up to the next label) and is
+/// split at that word.
+fn split_at_column_starts(layout: &mut PageLayout, params: &Params) {
+    let mut starts: Vec<(f32, f32, usize)> = layout.lines.iter().map(|l| (l.bbox.x0, l.size, l.row)).collect();
+    starts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let tol = params.align_tol;
+    let mut columns: Vec<(f32, f32)> = Vec::new(); // (x, size)
+    for (i, &(x, size, _)) in starts.iter().enumerate() {
+        if columns.iter().any(|&(cx, cs)| (cx - x).abs() < tol && (cs - size).abs() < 0.5) {
+            continue;
+        }
+        let mut rows: Vec<usize> = Vec::new();
+        for &(x2, s2, r2) in starts[i..].iter().take_while(|e| e.0 - x < tol) {
+            if (s2 - size).abs() < 0.5 && (x2 - x).abs() < tol && !rows.contains(&r2) {
+                rows.push(r2);
+            }
+        }
+        if rows.len() >= params.column_rows {
+            columns.push((x, size));
+        }
+    }
+    if columns.is_empty() {
+        return;
+    }
+    split_lines(layout, |line| {
+        let w = &line.words;
+        let gaps: Vec<f32> = (1..w.len()).map(|i| w[i].bbox.x0 - w[i - 1].bbox.x1).collect();
+        let cuts: Vec<usize> = (1..w.len())
+            .filter(|&i| {
+                let x = w[i].bbox.x0;
+                if !columns.iter().any(|&(cx, cs)| (cx - x).abs() < tol && (cs - line.size).abs() < 0.5) {
+                    return false;
+                }
+                // A gutter is wider than the line's ordinary word spaces.
+                let others: Vec<f32> = gaps.iter().enumerate().filter(|&(k, _)| k + 1 != i).map(|(_, g)| *g).collect();
+                let space = if others.is_empty() { 0.25 * line.size } else { median(others) };
+                gaps[i - 1] >= (params.gutter_min * line.size).max(2.0 * space)
+            })
+            .collect();
+        if cuts.is_empty() {
+            return None;
+        }
+        let mut groups = Vec::new();
+        let mut prev = 0;
+        for c in cuts.into_iter().chain(std::iter::once(line.words.len())) {
+            groups.push(line.words[prev..c].to_vec());
+            prev = c;
+        }
+        Some(groups)
+    });
 }
 
 /// Find, for every line, the closest edge on each side; lines closed on all four

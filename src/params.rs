@@ -32,6 +32,12 @@ pub struct Params {
     /// Lines at the same place on different pages (points) with the same text
     /// (digits masked) are running headers/footers.
     pub furniture_y_tol: f32,
+    /// Line starts within this distance (points) share a column.
+    pub align_tol: f32,
+    /// A column is evidenced by lines of at least this many rows starting at its x.
+    pub column_rows: usize,
+    /// A gap narrower than this (em) is never a gutter between aligned columns.
+    pub gutter_min: f32,
     /// The title under a code heading: lines at most this far (em) below the
     /// previous heading line.
     pub title_gap: f32,
@@ -51,6 +57,9 @@ impl Default for Params {
             margin_band: 0.1,
             furniture_y_tol: 4.0,
             title_gap: 1.0,
+            align_tol: 1.0,
+            column_rows: 2,
+            gutter_min: 0.6,
         }
     }
 }

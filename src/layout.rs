@@ -303,7 +303,8 @@ fn lines(page: &Page, vedges: &[Edge], params: &Params) -> Vec<Line> {
 /// Alignment evidence on borderless pages: where lines of several rows start at the
 /// same x (a column), a line of another row that has a word starting exactly there
 /// runs across that column's gutter (a value printed up to the next label) and is
-/// split at that word.
+/// split at that word. A change between bold and regular after a gutter-wide gap is
+/// the same boundary (a bold label after a regular value).
 fn split_at_column_starts(layout: &mut PageLayout, params: &Params) {
     let mut starts: Vec<(f32, f32, usize)> = layout.lines.iter().map(|l| (l.bbox.x0, l.size, l.row)).collect();
     starts.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -323,16 +324,16 @@ fn split_at_column_starts(layout: &mut PageLayout, params: &Params) {
             columns.push((x, size));
         }
     }
-    if columns.is_empty() {
-        return;
-    }
     split_lines(layout, |line| {
         let w = &line.words;
         let gaps: Vec<f32> = (1..w.len()).map(|i| w[i].bbox.x0 - w[i - 1].bbox.x1).collect();
         let cuts: Vec<usize> = (1..w.len())
             .filter(|&i| {
                 let x = w[i].bbox.x0;
-                if !columns.iter().any(|&(cx, cs)| (cx - x).abs() < tol && (cs - line.size).abs() < 0.5) {
+                let aligned = columns.iter().any(|&(cx, cs)| (cx - x).abs() < tol && (cs - line.size).abs() < 0.5);
+                // A label set in bold right after a regular value (or the reverse).
+                let restyled = w[i].bold != w[i - 1].bold;
+                if !aligned && !restyled {
                     return false;
                 }
                 // A gutter is wider than the line's ordinary word spaces.

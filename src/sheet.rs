@@ -10,7 +10,7 @@
 
 use crate::extract::BBox;
 use crate::labels::{self, GridField, IndColumn, Label};
-use crate::layout::{Line, PageLayout};
+use crate::layout::{Line, PageLayout, Word};
 use crate::model::{Diagnostic, DupLink, Indicator, Objective};
 use crate::params::Params;
 use crate::target;
@@ -124,6 +124,8 @@ impl<'a> Doc<'a> {
 
 /// Parse every objective sheet of a document, in document order.
 pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diagnostic>) {
+    let split = split_inline_labels(pages, params);
+    let pages: &[PageLayout] = split.as_deref().unwrap_or(pages);
     let doc = Doc { pages, p: params };
     let mut diags = Vec::new();
     let headings = find_headings(&doc);
@@ -188,6 +190,74 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
         objectives.push(Objective { pages: page_set.into_iter().collect(), ..obj });
     }
     (objectives, diags)
+}
+
+/// Where a grid label ending in a colon opens a line or follows a gutter-wide gap
+/// ("Direzione: AFFARI", "SERVIZI AL   Direttore: ROSSI", "DIRETTORE:ROSSI"), the
+/// word groups of the line with the label cut out as a group of its own. (A label
+/// word after an ordinary space is running text: "... della Direzione:".)
+fn inline_label_groups(line: &Line, params: &Params) -> Option<Vec<Vec<Word>>> {
+    if !line.text.contains(':') {
+        return None;
+    }
+    let w = &line.words;
+    let mut spaces: Vec<f32> = (1..w.len()).map(|i| w[i].bbox.x0 - w[i - 1].bbox.x1).collect();
+    spaces.sort_by(|a, b| a.total_cmp(b));
+    let space = spaces.get(spaces.len() / 2).copied().unwrap_or(0.25 * line.size);
+    let opens_run = |i: usize| i == 0 || w[i].bbox.x0 - w[i - 1].bbox.x1 >= (params.gutter_min * line.size).max(2.0 * space);
+    let mut groups: Vec<Vec<Word>> = Vec::new();
+    let mut cur: Vec<Word> = Vec::new();
+    let mut found = false;
+    let mut i = 0;
+    'words: while i < w.len() {
+        for k in 1..=4.min(w.len() - i) {
+            let last = &w[i + k - 1];
+            let Some(colon) = last.text.find(':') else { continue };
+            let mut label: Vec<&str> = w[i..i + k - 1].iter().map(|x| x.text.as_str()).collect();
+            label.push(&last.text[..=colon]);
+            if !opens_run(i) || labels::grid_field(&label.join(" ")).is_none() {
+                continue;
+            }
+            found = true;
+            if !cur.is_empty() {
+                groups.push(std::mem::take(&mut cur));
+            }
+            let mut lab: Vec<Word> = w[i..i + k - 1].to_vec();
+            let rest = &last.text[colon + 1..];
+            if rest.is_empty() {
+                lab.push(last.clone());
+            } else {
+                // The value is glued to the colon: cut the word where the colon ends,
+                // sharing its box in proportion to the characters.
+                let n = last.text.chars().count().max(1) as f32;
+                let head = last.text[..=colon].chars().count() as f32;
+                let xm = last.bbox.x0 + last.bbox.width() * head / n;
+                lab.push(Word { text: last.text[..=colon].to_string(), bbox: BBox { x1: xm, ..last.bbox }, ..last.clone() });
+                cur.push(Word { text: rest.to_string(), bbox: BBox { x0: xm, ..last.bbox }, ..last.clone() });
+            }
+            groups.push(lab);
+            i += k;
+            continue 'words;
+        }
+        cur.push(w[i].clone());
+        i += 1;
+    }
+    if !cur.is_empty() {
+        groups.push(cur);
+    }
+    (found && groups.len() > 1).then_some(groups)
+}
+
+/// Pages with inline labels split out of their lines (a copy, only when needed).
+fn split_inline_labels(pages: &[PageLayout], params: &Params) -> Option<Vec<PageLayout>> {
+    if !pages.iter().any(|p| p.lines.iter().any(|l| inline_label_groups(l, params).is_some())) {
+        return None;
+    }
+    let mut out = pages.to_vec();
+    for page in &mut out {
+        crate::layout::split_lines(page, |l| inline_label_groups(l, params));
+    }
+    Some(out)
 }
 
 /// The plan year when codes carry none: the year printed most often in running

@@ -336,10 +336,7 @@ fn split_at_column_starts(layout: &mut PageLayout, params: &Params) {
                 if !aligned && !restyled {
                     return false;
                 }
-                // A gutter is wider than the line's ordinary word spaces.
-                let others: Vec<f32> = gaps.iter().enumerate().filter(|&(k, _)| k + 1 != i).map(|(_, g)| *g).collect();
-                let space = if others.is_empty() { 0.25 * line.size } else { median(others) };
-                gaps[i - 1] >= (params.gutter_min * line.size).max(2.0 * space)
+                is_gutter(&gaps, i - 1, line.size, params)
             })
             .collect();
         if cuts.is_empty() {
@@ -353,6 +350,14 @@ fn split_at_column_starts(layout: &mut PageLayout, params: &Params) {
         }
         Some(groups)
     });
+}
+
+/// Whether gap `k` of a line's word gaps is a gutter: at least `gutter_min` em and
+/// twice the line's ordinary word space (its narrowest other gap).
+pub fn is_gutter(gaps: &[f32], k: usize, size: f32, params: &Params) -> bool {
+    let space = gaps.iter().enumerate().filter(|&(j, _)| j != k).map(|(_, g)| *g).fold(f32::INFINITY, f32::min);
+    let space = if space.is_finite() { space } else { 0.25 * size };
+    gaps[k] >= (params.gutter_min * size).max(2.0 * space)
 }
 
 /// Find, for every line, the closest edge on each side; lines closed on all four

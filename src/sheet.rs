@@ -201,10 +201,8 @@ fn inline_label_groups(line: &Line, params: &Params) -> Option<Vec<Vec<Word>>> {
         return None;
     }
     let w = &line.words;
-    let mut spaces: Vec<f32> = (1..w.len()).map(|i| w[i].bbox.x0 - w[i - 1].bbox.x1).collect();
-    spaces.sort_by(|a, b| a.total_cmp(b));
-    let space = spaces.get(spaces.len() / 2).copied().unwrap_or(0.25 * line.size);
-    let opens_run = |i: usize| i == 0 || w[i].bbox.x0 - w[i - 1].bbox.x1 >= (params.gutter_min * line.size).max(2.0 * space);
+    let gaps: Vec<f32> = (1..w.len()).map(|i| w[i].bbox.x0 - w[i - 1].bbox.x1).collect();
+    let opens_run = |i: usize| i == 0 || crate::layout::is_gutter(&gaps, i - 1, line.size, params);
     let mut groups: Vec<Vec<Word>> = Vec::new();
     let mut cur: Vec<Word> = Vec::new();
     let mut found = false;

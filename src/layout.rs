@@ -480,4 +480,36 @@ mod tests {
         let l = analyze(&page(g, vec![]), &Params::default());
         assert_eq!(l.lines.len(), 2);
     }
+    #[test]
+    fn value_running_into_an_aligned_label_column_is_split() {
+        // Labels start at x=300 on two rows; on a third row a value (words 5 pt
+        // apart) runs up to the label column, 12 pt (1.2 em, under the phrase gap)
+        // short of it.
+        let mut g = Vec::new();
+        text(&mut g, "VALORE LUNGO", 300.0 - 12.0 - 60.0, 100.0, 10.0, false);
+        text(&mut g, "Etichetta", 300.0, 100.0, 10.0, false);
+        text(&mut g, "Seconda", 300.0, 120.0, 10.0, false);
+        text(&mut g, "Terza", 300.0, 140.0, 10.0, false);
+        let l = analyze(&page(g.clone(), vec![]), &Params::default());
+        let row0: Vec<&str> = l.lines.iter().filter(|x| x.row == 0).map(|x| x.text.as_str()).collect();
+        assert_eq!(row0, ["VALORE LUNGO", "Etichetta"]);
+        // Without the aligned rows below, the same gap is just a wide space.
+        let single: Vec<Glyph> = g.into_iter().filter(|gl| gl.baseline == 100.0).collect();
+        let l = analyze(&page(single, vec![]), &Params::default());
+        assert_eq!(l.lines.len(), 1);
+    }
+
+    #[test]
+    fn bold_label_after_a_gutter_is_split_but_not_after_a_space() {
+        let mut g = Vec::new();
+        text(&mut g, "VALORE", 100.0, 100.0, 10.0, false);
+        text(&mut g, "Dirigente", 100.0 + 30.0 + 8.0, 100.0, 10.0, true);
+        text(&mut g, "testo in", 100.0, 130.0, 10.0, false);
+        text(&mut g, "grassetto", 100.0 + 40.0 + 2.5, 130.0, 10.0, true);
+        let l = analyze(&page(g, vec![]), &Params::default());
+        let texts: Vec<&str> = l.lines.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(texts, ["VALORE", "Dirigente", "testo in grassetto"]);
+        assert!(l.lines[1].bold && !l.lines[0].bold && !l.lines[2].bold);
+    }
 }
+

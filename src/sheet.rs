@@ -1158,6 +1158,27 @@ mod synthetic {
         assert_eq!(objs[0].indicators[0].kind.as_deref(), Some("RISULTATO"));
         assert_eq!(objs[0].typology, None, "the table's Tipologia header is not the grid field");
     }
+    #[test]
+    fn inline_colon_labels_are_cut_out_of_their_lines() {
+        let mut p = P::new();
+        p.text("2024_K7", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
+        // "DIRETTORE:" glued to its value; a label after a gutter inside a value line.
+        p.text("Direzione: AFFARI GENERALI", 40.0, 100.0, false);
+        p.text("DIRETTORE:ROSSI ANNA", 300.0, 100.0, false);
+        p.text("Servizio: PROTOCOLLO", 40.0, 120.0, false);
+        p.text("Dirigente: BIANCHI", 40.0 + 100.0 + 15.0, 120.0, false);
+        p.text("Descrizione dettagliata dell'obiettivo", 40.0, 150.0, true);
+        p.text("Compiti della Direzione: gestione degli atti.", 40.0, 165.0, false);
+        let objs = run(&[p.page(1)]);
+        assert_eq!(objs.len(), 1);
+        let o = &objs[0];
+        assert_eq!(o.directorate.as_deref(), Some("AFFARI GENERALI"));
+        assert_eq!(o.director.as_deref(), Some("ROSSI ANNA"));
+        assert_eq!(o.service.as_deref(), Some("PROTOCOLLO"));
+        assert_eq!(o.executive.as_deref(), Some("BIANCHI"));
+        assert_eq!(o.description.as_deref(), Some("Compiti della Direzione: gestione degli atti."));
+    }
 }
+
 
 

@@ -68,6 +68,9 @@ struct ConvertArgs {
     /// User password for encrypted PDFs.
     #[arg(long, value_name = "PW")]
     password: Option<String>,
+    /// Add to every objective where each field was read (page and box).
+    #[arg(long)]
+    provenance: bool,
 }
 
 #[derive(clap::Args)]
@@ -124,7 +127,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         let given: Vec<String> = args.inputs.iter().map(|p| p.display().to_string()).collect();
         return usage_error(format!("no PDF file found in {}", given.join(", ")));
     }
-    let opts = Options { password: args.password, ..Default::default() };
+    let opts = Options { password: args.password, provenance: args.provenance, ..Default::default() };
 
     let summary = match (args.format, out) {
         (Format::Json, Some(dir)) => {

@@ -39,6 +39,22 @@ pub struct Objective {
     pub description: Option<String>,
     pub indicators: Vec<Indicator>,
     pub pages: Vec<u32>,
+    /// Where each field was read (only with `--provenance`): field path
+    /// (`title`, `dup_links[0].text`, `indicators[2].target`...) -> the regions of
+    /// the page(s) that hold it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// Field path -> regions, in field order of appearance.
+pub type Provenance = std::collections::BTreeMap<String, Vec<Region>>;
+
+/// A box on a page: `bbox` is `[x0, top, x1, bottom]` in PDF points, origin at the
+/// top-left corner of the displayed page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    pub page: u32,
+    pub bbox: [f32; 4],
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

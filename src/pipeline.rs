@@ -36,6 +36,8 @@ pub struct Options {
     pub password: Option<String>,
     /// Layout thresholds.
     pub params: Params,
+    /// Keep each objective's `provenance` (page and box of every field).
+    pub provenance: bool,
 }
 
 /// Convert one PDF held in memory. `file_name` is recorded as `source.file`.
@@ -47,7 +49,13 @@ pub fn convert_bytes(file_name: &str, bytes: &[u8], opts: &Options) -> Result<Do
     let pdf = extract::open(bytes, opts.password.as_deref())?;
     let pages = pdf.page_count();
     let source = Source { file: file_name.to_string(), sha256, pages };
-    Ok(assemble(source, (1..=pages).map(|n| (n, pdf.page(n))), &opts.params))
+    let mut doc = assemble(source, (1..=pages).map(|n| (n, pdf.page(n))), &opts.params);
+    if !opts.provenance {
+        for o in &mut doc.objectives {
+            o.provenance = None;
+        }
+    }
+    Ok(doc)
 }
 
 /// The stages after extraction: each page (taken one at a time, so only its layout

@@ -11,7 +11,7 @@
 use crate::extract::BBox;
 use crate::labels::{self, GridField, IndColumn, Label};
 use crate::layout::{Line, PageLayout, Word};
-use crate::model::{Diagnostic, DupLink, Indicator, Objective};
+use crate::model::{Diagnostic, DupLink, Indicator, Objective, Provenance, Region};
 use crate::params::Params;
 use crate::target;
 use crate::text::{collapse, join_lines};
@@ -443,6 +443,30 @@ fn before(a: (usize, f32), b: (usize, f32)) -> bool {
     a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
 }
 
+/// Where the fields of one objective were read.
+#[derive(Default)]
+struct Prov(Provenance);
+
+impl Prov {
+    /// Record `lines` as the source of `field` (one region per page: the union of
+    /// the lines' boxes there).
+    fn add(&mut self, doc: &Doc, field: String, lines: &[LRef]) {
+        let mut per_page: Vec<(u32, BBox)> = Vec::new();
+        for &r in lines {
+            let (page, b) = (doc.pages[r.0].number, doc.line(r).bbox);
+            match per_page.iter_mut().find(|(p, _)| *p == page) {
+                Some((_, bb)) => *bb = bb.union(&b),
+                None => per_page.push((page, b)),
+            }
+        }
+        if !per_page.is_empty() {
+            let r2 = |v: f32| (v * 100.0).round() / 100.0;
+            let regions = per_page.into_iter().map(|(page, b)| Region { page, bbox: [r2(b.x0), r2(b.top), r2(b.x1), r2(b.bottom)] });
+            self.0.entry(field).or_default().extend(regions);
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Section {
     Grid,
@@ -455,6 +479,9 @@ fn parse_sheet(doc: &Doc, h: &Heading, content: &[LRef], units: &[LabelUnit], di
     let page_no = doc.pages[h.page].number;
     let mut obj = Objective { code: h.code.clone(), title: h.title.clone(), ..Default::default() };
     obj.year = h.code.get(..4).and_then(|y| y.parse::<i32>().ok()).filter(|y| (1990..=2100).contains(y));
+    let mut prov = Prov::default();
+    prov.add(doc, "code".into(), &h.lines[..1]);
+    prov.add(doc, "title".into(), &h.lines[1..]);
 
     // Grid labels: one unit per field; when a value looks like a label (a
     // classification "SERVIZIO"), keep the unit whose style and alignment match the
@@ -517,9 +544,21 @@ fn parse_sheet(doc: &Doc, h: &Heading, content: &[LRef], units: &[LabelUnit], di
     for k in 0..anchors.len() {
         let lines = section_lines(k);
         match anchors[k].0 {
-            Section::Grid => parse_grid(doc, &grid, &lines, &mut obj),
-            Section::Dup => obj.dup_links = parse_dup(doc, &lines),
-            Section::Desc => obj.description = parse_description(doc, &lines),
+            Section::Grid => parse_grid(doc, &grid, &lines, &mut obj, &mut prov),
+            Section::Dup => {
+                for (i, (link, lab, val)) in parse_dup(doc, &lines).into_iter().enumerate() {
+                    prov.add(doc, format!("dup_links[{i}].label"), &lab);
+                    if link.code.is_some() {
+                        prov.add(doc, format!("dup_links[{i}].code"), &val);
+                    }
+                    prov.add(doc, format!("dup_links[{i}].text"), &val);
+                    obj.dup_links.push(link);
+                }
+            }
+            Section::Desc => {
+                obj.description = parse_description(doc, &lines);
+                prov.add(doc, "description".into(), &lines);
+            }
             Section::Ind => {
                 let cols: Vec<LabelUnit> = units
                     .iter()
@@ -530,13 +569,14 @@ fn parse_sheet(doc: &Doc, h: &Heading, content: &[LRef], units: &[LabelUnit], di
                     })
                     .collect();
                 let cols: Vec<&LabelUnit> = cols.iter().collect();
-                obj.indicators = parse_indicators(doc, &lines, &cols, &obj.code, diags);
+                obj.indicators = parse_indicators(doc, &lines, &cols, &obj.code, diags, &mut prov);
             }
         }
     }
     if grid.is_empty() {
         diags.push(Diagnostic::warning(Some(page_no), "sheet.grid.missing", format!("{}: no label grid found", h.code)));
     }
+    obj.provenance = Some(prov.0);
     obj
 }
 
@@ -590,7 +630,7 @@ fn join_reading(doc: &Doc, lines: &[LRef]) -> String {
     join_lines(v.iter().map(|&r| doc.line(r).text.as_str()))
 }
 
-fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objective) {
+fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objective, prov: &mut Prov) {
     let tol = doc.p.edge_tol;
     // Row band of each label: its cell, else down to the next label row below.
     let band = |u: &LabelUnit| -> (f32, f32) {
@@ -646,6 +686,7 @@ fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objectiv
         for (u, vals) in row.iter().zip(right_vals) {
             if let Label::Grid(f) = u.label {
                 let v = join_reading(doc, &vals);
+                prov.add(doc, grid_field_name(f).into(), &vals);
                 values.push((f, if v.is_empty() { None } else { Some(v) }));
             }
         }
@@ -660,6 +701,17 @@ fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objectiv
             GridField::Typology => &mut obj.typology,
         };
         *slot = value;
+    }
+}
+
+fn grid_field_name(f: GridField) -> &'static str {
+    match f {
+        GridField::Directorate => "directorate",
+        GridField::Director => "director",
+        GridField::Service => "service",
+        GridField::Executive => "executive",
+        GridField::Classification => "classification",
+        GridField::Typology => "typology",
     }
 }
 
@@ -715,7 +767,7 @@ fn table_rows(doc: &Doc, lines: &[LRef], is_anchor: &dyn Fn(LRef) -> bool) -> Ve
     rows
 }
 
-fn parse_dup(doc: &Doc, lines: &[LRef]) -> Vec<DupLink> {
+fn parse_dup(doc: &Doc, lines: &[LRef]) -> Vec<(DupLink, Vec<LRef>, Vec<LRef>)> {
     if lines.is_empty() {
         return Vec::new();
     }
@@ -740,7 +792,7 @@ fn parse_dup(doc: &Doc, lines: &[LRef]) -> Vec<DupLink> {
             }
         }
         let refs = dup_refs(&text);
-        out.push(DupLink { label, code, text, refs });
+        out.push((DupLink { label, code, text, refs }, lab, val));
     }
     out
 }
@@ -814,7 +866,7 @@ fn parse_description(doc: &Doc, lines: &[LRef]) -> Option<String> {
     }
 }
 
-fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, diags: &mut Vec<Diagnostic>) -> Vec<Indicator> {
+fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, diags: &mut Vec<Diagnostic>, prov: &mut Prov) -> Vec<Indicator> {
     // Header units of this section, in document order; the first header row
     // defines the columns, later ones (repeated after a page break) are skipped.
     let mut headers: Vec<&LabelUnit> = cols.iter().copied().filter(|u| lines.iter().any(|r| r.0 == u.page)).collect();
@@ -884,7 +936,13 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
     let desc_col = |r: LRef| col_of(doc.line(r).bbox.x0) == Some(IndColumn::Description);
 
     // Rows -> (first page, description, type, target) with lines split by column.
-    let mut rows: Vec<(usize, String, String, String)> = Vec::new();
+    /// A parsed row: first page, the three cells' texts, and the lines behind each.
+    struct Row {
+        page: usize,
+        cells: [String; 3],
+        lines: [Vec<LRef>; 3],
+    }
+    let mut rows: Vec<Row> = Vec::new();
     for row in table_rows(doc, &body, &desc_col) {
         let mut cells: Vec<(Option<IndColumn>, LRef, String)> = Vec::new();
         for &r in &row {
@@ -911,27 +969,32 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
             }
         }
         cells.sort_by(|a, b| a.1 .0.cmp(&b.1 .0).then(doc.line(a.1).row.cmp(&doc.line(b.1).row)).then(doc.line(a.1).bbox.x0.total_cmp(&doc.line(b.1).bbox.x0)));
-        let text_of = |c: IndColumn| join_lines(cells.iter().filter(|x| x.0 == Some(c)).map(|x| x.2.as_str()));
-        let (d, k, t) = (text_of(IndColumn::Description), text_of(IndColumn::Type), text_of(IndColumn::Target));
-        if d.is_empty() && k.is_empty() && t.is_empty() {
+        let col = [IndColumn::Description, IndColumn::Type, IndColumn::Target];
+        let texts = col.map(|c| join_lines(cells.iter().filter(|x| x.0 == Some(c)).map(|x| x.2.as_str())));
+        let srcs = col.map(|c| cells.iter().filter(|x| x.0 == Some(c)).map(|x| x.1).collect::<Vec<_>>());
+        if texts.iter().all(String::is_empty) {
             continue;
         }
         let page = row.iter().map(|r| r.0).min().unwrap_or(0);
         // A row cut by a page break: its tail opens the next page with a description
         // fragment only; it belongs to the last row of the previous page.
         if let Some(prev) = rows.last_mut() {
-            if page > prev.0 && k.is_empty() && t.is_empty() && !d.is_empty() && !prev.1.is_empty() {
-                prev.1 = join_lines([prev.1.as_str(), d.as_str()]);
+            if page > prev.page && texts[1].is_empty() && texts[2].is_empty() && !texts[0].is_empty() && !prev.cells[0].is_empty() {
+                prev.cells[0] = join_lines([prev.cells[0].as_str(), texts[0].as_str()]);
+                prev.lines[0].extend(srcs[0].iter().copied());
                 continue;
             }
         }
-        rows.push((page, d, k, t));
+        rows.push(Row { page, cells: texts, lines: srcs });
     }
     let mut out = Vec::new();
-    for (page, description, kind, raw) in rows {
+    for (i, Row { page, cells: [description, kind, raw], lines }) in rows.into_iter().enumerate() {
         let (t, status) = target::parse_with_status(&raw);
         if status == target::TargetStatus::Unrecognized {
             diags.push(Diagnostic::warning(Some(doc.pages[page].number), "indicator.target.unparsed", format!("{code}: target {raw:?} has no number, date or yes/no")));
+        }
+        for (name, l) in ["description", "type", "target"].iter().zip(&lines) {
+            prov.add(doc, format!("indicators[{i}].{name}"), l);
         }
         out.push(Indicator { description, kind: if kind.is_empty() { None } else { Some(kind) }, target: t });
     }

@@ -71,6 +71,14 @@ fn full_document() -> Document {
                     },
                 }],
                 pages: vec![1, 2],
+                provenance: Some(
+                    [
+                        ("title".to_string(), vec![Region { page: 1, bbox: [40.0, 60.5, 300.0, 71.25] }]),
+                        ("indicators[0].target".to_string(), vec![Region { page: 1, bbox: [1.0, 2.0, 3.0, 4.0] }, Region { page: 2, bbox: [1.0, 2.0, 3.0, 4.0] }]),
+                    ]
+                    .into_iter()
+                    .collect(),
+                ),
             },
             // Every Option None, every list empty.
             Objective {
@@ -122,7 +130,16 @@ fn check_keys(instance: &Value, schema: &Value, root: &Value, path: &str, used: 
     match instance {
         Value::Object(map) => {
             let Some(props) = schema.get("properties") else {
-                errs.push(format!("{path}: schema has no properties for an object"));
+                // A map (provenance: field path -> regions): every value against the
+                // schema of the values.
+                match schema.get("additionalProperties") {
+                    Some(vs @ Value::Object(_)) => {
+                        for (k, v) in map {
+                            check_keys(v, vs, root, &format!("{path}.{k}"), used, errs);
+                        }
+                    }
+                    _ => errs.push(format!("{path}: schema has no properties for an object")),
+                }
                 return;
             };
             let inst = keys(instance);
@@ -131,11 +148,21 @@ fn check_keys(instance: &Value, schema: &Value, root: &Value, path: &str, used: 
             for k in inst.difference(&declared) {
                 errs.push(format!("{path}.{k}: serialized by Rust but not in the schema"));
             }
-            for k in declared.difference(&inst) {
-                errs.push(format!("{path}.{k}: in the schema but not serialized by Rust"));
+            for k in required.difference(&inst) {
+                errs.push(format!("{path}.{k}: required by the schema but not serialized by Rust"));
             }
-            if required != declared {
-                errs.push(format!("{path}: required {required:?} != properties {declared:?}"));
+            // Optional keys are the known opt-in outputs only, and the full document
+            // serializes them (so their content is checked too).
+            let optional: BTreeSet<String> = declared.difference(&required).cloned().collect();
+            let known: BTreeSet<String> = OPTIONAL_KEYS.iter().map(|k| k.to_string()).collect();
+            if !optional.is_subset(&known) {
+                errs.push(format!("{path}: optional properties {optional:?} beyond the known opt-in ones {known:?}"));
+            }
+            for k in optional.difference(&inst) {
+                seen_absent(k);
+            }
+            for k in optional.intersection(&inst) {
+                seen_present(k);
             }
             if schema.get("additionalProperties") != Some(&Value::Bool(false)) {
                 errs.push(format!("{path}: additionalProperties is not false"));
@@ -159,7 +186,21 @@ fn check_keys(instance: &Value, schema: &Value, root: &Value, path: &str, used: 
     }
 }
 
+/// Properties that serde omits unless asked for (`--provenance`).
+const OPTIONAL_KEYS: &[&str] = &["provenance"];
+
+thread_local! {
+    static OPTIONAL_SEEN: std::cell::RefCell<(BTreeSet<String>, BTreeSet<String>)> = Default::default();
+}
+fn seen_present(k: &str) {
+    OPTIONAL_SEEN.with(|s| s.borrow_mut().0.insert(k.to_string()));
+}
+fn seen_absent(k: &str) {
+    OPTIONAL_SEEN.with(|s| s.borrow_mut().1.insert(k.to_string()));
+}
+
 fn assert_keys_agree(instances: &[Value], schema: &Value) {
+    OPTIONAL_SEEN.with(|s| *s.borrow_mut() = Default::default());
     let mut used = BTreeSet::new();
     let mut errs = Vec::new();
     for inst in instances {
@@ -168,6 +209,13 @@ fn assert_keys_agree(instances: &[Value], schema: &Value) {
     let defs = keys(&schema["$defs"]);
     for unused in defs.difference(&used) {
         errs.push(format!("$defs.{unused} is never reached from the Rust types"));
+    }
+    // Every optional key was seen both serialized and omitted.
+    let (present, absent) = OPTIONAL_SEEN.with(|s| s.borrow().clone());
+    for k in OPTIONAL_KEYS {
+        if !present.contains(*k) || !absent.contains(*k) {
+            errs.push(format!("optional property {k}: not exercised both present and absent"));
+        }
     }
     assert!(errs.is_empty(), "schema and Rust types disagree:\n  {}", errs.join("\n  "));
 }
@@ -287,10 +335,15 @@ fn pipeline_output_of_fixtures_validates() {
     let v = validator(&output_schema());
     let nd = validator(&ndjson_schema());
     let mut problems = Vec::new();
-    for pdf in pdfs.iter().filter(|p| common::expected_for(p).is_some()) {
-        match convert_file(pdf, &Options::default()) {
+    let with_provenance = Options { provenance: true, ..Default::default() };
+    let runs = pdfs.iter().filter(|p| common::expected_for(p).is_some()).flat_map(|p| [(p, Options::default()), (p, with_provenance.clone())]);
+    for (pdf, opts) in runs {
+        match convert_file(pdf, &opts) {
             Err(e) => problems.push(format!("{}: conversion failed: {e}", pdf.display())),
             Ok(doc) => {
+                if opts.provenance && doc.objectives.iter().any(|o| o.provenance.as_ref().is_none_or(|p| !p.contains_key("title"))) {
+                    problems.push(format!("{}: --provenance output lacks the title's region", pdf.display()));
+                }
                 let json: Value = serde_json::from_str(&perfplan::emit::to_json(&doc)).unwrap();
                 for e in errors(&v, &json) {
                     problems.push(format!("{}: {e}", pdf.display()));

@@ -1123,6 +1123,14 @@ mod synthetic {
         assert_eq!(o.indicators[0].kind.as_deref(), Some("EFFICACIA"));
         assert_eq!(o.indicators[0].target.raw, "≥ 90%");
         assert_eq!(o.pages, vec![1]);
+        // Provenance: the value's own box, nothing for the empty cell.
+        let prov = o.provenance.as_ref().unwrap();
+        let dir = &prov["directorate"];
+        assert_eq!(dir.len(), 1);
+        assert_eq!(dir[0].page, 1);
+        assert_eq!(dir[0].bbox[0], 102.0);
+        assert!(!prov.contains_key("director"));
+        assert!(prov.contains_key("indicators[0].target") && prov.contains_key("title"));
     }
 
     #[test]

@@ -541,9 +541,9 @@ fn parse_sheet(doc: &Doc, h: &Heading, content: &[LRef], units: &[LabelUnit], di
             .collect()
     };
 
-    for k in 0..anchors.len() {
+    for (k, anchor) in anchors.iter().enumerate() {
         let lines = section_lines(k);
-        match anchors[k].0 {
+        match anchor.0 {
             Section::Grid => parse_grid(doc, &grid, &lines, &mut obj, &mut prov),
             Section::Dup => {
                 for (i, (link, lab, val)) in parse_dup(doc, &lines).into_iter().enumerate() {

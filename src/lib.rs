@@ -19,6 +19,7 @@ pub mod layout;
 pub mod model;
 pub mod params;
 pub mod pipeline;
+pub mod report;
 pub mod sheet;
 pub mod target;
 pub mod text;

@@ -121,7 +121,8 @@ fn ws() -> &'static Regex {
 
 fn bullet() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"^[\s\x1c-\x1f]*(?:[-•–—·▪◦*]|[0-9]{1,3}\))[\s\x1c-\x1f]+").unwrap())
+    // `\d`: any Unicode decimal digit, as Python's `\d` on str.
+    R.get_or_init(|| Regex::new(r"^[\s\x1c-\x1f]*(?:[-•–—·▪◦*]|\d{1,3}\))[\s\x1c-\x1f]+").unwrap())
 }
 
 fn line_break() -> &'static Regex {
@@ -259,14 +260,13 @@ fn python_compat(text: &str) -> String {
                         b'\\' if b.get(i + 1) == Some(&b'u') => {
                             let hex = |at: usize| text.get(at..at + 4).and_then(|h| u16::from_str_radix(h, 16).ok());
                             match hex(i + 2) {
-                                Some(hi @ 0xD800..=0xDBFF) => {
+                                Some(0xD800..=0xDBFF) => {
                                     let paired = text.get(i + 6..i + 8) == Some("\\u")
                                         && hex(i + 8).is_some_and(|lo| (0xDC00..=0xDFFF).contains(&lo));
                                     if paired {
                                         out.push_str(&text[i..i + 12]);
                                         i += 12;
                                     } else {
-                                        let _ = hi;
                                         out.push_str("\\ufffd");
                                         i += 6;
                                     }
@@ -1134,6 +1134,8 @@ mod tests {
         assert_ne!(norm("\u{fb01}ne"), "fine");
         assert_eq!(norm_desc("Intro:\n\n- uno;\n• due\n1) tre\n12 mesi"), "Intro: uno; due tre 12 mesi");
         assert_eq!(norm_desc("-no space"), "-no space");
+        assert_eq!(norm_desc("\u{661}) uno\n\u{1c}- due"), "uno due");
+        assert_eq!(norm("a\u{1f}b\u{85}"), "a b");
     }
 
     #[test]

@@ -29,6 +29,9 @@ def perturb_objective(o, rng, log):
         ("director null<->''", lambda: o.__setitem__("director", "" if o.get("director") is None else None)),
         ("executive removed", lambda: o.pop("executive", None)),
         ("year nudged 1e-12 (still correct)", lambda: o.__setitem__("year", o["year"] + 1e-12) if isinstance(o.get("year"), int) else None),
+        ("year nudged 1e-6 (wrong)", lambda: o.__setitem__("year", o["year"] + 1e-6) if isinstance(o.get("year"), int) else None),
+        ("target.value nudged 1e-10 (still correct)", lambda: o["indicators"][0]["target"].__setitem__(
+            "value", o["indicators"][0]["target"]["value"] + 1e-10) if o.get("indicators") and isinstance(o["indicators"][0]["target"].get("value"), (int, float)) else None),
         ("year as string", lambda: o.__setitem__("year", str(o.get("year")))),
         ("pages changed", lambda: o.__setitem__("pages", (o.get("pages") or []) + [99])),
         ("description bullets changed (still correct)", lambda: o.__setitem__(

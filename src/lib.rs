@@ -13,6 +13,7 @@
 
 pub mod emit;
 pub mod error;
+pub mod eval;
 pub mod extract;
 pub mod labels;
 pub mod layout;

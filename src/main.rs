@@ -1,6 +1,9 @@
 //! `perfplan` command line: argument parsing and reporting only; the work is in the
 //! library (`perfplan::pipeline`, `perfplan::emit`).
 //!
+//! `eval` scores output against ground truth (`perfplan::eval`): exit 0, 1 when the
+//! score is below `--min-score`, 2 on a usage error.
+//!
 //! Exit codes: 0 every file converted, 1 some file failed (the others are written),
 //! 2 usage error (bad arguments, an input path that does not exist, no PDF found, an
 //! output that cannot be created); nothing is converted on a usage error.
@@ -14,6 +17,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use perfplan::emit::{JsonDirSink, NdjsonFile, NdjsonSink};
 use perfplan::error::Error;
+use perfplan::eval::{self, Actual};
 use perfplan::layout::PageLayout;
 use perfplan::model::Document;
 use perfplan::pipeline::{self, Options, Sink};
@@ -34,6 +38,8 @@ enum Command {
     Convert(ConvertArgs),
     /// Debug view: the text lines the layout stage sees, page by page.
     Text(TextArgs),
+    /// Score output against ground truth (<stem>.expected.json), field by field.
+    Eval(EvalArgs),
     /// Print the JSON Schema of the output.
     Schema {
         /// Print the schema of one NDJSON line instead of the per-PDF document.
@@ -73,6 +79,46 @@ struct ConvertArgs {
     provenance: bool,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// Tables, every wrong field, and `score: X.XXXX` last.
+    Text,
+    /// One JSON document (the keys of score.py's --json report, and more).
+    Json,
+}
+
+#[derive(clap::Args)]
+struct EvalArgs {
+    /// Directory holding the ground truth, <stem>.expected.json.
+    #[arg(value_name = "EXPECTED_DIR")]
+    expected: PathBuf,
+    /// Directory holding the output to score, <stem>.json.
+    #[arg(value_name = "ACTUAL_DIR", required_unless_present = "pdf", conflicts_with = "pdf")]
+    actual: Option<PathBuf>,
+    /// Convert <stem>.pdf of this directory (in memory) and score that instead.
+    #[arg(long, value_name = "PDF_DIR")]
+    pdf: Option<PathBuf>,
+    /// Exit 1 when the score is below X.
+    #[arg(long, value_name = "X", value_parser = parse_score)]
+    min_score: Option<f64>,
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// With --pdf: files converted in parallel (0 = one per CPU core).
+    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// With --pdf: user password for encrypted PDFs.
+    #[arg(long, value_name = "PW")]
+    password: Option<String>,
+}
+
+fn parse_score(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(format!("not a finite number: {s}")),
+    }
+}
+
 #[derive(clap::Args)]
 struct TextArgs {
     /// The PDF to show.
@@ -94,6 +140,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Convert(args) => convert(args),
         Command::Text(args) => text(args),
+        Command::Eval(args) => evaluate(args),
         Command::Schema { ndjson } => {
             print!("{}", if ndjson { NDJSON_SCHEMA } else { SCHEMA });
             Ok(ExitCode::SUCCESS)
@@ -179,6 +226,34 @@ impl<S: Sink> Sink for Report<S> {
         self.0.failure(input, error);
         eprintln!("perfplan: error: {error}");
     }
+}
+
+fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let actual = match (args.actual, args.pdf) {
+        (Some(dir), None) => Actual::Dir(dir),
+        (None, Some(dir)) => Actual::Pdf { dir, options: Options { password: args.password, ..Default::default() } },
+        _ => unreachable!("clap: exactly one of ACTUAL_DIR and --pdf"),
+    };
+    let report = match eval::evaluate(&args.expected, &actual, args.jobs) {
+        Ok(r) => r,
+        Err(e) => return usage_error(e),
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = match args.format {
+        ReportFormat::Text => report.write_text(&mut out),
+        ReportFormat::Json => serde_json::to_writer_pretty(&mut out, &report).map_err(io::Error::from).and_then(|()| writeln!(out)),
+    };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        r => r.context("cannot write to stdout")?,
+    }
+    if let Some(min) = args.min_score {
+        if report.score < min {
+            eprintln!("perfplan: score {:.4} is below --min-score {min}", report.score);
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn text(args: TextArgs) -> anyhow::Result<ExitCode> {

@@ -1,6 +1,6 @@
 //! Golden tests: every `fixtures/<name>.pdf` that has `fixtures/<name>.expected.json`
 //! is converted with the library and compared field by field with its ground truth,
-//! using the scorer's normalisation (see `common`). One trial per fixture, so
+//! with the library's scorer (`perfplan::eval`, via `common::compare`). One trial per fixture, so
 //! `cargo test --test golden -- <name>` runs one; a failure lists every wrong field.
 //!
 //! Also: a trial that fails when there is no golden fixture at all, a no-panic trial

@@ -1,19 +1,18 @@
 //! Shared by the integration tests: the fixture corpus and the golden comparison.
 //!
-//! The comparison mirrors the project's scorer (`tools/score.py` of the shared
-//! material) field by field: Unicode NFC, whitespace collapsed and trimmed, leading
-//! bullet markers stripped from every line of `description`, numbers equal within
-//! 1e-9, null equal only to null (`""` is not null), an absent field is wrong, and
-//! list lengths (`dup_links.count`, `indicators.count`) must match.
+//! The comparison is the library's (`perfplan::eval`, which implements the project's
+//! scorer, `tools/score.py` of the shared material, field by field: Unicode NFC,
+//! whitespace collapsed and trimmed, leading bullet markers stripped from every line
+//! of `description`, numbers equal within 1e-9, null equal only to null (`""` is not
+//! null), an absent field is wrong, and list lengths (`dup_links.count`,
+//! `indicators.count`) must match).
 #![allow(dead_code)]
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-use regex::Regex;
+use perfplan::eval;
 use serde_json::Value;
-use unicode_normalization::UnicodeNormalization;
 
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -72,93 +71,8 @@ pub fn read_json(path: &Path) -> Value {
 }
 
 // ---------------------------------------------------------------------------
-// Normalisation and equality, as in the scorer
-
-fn ws() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"\s+").unwrap())
-}
-
-fn bullet() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"^\s*(?:[-•–—·▪◦*]|\d{1,3}\))\s+").unwrap())
-}
-
-fn line_break() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new("\r\n|\r|\n|\u{2028}|\u{2029}").unwrap())
-}
-
-pub fn norm(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
-    ws().replace_all(&nfc, " ").trim().to_string()
-}
-
-pub fn norm_desc(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
-    let lines: Vec<String> = line_break().split(&nfc).map(|l| bullet().replace(l, "").into_owned()).collect();
-    norm(&lines.join(" "))
-}
-
-#[derive(Clone, Copy)]
-enum Kind {
-    Str,
-    Desc,
-    Num,
-    Bool,
-    NumList,
-    StrList,
-}
-
-fn eq(kind: Kind, e: &Value, a: Option<&Value>) -> bool {
-    let Some(a) = a else { return false };
-    if e.is_null() {
-        return a.is_null();
-    }
-    match kind {
-        Kind::Str => matches!((e, a), (Value::String(e), Value::String(a)) if norm(e) == norm(a)),
-        Kind::Desc => matches!((e, a), (Value::String(e), Value::String(a)) if norm_desc(e) == norm_desc(a)),
-        Kind::Num => {
-            a.is_number()
-                && match (e.as_f64(), a.as_f64()) {
-                    (Some(e), Some(a)) => a.is_finite() && (e - a).abs() <= 1e-9,
-                    _ => false,
-                }
-        }
-        Kind::Bool => a.is_boolean() && a == e,
-        Kind::NumList | Kind::StrList => {
-            let inner = if matches!(kind, Kind::NumList) { Kind::Num } else { Kind::Str };
-            match (e.as_array(), a.as_array()) {
-                (Some(e), Some(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| eq(inner, x, Some(y))),
-                _ => false,
-            }
-        }
-    }
-}
-
-const OBJ_FIELDS: &[(&str, Kind)] = &[
-    ("year", Kind::Num),
-    ("title", Kind::Str),
-    ("directorate", Kind::Str),
-    ("director", Kind::Str),
-    ("service", Kind::Str),
-    ("executive", Kind::Str),
-    ("classification", Kind::Str),
-    ("typology", Kind::Str),
-    ("description", Kind::Desc),
-    ("pages", Kind::NumList),
-];
-const DUP_FIELDS: &[(&str, Kind)] =
-    &[("label", Kind::Str), ("code", Kind::Str), ("text", Kind::Str), ("refs", Kind::StrList)];
-const IND_FIELDS: &[(&str, Kind)] = &[("description", Kind::Str), ("type", Kind::Str)];
-const TARGET_FIELDS: &[(&str, Kind)] = &[
-    ("raw", Kind::Str),
-    ("value", Kind::Num),
-    ("unit", Kind::Str),
-    ("comparator", Kind::Str),
-    ("date", Kind::Str),
-    ("boolean", Kind::Bool),
-];
+// The golden comparison: the library's scorer (`perfplan::eval`, the same rules as
+// the project's score.py), plus checks that are not scored.
 
 /// Result of comparing one actual document with its expected document.
 #[derive(Default, Debug)]
@@ -170,12 +84,6 @@ pub struct Diff {
 }
 
 impl Diff {
-    fn field(&mut self, ok: bool, where_: &str, e: &Value, a: Option<&Value>) {
-        self.total += 1;
-        if !ok {
-            self.wrong.push(format!("{where_}\n      expected {}\n      actual   {}", show(Some(e)), show(a)));
-        }
-    }
     pub fn is_empty(&self) -> bool {
         self.wrong.is_empty()
     }
@@ -193,18 +101,14 @@ impl Diff {
 fn show(v: Option<&Value>) -> String {
     match v {
         None => "<absent>".to_string(),
-        Some(v) => {
-            let s = v.to_string();
-            if s.chars().count() > 200 {
-                format!("{}...", s.chars().take(197).collect::<String>())
-            } else {
-                s
-            }
-        }
+        Some(v) => v.to_string(),
     }
 }
 
-/// Compare `actual` (a document as written) with `expected` (ground truth).
+/// Compare `actual` (a document as written) with `expected` (ground truth): every
+/// scored field (`perfplan::eval::score_documents`), missing and extra objectives,
+/// and, not scored but checked, the source metadata the ground truth records and
+/// the order of the matched objectives.
 pub fn compare(expected: &Value, actual: &Value) -> Diff {
     let mut d = Diff::default();
     // Source metadata, when the ground truth records it (not scored, but a
@@ -217,87 +121,26 @@ pub fn compare(expected: &Value, actual: &Value) -> Diff {
             }
         }
     }
-    let empty = Vec::new();
-    let exp_objs = expected.get("objectives").and_then(Value::as_array).unwrap_or(&empty);
-    let act_objs = actual.get("objectives").and_then(Value::as_array).unwrap_or(&empty);
+    let report = eval::score_documents("actual", expected, actual).unwrap_or_else(|e| panic!("ground truth: {e}"));
+    d.total = report.total;
+    d.wrong.extend(eval::describe_problems(&report));
 
-    let code_of = |o: &Value| o.get("code").and_then(Value::as_str).map(norm);
-    let mut by_code: HashMap<String, &Value> = HashMap::new();
-    let mut act_order = Vec::new();
-    for o in act_objs {
-        match code_of(o) {
-            Some(c) if !by_code.contains_key(&c) => {
-                act_order.push(c.clone());
-                by_code.insert(c, o);
-            }
-            c => d.wrong.push(format!("extra objective (duplicate or without code): {}", show(c.map(Value::String).as_ref()))),
-        }
-    }
-    let exp_codes: Vec<String> = exp_objs.iter().map(|o| code_of(o).expect("expected objective without code")).collect();
-    let exp_set: HashSet<&String> = exp_codes.iter().collect();
-    for c in &act_order {
-        if !exp_set.contains(c) {
-            d.wrong.push(format!("extra objective {c}"));
-        }
-    }
-    let common_act: Vec<&String> = act_order.iter().filter(|c| exp_set.contains(c)).collect();
-    let common_exp: Vec<&String> = exp_codes.iter().filter(|c| by_code.contains_key(*c)).collect();
+    // Matched objectives in the same order.
+    let codes = |doc: &Value| -> Vec<String> {
+        let mut seen = HashSet::new();
+        doc.get("objectives")
+            .and_then(Value::as_array)
+            .map(|l| l.iter().filter_map(|o| o.get("code").and_then(Value::as_str)).map(eval::norm).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| seen.insert(c.clone()))
+            .collect()
+    };
+    let (exp, act) = (codes(expected), codes(actual));
+    let common_act: Vec<&String> = act.iter().filter(|c| exp.contains(c)).collect();
+    let common_exp: Vec<&String> = exp.iter().filter(|c| act.contains(c)).collect();
     if common_act != common_exp {
         d.wrong.push(format!("objective order\n      expected {common_exp:?}\n      actual   {common_act:?}"));
     }
-
-    for (eo, code) in exp_objs.iter().zip(&exp_codes) {
-        match by_code.get(code) {
-            Some(ao) => compare_objective(&mut d, code, eo, ao),
-            None => d.wrong.push(format!("missing objective {code}")),
-        }
-    }
     d
-}
-
-fn compare_objective(d: &mut Diff, code: &str, e: &Value, a: &Value) {
-    for (f, kind) in OBJ_FIELDS {
-        let ev = e.get(*f).unwrap_or(&Value::Null);
-        d.field(eq(*kind, ev, a.get(*f)), &format!("{code} {f}"), ev, a.get(*f));
-    }
-    compare_list(d, code, "dup_links", e, a, |d, where_, el, al| {
-        for (f, kind) in DUP_FIELDS {
-            let ev = el.get(*f).unwrap_or(&Value::Null);
-            let av = al.and_then(|x| x.get(*f));
-            d.field(eq(*kind, ev, av), &format!("{where_}.{f}"), ev, av);
-        }
-    });
-    compare_list(d, code, "indicators", e, a, |d, where_, ei, ai| {
-        for (f, kind) in IND_FIELDS {
-            let ev = ei.get(*f).unwrap_or(&Value::Null);
-            let av = ai.and_then(|x| x.get(*f));
-            d.field(eq(*kind, ev, av), &format!("{where_}.{f}"), ev, av);
-        }
-        let et = ei.get("target").unwrap_or(&Value::Null);
-        let at = ai.and_then(|x| x.get("target"));
-        for (f, kind) in TARGET_FIELDS {
-            let ev = et.get(*f).unwrap_or(&Value::Null);
-            let av = at.and_then(|x| x.get(*f));
-            d.field(eq(*kind, ev, av), &format!("{where_}.target.{f}"), ev, av);
-        }
-    });
-}
-
-fn compare_list(
-    d: &mut Diff,
-    code: &str,
-    key: &str,
-    e: &Value,
-    a: &Value,
-    row: impl Fn(&mut Diff, &str, &Value, Option<&Value>),
-) {
-    let empty = Vec::new();
-    let el = e.get(key).and_then(Value::as_array).unwrap_or(&empty);
-    let al = a.get(key).and_then(Value::as_array);
-    for (i, er) in el.iter().enumerate() {
-        row(d, &format!("{code} {key}[{i}]"), er, al.and_then(|l| l.get(i)));
-    }
-    let ec = Value::from(el.len());
-    let ac = al.map(|l| Value::from(l.len()));
-    d.field(ac.as_ref() == Some(&ec), &format!("{code} {key}.count"), &ec, ac.as_ref().or(a.get(key)));
 }

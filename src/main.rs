@@ -110,6 +110,11 @@ struct EvalArgs {
     /// With --pdf: user password for encrypted PDFs.
     #[arg(long, value_name = "PW")]
     password: Option<String>,
+    /// Also write a self-contained HTML review report here: every wrong field, and
+    /// each sheet's pages as the parser saw them with the fields highlighted (the
+    /// PDFs are the converted ones with --pdf, else <stem>.pdf beside the ground truth).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 fn parse_score(s: &str) -> Result<f64, String> {
@@ -229,9 +234,10 @@ impl<S: Sink> Sink for Report<S> {
 }
 
 fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let options = Options { password: args.password, ..Default::default() };
     let actual = match (args.actual, args.pdf) {
         (Some(dir), None) => Actual::Dir(dir),
-        (None, Some(dir)) => Actual::Pdf { dir, options: Options { password: args.password, ..Default::default() } },
+        (None, Some(dir)) => Actual::Pdf { dir, options: options.clone() },
         _ => unreachable!("clap: exactly one of ACTUAL_DIR and --pdf"),
     };
     let report = match eval::evaluate(&args.expected, &actual, args.jobs) {
@@ -246,6 +252,10 @@ fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
     match written.and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         r => r.context("cannot write to stdout")?,
+    }
+    if let Some(path) = &args.html {
+        let page = perfplan::report::html(&report, &perfplan::report::views(&report, &options));
+        perfplan::emit::write_atomic(path, page.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
     }
     if let Some(min) = args.min_score {
         if report.score < min {

@@ -3,9 +3,224 @@
 //! the parser saw them: text lines, ruled cells and edges, with the boxes each field
 //! was read from highlighted (green when right, red when wrong).
 
+use crate::eval::{EvalReport, FileReport, Mismatch};
 use crate::layout::PageLayout;
-use crate::model::Region;
+use crate::model::{Objective, Region};
+use crate::pipeline::{self, Options};
 use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// What the report draws for one file: the page layouts and the objectives as
+/// perfplan reads them from the PDF (with provenance), or why it cannot.
+pub struct FileView {
+    pub stem: String,
+    pub pdf: Option<PathBuf>,
+    pub pages: Vec<PageLayout>,
+    pub objectives: Vec<Objective>,
+    pub error: Option<String>,
+}
+
+impl FileView {
+    /// Convert `pdf` again (with provenance) and lay out its pages for drawing.
+    pub fn from_pdf(stem: &str, pdf: Option<&Path>, options: &Options) -> FileView {
+        let mut view = FileView { stem: stem.to_string(), pdf: pdf.map(Path::to_path_buf), pages: vec![], objectives: vec![], error: None };
+        let Some(pdf) = pdf else {
+            view.error = Some("no PDF found for this file: no page view".into());
+            return view;
+        };
+        let opts = Options { provenance: true, ..options.clone() };
+        match (pipeline::layout_file(pdf, &opts, None), pipeline::convert_file(pdf, &opts)) {
+            (Ok(pages), Ok(doc)) => {
+                view.pages = pages;
+                view.objectives = doc.objectives;
+            }
+            (Err(e), _) | (_, Err(e)) => view.error = Some(e.to_string()),
+        }
+        view
+    }
+}
+
+/// The file views of an evaluation: each file's PDF is the one converted (`--pdf`
+/// mode) or `<stem>.pdf` next to its ground truth.
+pub fn views(report: &EvalReport, options: &Options) -> Vec<FileView> {
+    use rayon::prelude::*;
+    report
+        .files
+        .par_iter()
+        .map(|f| {
+            let pdf = if report.mode == "pdf" {
+                Some(f.actual_file.clone()).filter(|p| p.is_file())
+            } else {
+                f.expected_file.parent().map(|d| d.join(format!("{}.pdf", f.stem))).filter(|p| p.is_file())
+            };
+            FileView::from_pdf(&f.stem, pdf.as_deref(), options)
+        })
+        .collect()
+}
+
+/// The provenance key that shows where a scored field comes from
+/// (`indicators[2].target.raw` -> `indicators[2].target`, `year` -> `code`).
+fn provenance_key(path: &str) -> Option<String> {
+    if path.ends_with(".count") {
+        return None;
+    }
+    if let Some(i) = path.find(".target.") {
+        return Some(path[..i + ".target".len()].to_string());
+    }
+    if let Some(stem) = path.strip_suffix(".refs") {
+        return Some(format!("{stem}.text"));
+    }
+    Some(match path {
+        "year" => "code".to_string(),
+        "pages" => "title".to_string(),
+        p => p.to_string(),
+    })
+}
+
+fn value_cell(v: &serde_json::Value, absent: bool) -> String {
+    if absent {
+        return "<em>absent</em>".to_string();
+    }
+    format!(r#"<span class="val">{}</span>"#, esc(&v.to_string()))
+}
+
+fn anchor(stem: &str, code: &str) -> String {
+    let mut a = format!("s-{stem}-{code}");
+    a.retain(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    a
+}
+
+fn file_table_row(out: &mut String, f: &FileReport) {
+    let bad = f.correct < f.total || f.matched < f.expected || f.actual > f.matched;
+    let _ = write!(
+        out,
+        r##"<tr{}><td><a href="#f-{}">{}</a></td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}/{}</td><td class="num">{:.1}%</td></tr>"##,
+        if bad { r#" class="bad""# } else { "" },
+        esc(&f.stem),
+        esc(&f.stem),
+        esc(&f.status),
+        f.expected,
+        f.actual,
+        f.matched,
+        f.correct,
+        f.total,
+        100.0 * f.accuracy()
+    );
+}
+
+/// The whole report as one self-contained HTML page.
+pub fn html(report: &EvalReport, views: &[FileView]) -> String {
+    let mut o = String::new();
+    o.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>perfplan evaluation</title><style>");
+    o.push_str(CSS);
+    o.push_str("</style></head><body>\n<h1>perfplan evaluation</h1>\n");
+    let _ = write!(
+        o,
+        r#"<p class="score">score {:.4}</p><p>field accuracy {:.4} ({} of {} fields) &middot; objective precision {:.4} &middot; recall {:.4} ({} expected, {} found, {} matched)</p><p>ground truth <code>{}</code>, {} <code>{}</code></p>"#,
+        report.score,
+        report.field_accuracy,
+        report.correct,
+        report.total,
+        report.objective_precision,
+        report.objective_recall,
+        report.expected_objectives,
+        report.actual_objectives,
+        report.matched_objectives,
+        esc(&report.expected_dir.display().to_string()),
+        if report.mode == "pdf" { "converted from" } else { "output" },
+        esc(&report.actual_dir.display().to_string())
+    );
+    // Wrong fields.
+    let _ = write!(o, "<h2 id=\"wrong\">Wrong fields ({})</h2>", report.mismatches.len());
+    if report.mismatches.is_empty() {
+        o.push_str("<p>None.</p>");
+    } else {
+        o.push_str("<table><tr><th>file</th><th>objective</th><th>pages</th><th>field</th><th>expected</th><th>actual</th></tr>");
+        for m in &report.mismatches {
+            let pages = m.expected_pages.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+            let _ = write!(
+                o,
+                r##"<tr class="bad"><td>{}</td><td><a href="#{}">{}</a></td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>"##,
+                esc(&m.file),
+                anchor(&m.file, &m.code),
+                esc(&m.code),
+                pages,
+                esc(&m.path),
+                value_cell(&m.expected, false),
+                value_cell(&m.actual, m.absent)
+            );
+        }
+        o.push_str("</table>");
+    }
+    // Missing / extra objectives.
+    let missing: Vec<(&str, String)> = report.files.iter().flat_map(|f| f.missing_codes.iter().map(move |c| (f.stem.as_str(), c.clone()))).collect();
+    let extra: Vec<(&str, String)> = report.files.iter().flat_map(|f| f.extra_codes.iter().map(move |c| (f.stem.as_str(), c.clone().unwrap_or_else(|| "(no code)".into())))).collect();
+    for (title, list) in [("Missing objectives", &missing), ("Extra objectives", &extra)] {
+        if !list.is_empty() {
+            let _ = write!(o, "<h2>{title} ({})</h2><ul>", list.len());
+            for (stem, code) in list {
+                let _ = write!(o, "<li>{}: <code>{}</code></li>", esc(stem), esc(code));
+            }
+            o.push_str("</ul>");
+        }
+    }
+    // Per-field and per-file tables.
+    o.push_str("<h2>Fields</h2><table><tr><th>field</th><th>correct</th><th>total</th><th>accuracy</th></tr>");
+    for (name, c) in report.fields.iter() {
+        let _ = write!(
+            o,
+            r#"<tr{}><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{:.1}%</td></tr>"#,
+            if c.correct < c.total { r#" class="bad""# } else { "" },
+            name,
+            c.correct,
+            c.total,
+            100.0 * c.accuracy()
+        );
+    }
+    o.push_str("</table><h2>Files</h2><table><tr><th>file</th><th>status</th><th>expected</th><th>actual</th><th>matched</th><th>fields</th><th>accuracy</th></tr>");
+    for f in &report.files {
+        file_table_row(&mut o, f);
+    }
+    o.push_str("</table>");
+    // Sheets as the parser saw them.
+    o.push_str(r#"<h2>Sheets</h2><p class="legend">Boxes: grey = text lines, blue = ruled cells; fields read <span class="right">right</span> <span class="wrong">wrong</span> (hover a box for its field).</p>"#);
+    for v in views {
+        let _ = write!(o, r#"<h2 id="f-{}">{}</h2>"#, esc(&v.stem), esc(&v.stem));
+        if let Some(e) = &v.error {
+            let _ = write!(o, "<p>{}</p>", esc(e));
+            continue;
+        }
+        let wrong: Vec<&Mismatch> = report.mismatches.iter().filter(|m| m.file == v.stem).collect();
+        for obj in &v.objectives {
+            let bad: Vec<&&Mismatch> = wrong.iter().filter(|m| m.code == obj.code).collect();
+            let _ = write!(
+                o,
+                r#"<h3 id="{}">{} &mdash; {} <small>(pages {}; {} wrong field{})</small></h3>"#,
+                anchor(&v.stem, &obj.code),
+                esc(&obj.code),
+                esc(&obj.title),
+                obj.pages.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
+                bad.len(),
+                if bad.len() == 1 { "" } else { "s" }
+            );
+            let bad_keys: Vec<String> = bad.iter().filter_map(|m| provenance_key(&m.path)).collect();
+            let mut marks = Vec::new();
+            for (key, regions) in obj.provenance.iter().flatten() {
+                let kind = if bad_keys.iter().any(|k| k == key) { MarkKind::Wrong } else { MarkKind::Right };
+                for r in regions {
+                    marks.push(Mark { region: r.clone(), kind, label: key.clone() });
+                }
+            }
+            o.push_str(r#"<div class="pages">"#);
+            for p in v.pages.iter().filter(|p| obj.pages.contains(&p.number)) {
+                o.push_str(&page_svg(p, &marks));
+            }
+            o.push_str("</div>");
+        }
+    }
+    o.push_str("\n</body></html>\n");
+    o
+}
 
 /// How a highlighted box is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -333,3 +333,40 @@ fn pdf_mode_scores_the_fixtures_perfectly() {
     assert_eq!(r.files.iter().map(|f| f.status.as_str()).collect::<Vec<_>>(), ["ok", "missing"]);
     assert_eq!(r.objective_recall, (r.expected_objectives - 1) as f64 / r.expected_objectives as f64);
 }
+
+#[test]
+fn html_report_lists_wrong_fields_and_draws_the_sheets() {
+    // One fixture, its ground truth and PDF side by side, and an actual output with
+    // one wrong title and one wrong executive.
+    let pdf = common::fixture_pdfs().into_iter().find(|p| common::expected_for(p).is_some()).expect(common::NO_FIXTURES);
+    let stem = pdf.file_stem().unwrap().to_str().unwrap().to_string();
+    let t = tempfile::tempdir().unwrap();
+    let (exp, act) = (t.path().join("expected"), t.path().join("actual"));
+    std::fs::create_dir_all(&exp).unwrap();
+    std::fs::create_dir_all(&act).unwrap();
+    std::fs::copy(&pdf, exp.join(format!("{stem}.pdf"))).unwrap();
+    std::fs::copy(common::expected_for(&pdf).unwrap(), exp.join(format!("{stem}.expected.json"))).unwrap();
+    let doc = perfplan::pipeline::convert_file(&pdf, &Default::default()).unwrap();
+    let mut v = serde_json::to_value(&doc).unwrap();
+    let code = v["objectives"][0]["code"].as_str().unwrap().to_string();
+    v["objectives"][0]["title"] = json!("<script>not a title</script>");
+    v["objectives"][0]["executive"] = json!("NESSUNO");
+    write(&act, &format!("{stem}.json"), &v);
+    let html = t.path().join("report.html");
+    let out = perfplan(&["eval", exp.to_str().unwrap(), act.to_str().unwrap(), "--html", html.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    assert!(page.contains("Wrong fields (2)"), "both wrong fields announced");
+    assert!(page.contains("&lt;script&gt;not a title&lt;/script&gt;") && !page.contains("<script>"), "values are escaped, no script");
+    assert!(page.contains(&format!("<code>title</code>")) && page.contains("<code>executive</code>"));
+    // The sheet is drawn with its pages and both wrong fields marked red.
+    let sheet = page.split(&format!(r#"id="s-{stem}-{code}""#)).nth(1).expect("the sheet's section");
+    let sheet = sheet.split("<h3").next().unwrap();
+    assert!(sheet.contains(r#"<svg class="page""#));
+    let wrong_marks: Vec<&str> = sheet.split(r#"class="mark wrong""#).skip(1).map(|s| s.split("</title>").next().unwrap()).collect();
+    assert!(wrong_marks.iter().any(|m| m.ends_with("<title>title")) && wrong_marks.iter().any(|m| m.ends_with("<title>executive")), "{wrong_marks:?}");
+    assert!(sheet.contains(r#"class="mark right""#));
+    // No external resource: the report stands alone.
+    assert!(!page.contains("src=") && !page.contains("<link"));
+}

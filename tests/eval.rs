@@ -359,7 +359,7 @@ fn html_report_lists_wrong_fields_and_draws_the_sheets() {
     assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
     assert!(page.contains("Wrong fields (2)"), "both wrong fields announced");
     assert!(page.contains("&lt;script&gt;not a title&lt;/script&gt;") && !page.contains("<script>"), "values are escaped, no script");
-    assert!(page.contains(&format!("<code>title</code>")) && page.contains("<code>executive</code>"));
+    assert!(page.contains("<code>title</code>") && page.contains("<code>executive</code>"));
     // The sheet is drawn with its pages and both wrong fields marked red.
     let sheet = page.split(&format!(r#"id="s-{stem}-{code}""#)).nth(1).expect("the sheet's section");
     let sheet = sheet.split("<h3").next().unwrap();

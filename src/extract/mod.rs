@@ -97,6 +97,8 @@ use std::sync::{Arc, Mutex};
 pub mod agl;
 pub mod cmap;
 pub mod font;
+#[cfg(feature = "reference-extractor")]
+pub mod reference;
 mod interp;
 pub mod lexer;
 mod tables;

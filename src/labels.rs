@@ -113,10 +113,35 @@ pub fn normalize(s: &str) -> String {
     s
 }
 
+/// Whether the first two letters of `printed` (any case, accents folded) are the
+/// first two letters of some label in the table.
+fn may_start_a_label(printed: &str) -> bool {
+    static STARTS: std::sync::OnceLock<Vec<[char; 2]>> = std::sync::OnceLock::new();
+    let starts = STARTS.get_or_init(|| {
+        let mut v: Vec<[char; 2]> = LABELS.iter().filter_map(|(k, _)| first_two(k)).collect();
+        v.sort();
+        v.dedup();
+        v
+    });
+    first_two(&normalize_prefix(printed)).is_some_and(|p| starts.binary_search(&p).is_ok())
+}
+
+fn first_two(s: &str) -> Option<[char; 2]> {
+    let mut it = s.chars().filter(|c| c.is_alphabetic());
+    Some([it.next()?, it.next()?])
+}
+
+/// `normalize` of the first few characters only (enough for `first_two`).
+fn normalize_prefix(s: &str) -> String {
+    let end = s.char_indices().nth(6).map(|(i, _)| i).unwrap_or(s.len());
+    normalize(&s[..end])
+}
+
 /// Look up a printed label (any case, accents, wraps, trailing colon).
 pub fn lookup(printed: &str) -> Option<Label> {
-    // Labels are short: skip the normalization of ordinary text lines.
-    if printed.len() > MAX_LABEL_BYTES {
+    // Labels are short and start with one of a few letter pairs: skip the
+    // normalization of ordinary text lines.
+    if printed.len() > MAX_LABEL_BYTES || !may_start_a_label(printed) {
         return None;
     }
     let n = normalize(printed);

@@ -16,6 +16,7 @@ use crate::params::Params;
 use crate::target;
 use crate::text::{collapse, join_lines};
 use regex::Regex;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -106,7 +107,9 @@ struct LabelUnit {
 }
 
 struct Doc<'a> {
-    pages: &'a [PageLayout],
+    /// The pages, each borrowed as laid out or owned when the parser had to split
+    /// inline labels out of its lines.
+    pages: &'a [Cow<'a, PageLayout>],
     p: &'a Params,
 }
 
@@ -124,9 +127,8 @@ impl<'a> Doc<'a> {
 
 /// Parse every objective sheet of a document, in document order.
 pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diagnostic>) {
-    let split = split_inline_labels(pages, params);
-    let pages: &[PageLayout] = split.as_deref().unwrap_or(pages);
-    let doc = Doc { pages, p: params };
+    let pages = split_inline_labels(pages, params);
+    let doc = Doc { pages: &pages, p: params };
     let mut diags = Vec::new();
     let headings = find_headings(&doc);
     let heading_lines: HashSet<LRef> = headings.iter().flat_map(|h| h.lines.iter().copied()).collect();
@@ -246,16 +248,20 @@ fn inline_label_groups(line: &Line, params: &Params) -> Option<Vec<Vec<Word>>> {
     (found && groups.len() > 1).then_some(groups)
 }
 
-/// Pages with inline labels split out of their lines (a copy, only when needed).
-fn split_inline_labels(pages: &[PageLayout], params: &Params) -> Option<Vec<PageLayout>> {
-    if !pages.iter().any(|p| p.lines.iter().any(|l| inline_label_groups(l, params).is_some())) {
-        return None;
-    }
-    let mut out = pages.to_vec();
-    for page in &mut out {
-        crate::layout::split_lines(page, |l| inline_label_groups(l, params));
-    }
-    Some(out)
+/// Pages with inline labels split out of their lines (a copy of those pages only).
+fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) -> Vec<Cow<'a, PageLayout>> {
+    pages
+        .iter()
+        .map(|p| {
+            if p.lines.iter().any(|l| inline_label_groups(l, params).is_some()) {
+                let mut page = p.clone();
+                crate::layout::split_lines(&mut page, |l| inline_label_groups(l, params));
+                Cow::Owned(page)
+            } else {
+                Cow::Borrowed(p)
+            }
+        })
+        .collect()
 }
 
 /// The plan year when codes carry none: the year printed most often in running

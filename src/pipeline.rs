@@ -67,12 +67,24 @@ pub fn convert_bytes_with(file_name: &str, bytes: &[u8], opts: &Options, limits:
     if stopped || should_stop(&stop) {
         return Err(ExtractError::Timeout);
     }
+    if !ends_with_eof_marker(bytes) {
+        let message = "the file does not end with %%EOF: it was probably cut short, and what it held \
+                       after the cut is missing";
+        doc.diagnostics.insert(0, Diagnostic::warning(None, "document.truncated", message));
+    }
     if !opts.provenance {
         for o in &mut doc.objectives {
             o.provenance = None;
         }
     }
     Ok(doc)
+}
+
+/// A complete PDF ends with `%%EOF` (writers may add a little after it: line
+/// ends, padding, so the last 1024 bytes are searched, as readers do).
+fn ends_with_eof_marker(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    tail.windows(5).any(|w| w == b"%%EOF")
 }
 
 /// The deadline of `limits` has passed or its cancel flag is set.
@@ -1185,6 +1197,19 @@ mod tests {
         assert!(mine[1].message.contains("no text layer") && mine[1].message.contains("3 image"));
         assert!(!mine[3].message.contains("image"));
         assert_eq!(mine[2].message, "bad content stream");
+    }
+
+    #[test]
+    fn eof_marker_near_the_end() {
+        assert!(ends_with_eof_marker(b"%PDF-1.4\n...%%EOF\n"));
+        assert!(ends_with_eof_marker(b"%PDF-1.4\n...%%EOF"));
+        let mut padded = b"%PDF-1.4\n%%EOF".to_vec();
+        padded.extend([0u8; 1000]);
+        assert!(ends_with_eof_marker(&padded));
+        padded.extend([0u8; 100]);
+        assert!(!ends_with_eof_marker(&padded));
+        assert!(!ends_with_eof_marker(b"%PDF-1.4\n1 0 obj"));
+        assert!(!ends_with_eof_marker(b""));
     }
 
     #[test]

@@ -3,13 +3,14 @@
 # packages ship as PDF (TeX, Texinfo, LilyPond, Ghostscript, ReportLab, cups test
 # pages, DocBook, Doxygen...).
 #
-#   tools/wild_corpus.sh DIR [--bin PERFPLAN] [--jobs N] [--timeout SECS] [--packages "a b c"]
+#   tools/wild_corpus.sh DIR [--bin PERFPLAN] [--jobs N] [--timeout SECS] [--packages "a b c"] [--mutate]
 #
 # 1. `apt-get download`s the packages below into DIR/debs (no root needed; kept,
 #    so a rerun does not download again) and unpacks them with `dpkg -x` into
 #    DIR/root;
 # 2. copies every regular *.pdf file into DIR/pdfs with a unique flat name
-#    (<package>--<path with / as _>);
+#    (<package>--<path with / as _>); with --mutate also a truncated and a
+#    bit-rotten copy of each (tools/wild_corpus_mutate.py, fixed seed);
 # 3. runs `perfplan convert DIR/pdfs --out DIR/out --report DIR/report.json`
 #    under `/usr/bin/time -v` (and an overall time limit, to catch a hang);
 # 4. prints: files, ok, recovered, failed (by error kind), panics, timeouts,
@@ -28,6 +29,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 BIN="$HERE/../target/release/perfplan"
 JOBS=0
 TIMEOUT=60
+MUTATE=0
 # Packages that ship their manuals (or test pages) as PDF, from many producers.
 PACKAGES="asymptote-doc cups-filters debian-reference-it doxygen-doc ghostscript-doc gnuplot-doc
 lilypond-doc-pdf octave-doc pari-doc python-reportlab-doc r-doc-pdf texlive-fonts-recommended-doc
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
     --jobs) JOBS=$2; shift 2 ;;
     --timeout) TIMEOUT=$2; shift 2 ;;
     --packages) PACKAGES=$2; shift 2 ;;
+    --mutate) MUTATE=1; shift ;;
     -h|--help) usage ;;
     *) echo "wild_corpus: unknown argument: $1" >&2; usage ;;
   esac
@@ -84,6 +87,9 @@ for deb in "$DIR"/debs/*.deb; do
     cp "$DIR/root/$pkg/$rel" "$DIR/pdfs/${pkg}--${rel//\//_}"
   done
 done
+if [ "$MUTATE" = 1 ]; then
+  python3 "$HERE/wild_corpus_mutate.py" "$DIR/pdfs"
+fi
 count=$(find "$DIR/pdfs" -type f | wc -l)
 echo "PDFs: $count from $(ls "$DIR"/debs/*.deb | wc -l) packages, $(du -sh "$DIR/pdfs" | cut -f1)"
 

@@ -254,11 +254,17 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     };
     if let Some(report_file) = report_file {
         let path = report_file.path().to_path_buf();
-        let report = RunReport::new(files, &batch, summary.elapsed);
+        let report = RunReport::new(files, &batch, &summary);
         if let Err(e) = report_file.commit(report.to_json().as_bytes()) {
             eprintln!("perfplan: error: {}: cannot write the run report: {e}", path.display());
             summary.failures = summary.failures.max(1);
         }
+    }
+    if summary.still_running > 0 {
+        eprintln!(
+            "perfplan: {} timed-out conversion(s) had not stopped yet; they end with perfplan",
+            summary.still_running
+        );
     }
     eprintln!("perfplan: {summary}");
     Ok(if summary.failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })

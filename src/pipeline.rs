@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex, Once, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -465,6 +465,8 @@ pub struct BatchSummary {
     pub failures: usize,
     /// Files not started (`fail_fast`).
     pub skipped: usize,
+    /// Timed-out conversions whose threads had not stopped yet at the end.
+    pub still_running: usize,
     pub elapsed: Duration,
 }
 
@@ -512,6 +514,9 @@ pub struct RunTotals {
     /// Failed files by `error_kind`.
     pub failed_by_kind: BTreeMap<String, usize>,
     pub timeouts: usize,
+    /// Timed-out conversions that had not stopped by the end of the run (they
+    /// end with the process).
+    pub timed_out_still_running: usize,
     pub panics: usize,
     /// Wall-clock time of the whole run.
     pub duration_ms: u64,
@@ -529,8 +534,13 @@ pub struct LevelCounts {
 
 impl RunReport {
     /// The report of a run over `files` (each file's report, in input order).
-    pub fn new(files: Vec<FileReport>, batch: &BatchOptions, elapsed: Duration) -> Self {
-        let mut t = RunTotals { files: files.len(), duration_ms: millis(elapsed), ..Default::default() };
+    pub fn new(files: Vec<FileReport>, batch: &BatchOptions, summary: &BatchSummary) -> Self {
+        let mut t = RunTotals {
+            files: files.len(),
+            duration_ms: millis(summary.elapsed),
+            timed_out_still_running: summary.still_running,
+            ..Default::default()
+        };
         for f in &files {
             match f.status {
                 Status::Ok => t.ok += 1,
@@ -647,6 +657,7 @@ fn run_batch(
     // documents waiting in the reorder buffer.
     let window = 4 * jobs;
     let opts = Arc::new(opts.clone());
+    let abandoned = Arc::new(AtomicUsize::new(0));
     let queue = Mutex::new(Queue { next: 0, due: 0, stop: false });
     let moved = Condvar::new();
     let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
@@ -655,8 +666,17 @@ fn run_batch(
     std::thread::scope(|scope| {
         for w in 0..jobs {
             let tx = tx.clone();
-            let (opts, convert, queue, moved) = (&opts, &convert, &queue, &moved);
+            let (opts, convert, queue, moved, abandoned) = (&opts, &convert, &queue, &moved, &abandoned);
             let spawned = std::thread::Builder::new().name(format!("perfplan-{w}")).spawn_scoped(scope, move || loop {
+                // Timed-out conversions still running take cores from the live ones
+                // (and could make them time out too): while there are `jobs` of
+                // them, give them up to one more time limit to stop.
+                if let Some(t) = batch.timeout {
+                    let until = Instant::now() + t;
+                    while abandoned.load(Ordering::Acquire) >= jobs && Instant::now() < until {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                }
                 let i = {
                     let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
                     while !q.stop && q.next < inputs.len() && q.next >= q.due + window {
@@ -668,7 +688,7 @@ fn run_batch(
                     q.next += 1;
                     q.next - 1
                 };
-                let outcome = watched(&inputs[i], opts, batch.timeout, convert);
+                let outcome = watched(&inputs[i], opts, batch.timeout, convert, abandoned);
                 if batch.fail_fast && outcome.0.is_err() {
                     queue.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
                     moved.notify_all();
@@ -701,7 +721,7 @@ fn run_batch(
         while q.next < inputs.len() && !q.stop {
             let i = q.next;
             q.next += 1;
-            let failed = summary.record(&inputs[i], watched(&inputs[i], &opts, batch.timeout, &convert), batch.timeout, sink);
+            let failed = summary.record(&inputs[i], watched(&inputs[i], &opts, batch.timeout, &convert, &abandoned), batch.timeout, sink);
             q.stop |= failed && batch.fail_fast;
         }
     }
@@ -710,13 +730,26 @@ fn run_batch(
     for input in &inputs[started.min(inputs.len())..] {
         summary.skip(input, sink);
     }
+    summary.still_running = abandoned.load(Ordering::Acquire);
     summary.elapsed = start.elapsed();
     summary
 }
 
+/// States of one file's conversion thread, for the hand-over at the deadline.
+const RUNNING: u8 = 0;
+const DONE: u8 = 1;
+const ABANDONED: u8 = 2;
+
 /// Convert one file on a thread of its own and wait for it, at most `timeout`.
-/// On time-out the thread's cancel flag is set and it is left to finish alone.
-fn watched(input: &Path, opts: &Arc<Options>, timeout: Option<Duration>, convert: &Arc<ConvertFn>) -> Outcome {
+/// On time-out the thread's cancel flag is set and it is left to finish alone;
+/// `abandoned` counts such threads while they still run.
+fn watched(
+    input: &Path,
+    opts: &Arc<Options>,
+    timeout: Option<Duration>,
+    convert: &Arc<ConvertFn>,
+    abandoned: &Arc<AtomicUsize>,
+) -> Outcome {
     let start = Instant::now();
     let cancel = Arc::new(AtomicBool::new(false));
     let limits = Limits {
@@ -724,14 +757,21 @@ fn watched(input: &Path, opts: &Arc<Options>, timeout: Option<Duration>, convert
         cancel: Some(Arc::clone(&cancel)),
         ..Limits::default()
     };
+    let state = Arc::new(AtomicU8::new(RUNNING));
     let (tx, rx) = mpsc::sync_channel(1);
     let thread = {
         let (input, opts, convert, limits) = (input.to_path_buf(), Arc::clone(opts), Arc::clone(convert), limits.clone());
+        let (state, abandoned) = (Arc::clone(&state), Arc::clone(abandoned));
         std::thread::Builder::new()
             .name(format!("perfplan-file-{}", file_name(&input)))
             .stack_size(WORKER_STACK)
             .spawn(move || {
-                let _ = tx.send(convert(&input, &opts, limits));
+                let result = convert(&input, &opts, limits);
+                if state.compare_exchange(RUNNING, DONE, Ordering::AcqRel, Ordering::Acquire).is_err() {
+                    // The watchdog gave up on this thread and counted it: uncount.
+                    abandoned.fetch_sub(1, Ordering::AcqRel);
+                }
+                let _ = tx.send(result);
             })
     };
     let Ok(thread) = thread else {
@@ -739,21 +779,28 @@ fn watched(input: &Path, opts: &Arc<Options>, timeout: Option<Duration>, convert
         let result = convert(input, opts, limits);
         return (result, start.elapsed());
     };
-    let received = match timeout {
+    let mut received = match timeout {
         Some(t) => rx.recv_timeout(t),
         None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
     };
+    if let Err(mpsc::RecvTimeoutError::Timeout) = received {
+        abandoned.fetch_add(1, Ordering::AcqRel);
+        if state.compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+            cancel.store(true, Ordering::Release);
+            drop(thread); // detached: it stops at its next cancellation check
+            let error = Error::Extract { file: input.to_path_buf(), source: ExtractError::Timeout };
+            return (Err(error), start.elapsed());
+        }
+        // It finished just now: its result is on its way.
+        abandoned.fetch_sub(1, Ordering::AcqRel);
+        received = rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected);
+    }
     let result = match received {
         Ok(result) => {
             let _ = thread.join();
             result
         }
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            cancel.store(true, Ordering::Relaxed);
-            drop(thread); // detached: it stops at its next cancellation check
-            Err(Error::Extract { file: input.to_path_buf(), source: ExtractError::Timeout })
-        }
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
+        Err(_) => {
             let message = match thread.join() {
                 Err(payload) => panic_text(payload.as_ref()),
                 Ok(()) => "the conversion thread ended without a result".to_string(),
@@ -864,6 +911,7 @@ mod tests {
             recovered: 1,
             failures: 1,
             skipped: 0,
+            still_running: 0,
             elapsed: Duration::from_millis(1234),
         };
         assert_eq!(
@@ -1005,7 +1053,7 @@ mod tests {
         assert_eq!((d.info, d.warning, d.error, d.list.len()), (1, 1, 0, 2));
         assert_eq!(files[2].error.as_deref(), Some("not a PDF: no %PDF- header"));
         assert_eq!(files[2].error_kind.as_deref(), Some("not_pdf"));
-        let report = RunReport::new(files, &BatchOptions::default(), Duration::from_millis(7));
+        let report = RunReport::new(files, &BatchOptions::default(), &s);
         let t = &report.totals;
         assert_eq!((t.files, t.ok, t.recovered, t.failed, t.skipped, t.objectives, t.indicators), (3, 1, 1, 1, 0, 3, 7));
         assert_eq!((t.diagnostics.info, t.diagnostics.warning, t.diagnostics.error), (1, 1, 1));
@@ -1050,6 +1098,29 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert!(STOPPED.load(Ordering::SeqCst));
+        assert_eq!(s.still_running, 1, "the hung thread was still running at the end");
+    }
+
+    #[test]
+    fn timed_out_threads_that_keep_running_hold_back_new_files() {
+        // jobs 1: while one abandoned conversion still runs, the next file waits
+        // (up to one more time limit) instead of competing with it.
+        let batch = BatchOptions { jobs: 1, timeout: Some(Duration::from_millis(150)), fail_fast: false };
+        let start = Instant::now();
+        let (s, files) = fake_batch(&["stuck.pdf", "next.pdf"], batch, move |p, _, limits| {
+            if p.to_str() == Some("stuck.pdf") {
+                while !should_stop(&limits) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                // Ignores the flag for another 100 ms.
+                std::thread::sleep(Duration::from_millis(100));
+                return Ok(doc(0, 0, vec![]));
+            }
+            Ok(doc(1, 0, vec![]))
+        });
+        assert_eq!(statuses(&files), [("stuck.pdf".into(), Status::Failed), ("next.pdf".into(), Status::Ok)]);
+        assert_eq!(s.still_running, 0);
+        assert!(start.elapsed() >= Duration::from_millis(250), "next.pdf started before stuck.pdf stopped");
     }
 
     #[test]

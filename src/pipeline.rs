@@ -671,8 +671,7 @@ fn run_batch(
                 // Timed-out conversions still running take cores from the live ones
                 // (and could make them time out too): while there are `jobs` of
                 // them, give them up to one more time limit to stop.
-                if let Some(t) = batch.timeout {
-                    let until = Instant::now() + t;
+                if let Some(until) = batch.timeout.and_then(|t| Instant::now().checked_add(t)) {
                     while abandoned.load(Ordering::Acquire) >= jobs && Instant::now() < until {
                         std::thread::sleep(Duration::from_millis(20));
                     }

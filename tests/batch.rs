@@ -467,7 +467,7 @@ fn a_file_past_the_time_limit_fails_and_the_batch_goes_on() {
     let o = perfplan(&[&"convert", &inp.join("slow.pdf"), &"--out", &t.path().join("unlimited"), &"--timeout-per-file", &"0"]);
     let unlimited = start.elapsed();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(unlimited > Duration::from_millis(1500), "the slow file is not slow enough: {unlimited:?}");
+    assert!(unlimited > Duration::from_millis(1000), "the slow file is not slow enough: {unlimited:?}");
 
     let out = t.path().join("out");
     let start = Instant::now();

@@ -36,6 +36,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// A file that appears at its path only once complete. The temporary file beside
+/// the destination is created up front, so an unwritable destination is known
+/// before any work; [`PendingFile::commit`] writes, syncs and renames it into place.
+pub struct PendingFile {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl PendingFile {
+    pub fn create(path: &Path) -> io::Result<Self> {
+        Ok(PendingFile { tmp: temp_beside(path)?, path: path.to_path_buf() })
+    }
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    pub fn commit(mut self, bytes: &[u8]) -> io::Result<PathBuf> {
+        self.tmp.write_all(bytes)?;
+        self.tmp.as_file().sync_all()?;
+        self.tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(self.path)
+    }
+}
+
 fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -274,6 +297,22 @@ mod tests {
         assert_eq!(f.finish().unwrap(), path);
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text, to_ndjson(&sample()).repeat(2));
+        assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn pending_file_appears_only_at_commit() {
+        let t = tempfile::tempdir().unwrap();
+        let path = t.path().join("report.json");
+        std::fs::write(&path, "old").unwrap();
+        let f = PendingFile::create(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old", "the old file stays until commit");
+        assert_eq!(f.commit(b"new\n").unwrap(), path);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1, "no temporary file left behind");
+        assert!(PendingFile::create(&t.path().join("missing/report.json")).is_err());
+        // Dropped without commit: nothing appears, nothing is left behind.
+        drop(PendingFile::create(&t.path().join("never.json")).unwrap());
         assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
     }
 

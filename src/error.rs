@@ -16,6 +16,10 @@ pub enum ExtractError {
     Decrypt(String),
     #[error("page {page}: {message}")]
     Page { page: u32, message: String },
+    #[error("timed out")]
+    Timeout,
+    #[error("limit exceeded: {0}")]
+    LimitExceeded(String),
 }
 
 #[derive(Debug, Error)]

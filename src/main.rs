@@ -4,23 +4,24 @@
 //! `eval` scores output against ground truth (`perfplan::eval`): exit 0, 1 when the
 //! score is below `--min-score`, 2 on a usage error.
 //!
-//! Exit codes: 0 every file converted, 1 some file failed (the others are written),
-//! 2 usage error (bad arguments, an input path that does not exist, no PDF found, an
+//! Exit codes of `convert`: 0 every file converted (`ok` or `recovered`), 1 some
+//! file failed or was skipped (the others are written), 2 usage error (bad arguments, an input path that does not exist, no PDF found, an
 //! output that cannot be created); nothing is converted on a usage error.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use perfplan::emit::{JsonDirSink, NdjsonFile, NdjsonSink};
+use perfplan::emit::{JsonDirSink, NdjsonFile, NdjsonSink, PendingFile};
 use perfplan::error::Error;
 use perfplan::eval::{self, Actual};
 use perfplan::layout::PageLayout;
 use perfplan::model::Document;
-use perfplan::pipeline::{self, Options, Sink};
+use perfplan::pipeline::{self, BatchOptions, FileReport, Options, RunReport, Sink, Status};
 
 const SCHEMA: &str = include_str!("../schemas/perfplan-output.schema.json");
 const NDJSON_SCHEMA: &str = include_str!("../schemas/perfplan-ndjson-record.schema.json");
@@ -77,6 +78,27 @@ struct ConvertArgs {
     /// Add to every objective where each field was read (page and box).
     #[arg(long)]
     provenance: bool,
+    /// Time limit for one file, in seconds (0 = none): at the limit the file fails
+    /// with "timed out after N s" and the batch goes on.
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_timeout)]
+    timeout_per_file: f64,
+    /// Go on after a failed file (the default).
+    #[arg(long, overrides_with = "fail_fast")]
+    keep_going: bool,
+    /// Stop at the first failed file: files not yet started are reported as skipped.
+    #[arg(long, overrides_with = "keep_going")]
+    fail_fast: bool,
+    /// Write a JSON run report here: every input's status, counts, diagnostics,
+    /// error and duration, and the totals.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+}
+
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..1e9).contains(&x) => Ok(x),
+        _ => Err(format!("not a number of seconds (0 = no limit): {s}")),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -180,45 +202,90 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         return usage_error(format!("no PDF file found in {}", given.join(", ")));
     }
     let opts = Options { password: args.password, provenance: args.provenance, ..Default::default() };
+    let batch = BatchOptions {
+        jobs: args.jobs,
+        timeout: (args.timeout_per_file > 0.0).then(|| Duration::from_secs_f64(args.timeout_per_file)),
+        fail_fast: args.fail_fast,
+    };
+    let report_file = match &args.report {
+        Some(path) => match PendingFile::create(path) {
+            Ok(f) => Some(f),
+            Err(e) => return usage_error(format!("{}: cannot create the run report: {e}", path.display())),
+        },
+        None => None,
+    };
 
-    let summary = match (args.format, out) {
+    let mut files = Vec::new();
+    let mut summary = match (args.format, out) {
         (Format::Json, Some(dir)) => {
             if let Err(e) = std::fs::create_dir_all(&dir) {
                 return usage_error(format!("{}: cannot create output directory: {e}", dir.display()));
             }
-            let mut sink = Report(JsonDirSink::new(dir));
-            pipeline::convert_batch(&inputs, &opts, args.jobs, &mut sink)
+            let mut sink = Report::new(JsonDirSink::new(dir), &mut files);
+            pipeline::convert_batch(&inputs, &opts, &batch, &mut sink)
         }
         (Format::Ndjson, Some(file)) => {
             let ndjson = match NdjsonFile::create(&file) {
                 Ok(f) => f,
                 Err(e) => return usage_error(format!("{}: cannot create output file: {e}", file.display())),
             };
-            let mut sink = Report(ndjson);
-            let mut summary = pipeline::convert_batch(&inputs, &opts, args.jobs, &mut sink);
-            if let Err(e) = sink.0.finish() {
-                // Nothing of the stream reached the destination: every file failed.
-                eprintln!("perfplan: error: {}: cannot write output: {e}", file.display());
-                summary.failures = summary.files;
+            let mut sink = Report::new(ndjson, &mut files);
+            let mut summary = pipeline::convert_batch(&inputs, &opts, &batch, &mut sink);
+            if let Err(e) = sink.inner.finish() {
+                // Nothing of the stream reached the destination: every converted
+                // file failed after all.
+                let message = format!("cannot write output {}: {e}", file.display());
+                eprintln!("perfplan: error: {}: {message}", file.display());
+                for f in files.iter_mut().filter(|f| matches!(f.status, Status::Ok | Status::Recovered)) {
+                    summary.failures += 1;
+                    summary.recovered -= usize::from(f.status == Status::Recovered);
+                    f.status = Status::Failed;
+                    f.error = Some(message.clone());
+                    f.error_kind = Some("write".to_string());
+                }
             }
             summary
         }
         (Format::Ndjson, None) => {
-            let mut sink = Report(NdjsonSink::new(io::stdout().lock(), "<stdout>"));
-            pipeline::convert_batch(&inputs, &opts, args.jobs, &mut sink)
+            let mut sink = Report::new(NdjsonSink::new(io::stdout().lock(), "<stdout>"), &mut files);
+            pipeline::convert_batch(&inputs, &opts, &batch, &mut sink)
         }
         (Format::Json, None) => unreachable!("checked above"),
     };
+    if let Some(report_file) = report_file {
+        let path = report_file.path().to_path_buf();
+        let report = RunReport::new(files, &batch, &summary);
+        if let Err(e) = report_file.commit(report.to_json().as_bytes()) {
+            eprintln!("perfplan: error: {}: cannot write the run report: {e}", path.display());
+            summary.failures = summary.failures.max(1);
+        }
+    }
+    if summary.still_running > 0 {
+        eprintln!(
+            "perfplan: {} timed-out conversion(s) had not stopped yet; they end with perfplan",
+            summary.still_running
+        );
+    }
     eprintln!("perfplan: {summary}");
     Ok(if summary.failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// Wraps an output sink: reports each failed file on stderr as it happens.
-struct Report<S>(S);
+/// Wraps an output sink: reports each failed file on stderr as it happens and
+/// keeps every file's report (for `--report`).
+struct Report<'a, S> {
+    inner: S,
+    files: &'a mut Vec<FileReport>,
+}
 
-impl<S: Sink> Sink for Report<S> {
+impl<'a, S> Report<'a, S> {
+    fn new(inner: S, files: &'a mut Vec<FileReport>) -> Self {
+        Report { inner, files }
+    }
+}
+
+impl<S: Sink> Sink for Report<'_, S> {
     fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
-        let r = self.0.document(input, doc);
+        let r = self.inner.document(input, doc);
         if let Err(Error::Write { source, .. }) = &r {
             if source.kind() == io::ErrorKind::BrokenPipe {
                 // The reader of stdout went away (`| head`): stop quietly.
@@ -228,8 +295,14 @@ impl<S: Sink> Sink for Report<S> {
         r
     }
     fn failure(&mut self, input: &Path, error: &Error) {
-        self.0.failure(input, error);
-        eprintln!("perfplan: error: {error}");
+        self.inner.failure(input, error);
+    }
+    fn outcome(&mut self, report: &FileReport) {
+        self.inner.outcome(report);
+        if report.status == Status::Failed {
+            eprintln!("perfplan: error: {}: {}", report.path, report.error.as_deref().unwrap_or("failed"));
+        }
+        self.files.push(report.clone());
     }
 }
 

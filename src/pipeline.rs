@@ -16,14 +16,15 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Once};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Condvar, Mutex, Once, PoisonError};
 use std::time::{Duration, Instant};
 
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ExtractError};
-use crate::extract::{self, Page};
+use crate::extract::{self, Limits, Page};
 use crate::layout::{self, PageLayout};
 use crate::model::{Diagnostic, Document, Level, Source, SCHEMA_VERSION};
 use crate::params::Params;
@@ -45,17 +46,51 @@ pub struct Options {
 /// Fails only when the document as a whole cannot be opened; a page that cannot be
 /// extracted becomes an `error` diagnostic and the other pages go on.
 pub fn convert_bytes(file_name: &str, bytes: &[u8], opts: &Options) -> Result<Document, ExtractError> {
+    convert_bytes_with(file_name, bytes, opts, Limits::default())
+}
+
+/// [`convert_bytes`] under resource `limits`: the extractor gets them, and the
+/// deadline and the cancel flag are also checked before every page; once either
+/// has passed the conversion stops with [`ExtractError::Timeout`].
+pub fn convert_bytes_with(file_name: &str, bytes: &[u8], opts: &Options, limits: Limits) -> Result<Document, ExtractError> {
     let sha256 = hex_sha256(bytes);
-    let pdf = extract::open(bytes, opts.password.as_deref())?;
+    let stop = limits.clone();
+    let pdf = extract::open_with(bytes, opts.password.as_deref(), limits)?;
     let pages = pdf.page_count();
     let source = Source { file: file_name.to_string(), sha256, pages };
-    let mut doc = assemble(source, (1..=pages).map(|n| (n, pdf.page(n))), &opts.params);
+    let mut stopped = false;
+    let each_page = (1..=pages).map_while(|n| {
+        stopped = stopped || should_stop(&stop);
+        (!stopped).then(|| (n, pdf.page(n)))
+    });
+    let mut doc = assemble(source, each_page, &opts.params);
+    if stopped || should_stop(&stop) {
+        return Err(ExtractError::Timeout);
+    }
+    if !ends_with_eof_marker(bytes) {
+        let message = "the file does not end with %%EOF: it was probably cut short, and what it held \
+                       after the cut is missing";
+        doc.diagnostics.insert(0, Diagnostic::warning(None, "document.truncated", message));
+    }
     if !opts.provenance {
         for o in &mut doc.objectives {
             o.provenance = None;
         }
     }
     Ok(doc)
+}
+
+/// A complete PDF ends with `%%EOF` (writers may add a little after it: line
+/// ends, padding, so the last 1024 bytes are searched, as readers do).
+fn ends_with_eof_marker(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    tail.windows(5).any(|w| w == b"%%EOF")
+}
+
+/// The deadline of `limits` has passed or its cancel flag is set.
+pub fn should_stop(limits: &Limits) -> bool {
+    limits.deadline.is_some_and(|d| Instant::now() >= d)
+        || limits.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
 }
 
 /// The stages after extraction: each page (taken one at a time, so only its layout
@@ -127,9 +162,15 @@ fn hex_sha256(bytes: &[u8]) -> String {
 
 /// Read `path` and convert it, behind the panic boundary.
 pub fn convert_file(path: &Path, opts: &Options) -> Result<Document, Error> {
+    convert_file_with(path, opts, Limits::default())
+}
+
+/// [`convert_file`] under resource `limits` (see [`convert_bytes_with`]).
+pub fn convert_file_with(path: &Path, opts: &Options, limits: Limits) -> Result<Document, Error> {
     guarded(path, || {
         let bytes = std::fs::read(path).map_err(|source| Error::Io { file: path.to_path_buf(), source })?;
-        convert_bytes(&file_name(path), &bytes, opts).map_err(|source| Error::Extract { file: path.to_path_buf(), source })
+        convert_bytes_with(&file_name(path), &bytes, opts, limits)
+            .map_err(|source| Error::Extract { file: path.to_path_buf(), source })
     })
 }
 
@@ -202,19 +243,23 @@ pub fn guarded<T>(file: &Path, f: impl FnOnce() -> Result<T, Error>) -> Result<T
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     IN_BOUNDARY.with(|b| b.set(outer));
     result.unwrap_or_else(|payload| {
-        let what = if let Some(s) = payload.downcast_ref::<&str>() {
-            (*s).to_string()
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "unknown panic payload".to_string()
-        };
+        let what = panic_text(payload.as_ref());
         let message = match PANIC_AT.with(|p| p.borrow_mut().take()) {
             Some(at) => format!("{what} (at {at})"),
             None => what,
         };
         Err(Error::Panic { file: file.to_path_buf(), message })
     })
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic payload".to_string()
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -226,6 +271,185 @@ pub trait Sink {
     fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error>;
     /// A file that failed to convert or to be written.
     fn failure(&mut self, _input: &Path, _error: &Error) {}
+    /// Every file's outcome (after [`Sink::document`] or [`Sink::failure`]), also
+    /// for the files skipped after a failure with `fail_fast`.
+    fn outcome(&mut self, _report: &FileReport) {}
+}
+
+/// How a batch runs (the conversion itself is tuned by [`Options`]).
+#[derive(Clone, Debug)]
+pub struct BatchOptions {
+    /// Files converted in parallel (0 = one per core).
+    pub jobs: usize,
+    /// Time limit for one file (`None` = none). At the deadline the file fails
+    /// with "timed out after N s" and the batch goes on without waiting for it.
+    pub timeout: Option<Duration>,
+    /// Stop starting files after the first failure (the others are `skipped`).
+    pub fail_fast: bool,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions { jobs: 0, timeout: Some(DEFAULT_TIMEOUT), fail_fast: false }
+    }
+}
+
+/// Default time limit for one file.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What became of one input file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Converted and written.
+    Ok,
+    /// Converted and written, but the extractor had to work around damage (a
+    /// page that failed, an extraction warning): see the diagnostics.
+    Recovered,
+    /// Not converted or not written: see `error`.
+    Failed,
+    /// Not started (`fail_fast` after an earlier failure).
+    Skipped,
+}
+
+/// Diagnostics of one document, counted by level, and the list itself.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DiagnosticSummary {
+    pub info: usize,
+    pub warning: usize,
+    pub error: usize,
+    pub list: Vec<Diagnostic>,
+}
+
+/// One input file in the run report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FileReport {
+    /// The input path as found (as given, or under a given directory).
+    pub path: String,
+    pub status: Status,
+    /// Pages of the document (`null` when it did not open).
+    pub pages: Option<u32>,
+    pub objectives: usize,
+    pub indicators: usize,
+    pub diagnostics: DiagnosticSummary,
+    /// Why the file failed or was skipped, without the path (`null` otherwise).
+    pub error: Option<String>,
+    /// Class of the failure: `io`, `not_pdf`, `damaged`, `password_required`,
+    /// `decrypt`, `page`, `timeout`, `limit_exceeded`, `panic`, `write`,
+    /// `skipped` (`null` when the file did not fail).
+    pub error_kind: Option<String>,
+    /// Wall-clock time of the conversion (0 for skipped files).
+    pub duration_ms: u64,
+}
+
+/// Diagnostic codes that make a converted document `recovered` rather than `ok`:
+/// the extractor worked around damage.
+pub const RECOVERY_CODES: &[&str] =
+    &["page.extract_failed", "page.extract_warning", "document.extract_warning", "document.truncated"];
+
+impl FileReport {
+    fn converted(input: &Path, doc: &Document, duration: Duration) -> Self {
+        let mut diagnostics = DiagnosticSummary { list: doc.diagnostics.clone(), ..Default::default() };
+        for d in &doc.diagnostics {
+            match d.level {
+                Level::Info => diagnostics.info += 1,
+                Level::Warning => diagnostics.warning += 1,
+                Level::Error => diagnostics.error += 1,
+            }
+        }
+        let recovered = doc.diagnostics.iter().any(|d| RECOVERY_CODES.contains(&d.code.as_str()));
+        FileReport {
+            path: input.to_string_lossy().into_owned(),
+            status: if recovered { Status::Recovered } else { Status::Ok },
+            pages: Some(doc.source.pages),
+            objectives: doc.objectives.len(),
+            indicators: doc.objectives.iter().map(|o| o.indicators.len()).sum(),
+            diagnostics,
+            error: None,
+            error_kind: None,
+            duration_ms: millis(duration),
+        }
+    }
+
+    fn failed(input: &Path, error: &Error, timeout: Option<Duration>, duration: Duration) -> Self {
+        FileReport {
+            path: input.to_string_lossy().into_owned(),
+            status: Status::Failed,
+            pages: None,
+            objectives: 0,
+            indicators: 0,
+            diagnostics: DiagnosticSummary::default(),
+            error: Some(error_message(error, timeout)),
+            error_kind: Some(error_kind(error).to_string()),
+            duration_ms: millis(duration),
+        }
+    }
+
+    fn skipped(input: &Path) -> Self {
+        FileReport {
+            path: input.to_string_lossy().into_owned(),
+            status: Status::Skipped,
+            pages: None,
+            objectives: 0,
+            indicators: 0,
+            diagnostics: DiagnosticSummary::default(),
+            error: Some("not started: an earlier file failed (--fail-fast)".to_string()),
+            error_kind: Some("skipped".to_string()),
+            duration_ms: 0,
+        }
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Seconds as the user wrote them: `60`, `0.5`.
+pub fn format_secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{}", (s * 1000.0).round() / 1000.0)
+    }
+}
+
+/// The class of a per-file failure, as in [`FileReport::error_kind`].
+#[allow(unreachable_patterns)]
+pub fn error_kind(error: &Error) -> &'static str {
+    match error {
+        Error::Io { .. } => "io",
+        Error::Panic { .. } => "panic",
+        Error::Write { .. } => "write",
+        Error::Extract { source, .. } => match source {
+            ExtractError::NotPdf(_) => "not_pdf",
+            ExtractError::Damaged(_) => "damaged",
+            ExtractError::PasswordRequired => "password_required",
+            ExtractError::Decrypt(_) => "decrypt",
+            ExtractError::Page { .. } => "page",
+            ExtractError::Timeout => "timeout",
+            ExtractError::LimitExceeded(_) => "limit_exceeded",
+            _ => "other",
+        },
+        _ => "other",
+    }
+}
+
+/// The message of a per-file failure without the file name; a time-out reads
+/// "timed out after N s" (`timeout` is the batch's limit).
+#[allow(unreachable_patterns)]
+pub fn error_message(error: &Error, timeout: Option<Duration>) -> String {
+    match error {
+        Error::Io { source, .. } => format!("cannot read: {source}"),
+        Error::Panic { message, .. } => format!("internal error (panic): {message}"),
+        Error::Write { out, source, .. } => format!("cannot write output {}: {source}", out.display()),
+        Error::Extract { source: ExtractError::Timeout, .. } => match timeout {
+            Some(t) => format!("timed out after {} s", format_secs(t)),
+            None => "timed out".to_string(),
+        },
+        Error::Extract { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// Totals of one batch.
@@ -236,7 +460,13 @@ pub struct BatchSummary {
     pub indicators: usize,
     /// Diagnostics of level `warning` or `error` in the converted documents.
     pub warnings: usize,
+    /// Files converted with extraction warnings (also counted as converted).
+    pub recovered: usize,
     pub failures: usize,
+    /// Files not started (`fail_fast`).
+    pub skipped: usize,
+    /// Timed-out conversions whose threads had not stopped yet at the end.
+    pub still_running: usize,
     pub elapsed: Duration,
 }
 
@@ -244,90 +474,340 @@ impl fmt::Display for BatchSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} files, {} objectives, {} indicators, {} warnings, {} failed, in {:.2}s",
+            "{} files, {} objectives, {} indicators, {} warnings, {} recovered, {} failed, {} skipped, in {:.2}s",
             self.files,
             self.objectives,
             self.indicators,
             self.warnings,
+            self.recovered,
             self.failures,
+            self.skipped,
             self.elapsed.as_secs_f64()
         )
     }
 }
 
+/// The run report (`perfplan convert --report FILE`): every input file's outcome,
+/// in input order, and the totals.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunReport {
+    pub perfplan_version: String,
+    /// The per-file time limit in seconds (`null` = none).
+    pub timeout_per_file_s: Option<f64>,
+    pub fail_fast: bool,
+    pub files: Vec<FileReport>,
+    pub totals: RunTotals,
+}
+
+/// Totals of a [`RunReport`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RunTotals {
+    pub files: usize,
+    pub ok: usize,
+    pub recovered: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub objectives: usize,
+    pub indicators: usize,
+    /// Diagnostics of the converted documents by level.
+    pub diagnostics: LevelCounts,
+    /// Failed files by `error_kind`.
+    pub failed_by_kind: BTreeMap<String, usize>,
+    pub timeouts: usize,
+    /// Timed-out conversions that had not stopped by the end of the run (they
+    /// end with the process).
+    pub timed_out_still_running: usize,
+    pub panics: usize,
+    /// Wall-clock time of the whole run.
+    pub duration_ms: u64,
+    /// The slowest file.
+    pub max_file_duration_ms: u64,
+}
+
+/// Diagnostics counted by level.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LevelCounts {
+    pub info: usize,
+    pub warning: usize,
+    pub error: usize,
+}
+
+impl RunReport {
+    /// The report of a run over `files` (each file's report, in input order).
+    pub fn new(files: Vec<FileReport>, batch: &BatchOptions, summary: &BatchSummary) -> Self {
+        let mut t = RunTotals {
+            files: files.len(),
+            duration_ms: millis(summary.elapsed),
+            timed_out_still_running: summary.still_running,
+            ..Default::default()
+        };
+        for f in &files {
+            match f.status {
+                Status::Ok => t.ok += 1,
+                Status::Recovered => t.recovered += 1,
+                Status::Failed => t.failed += 1,
+                Status::Skipped => t.skipped += 1,
+            }
+            t.objectives += f.objectives;
+            t.indicators += f.indicators;
+            t.diagnostics.info += f.diagnostics.info;
+            t.diagnostics.warning += f.diagnostics.warning;
+            t.diagnostics.error += f.diagnostics.error;
+            if f.status == Status::Failed {
+                let kind = f.error_kind.clone().unwrap_or_default();
+                t.timeouts += usize::from(kind == "timeout");
+                t.panics += usize::from(kind == "panic");
+                *t.failed_by_kind.entry(kind).or_default() += 1;
+            }
+            t.max_file_duration_ms = t.max_file_duration_ms.max(f.duration_ms);
+        }
+        RunReport {
+            perfplan_version: env!("CARGO_PKG_VERSION").to_string(),
+            timeout_per_file_s: batch.timeout.map(|d| d.as_secs_f64()),
+            fail_fast: batch.fail_fast,
+            files,
+            totals: t,
+        }
+    }
+
+    /// Pretty JSON (2-space indent) with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("a run report always serializes");
+        s.push('\n');
+        s
+    }
+}
+
+/// What one worker hands back: the conversion and how long it took.
+type Outcome = (Result<Document, Error>, Duration);
+
 impl BatchSummary {
-    fn record(&mut self, input: &Path, result: Result<Document, Error>, sink: &mut dyn Sink) {
-        let outcome = result.and_then(|doc| sink.document(input, &doc).map(|()| doc));
-        match outcome {
+    /// Hand one outcome to the sink and count it; returns true when the file failed.
+    fn record(&mut self, input: &Path, outcome: Outcome, timeout: Option<Duration>, sink: &mut dyn Sink) -> bool {
+        let (result, duration) = outcome;
+        let written = result.and_then(|doc| sink.document(input, &doc).map(|()| doc));
+        let report = match written {
             Ok(doc) => {
-                self.objectives += doc.objectives.len();
-                self.indicators += doc.objectives.iter().map(|o| o.indicators.len()).sum::<usize>();
-                self.warnings += doc.diagnostics.iter().filter(|d| d.level != Level::Info).count();
+                let report = FileReport::converted(input, &doc, duration);
+                self.objectives += report.objectives;
+                self.indicators += report.indicators;
+                self.warnings += report.diagnostics.warning + report.diagnostics.error;
+                if report.status == Status::Recovered {
+                    self.recovered += 1;
+                }
+                report
             }
             Err(e) => {
                 self.failures += 1;
                 sink.failure(input, &e);
+                FileReport::failed(input, &e, timeout, duration)
             }
-        }
+        };
+        sink.outcome(&report);
+        report.status == Status::Failed
+    }
+
+    fn skip(&mut self, input: &Path, sink: &mut dyn Sink) {
+        self.skipped += 1;
+        sink.outcome(&FileReport::skipped(input));
     }
 }
 
-/// Worker thread stack: deeply nested PDFs recurse deep in a parser.
+/// Stack of the thread converting one file: deeply nested PDFs recurse deep in a
+/// parser.
 const WORKER_STACK: usize = 32 << 20;
 
-/// Convert `inputs` on a pool of `jobs` threads (0 = one per core), handing every
-/// outcome to `sink` in input order as soon as it and all files before it are done.
-pub fn convert_batch(inputs: &[PathBuf], opts: &Options, jobs: usize, sink: &mut dyn Sink) -> BatchSummary {
+/// The conversion run for each file (the tests swap in their own).
+type ConvertFn = dyn Fn(&Path, &Options, Limits) -> Result<Document, Error> + Send + Sync;
+
+/// Convert `inputs`, `batch.jobs` files at a time, handing every outcome to `sink`
+/// in input order as soon as it and all files before it are done.
+///
+/// Each file is converted on a thread of its own, behind the panic boundary, and
+/// watched: at `batch.timeout` its cancel flag is set (the extractor stops at its
+/// next check), the file fails with "timed out after N s" and the batch goes on
+/// without waiting for that thread. Files finish at most a few ahead of the oldest
+/// unfinished one, so only that many documents are held in memory at a time.
+pub fn convert_batch(inputs: &[PathBuf], opts: &Options, batch: &BatchOptions, sink: &mut dyn Sink) -> BatchSummary {
+    run_batch(inputs, opts, batch, sink, Arc::new(|path: &Path, opts: &Options, limits| convert_file_with(path, opts, limits)))
+}
+
+/// Shared between the workers and the thread that records outcomes.
+struct Queue {
+    /// Next input index to start.
+    next: usize,
+    /// Every input before this index has been recorded.
+    due: usize,
+    /// No file is started any more (`fail_fast` after a failure).
+    stop: bool,
+}
+
+fn run_batch(
+    inputs: &[PathBuf],
+    opts: &Options,
+    batch: &BatchOptions,
+    sink: &mut dyn Sink,
+    convert: Arc<ConvertFn>,
+) -> BatchSummary {
     let start = Instant::now();
     let mut summary = BatchSummary { files: inputs.len(), ..Default::default() };
-    let jobs = if jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { jobs };
+    let jobs = if batch.jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { batch.jobs };
     let jobs = jobs.clamp(1, inputs.len().max(1));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .stack_size(WORKER_STACK)
-        .thread_name(|i| format!("perfplan-{i}"))
-        .build();
-    match pool {
-        Ok(pool) => {
-            let (tx, rx) = mpsc::channel::<(usize, Result<Document, Error>)>();
-            let next = AtomicUsize::new(0);
-            std::thread::scope(|scope| {
-                scope.spawn(|| {
-                    // Each worker pulls the next index, so files finish roughly in
-                    // input order and the reorder buffer below stays small.
-                    pool.scope(|s| {
-                        for _ in 0..jobs {
-                            let tx = tx.clone();
-                            let next = &next;
-                            s.spawn(move |_| loop {
-                                let i = next.fetch_add(1, Ordering::Relaxed);
-                                if i >= inputs.len() || tx.send((i, convert_file(&inputs[i], opts))).is_err() {
-                                    break;
-                                }
-                            });
-                        }
-                    });
-                    drop(tx);
-                });
-                let mut pending = BTreeMap::new();
-                let mut due = 0;
-                for (i, result) in rx {
-                    pending.insert(i, result);
-                    while let Some(result) = pending.remove(&due) {
-                        summary.record(&inputs[due], result, sink);
-                        due += 1;
+    // How far a worker may run ahead of the oldest unrecorded file: bounds the
+    // documents waiting in the reorder buffer.
+    let window = 4 * jobs;
+    let opts = Arc::new(opts.clone());
+    let abandoned = Arc::new(AtomicUsize::new(0));
+    let queue = Mutex::new(Queue { next: 0, due: 0, stop: false });
+    let moved = Condvar::new();
+    let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
+    let lock = || queue.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut workers = 0;
+    std::thread::scope(|scope| {
+        for w in 0..jobs {
+            let tx = tx.clone();
+            let (opts, convert, queue, moved, abandoned) = (&opts, &convert, &queue, &moved, &abandoned);
+            let spawned = std::thread::Builder::new().name(format!("perfplan-{w}")).spawn_scoped(scope, move || loop {
+                // Timed-out conversions still running take cores from the live ones
+                // (and could make them time out too): while there are `jobs` of
+                // them, give them up to one more time limit to stop.
+                if let Some(until) = batch.timeout.and_then(|t| Instant::now().checked_add(t)) {
+                    while abandoned.load(Ordering::Acquire) >= jobs && Instant::now() < until {
+                        std::thread::sleep(Duration::from_millis(20));
                     }
                 }
+                let i = {
+                    let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+                    while !q.stop && q.next < inputs.len() && q.next >= q.due + window {
+                        q = moved.wait(q).unwrap_or_else(PoisonError::into_inner);
+                    }
+                    if q.stop || q.next >= inputs.len() {
+                        break;
+                    }
+                    q.next += 1;
+                    q.next - 1
+                };
+                let outcome = watched(&inputs[i], opts, batch.timeout, convert, abandoned);
+                if batch.fail_fast && outcome.0.is_err() {
+                    queue.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+                    moved.notify_all();
+                }
+                if tx.send((i, outcome)).is_err() {
+                    break;
+                }
             });
+            workers += usize::from(spawned.is_ok());
         }
-        Err(_) => {
-            for input in inputs {
-                summary.record(input, convert_file(input, opts), sink);
+        drop(tx);
+        let mut pending = BTreeMap::new();
+        let mut due = 0;
+        for (i, outcome) in rx {
+            pending.insert(i, outcome);
+            while let Some(outcome) = pending.remove(&due) {
+                let failed = summary.record(&inputs[due], outcome, batch.timeout, sink);
+                due += 1;
+                let mut q = lock();
+                q.due = due;
+                q.stop |= failed && batch.fail_fast;
+                drop(q);
+                moved.notify_all();
             }
         }
+    });
+    if workers == 0 {
+        // Not even one worker thread to be had: convert here, one file at a time.
+        let mut q = lock();
+        while q.next < inputs.len() && !q.stop {
+            let i = q.next;
+            q.next += 1;
+            let failed = summary.record(&inputs[i], watched(&inputs[i], &opts, batch.timeout, &convert, &abandoned), batch.timeout, sink);
+            q.stop |= failed && batch.fail_fast;
+        }
     }
+    // Every started file has been recorded; the rest were never started.
+    let started = lock().next;
+    for input in &inputs[started.min(inputs.len())..] {
+        summary.skip(input, sink);
+    }
+    summary.still_running = abandoned.load(Ordering::Acquire);
     summary.elapsed = start.elapsed();
     summary
+}
+
+/// States of one file's conversion thread, for the hand-over at the deadline.
+const RUNNING: u8 = 0;
+const DONE: u8 = 1;
+const ABANDONED: u8 = 2;
+
+/// Convert one file on a thread of its own and wait for it, at most `timeout`.
+/// On time-out the thread's cancel flag is set and it is left to finish alone;
+/// `abandoned` counts such threads while they still run.
+fn watched(
+    input: &Path,
+    opts: &Arc<Options>,
+    timeout: Option<Duration>,
+    convert: &Arc<ConvertFn>,
+    abandoned: &Arc<AtomicUsize>,
+) -> Outcome {
+    let start = Instant::now();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let limits = Limits {
+        deadline: timeout.and_then(|t| start.checked_add(t)),
+        cancel: Some(Arc::clone(&cancel)),
+        ..Limits::default()
+    };
+    let state = Arc::new(AtomicU8::new(RUNNING));
+    let (tx, rx) = mpsc::sync_channel(1);
+    let thread = {
+        let (input, opts, convert, limits) = (input.to_path_buf(), Arc::clone(opts), Arc::clone(convert), limits.clone());
+        let (state, abandoned) = (Arc::clone(&state), Arc::clone(abandoned));
+        std::thread::Builder::new()
+            .name(format!("perfplan-file-{}", file_name(&input)))
+            .stack_size(WORKER_STACK)
+            .spawn(move || {
+                let result = convert(&input, &opts, limits);
+                if state.compare_exchange(RUNNING, DONE, Ordering::AcqRel, Ordering::Acquire).is_err() {
+                    // The watchdog gave up on this thread and counted it: uncount.
+                    abandoned.fetch_sub(1, Ordering::AcqRel);
+                }
+                let _ = tx.send(result);
+            })
+    };
+    let Ok(thread) = thread else {
+        // No thread to be had (resource exhaustion): convert here, unwatched.
+        let result = convert(input, opts, limits);
+        return (result, start.elapsed());
+    };
+    let mut received = match timeout {
+        Some(t) => rx.recv_timeout(t),
+        None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+    };
+    if let Err(mpsc::RecvTimeoutError::Timeout) = received {
+        abandoned.fetch_add(1, Ordering::AcqRel);
+        if state.compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+            cancel.store(true, Ordering::Release);
+            drop(thread); // detached: it stops at its next cancellation check
+            let error = Error::Extract { file: input.to_path_buf(), source: ExtractError::Timeout };
+            return (Err(error), start.elapsed());
+        }
+        // It finished just now: its result is on its way.
+        abandoned.fetch_sub(1, Ordering::AcqRel);
+        received = rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected);
+    }
+    let result = match received {
+        Ok(result) => {
+            let _ = thread.join();
+            result
+        }
+        Err(_) => {
+            let message = match thread.join() {
+                Err(payload) => panic_text(payload.as_ref()),
+                Ok(()) => "the conversion thread ended without a result".to_string(),
+            };
+            Err(Error::Panic { file: input.to_path_buf(), message })
+        }
+    };
+    (result, start.elapsed())
 }
 
 // ---------------------------------------------------------------------------
@@ -427,10 +907,16 @@ mod tests {
             objectives: 12,
             indicators: 40,
             warnings: 2,
+            recovered: 1,
             failures: 1,
+            skipped: 0,
+            still_running: 0,
             elapsed: Duration::from_millis(1234),
         };
-        assert_eq!(s.to_string(), "3 files, 12 objectives, 40 indicators, 2 warnings, 1 failed, in 1.23s");
+        assert_eq!(
+            s.to_string(),
+            "3 files, 12 objectives, 40 indicators, 2 warnings, 1 recovered, 1 failed, 0 skipped, in 1.23s"
+        );
     }
 
     #[test]
@@ -493,7 +979,8 @@ mod tests {
         // f5..f8 do not exist: Io errors. f0..f4 fail in extraction (stub panics today).
         for jobs in [1, 2, 4] {
             let mut sink = Recorder { order: vec![], fail_write: "", failures: vec![] };
-            let s = convert_batch(&inputs, &Options::default(), jobs, &mut sink);
+            let batch = BatchOptions { jobs, ..Default::default() };
+            let s = convert_batch(&inputs, &Options::default(), &batch, &mut sink);
             assert_eq!(s.files, 9);
             assert_eq!(s.failures, 9);
             let want: Vec<String> = (0..9).map(|i| format!("f{i}.pdf")).collect();
@@ -505,16 +992,239 @@ mod tests {
     fn summary_counts_documents_and_sink_errors() {
         let mut s = BatchSummary::default();
         let mut sink = Recorder { order: vec![], fail_write: "bad.pdf", failures: vec![] };
-        s.record(Path::new("a.pdf"), Ok(doc(2, 3, vec![Level::Info, Level::Warning, Level::Error])), &mut sink);
-        s.record(Path::new("bad.pdf"), Ok(doc(5, 5, vec![Level::Warning])), &mut sink);
-        s.record(
-            Path::new("c.pdf"),
-            Err(Error::Panic { file: "c.pdf".into(), message: "x".into() }),
-            &mut sink,
-        );
+        let ms = Duration::from_millis(5);
+        s.record(Path::new("a.pdf"), (Ok(doc(2, 3, vec![Level::Info, Level::Warning, Level::Error])), ms), None, &mut sink);
+        s.record(Path::new("bad.pdf"), (Ok(doc(5, 5, vec![Level::Warning])), ms), None, &mut sink);
+        let panic = Error::Panic { file: "c.pdf".into(), message: "x".into() };
+        assert!(s.record(Path::new("c.pdf"), (Err(panic), ms), None, &mut sink));
         assert_eq!((s.objectives, s.indicators, s.warnings, s.failures), (2, 6, 2, 2));
         assert_eq!(sink.order, ["a.pdf", "bad.pdf"]);
         assert_eq!(sink.failures, ["bad.pdf", "c.pdf"]);
+    }
+
+    /// A sink that keeps every file report.
+    #[derive(Default)]
+    struct Reports(Vec<FileReport>);
+    impl Sink for Reports {
+        fn document(&mut self, _input: &Path, _doc: &Document) -> Result<(), Error> {
+            Ok(())
+        }
+        fn outcome(&mut self, report: &FileReport) {
+            self.0.push(report.clone());
+        }
+    }
+
+    /// Run a batch of made-up inputs through `convert`.
+    fn fake_batch(
+        names: &[&str],
+        batch: BatchOptions,
+        convert: impl Fn(&Path, &Options, Limits) -> Result<Document, Error> + Send + Sync + 'static,
+    ) -> (BatchSummary, Vec<FileReport>) {
+        let inputs: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
+        let mut sink = Reports::default();
+        let s = run_batch(&inputs, &Options::default(), &batch, &mut sink, Arc::new(convert));
+        (s, sink.0)
+    }
+
+    fn statuses(files: &[FileReport]) -> Vec<(String, Status)> {
+        files.iter().map(|f| (f.path.clone(), f.status)).collect()
+    }
+
+    #[test]
+    fn report_statuses_counts_and_diagnostics() {
+        let (s, files) = fake_batch(&["ok.pdf", "rec.pdf", "bad.pdf"], BatchOptions::default(), |p, _, _| {
+            match p.to_str().unwrap() {
+                "ok.pdf" => Ok(doc(2, 3, vec![Level::Info, Level::Warning])),
+                "rec.pdf" => {
+                    let mut d = doc(1, 1, vec![]);
+                    d.diagnostics.push(Diagnostic { level: Level::Error, page: Some(2), code: "page.extract_failed".into(), message: "m".into() });
+                    Ok(d)
+                }
+                _ => Err(Error::Extract { file: p.into(), source: ExtractError::NotPdf("no %PDF- header".into()) }),
+            }
+        });
+        assert_eq!((s.files, s.recovered, s.failures, s.skipped, s.objectives, s.indicators), (3, 1, 1, 0, 3, 7));
+        assert_eq!(
+            statuses(&files),
+            [("ok.pdf".into(), Status::Ok), ("rec.pdf".into(), Status::Recovered), ("bad.pdf".into(), Status::Failed)]
+        );
+        let d = &files[0].diagnostics;
+        assert_eq!((d.info, d.warning, d.error, d.list.len()), (1, 1, 0, 2));
+        assert_eq!(files[2].error.as_deref(), Some("not a PDF: no %PDF- header"));
+        assert_eq!(files[2].error_kind.as_deref(), Some("not_pdf"));
+        let report = RunReport::new(files, &BatchOptions::default(), &s);
+        let t = &report.totals;
+        assert_eq!((t.files, t.ok, t.recovered, t.failed, t.skipped, t.objectives, t.indicators), (3, 1, 1, 1, 0, 3, 7));
+        assert_eq!((t.diagnostics.info, t.diagnostics.warning, t.diagnostics.error), (1, 1, 1));
+        assert_eq!(t.failed_by_kind.get("not_pdf"), Some(&1));
+        assert_eq!(report.timeout_per_file_s, Some(60.0));
+        let v: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(v["files"][1]["status"], "recovered");
+        assert_eq!(v["files"][1]["diagnostics"]["list"][0]["code"], "page.extract_failed");
+        assert_eq!(v["perfplan_version"], env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn a_file_past_its_deadline_fails_and_the_batch_goes_on_without_it() {
+        use std::sync::atomic::AtomicBool;
+        static STOPPED: AtomicBool = AtomicBool::new(false);
+        let batch = BatchOptions { jobs: 2, timeout: Some(Duration::from_millis(200)), fail_fast: false };
+        let start = Instant::now();
+        let (s, files) = fake_batch(&["a.pdf", "hang.pdf", "b.pdf", "c.pdf"], batch, |p, _, limits| {
+            if p.to_str() == Some("hang.pdf") {
+                // Hangs until cancelled, like an extractor between its checks.
+                assert!(limits.deadline.is_some());
+                while !should_stop(&limits) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                std::thread::sleep(Duration::from_millis(300));
+                STOPPED.store(true, Ordering::SeqCst);
+                return Err(Error::Extract { file: p.into(), source: ExtractError::Timeout });
+            }
+            Ok(doc(1, 1, vec![]))
+        });
+        assert!(start.elapsed() < Duration::from_millis(450), "did not wait for the hung thread: {:?}", start.elapsed());
+        assert_eq!((s.failures, s.objectives), (1, 3));
+        assert_eq!(files[1].status, Status::Failed);
+        assert_eq!(files[1].error.as_deref(), Some("timed out after 0.2 s"));
+        assert_eq!(files[1].error_kind.as_deref(), Some("timeout"));
+        assert!(files[1].duration_ms >= 200);
+        assert!(files.iter().filter(|f| f.path != "hang.pdf").all(|f| f.status == Status::Ok));
+        assert!(!STOPPED.load(Ordering::SeqCst), "the hung thread was not waited for");
+        // The abandoned thread saw its cancel flag and stops by itself.
+        let waited = Instant::now();
+        while !STOPPED.load(Ordering::SeqCst) && waited.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(STOPPED.load(Ordering::SeqCst));
+        assert_eq!(s.still_running, 1, "the hung thread was still running at the end");
+    }
+
+    #[test]
+    fn timed_out_threads_that_keep_running_hold_back_new_files() {
+        // jobs 1: while one abandoned conversion still runs, the next file waits
+        // (up to one more time limit) instead of competing with it.
+        let batch = BatchOptions { jobs: 1, timeout: Some(Duration::from_millis(150)), fail_fast: false };
+        let start = Instant::now();
+        let (s, files) = fake_batch(&["stuck.pdf", "next.pdf"], batch, move |p, _, limits| {
+            if p.to_str() == Some("stuck.pdf") {
+                while !should_stop(&limits) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                // Ignores the flag for another 100 ms.
+                std::thread::sleep(Duration::from_millis(100));
+                return Ok(doc(0, 0, vec![]));
+            }
+            Ok(doc(1, 0, vec![]))
+        });
+        assert_eq!(statuses(&files), [("stuck.pdf".into(), Status::Failed), ("next.pdf".into(), Status::Ok)]);
+        assert_eq!(s.still_running, 0);
+        assert!(start.elapsed() >= Duration::from_millis(250), "next.pdf started before stuck.pdf stopped");
+    }
+
+    #[test]
+    fn no_timeout_waits_as_long_as_it_takes() {
+        let batch = BatchOptions { jobs: 1, timeout: None, fail_fast: false };
+        let (s, files) = fake_batch(&["slow.pdf"], batch, |_, _, limits| {
+            assert!(limits.deadline.is_none());
+            std::thread::sleep(Duration::from_millis(100));
+            Ok(doc(1, 0, vec![]))
+        });
+        assert_eq!((s.failures, files[0].status), (0, Status::Ok));
+        assert!(files[0].duration_ms >= 100);
+    }
+
+    #[test]
+    fn a_panic_on_a_worker_thread_fails_that_file_only() {
+        for jobs in [1, 2] {
+            let batch = BatchOptions { jobs, ..Default::default() };
+            // A panic that escapes even the conversion's own boundary.
+            let (s, files) = fake_batch(&["a.pdf", "boom.pdf", "b.pdf"], batch, |p, _, _| {
+                if p.to_str() == Some("boom.pdf") {
+                    panic!("kaboom");
+                }
+                Ok(doc(1, 2, vec![]))
+            });
+            assert_eq!((s.failures, s.objectives), (1, 2));
+            assert_eq!(files[1].error_kind.as_deref(), Some("panic"));
+            assert!(files[1].error.as_deref().unwrap().contains("kaboom"), "{:?}", files[1].error);
+        }
+    }
+
+    #[test]
+    fn fail_fast_skips_the_files_not_started() {
+        let names: Vec<String> = (0..20).map(|i| format!("f{i:02}.pdf")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        for jobs in [1, 2, 3] {
+            let batch = BatchOptions { jobs, timeout: None, fail_fast: true };
+            let (s, files) = fake_batch(&names, batch, |p, _, _| {
+                std::thread::sleep(Duration::from_millis(2));
+                if p.to_str() == Some("f05.pdf") {
+                    return Err(Error::Extract { file: p.into(), source: ExtractError::PasswordRequired });
+                }
+                Ok(doc(1, 0, vec![]))
+            });
+            assert_eq!(files.len(), 20, "every file accounted for");
+            assert!(files[..5].iter().all(|f| f.status == Status::Ok), "jobs={jobs}: files before the failure all ran");
+            assert_eq!(files[5].status, Status::Failed);
+            let skipped = files.iter().filter(|f| f.status == Status::Skipped).count();
+            assert_eq!(s.skipped, skipped);
+            assert!(skipped >= 20 - 6 - 2 * jobs, "jobs={jobs}: only files in flight go on ({skipped} skipped)");
+            // Skipped files come last: once one is skipped, all after it are.
+            let first = files.iter().position(|f| f.status == Status::Skipped).unwrap();
+            assert!(files[first..].iter().all(|f| f.status == Status::Skipped));
+            assert_eq!(files[first].error_kind.as_deref(), Some("skipped"));
+        }
+        // Without fail_fast every file runs.
+        let (s, _) = fake_batch(&names, BatchOptions { jobs: 2, timeout: None, fail_fast: false }, |p, _, _| {
+            if p.to_str() == Some("f05.pdf") {
+                return Err(Error::Extract { file: p.into(), source: ExtractError::PasswordRequired });
+            }
+            Ok(doc(1, 0, vec![]))
+        });
+        assert_eq!((s.failures, s.skipped, s.objectives), (1, 0, 19));
+    }
+
+    #[test]
+    fn workers_run_only_a_few_files_ahead_of_the_oldest_unfinished() {
+        use std::sync::atomic::AtomicUsize;
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
+        let names: Vec<String> = (0..40).map(|i| format!("f{i:02}.pdf")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (s, files) = fake_batch(&names, BatchOptions { jobs: 2, timeout: None, fail_fast: false }, |p, _, _| {
+            STARTED.fetch_add(1, Ordering::SeqCst);
+            if p.to_str() == Some("f00.pdf") {
+                // The first file is slow: the others may not pile up behind it.
+                std::thread::sleep(Duration::from_millis(300));
+                let started = STARTED.load(Ordering::SeqCst);
+                assert!(started <= 1 + 4 * 2, "{started} files started while the first was running");
+            }
+            Ok(doc(1, 0, vec![]))
+        });
+        assert_eq!((s.failures, s.objectives), (0, 40));
+        let want: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        assert_eq!(files.iter().map(|f| f.path.clone()).collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn seconds_are_printed_as_given() {
+        assert_eq!(format_secs(Duration::from_secs(60)), "60");
+        assert_eq!(format_secs(Duration::from_millis(500)), "0.5");
+        assert_eq!(format_secs(Duration::from_secs_f64(1.25)), "1.25");
+    }
+
+    #[test]
+    fn a_set_cancel_flag_stops_a_conversion() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("any.pdf");
+        fs::write(&p, b"%PDF-1.4\n").unwrap();
+        let cancel = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let limits = Limits { cancel: Some(cancel), ..Limits::default() };
+        let err = convert_file_with(&p, &Options::default(), limits).unwrap_err();
+        assert_eq!(error_kind(&err), "timeout", "{err}");
+        let limits = Limits { deadline: Some(Instant::now()), ..Limits::default() };
+        let err = convert_file_with(&p, &Options::default(), limits).unwrap_err();
+        assert_eq!(error_kind(&err), "timeout", "{err}");
     }
 
     #[test]
@@ -557,6 +1267,19 @@ mod tests {
         assert!(mine[1].message.contains("no text layer") && mine[1].message.contains("3 image"));
         assert!(!mine[3].message.contains("image"));
         assert_eq!(mine[2].message, "bad content stream");
+    }
+
+    #[test]
+    fn eof_marker_near_the_end() {
+        assert!(ends_with_eof_marker(b"%PDF-1.4\n...%%EOF\n"));
+        assert!(ends_with_eof_marker(b"%PDF-1.4\n...%%EOF"));
+        let mut padded = b"%PDF-1.4\n%%EOF".to_vec();
+        padded.extend([0u8; 1000]);
+        assert!(ends_with_eof_marker(&padded));
+        padded.extend([0u8; 100]);
+        assert!(!ends_with_eof_marker(&padded));
+        assert!(!ends_with_eof_marker(b"%PDF-1.4\n1 0 obj"));
+        assert!(!ends_with_eof_marker(b""));
     }
 
     #[test]

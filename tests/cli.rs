@@ -43,7 +43,9 @@ fn copy_fixtures(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn summary_re() -> Regex {
-    Regex::new(r"(?m)^perfplan: (\d+) files, (\d+) objectives, (\d+) indicators, (\d+) warnings, (\d+) failed, in \d+\.\d\ds$")
+    Regex::new(
+        r"(?m)^perfplan: (\d+) files, (\d+) objectives, (\d+) indicators, (\d+) warnings, (\d+) recovered, (\d+) failed, (\d+) skipped, in \d+\.\d\ds$",
+    )
         .unwrap()
 }
 
@@ -109,7 +111,7 @@ fn garbage_file_fails_alone_with_one_error_line() {
     assert!(lines[0].starts_with("perfplan: error: ") && lines[0].contains("empty.pdf: "), "{err}");
     assert!(lines[1].starts_with("perfplan: error: ") && lines[1].contains("garbage.pdf: "), "{err}");
     let caps = summary_re().captures(lines[2]).unwrap_or_else(|| panic!("summary line: {err}"));
-    assert_eq!((&caps[1], &caps[5]), ("2", "2"));
+    assert_eq!((&caps[1], &caps[6], &caps[7]), ("2", "2", "0"));
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "nothing written for failed files");
 }
 
@@ -128,7 +130,7 @@ fn good_files_are_written_next_to_a_garbage_file() {
     assert!(err.contains("0-garbage.pdf: "), "{err}");
     let caps = summary_re().captures(&err).unwrap_or_else(|| panic!("summary line: {err}"));
     assert_eq!(caps[1].parse::<usize>().unwrap(), good.len() + 1);
-    assert_eq!(&caps[5], "1");
+    assert_eq!(&caps[6], "1");
     let mut objectives = 0;
     for pdf in &good {
         let json = out.join(format!("{}.json", pdf.file_stem().unwrap().to_string_lossy()));

@@ -164,6 +164,38 @@ pub fn open(bytes: &[u8], password: Option<&str>) -> Result<PdfDoc, ExtractError
     Ok(PdfDoc { doc, pages, fonts: Mutex::new(HashMap::new()) })
 }
 
+/// Resource limits for one document (stand-in; replaced by the hostile branch).
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub deadline: Option<std::time::Instant>,
+    pub cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
+    pub max_stream_bytes: usize,
+    pub max_total_bytes: usize,
+    pub max_pages: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { deadline: None, cancel: None, max_stream_bytes: MAX_STREAM, max_total_bytes: usize::MAX, max_pages: u32::MAX }
+    }
+}
+
+/// [`open`] under `limits` (stand-in: checks the deadline and the cancel flag only).
+pub fn open_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result<PdfDoc, ExtractError> {
+    let stop = || {
+        limits.deadline.is_some_and(|d| std::time::Instant::now() >= d)
+            || limits.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    };
+    if stop() {
+        return Err(ExtractError::Timeout);
+    }
+    let doc = open(bytes, password)?;
+    if stop() {
+        return Err(ExtractError::Timeout);
+    }
+    Ok(doc)
+}
+
 /// Load filter: drop structure-tree objects, and object streams made only of them
 /// (lopdf would parse them all eagerly).
 fn skip_structure(id: ObjectId, obj: &mut Object) -> Option<(ObjectId, Object)> {

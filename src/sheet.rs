@@ -136,15 +136,26 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
 
     // All grid-label units of the document, to tell sheet headings from index rows.
     let units = label_units(&doc, &furniture, &heading_lines);
-    let grid_pos: Vec<(usize, usize)> = units.iter().filter(|u| matches!(u.label, Label::Grid(_))).map(|u| u.lines[0]).map(|r| (r.0, doc.line(r).row)).collect();
+    let grid_pos: Vec<((usize, usize), GridField)> = units
+        .iter()
+        .filter_map(|u| match u.label {
+            Label::Grid(f) => Some(((u.lines[0].0, doc.line(u.lines[0]).row), f)),
+            _ => None,
+        })
+        .collect();
 
-    // Sheet starts: a heading with grid labels before the next heading. A heading
-    // that repeats the current sheet's code continues it.
+    // Sheet starts: a heading followed, before the next heading and within the
+    // next page, by a label grid (two different grid fields at least: a lone word
+    // such as "Area" in a manual is no grid). A heading that repeats the current
+    // sheet's code continues it.
     let mut starts: Vec<usize> = Vec::new();
     let mut repeats: Vec<usize> = Vec::new();
     for (i, h) in headings.iter().enumerate() {
-        let end = headings.get(i + 1).map(|n| n.pos).unwrap_or((usize::MAX, usize::MAX));
-        let has_grid = grid_pos.iter().any(|&g| g > h.pos && g < end);
+        let end = headings.get(i + 1).map(|n| n.pos).unwrap_or((usize::MAX, usize::MAX)).min((h.pos.0 + 2, 0));
+        let mut fields: Vec<GridField> = grid_pos.iter().filter(|(g, _)| *g > h.pos && *g < end).map(|(_, f)| *f).collect();
+        fields.sort_by_key(|f| *f as u8);
+        fields.dedup();
+        let has_grid = fields.len() >= 2;
         let current = starts.last().map(|&s| headings[s].code.as_str());
         if has_grid {
             starts.push(i);
@@ -1255,7 +1266,17 @@ mod synthetic {
         assert_eq!(o.executive.as_deref(), Some("BIANCHI"));
         assert_eq!(o.description.as_deref(), Some("Compiti della Direzione: gestione degli atti."));
     }
+    #[test]
+    fn a_code_like_word_and_a_lone_label_are_no_sheet() {
+        // A manual page: "UTF-8" alone on its row, then a line that happens to be a
+        // grid label ("Area").
+        let mut p = P::new();
+        p.text("UTF-8", 40.0, 60.0, false).text("encoding of the connection", 40.0, 75.0, false);
+        p.text("Area", 40.0, 100.0, false).text("land area in square miles", 120.0, 100.0, false);
+        assert!(run(&[p.page(1)]).is_empty());
+    }
 }
+
 
 
 

@@ -115,9 +115,10 @@ def title_case(s):
 
 
 class Gen:
-    def __init__(self, rnd, year, shrink=0):
+    def __init__(self, rnd, year, shrink=0, num_end=True):
         self.r = rnd
         self.year = year
+        self.num_end = num_end   # a sentence / list item may end with a number ("... 365.")
         self.shrink = shrink     # 0, 1, 2: retries draw less content
 
     def ch(self, xs):
@@ -130,19 +131,27 @@ class Gen:
                             ["e", self.ch(NOUNS)], [self.ch(NOUNS)], [str(self.r.randint(2, 480))]])
         return " ".join(out[:n])
 
+    def tail(self, s):
+        """Without num_end no sentence ends with a number: a wrapped line could then open
+        with "365. " and read as a numbered list item (a knob of its own)."""
+        if not self.num_end and s.split()[-1].isdigit():
+            s += " " + self.ch(NOUNS)
+        return s
+
     def sentence(self, n=None):
         n = n or self.r.randint(6, 26)
-        return "%s %s %s %s." % (self.ch(SUBJ), self.ch(VERBS), self.ch(NOUNS), self.words(n))
+        return "%s %s %s %s." % (self.ch(SUBJ), self.ch(VERBS), self.ch(NOUNS), self.tail(self.words(n)))
 
     def item(self, short):
         n = self.r.randint(3, 8) if short else self.r.randint(8, 34)
-        return title_case(self.words(n)) if self.r.random() < 0.5 else self.words(n)
+        w = self.tail(self.words(n))
+        return title_case(w) if self.r.random() < 0.5 else w
 
     def description(self, size):
         """size: one_line | short | medium | long | very_long. Returns (text, markers, knobs)."""
         r = self.r
         if size == "one_line":
-            return title_case(self.words(r.randint(4, 9))) + ".", [], {"desc_lists": 0}
+            return title_case(self.tail(self.words(r.randint(4, 9)))) + ".", [], {"desc_lists": 0}
         nblocks = {"short": (1, 2), "medium": (2, 5), "long": (5, 10), "very_long": (10, 18)}[size]
         nb = r.randint(*nblocks)
         blocks, markers, prev_list = [], [], False
@@ -277,6 +286,69 @@ def pct_widths(r, n, lo, total=100.0):
     return out
 
 
+def need_pt(texts, fs, bold=False):
+    """Width (pt) that the longest word of texts needs, with a generous per-character
+    estimate (bold capitals of the widest fonts): a word that does not fit its cell is cut
+    by LibreOffice, overflows in LaTeX / reportlab, and the page is no longer unambiguous."""
+    w = 0.0
+    for t in texts:
+        for word in (t or "").split():
+            up = sum(1 for c in word if c.isupper() or c.isdigit())
+            lo = len(word) - up
+            w = max(w, (up * (0.80 if bold else 0.74) + lo * (0.64 if bold else 0.58)) * fs)
+    return w + 12.0
+
+
+def fit_widths(r, needs_pt, total_pt, slack=1.0, weights=None):
+    """Random column widths (percent) where column i gets at least needs_pt[i]."""
+    need = [100.0 * n / total_pt for n in needs_pt]
+    free = 100.0 - sum(need)
+    if free < 0:
+        return None
+    w = [(r.random() ** 2 + 0.05) * (weights[k] if weights else 1) for k in range(len(need))]
+    sw_ = sum(w)
+    out = [round(n + free * slack * x / sw_, 1) for n, x in zip(need, w)]
+    out[-1] = round(100.0 - sum(out[:-1]), 1)
+    return out
+
+
+GRID_KEYS = [("Direzione", "directorate"), ("Direttore", "director"), ("Classificazione", "classification"),
+             ("Servizio", "service"), ("Dirigente", "executive"), ("Tipologia", "typology")]
+
+
+def fit_spec_widths(r, spec, total_pt, grid="pairs6"):
+    """Column widths of the grid / DUP / description / indicator tables that fit every word."""
+    st, objs = spec["style"], spec["objectives"]
+    fs = st["font_size"]
+    lab = lambda n: (n.upper() if st.get("label_case") == "upper" else n) + (":" if st.get("label_colon") else "")
+    if grid == "pairs6":
+        order = [GRID_KEYS[0], GRID_KEYS[3]], [GRID_KEYS[1], GRID_KEYS[4]], [GRID_KEYS[2], GRID_KEYS[5]]
+    else:  # pairs4: (Direzione, Direttore), (Servizio, Dirigente), (Classificazione, Tipologia) per row
+        order = [GRID_KEYS[0], GRID_KEYS[3], GRID_KEYS[2]], [GRID_KEYS[1], GRID_KEYS[4], GRID_KEYS[5]]
+    needs = []
+    for col in order:
+        needs.append(need_pt([lab(n) for n, _ in col], fs, bold=True))
+        needs.append(need_pt([o[k] for o in objs for _, k in col], fs))
+    gw = fit_widths(r, needs, total_pt)
+    if gw is None:
+        return False
+    st["grid_widths"] = gw
+    if True:
+        dl = need_pt([d.get("label_display", d["label"] + ":") for o in objs for d in o["dup_links"]], fs, bold=True)
+        st["dup_label_width"] = max(st.get("dup_label_width", 0), int(100 * dl / total_pt) + 1)
+        dsl = need_pt([st.get("desc_label", st.get("labels", {}).get("description", "Descrizione dettagliata dell'obiettivo"))],
+                      fs, bold=True)
+        st["desc_label_width"] = max(st.get("desc_label_width", 0), int(100 * dsl / total_pt) + 1)
+        iw = fit_widths(r, [need_pt([i["description"] for o in objs for i in o["indicators"]] + ["Descrizione"], fs, True),
+                            need_pt([i["type"] for o in objs for i in o["indicators"]] + ["Tipo"], fs, True),
+                            need_pt([i["target"]["raw"] for o in objs for i in o["indicators"]] + ["Valore Atteso", st.get("labels", {}).get("ind_target", "")], fs, True)],
+                        total_pt, weights=[4, 1, 1])
+        if iw is None:
+            return False
+        st["indicator_widths"] = iw
+    return True
+
+
 # --------------------------------------------------------------------------- spec
 
 def make_objective(g, r, producer, variant, used, nobj, sizes):
@@ -343,9 +415,10 @@ def make_objective(g, r, producer, variant, used, nobj, sizes):
 
 def make_spec(r, stem, shrink, producer, rl_variant):
     year = r.choice([2022, 2023, 2024, 2025])
-    g = Gen(r, year, shrink)
+    num_end = r.random() < 0.5
+    g = Gen(r, year, shrink, num_end)
     comune = r.choice(COMUNI)
-    dk = {"producer": producer}
+    dk = {"producer": producer, "num_sentence_end": num_end}
     st = {}
     fs = r.choice([8, 8.5, 9, 9.5, 10, 10.5, 11])
     variant = {}
@@ -434,7 +507,8 @@ def make_spec(r, stem, shrink, producer, rl_variant):
     st["font_size"] = fs
     if producer != "reportlab":
         st["label_colon"] = r.random() < 0.5
-        st["label_case"] = r.choice(["title", "upper"])
+        # pdflatex: fixed narrow label columns, capitals overflow them
+        st["label_case"] = r.choice(["title", "upper"]) if producer != "pdflatex" else "title"
         st["dup_label_colon"] = r.random() < 0.5
     else:
         st["label_colon"] = r.random() < 0.5
@@ -458,6 +532,29 @@ def make_spec(r, stem, shrink, producer, rl_variant):
         objs.append(o)
         oknobs.append(k)
         rknobs.append(rk)
+    # column widths that fit every word (random share of the rest)
+    tmp = {"producer": producer, "style": st, "objectives": objs}
+    total, grid = None, "pairs6"
+    if producer in ("chromium", "wkhtmltopdf"):
+        mm = int(st["margin"][:-2]) if producer == "chromium" else st["wk_margin_mm"]
+        total = (210 - 2 * mm) * 72 / 25.4
+    elif producer == "libreoffice":
+        total = 17.0 * 72 / 2.54
+    elif producer == "reportlab" and st["grid"] in ("pairs6", "pairs4"):
+        total = (842.0 if st.get("landscape") else 595.0) - st["margins"][0] - st["margins"][1]
+        grid = st["grid"]
+    if total:
+        # when the words cannot fit: title-case labels without colon, then smaller type
+        tries = 0
+        while not fit_spec_widths(r, tmp, total, grid=grid):
+            tries += 1
+            if st.get("label_case") == "upper" or st.get("label_colon"):
+                st["label_case"], st["label_colon"] = "title", False
+            elif st["font_size"] > 8:
+                st["font_size"] -= 0.5
+            else:
+                break
+        dk_fit = tries
     # forced indicator row split (reportlab)
     if producer == "reportlab" and not variant.get("packed") and r.random() < 0.3:
         cands = [(k, j) for k, o in enumerate(objs) for j, i in enumerate(o["indicators"])
@@ -473,6 +570,8 @@ def make_spec(r, stem, shrink, producer, rl_variant):
     if producer in ("chromium", "libreoffice") and r.random() < 0.35:
         index = True
     dk["cover"] = cover is not None
+    if total:
+        dk["width_refits"] = dk_fit
     dk["index"] = index
     for k in ["font", "font_size", "label_colon", "label_case", "dup_label_colon", "kind", "grid", "desc_mode",
               "ind_title_mode", "repeat_ind_header", "line_mode", "heading_in_page_header", "running_header",
@@ -536,6 +635,17 @@ def overlapping_words(pdf):
     return bad
 
 
+def missing_label_words(spec, pdf):
+    """gen.py checks the words of the values; labels and headers must be printed whole too
+    (LibreOffice cuts a word that is wider than its cell)."""
+    st = spec["style"]
+    labs = [G.grid_label(spec, n) for n, _ in GRID_KEYS]
+    labs.append(st.get("desc_label", st.get("labels", {}).get("description", "")))
+    labs += list(st.get("labels", {}).values()) + ["Descrizione", "Tipo", "Valore Atteso", "INDICATORI"]
+    have = {w.lower() for w in G.words("\n".join(G.page_texts(pdf)))}
+    return sorted({w for l in labs for w in G.words(l) if w.lower() not in have})
+
+
 def build_one(i, out, seed, producers):
     stem0 = "s%s-%03d" % (seed, i)
     r0 = random.Random("%s-%d" % (seed, i))      # producer and variant stay the same over the retries
@@ -559,6 +669,8 @@ def build_one(i, out, seed, producers):
             bad = unaccounted_pages(spec, pdf, exp)
             if bad:
                 why = "pages without code/index/cover %r (continuation page without a printed code)" % bad
+            elif missing_label_words(spec, pdf):
+                why = "label words not printed whole: %r" % missing_label_words(spec, pdf)
             else:
                 ov = overlapping_words(pdf)
                 if ov:

@@ -139,7 +139,7 @@ def main():
     print("\nWRONG FIELDS BY CAUSE (field path, producer); knobs over-represented among the failures")
     for (path, p), lst in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         files = sorted({m["file"] for m, _ in lst})
-        level = row_of(path)[0] or "obj"
+        level = path.split("[")[0] if "[]" in path else "obj"
         # knob enrichment: share among failures vs share in the population of the same level
         cnt = collections.Counter()
         for _, items in lst:

@@ -252,7 +252,7 @@ class Gen:
             ps = r.sample(progs, r.randint(1, len(progs)))
             text = "Missione %s – %s; " % (m, mname) + "; ".join("Programma %s.%s – %s" % (m, p, pn) for p, pn in ps)
             return {"label": label, "code": None, "text": text, "refs": ["%s.%s" % (m, p) for p, _ in ps]}, kind
-        return {"label": label, "code": None, "text": self.ch(DUP_THEMES) + " " + self.words(r.randint(0, 14)).upper(),
+        return {"label": label, "code": None, "text": (self.ch(DUP_THEMES) + " " + self.words(r.randint(0, 14)).upper()).strip(),
                 "refs": []}, kind
 
 
@@ -563,6 +563,14 @@ def make_spec(r, stem, shrink, producer, rl_variant):
             k, j = r.choice(cands)
             objs[k]["split_indicator"] = [j, 1]
             oknobs[k]["split_indicator"] = True
+    for o in objs:
+        for k in ("title", "directorate", "director", "service", "executive", "classification", "typology"):
+            if o[k] is not None:
+                assert o[k] == " ".join(o[k].split()), (k, o[k])
+        for d in o["dup_links"]:
+            assert d["text"] == " ".join(d["text"].split()) and d["label"] == " ".join(d["label"].split()), d
+        for i in o["indicators"]:
+            assert i["description"] == " ".join(i["description"].split()), i
     cover = None
     index = False
     if producer in ("chromium", "libreoffice", "wkhtmltopdf") and r.random() < 0.4:

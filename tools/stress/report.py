@@ -69,6 +69,42 @@ def knob_items(kn, code, path):
     return items
 
 
+def strict_description(out, ev, knobs):
+    """The scorer compares `description` with line breaks and bullet markers normalised
+    away, so a lost paragraph break or a paragraph read as a list item scores as right.
+    Compare the converted files (OUT/actual/<stem>.json) exactly where the scorer said
+    the description is right."""
+    wrong_desc = {(m["file"], m["code"]) for m in ev["mismatches"] if m["field"] == "description"}
+    rows = []
+    for f in sorted(glob.glob(os.path.join(out, "*.expected.json"))):
+        stem = os.path.basename(f)[:-len(".expected.json")]
+        af = os.path.join(out, "actual", stem + ".json")
+        if not os.path.exists(af):
+            continue
+        act = {o.get("code"): o for o in json.load(open(af, encoding="utf-8"))["objectives"]}
+        for o in json.load(open(f, encoding="utf-8"))["objectives"]:
+            a = act.get(o["code"])
+            if a is None or (stem, o["code"]) in wrong_desc or a.get("description") == o["description"]:
+                continue
+            e_bl, a_bl = (o["description"] or "").split("\n\n"), (a.get("description") or "").split("\n\n")
+            kind = []
+            if len(a_bl) < len(e_bl):
+                kind.append("paragraph breaks lost (%d blocks, expected %d)" % (len(a_bl), len(e_bl)))
+            elif len(a_bl) > len(e_bl):
+                kind.append("extra paragraph breaks (%d blocks, expected %d)" % (len(a_bl), len(e_bl)))
+            e_items = sum(1 for b in e_bl for l in b.split("\n") if l.startswith("- "))
+            a_items = sum(1 for b in a_bl for l in b.split("\n") if l.startswith("- "))
+            if e_items != a_items:
+                kind.append("list items %d, expected %d" % (a_items, e_items))
+            rows.append((stem, o["code"], prod_key(knobs[stem]) if stem in knobs else "?", "; ".join(kind) or "other"))
+    print("\nDESCRIPTION STRUCTURE (right for the scorer, wrong for the contract): %d objectives" % len(rows))
+    by = collections.Counter((p, k.split(" (")[0].split(" %d")[0]) for _, _, p, k in rows)
+    for (p, k), n in by.most_common():
+        print("  %3d  %-28s %s" % (n, p, k))
+    for stem, code, p, k in rows[:40]:
+        print("   %s %s %s: %s" % (stem, code, p, k))
+
+
 def main():
     out = sys.argv[1]
     ev = json.load(open(sys.argv[2] if len(sys.argv) > 2 else os.path.join(out, "eval.json"), encoding="utf-8"))
@@ -136,6 +172,7 @@ def main():
     for stem, c in extra:
         kn = knobs.get(stem)
         print("  %-34s %-14s %s" % (stem, c, prod_key(kn) if kn else "?"))
+    strict_description(out, ev, knobs)
     print("\nWRONG FIELDS BY CAUSE (field path, producer); knobs over-represented among the failures")
     for (path, p), lst in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         files = sorted({m["file"] for m, _ in lst})

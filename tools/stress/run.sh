@@ -16,8 +16,12 @@ mkdir -p "$OUT"
 python3 "$HERE/gen_random.py" "$N" "$OUT" --seed "$SEED" ${JOBS:+--jobs "$JOBS"} ${PRODUCERS:+--producers "$PRODUCERS"} >"$OUT/gen_stdout.txt"
 tail -1 "$OUT/gen_stdout.txt"
 set +e
+# the scorer's view (PDFs converted in memory) ...
 "$BIN" eval "$OUT" --pdf "$OUT" --format json >"$OUT/eval.json"
 rc=$?
+# ... and the converted files themselves, for the strict checks of report.py (the scorer
+# compares descriptions with paragraph breaks and bullet markers normalised away)
+"$BIN" convert "$OUT" -o "$OUT/actual" >"$OUT/convert.log" 2>&1
 set -e
 [ -s "$OUT/eval.json" ] || { echo "perfplan eval failed (exit $rc)"; exit 1; }
 python3 "$HERE/report.py" "$OUT" | tee "$OUT/report.txt"

@@ -52,6 +52,9 @@ def _load_target_check():
 parse_target = _load_target_check()   # independent reading of the target rules
 
 PRODUCERS = ["chromium", "libreoffice", "reportlab", "pdflatex", "wkhtmltopdf"]
+# --avoid P1,P3,...: keep away from the triggers of known failure patterns (README.md), to see
+# what else fails once they are fixed
+AVOID = set()
 RL_VARIANTS = ["ruled", "borderless", "shaded", "packed", "landscape-columnar"]
 HTML_FONTS = ["Liberation Sans", "Liberation Serif", "DejaVu Sans", "DejaVu Serif", "DejaVu Sans Condensed",
               "Liberation Sans Narrow", "Nimbus Sans", "Nimbus Roman", "Bitstream Charter", "URW Gothic"]
@@ -355,7 +358,7 @@ def make_objective(g, r, producer, variant, used, nobj, sizes):
     y = g.year
     code, cfmt = make_code(r, y, used)
     knobs = {"code_format": cfmt}
-    tl = r.choice(["short", "normal", "long"])
+    tl = r.choice(["short", "normal", "long"]) if not ("P3" in AVOID and producer == "reportlab") else "short"
     if tl == "short":
         title = "%s %s" % (r.choice(TITLE_HEAD), r.choice(NOUNS))
     elif tl == "normal":
@@ -395,10 +398,12 @@ def make_objective(g, r, producer, variant, used, nobj, sizes):
     o["indicators"], ikn = [], []
     for _ in range(ni):
         t, tk = g.target()
-        dl = r.choice(["short", "short", "medium", "long"])
+        dl = r.choice(["short", "short", "medium", "long"]) if not ("P1" in AVOID and producer == "chromium") else "short"
         nw = {"short": (2, 6), "medium": (7, 14), "long": (15, 40)}[dl]
         desc = "%s %s %s" % (r.choice(IND_HEAD), r.choice(NOUNS), g.words(r.randint(*nw)))
         ty = r.choice(IND_TYPES) if r.random() < 0.85 else None
+        if "P1" in AVOID and producer == "chromium" and ty and " " in ty:
+            ty = ty.split()[0]
         o["indicators"].append({"description": desc, "type": ty, "target": t})
         ikn.append({"target_kind": tk, "type_empty": ty is None, "ind_desc_len": dl})
     knobs["n_ind"] = ni
@@ -415,7 +420,7 @@ def make_objective(g, r, producer, variant, used, nobj, sizes):
 
 def make_spec(r, stem, shrink, producer, rl_variant):
     year = r.choice([2022, 2023, 2024, 2025])
-    num_end = r.random() < 0.5
+    num_end = r.random() < 0.5 and "P5" not in AVOID
     g = Gen(r, year, shrink, num_end)
     comune = r.choice(COMUNI)
     dk = {"producer": producer, "num_sentence_end": num_end}
@@ -432,6 +437,8 @@ def make_spec(r, stem, shrink, producer, rl_variant):
         st["font"] = r.choice(RL_FONTS)
         st["margins"] = [r.choice([30, 42, 56]), r.choice([30, 42, 56]), r.choice([36, 48, 60]), r.choice([40, 48, 60])]
         st["kind"] = {"ruled": "ruled", "borderless": "none", "shaded": "shaded"}.get(v, r.choice(["ruled", "none", "shaded"]))
+        if "P4" in AVOID:
+            st["kind"] = "ruled"
         st["line_mode"] = r.choice(["re", "lines"])
         if v == "landscape-columnar":
             st["landscape"] = True
@@ -447,7 +454,7 @@ def make_spec(r, stem, shrink, producer, rl_variant):
         st["repeat_ind_header"] = r.random() < 0.7
         st["title_rule"] = r.random() < 0.7
         st["justify"] = r.random() < 0.6
-        if r.random() < 0.4:
+        if r.random() < 0.4 and not ("P7" in AVOID and v == "landscape-columnar"):
             st["page_header"] = "Comune di %s – Piano Esecutivo di Gestione %d" % (comune, year)
         if r.random() < 0.5:
             st["footer"] = r.choice(["Pag. {n} di {m}", "Pagina {n} di {m}", "PEG %d – Pag. {n} di {m}" % year])
@@ -706,7 +713,9 @@ def main():
     ap.add_argument("--seed", default="1")
     ap.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 1))
     ap.add_argument("--producers", default=",".join(PRODUCERS))
+    ap.add_argument("--avoid", default="", help="known failure patterns to keep away from: P1,P3,P4,P5,P7")
     a = ap.parse_args()
+    AVOID.update(x for x in a.avoid.split(",") if x)
     os.makedirs(os.path.join(a.out, "specs"), exist_ok=True)
     producers = a.producers.split(",")
     with ThreadPoolExecutor(a.jobs) as ex:

@@ -1,5 +1,5 @@
 #!/bin/sh
-# usage: tools/stress/run.sh N SEED [OUT]
+# usage: [AVOID=P1,P3,P4,P5,P7] [PRODUCERS=a,b] [JOBS=n] tools/stress/run.sh N SEED [OUT]
 # Generates N random plans (seed SEED) into OUT (default /tmp/perfplan-stress/sSEED),
 # scores them with `perfplan eval OUT --pdf OUT --format json` and prints the per-file
 # scores and the wrong fields grouped by cause (tools/stress/report.py).
@@ -13,7 +13,7 @@ BIN=${PERFPLAN:-$ROOT/target/release/perfplan}
 [ -x "$BIN" ] || (cd "$ROOT" && cargo build --release)
 rm -rf "$OUT"
 mkdir -p "$OUT"
-python3 "$HERE/gen_random.py" "$N" "$OUT" --seed "$SEED" ${JOBS:+--jobs "$JOBS"} ${PRODUCERS:+--producers "$PRODUCERS"} >"$OUT/gen_stdout.txt"
+python3 "$HERE/gen_random.py" "$N" "$OUT" --seed "$SEED" ${JOBS:+--jobs "$JOBS"} ${PRODUCERS:+--producers "$PRODUCERS"} ${AVOID:+--avoid "$AVOID"} >"$OUT/gen_stdout.txt"
 tail -1 "$OUT/gen_stdout.txt"
 set +e
 # the scorer's view (PDFs converted in memory) ...

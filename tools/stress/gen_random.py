@@ -55,6 +55,7 @@ PRODUCERS = ["chromium", "libreoffice", "reportlab", "pdflatex", "wkhtmltopdf"]
 # --avoid P1,P3,...: keep away from the triggers of known failure patterns (README.md), to see
 # what else fails once they are fixed
 AVOID = set()
+EXOTIC = 0.06   # --exotic: share of reportlab documents rotated / scanned
 RL_VARIANTS = ["ruled", "borderless", "shaded", "packed", "landscape-columnar"]
 HTML_FONTS = ["Liberation Sans", "Liberation Serif", "DejaVu Sans", "DejaVu Serif", "DejaVu Sans Condensed",
               "Liberation Sans Narrow", "Nimbus Sans", "Nimbus Roman", "Bitstream Charter", "URW Gothic"]
@@ -461,6 +462,13 @@ def make_spec(r, stem, shrink, producer, rl_variant):
         if r.random() < 0.1:
             st["shuffle"] = True
             st["seed"] = r.randint(1, 999)
+        # rarer real-world shapes the fixture engine can draw: a page stored portrait with
+        # /Rotate 90, and "scanned" pages (raster image + invisible OCR-like words)
+        if v in ("ruled", "borderless", "shaded") and r.random() < EXOTIC:
+            st["rotate"] = 90
+        elif v != "packed" and r.random() < EXOTIC:
+            st["scanned"] = True
+            st["scan_dpi"] = r.choice([100, 150])
         if v == "packed":
             st["packed"] = True
             sizes = {"desc": ["one_line", "short", "short", "medium"], "ind": list(range(0, 6))}
@@ -590,7 +598,7 @@ def make_spec(r, stem, shrink, producer, rl_variant):
     dk["index"] = index
     for k in ["font", "font_size", "label_colon", "label_case", "dup_label_colon", "kind", "grid", "desc_mode",
               "ind_title_mode", "repeat_ind_header", "line_mode", "heading_in_page_header", "running_header",
-              "footer", "page_header", "shuffle", "justify", "wrap_header", "landscape", "desc_align", "wk_zoom",
+              "footer", "page_header", "shuffle", "rotate", "scanned", "justify", "wrap_header", "landscape", "desc_align", "wk_zoom",
               "title_rule"]:
         if k in st:
             v = st[k]
@@ -713,9 +721,11 @@ def main():
     ap.add_argument("--seed", default="1")
     ap.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 1))
     ap.add_argument("--producers", default=",".join(PRODUCERS))
+    ap.add_argument("--exotic", type=float, default=EXOTIC, help="share of reportlab documents rotated or scanned")
     ap.add_argument("--avoid", default="", help="known failure patterns to keep away from: P1,P3,P4,P5,P7")
     a = ap.parse_args()
     AVOID.update(x for x in a.avoid.split(",") if x)
+    globals()["EXOTIC"] = a.exotic
     os.makedirs(os.path.join(a.out, "specs"), exist_ok=True)
     producers = a.producers.split(",")
     with ThreadPoolExecutor(a.jobs) as ex:

@@ -13,7 +13,7 @@ BIN=${PERFPLAN:-$ROOT/target/release/perfplan}
 [ -x "$BIN" ] || (cd "$ROOT" && cargo build --release)
 rm -rf "$OUT"
 mkdir -p "$OUT"
-python3 "$HERE/gen_random.py" "$N" "$OUT" --seed "$SEED" ${JOBS:+--jobs "$JOBS"} ${PRODUCERS:+--producers "$PRODUCERS"} ${AVOID:+--avoid "$AVOID"} >"$OUT/gen_stdout.txt"
+python3 "$HERE/gen_random.py" "$N" "$OUT" --seed "$SEED" ${JOBS:+--jobs "$JOBS"} ${PRODUCERS:+--producers "$PRODUCERS"} ${AVOID:+--avoid "$AVOID"} ${EXOTIC:+--exotic "$EXOTIC"} >"$OUT/gen_stdout.txt"
 tail -1 "$OUT/gen_stdout.txt"
 set +e
 # the scorer's view (PDFs converted in memory) ...

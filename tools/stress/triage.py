@@ -22,12 +22,14 @@ PATTERNS = {
     "P3": "reportlab running header 'CODE Title' wrapping to a 2nd line: the tail becomes content",
     "P4": "unruled (borderless/shaded) indicator table: cells assigned to the wrong column",
     "P5": "'NNN.' opening a wrapped paragraph line read as a numbered list item",
-    "P6": "pdflatex: paragraph breaks lost (gap +2pt < 0.35 em)",
+    "P6": "paragraph breaks lost: fixed-pt paragraph spacing < 0.35 em (pdflatex; LO >= 10pt; Chromium >= 11pt)",
     "P7": "landscape: page header below the 10% band is not furniture, sheet gets the next page",
     "P8": "pdflatex: page with only the running header (code) and footer not counted",
     "P9": "paragraph break that coincides with a page break is lost",
     "P10": "unruled label/value on one row merged into one line (gutter < 1.5 em)",
-    "P11": "Chromium >= 10.5pt: paragraph margin (4pt) below the 0.35 em threshold",
+    "P12": "row cut by a page break whose tail also carries a wrapped Tipo: counted as a new row",
+    "P13": "scanned / OCR text layer (no bold, no rules): a value that is a label word is taken as the label",
+    "P11": "paragraph breaks lost when every paragraph is one line (normal gap = a paragraph gap)",
 }
 
 
@@ -64,6 +66,9 @@ def classify(out, stem, code, ms, kn, exp, act):
             for frag in inserted_fragments(m["expected"], m["actual"]):
                 if len(frag) >= 1 and all(w in title_words for w in frag) and prod == "reportlab":
                     pats.add("P3")
+            for frag in inserted_fragments(m["expected"], m["actual"]):
+                if any(w.upper() in ("DELL", "OBIETTIVO", "DETTAGLIATA", "DESCRIZIONE", "TIPO", "DIRIGENTE", "DIRETTORE") for w in frag):
+                    pats.add("P10")
             for frag in (deleted_fragments(m["expected"], m["actual"]) if f == "description" else []):
                 if any(re.fullmatch(r"\d{1,3}", w) for w in frag[:1] + frag[-1:]) and len(frag) <= 2:
                     pats.add("P5")
@@ -77,15 +82,19 @@ def classify(out, stem, code, ms, kn, exp, act):
     if prod in ("chromium", "wkhtmltopdf", "libreoffice") and "description" in paths and act:
         if len(words(act.get("description"))) < len(words(exp["description"])) - 3 and len(exp["pages"]) > 1:
             pats.add("P2")
-    if prod == "reportlab" and kind in ("none", "shaded") and any(re.match(r"indicators\[\d+\]\.(type|target|description)", p) for p in paths):
+    if d.get("scanned") and any(p in paths for p in ("directorate", "service", "classification", "typology", "director", "executive")):
+        pats.add("P13")
+    if ok.get("split_indicator") and act and len(act.get("indicators", [])) == len(exp["indicators"]) + 1:
+        pats.add("P12")
+    if prod == "reportlab" and (kind in ("none", "shaded") or d.get("scanned")) and any(re.match(r"indicators\[\d+\]\.(type|target|description)", p) for p in paths):
         if "P3" not in pats or any(re.match(r"indicators\[\d+\]\.type", p) for p in paths):
             pats.add("P4")
     if "pages" in paths and act:
-        if d.get("landscape") and d.get("page_header") and len(act["pages"]) == len(exp["pages"]) + 1:
+        if (d.get("landscape") or d.get("rotate")) and d.get("page_header") and len(act["pages"]) == len(exp["pages"]) + 1:
             pats.add("P7")
         if prod == "pdflatex" and len(act["pages"]) < len(exp["pages"]):
             pats.add("P8")
-    if prod == "reportlab" and kind == "none" and any(p in paths for p in ("directorate", "director", "service", "executive", "classification", "typology")) or \
+    if prod == "reportlab" and (kind in ("none", "shaded") or d.get("scanned")) and any(p in paths for p in ("directorate", "director", "service", "executive", "classification", "typology")) or \
             any(re.match(r"dup_links\[\d+\]\.label", p) for p in paths) and prod == "reportlab":
         pats.add("P10")
     return pats or {"unclassified"}
@@ -98,9 +107,10 @@ def strict_patterns(prod, kn, exp, act):
         return set()
     pats = set()
     eb, ab = e.split("\n\n"), a.split("\n\n")
-    if prod == "pdflatex" and len(ab) < len(eb):
+    fs = kn["doc"].get("font_size", 10)
+    if len(ab) < len(eb) and (prod == "pdflatex" or (prod == "chromium" and fs >= 10.5) or (prod == "libreoffice" and fs >= 10)):
         pats.add("P6")
-    if prod == "chromium" and kn["doc"]["font_size"] >= 10.5 and len(ab) < len(eb):
+    if len(ab) < len(eb) and all("\n" not in b for b in eb) and len(e) < 400:
         pats.add("P11")
     if len(exp["pages"]) > 1 and len(ab) < len(eb) and not pats:
         pats.add("P9")

@@ -67,11 +67,20 @@ fn dup_refs(text: &str) -> Vec<String> {
     out
 }
 
-/// A list-item marker at the start of a description line.
-fn strip_bullet(s: &str) -> Option<&str> {
+/// A list marker and the item text after it. `Some(n)`: the item's ordinal for
+/// numbered (`3)`, `3.`) and lettered (`c)`) items, which only open an item when
+/// they continue a count (a wrapped line may start with "365. L'Ente...").
+fn list_marker(s: &str) -> Option<(Option<u32>, &str)> {
     static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(&R, r"^\s*(?:[-•–—·▪◦●○■□➢►\*]|\d{1,3}[)\.]|[a-z][)])\s+");
-    r.find(s).map(|m| &s[m.end()..])
+    let r = re(&R, r"^\s*(?:([-•–—·▪◦●○■□➢►\*])|(\d{1,3})[)\.]|([a-z])[)])\s+");
+    let c = r.captures(s)?;
+    let rest = &s[c.get(0)?.end()..];
+    let ordinal = if let Some(n) = c.get(2) {
+        Some(n.as_str().parse().ok()?)
+    } else {
+        c.get(3).map(|l| l.as_str().as_bytes()[0] as u32 - b'a' as u32 + 1)
+    };
+    Some((ordinal, rest))
 }
 
 /// Page-number furniture: `Pag. 3 di 7`, `Pagina 3/7`, `3 / 7`, `- 3 -`, `3`.
@@ -132,7 +141,7 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
     let mut diags = Vec::new();
     let headings = find_headings(&doc);
     let heading_lines: HashSet<LRef> = headings.iter().flat_map(|h| h.lines.iter().copied()).collect();
-    let furniture = find_furniture(&doc, &heading_lines);
+    let furniture = find_furniture(&doc, &headings, &heading_lines);
 
     // All grid-label units of the document, to tell sheet headings from index rows.
     let units = label_units(&doc, &furniture, &heading_lines);
@@ -307,27 +316,35 @@ fn find_headings(doc: &Doc) -> Vec<Heading> {
             let rest = rest.trim_start_matches(['-', '–', ':', '—']).trim().to_string();
             let mut lines = vec![(pi, li)];
             let mut title_lines: Vec<&str> = Vec::new();
+            // Style of the title's lines: a wrapped title keeps its font (a
+            // description continuing right under a repeated heading does not).
+            let mut style: Option<(f32, bool)> = None;
             if !rest.is_empty() {
                 title_lines.push(&l.text[l.text.len() - rest.len()..]);
-            } else {
-                // Title: the following rows, each a single line, close below.
-                let mut prev = l;
-                for (lj, t) in page.lines.iter().enumerate().skip(li + 1) {
-                    if t.row == prev.row {
-                        continue;
-                    }
-                    let gap = t.bbox.top - prev.bbox.bottom;
-                    let alone = doc.row_mates((pi, lj)).next().is_none();
-                    if !alone || gap > doc.p.title_gap * t.size.max(prev.size) || t.cell.is_some() || labels::lookup(&t.text).is_some() || is_code(t.text.split_whitespace().next().unwrap_or("")) {
-                        break;
-                    }
-                    if (t.bbox.x0 - l.bbox.x0).abs() > 2.0 * t.size && t.bbox.x0 > l.bbox.x1 {
-                        break;
-                    }
-                    title_lines.push(&t.text);
-                    lines.push((pi, lj));
-                    prev = t;
+                style = Some((l.size, l.bold));
+            }
+            // Title (or the rest of a wrapped one): the following rows, each a
+            // single line, close below, in the title's style.
+            let mut prev = l;
+            for (lj, t) in page.lines.iter().enumerate().skip(li + 1) {
+                if t.row == prev.row {
+                    continue;
                 }
+                let gap = t.bbox.top - prev.bbox.bottom;
+                let alone = doc.row_mates((pi, lj)).next().is_none();
+                if !alone || gap > doc.p.title_gap * t.size.max(prev.size) || t.cell.is_some() || labels::lookup(&t.text).is_some() || is_code(t.text.split_whitespace().next().unwrap_or("")) {
+                    break;
+                }
+                if (t.bbox.x0 - l.bbox.x0).abs() > 2.0 * t.size && t.bbox.x0 > l.bbox.x1 {
+                    break;
+                }
+                if style.is_some_and(|(size, bold)| (size - t.size).abs() > 0.5 || bold != t.bold) {
+                    break;
+                }
+                style = Some((t.size, t.bold));
+                title_lines.push(&t.text);
+                lines.push((pi, lj));
+                prev = t;
             }
             out.push(Heading { code: first.to_string(), title: join_lines(title_lines), lines, page: pi, pos: (pi, l.row) });
         }
@@ -338,13 +355,20 @@ fn find_headings(doc: &Doc) -> Vec<Heading> {
 /// Running headers and footers: lines in the top or bottom margin band whose text
 /// (digits masked) recurs at the same place on other pages, or that are page
 /// numbers. A whole row goes when one of its lines is furniture.
-fn find_furniture(doc: &Doc, exempt: &HashSet<LRef>) -> HashSet<LRef> {
+fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LRef>) -> HashSet<LRef> {
     let band = doc.p.margin_band;
-    let in_band = |pg: &PageLayout, l: &Line| l.bbox.bottom <= pg.height * band || l.bbox.top >= pg.height * (1.0 - band);
+    // The top band reaches down to the page's first code heading when that is
+    // lower (a running header above the heading of a landscape page).
+    let first_heading: HashMap<usize, f32> = headings.iter().rev().map(|h| (h.page, doc.line(h.lines[0]).bbox.top)).collect();
+    let in_band = |pi: usize, l: &Line| {
+        let pg = &doc.pages[pi];
+        let top_band = (band * pg.height).max(first_heading.get(&pi).copied().unwrap_or(0.0));
+        l.bbox.bottom <= top_band || l.bbox.top >= pg.height * (1.0 - band)
+    };
     let mut seen: HashMap<String, Vec<(usize, f32)>> = HashMap::new();
     for (pi, pg) in doc.pages.iter().enumerate() {
         for (li, l) in pg.lines.iter().enumerate() {
-            if in_band(pg, l) && !exempt.contains(&(pi, li)) {
+            if in_band(pi, l) && !exempt.contains(&(pi, li)) {
                 seen.entry(masked(&l.text)).or_default().push((pi, l.bbox.top));
             }
         }
@@ -353,7 +377,7 @@ fn find_furniture(doc: &Doc, exempt: &HashSet<LRef>) -> HashSet<LRef> {
     for (pi, pg) in doc.pages.iter().enumerate() {
         let mut rows = HashSet::new();
         for (li, l) in pg.lines.iter().enumerate() {
-            if !in_band(pg, l) || exempt.contains(&(pi, li)) || l.cell.is_some() {
+            if !in_band(pi, l) || exempt.contains(&(pi, li)) || l.cell.is_some() {
                 continue;
             }
             let repeated = seen.get(&masked(&l.text)).is_some_and(|v| v.iter().any(|&(pj, t)| pj != pi && (t - l.bbox.top).abs() <= doc.p.furniture_y_tol));
@@ -362,7 +386,7 @@ fn find_furniture(doc: &Doc, exempt: &HashSet<LRef>) -> HashSet<LRef> {
             }
         }
         for (li, l) in pg.lines.iter().enumerate() {
-            if rows.contains(&l.row) && in_band(pg, l) && !exempt.contains(&(pi, li)) {
+            if rows.contains(&l.row) && in_band(pi, l) && !exempt.contains(&(pi, li)) {
                 out.insert((pi, li));
             }
         }
@@ -845,13 +869,20 @@ fn parse_description(doc: &Doc, lines: &[LRef]) -> Option<String> {
     }
     let mut blocks: Vec<Block> = Vec::new();
     let mut item_x: f32 = 0.0; // x of the current list item's marker
+    let mut last_ordinal: Option<u32> = None; // number of the last numbered item
     let mut prev: Option<(usize, BBox, f32)> = None;
     for (r, text, bbox, size) in &rows {
         let gap_break = match prev {
             Some((pp, pb, _)) if pp == r.0 => bbox.top - pb.bottom > normal_gap + doc.p.paragraph_gap * size,
             _ => false,
         };
-        if let Some(item) = strip_bullet(text) {
+        let marker = list_marker(text).filter(|(ordinal, _)| match ordinal {
+            None => true,
+            // A numbered item starts a count or continues the current one.
+            Some(n) => *n == 1 || (last_ordinal.is_some() && last_ordinal == n.checked_sub(1) && matches!(blocks.last(), Some(Block::List(_)))),
+        });
+        if let Some((ordinal, item)) = marker {
+            last_ordinal = ordinal;
             item_x = bbox.x0;
             match blocks.last_mut() {
                 Some(Block::List(items)) => items.push(vec![item.to_string()]),
@@ -1043,10 +1074,13 @@ mod tests {
 
     #[test]
     fn bullets_and_page_numbers() {
-        assert_eq!(strip_bullet("- voce"), Some("voce"));
-        assert_eq!(strip_bullet("• voce"), Some("voce"));
-        assert_eq!(strip_bullet("1) voce"), Some("voce"));
-        assert_eq!(strip_bullet("La Direzione"), None);
+        assert_eq!(list_marker("- voce"), Some((None, "voce")));
+        assert_eq!(list_marker("• voce"), Some((None, "voce")));
+        assert_eq!(list_marker("1) voce"), Some((Some(1), "voce")));
+        assert_eq!(list_marker("La Direzione"), None);
+        assert_eq!(list_marker("3. terza voce"), Some((Some(3), "terza voce")));
+        assert_eq!(list_marker("b) seconda"), Some((Some(2), "seconda")));
+        assert_eq!(list_marker("• voce"), Some((None, "voce")));
         assert!(is_page_number("Pag. 3 di 7"));
         assert!(is_page_number("12"));
         assert!(!is_page_number("Comune di Valmarina"));

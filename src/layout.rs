@@ -331,12 +331,10 @@ fn split_at_column_starts(layout: &mut PageLayout, params: &Params) {
             .filter(|&i| {
                 let x = w[i].bbox.x0;
                 let aligned = columns.iter().any(|&(cx, cs)| (cx - x).abs() < tol && (cs - line.size).abs() < 0.5);
-                // A label set in bold right after a regular value (or the reverse).
+                // A label set in bold right after a regular value (or the reverse):
+                // the change of weight is evidence enough for a narrower gutter.
                 let restyled = w[i].bold != w[i - 1].bold;
-                if !aligned && !restyled {
-                    return false;
-                }
-                is_gutter(&gaps, i - 1, line.size, params)
+                (aligned && is_gutter(&gaps, i - 1, line.size, params)) || (restyled && is_restyle_gap(&gaps, i - 1, line.size))
             })
             .collect();
         if cuts.is_empty() {
@@ -358,6 +356,14 @@ pub fn is_gutter(gaps: &[f32], k: usize, size: f32, params: &Params) -> bool {
     let space = gaps.iter().enumerate().filter(|&(j, _)| j != k).map(|(_, g)| *g).fold(f32::INFINITY, f32::min);
     let space = if space.is_finite() { space } else { 0.25 * size };
     gaps[k] >= (params.gutter_min * size).max(2.0 * space)
+}
+
+/// Whether gap `k` is wider than an ordinary space by half (and at least 0.3 em):
+/// enough, together with a change between bold and regular, to split a line.
+fn is_restyle_gap(gaps: &[f32], k: usize, size: f32) -> bool {
+    let space = gaps.iter().enumerate().filter(|&(j, _)| j != k).map(|(_, g)| *g).fold(f32::INFINITY, f32::min);
+    let space = if space.is_finite() { space } else { 0.25 * size };
+    gaps[k] >= (0.3 * size).max(1.5 * space)
 }
 
 /// Find, for every line, the closest edge on each side; lines closed on all four

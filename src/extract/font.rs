@@ -368,7 +368,7 @@ pub fn normalize_text(s: &str) -> String {
 fn to_unicode_cmap(doc: &Document, fd: &Dictionary) -> Option<CMap> {
     let o = dget(doc, fd, b"ToUnicode")?;
     let s = o.as_stream().ok()?;
-    let data = s.decompressed_content_with_limit(super::MAX_STREAM).ok()?;
+    let data = super::decode_stream(s).ok()?;
     Some(CMap::parse(&data))
 }
 
@@ -418,8 +418,12 @@ fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
     if !has_encoding || matches!(dget(doc, fd, b"Encoding"), Some(Object::Dictionary(d)) if !d.has(b"BaseEncoding")) {
         if let Some(d) = desc {
             if let Some(Object::Stream(s)) = dget(doc, d, b"FontFile") {
-                if let Ok(data) = s.decompressed_content_with_limit(super::MAX_STREAM) {
-                    builtin = type1_builtin_encoding(&data);
+                match super::decode_stream(s) {
+                    Ok(data) => builtin = type1_builtin_encoding(&data),
+                    Err(e @ crate::error::ExtractError::LimitExceeded(_)) => {
+                        warnings.push(format!("font program skipped: {e}"))
+                    }
+                    Err(_) => {}
                 }
             }
         }
@@ -529,7 +533,7 @@ fn load_type0(doc: &Document, fd: &Dictionary) -> Font {
             }
         }
         Some(Object::Stream(s)) => {
-            if let Ok(data) = s.decompressed_content_with_limit(super::MAX_STREAM) {
+            if let Ok(data) = super::decode_stream(s) {
                 let cm = CMap::parse(&data);
                 if !cm.codespaces.is_empty() {
                     split = CodeSplit::CMap(Box::new(CMap { codespaces: cm.codespaces.clone(), ..Default::default() }));

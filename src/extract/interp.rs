@@ -87,6 +87,12 @@ pub struct Interp<'d> {
     form_stack: Vec<ObjectId>,
     pub out: Out,
     warned: std::collections::HashSet<String>,
+    guard: &'d super::Guard,
+    /// Operators + operand tokens run so far on this page (forms included).
+    ticks: u64,
+    /// Interpretation stopped: deadline passed (`timeout`) or a page limit hit.
+    stop: bool,
+    timeout: bool,
 }
 
 fn lum_rgb(r: f32, g: f32, b: f32) -> f32 {
@@ -116,7 +122,7 @@ fn color_lum(cs: Cs, ops: &[Operand]) -> f32 {
 }
 
 impl<'d> Interp<'d> {
-    pub fn new(doc: &'d Document, cache: &'d FontCache, page_matrix: M) -> Self {
+    pub fn new(doc: &'d Document, cache: &'d FontCache, page_matrix: M, guard: &'d super::Guard) -> Self {
         Interp {
             doc,
             cache,
@@ -145,7 +151,36 @@ impl<'d> Interp<'d> {
             form_stack: Vec::new(),
             out: Out { glyphs: Vec::new(), rules: Vec::new(), images: 0, warnings: Vec::new() },
             warned: Default::default(),
+            guard,
+            ticks: 0,
+            stop: false,
+            timeout: false,
         }
+    }
+
+    /// Interpretation was cut short because the deadline passed.
+    pub fn timed_out(&self) -> bool {
+        self.timeout
+    }
+
+    /// Count one token; every 4096 check the deadline and the page budgets.
+    #[inline]
+    fn tick(&mut self) -> bool {
+        self.ticks += 1;
+        if self.ticks & 4095 == 0 {
+            if self.guard.expired() {
+                self.timeout = true;
+                self.stop = true;
+            } else if self.ticks > super::MAX_PAGE_OPS {
+                self.stop = true;
+                self.warn(format!("page truncated: more than {} content-stream tokens", super::MAX_PAGE_OPS));
+            }
+        }
+        if self.out.glyphs.len() >= super::MAX_PAGE_ITEMS || self.out.rules.len() >= super::MAX_PAGE_ITEMS {
+            self.stop = true;
+            self.warn(format!("page truncated: more than {} glyphs or rules", super::MAX_PAGE_ITEMS));
+        }
+        !self.stop
     }
 
     fn warn(&mut self, w: String) {
@@ -159,6 +194,9 @@ impl<'d> Interp<'d> {
         let mut lex = Lexer::new(content);
         let mut ops: Vec<Operand> = Vec::with_capacity(16);
         while let Some(tok) = lex.next() {
+            if !self.tick() {
+                return;
+            }
             match tok {
                 Token::Operand(o) => {
                     if ops.len() >= MAX_OPERANDS {
@@ -496,10 +534,15 @@ impl<'d> Interp<'d> {
                 return;
             }
         }
-        let content = match stream.decompressed_content_with_limit(super::MAX_STREAM) {
+        let content = match self.guard.decode(stream) {
             Ok(c) => c,
+            Err(crate::error::ExtractError::Timeout) => {
+                self.timeout = true;
+                self.stop = true;
+                return;
+            }
             Err(e) => {
-                self.warn(format!("form XObject stream cannot be decoded: {e}"));
+                self.warn(format!("form XObject skipped: {e}"));
                 return;
             }
         };

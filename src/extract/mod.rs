@@ -212,19 +212,27 @@ impl Guard {
             )));
         }
         let limit = self.limits.max_stream_bytes.min(left);
+        let over = |limit: usize| {
+            ExtractError::LimitExceeded(if limit < self.limits.max_stream_bytes {
+                format!("the document's streams decode to more than {} bytes in all", self.limits.max_total_bytes)
+            } else {
+                format!("a stream decodes to more than {limit} bytes (decompression bomb?)")
+            })
+        };
+        match flate_dry_run(s, limit, self) {
+            DryRun::Over => {
+                self.used.fetch_add(limit, Ordering::Relaxed);
+                return Err(over(limit));
+            }
+            DryRun::Expired => return Err(ExtractError::Timeout),
+            DryRun::Fits | DryRun::Unknown => {}
+        }
         let out = match s.decompressed_content_with_limit(limit) {
             Ok(c) => c,
             Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
                 // charge what was inflated: a bomb costs its budget share once
                 self.used.fetch_add(limit, Ordering::Relaxed);
-                return Err(ExtractError::LimitExceeded(if limit < self.limits.max_stream_bytes {
-                    format!(
-                        "the document's streams decode to more than {} bytes in all",
-                        self.limits.max_total_bytes
-                    )
-                } else {
-                    format!("a stream decodes to more than {limit} bytes (decompression bomb?)")
-                }));
+                return Err(over(limit));
             }
             Err(e) => return Err(ExtractError::Damaged(format!("stream cannot be decoded: {e}"))),
         };
@@ -234,11 +242,78 @@ impl Guard {
     }
 }
 
+enum DryRun {
+    /// The stream decodes to at most the limit (or fails to decode before it).
+    Fits,
+    /// The stream decodes to more than the limit.
+    Over,
+    /// Not a pure FlateDecode chain, or small enough that it cannot exceed the limit.
+    Unknown,
+    Expired,
+}
+
+/// Deflate never expands more than 1032:1.
+const MAX_DEFLATE_RATIO: usize = 1032;
+
+/// Count (without keeping) the decoded bytes of a stream whose filters are all
+/// FlateDecode, streaming through nested decoders with a fixed 64 KiB buffer, so a
+/// decompression bomb is rejected before anything of its size is allocated
+/// (lopdf's own bound holds the output in a growing `Vec`, up to twice the limit).
+/// Checks the deadline every 64 KiB of output.
+fn flate_dry_run(s: &lopdf::Stream, limit: usize, guard: &Guard) -> DryRun {
+    use std::io::Read;
+    let Ok(filters) = s.filters() else { return DryRun::Unknown };
+    if filters.is_empty() || filters.len() > 8 || filters.iter().any(|f| *f != b"FlateDecode") {
+        return DryRun::Unknown;
+    }
+    // one layer cannot exceed the limit when the input is small enough
+    if filters.len() == 1 && s.content.len().saturating_mul(MAX_DEFLATE_RATIO) <= limit {
+        return DryRun::Unknown;
+    }
+    fn layer<'a>(r: Box<dyn Read + 'a>, head: [u8; 2]) -> Box<dyn Read + 'a> {
+        let zlib = head[0] & 0x0f == 8 && (u16::from(head[0]) << 8 | u16::from(head[1])) % 31 == 0;
+        if zlib {
+            Box::new(flate2::read::ZlibDecoder::new(r))
+        } else {
+            Box::new(flate2::read::DeflateDecoder::new(r))
+        }
+    }
+    // Peek the header of each layer by decoding the layers one by one is not
+    // possible without buffering; assume the inner layers are zlib-wrapped (as PDF
+    // writers produce) and sniff the outer one.
+    let data = s.content.as_slice();
+    let head = [data.first().copied().unwrap_or(0), data.get(1).copied().unwrap_or(0)];
+    let mut r: Box<dyn Read + '_> = layer(Box::new(data), head);
+    for _ in 1..filters.len() {
+        r = Box::new(flate2::read::ZlibDecoder::new(r));
+    }
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = 0usize;
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => return DryRun::Fits,
+            Ok(n) => {
+                total += n;
+                if total > limit {
+                    return DryRun::Over;
+                }
+            }
+            // corrupt data: let lopdf's tolerant decoder deal with it (bounded)
+            Err(_) => return DryRun::Fits,
+        }
+        if total & 0xF_FFFF < 64 * 1024 && guard.expired() {
+            return DryRun::Expired;
+        }
+    }
+}
+
 thread_local! {
     /// The guard of the document being loaded / the page being extracted on this
     /// thread (lopdf's load filter is a plain `fn`, fonts are loaded deep inside the
     /// interpreter: both find the limits here).
     static GUARD: RefCell<Option<Arc<Guard>>> = const { RefCell::new(None) };
+    /// Findings of the load filters (object streams dropped over a limit).
+    static LOAD_NOTES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Installs a guard for the current thread until dropped.
@@ -350,6 +425,7 @@ pub fn open_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result
 type Loaded = (Document, Vec<ObjectId>, Vec<String>, usize);
 
 fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loaded, ExtractError> {
+    LOAD_NOTES.with(|n| n.borrow_mut().clear());
     let load = |filter: lopdf::FilterFunc, force_reconstruct: bool| {
         let opts = lopdf::LoadOptions {
             password: password.map(|p| p.to_string()),
@@ -361,10 +437,8 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
         let r = Document::load_mem_with_options(bytes, opts);
         guard.check().map(|_| r)
     };
-    let usable = |r: &Result<Document, lopdf::Error>| match r {
-        Ok(d) => d.trailer.has(b"Encrypt") || d.page_iter().next().is_some(),
-        Err(_) => false,
-    };
+    let usable_doc = |d: &Document| d.trailer.has(b"Encrypt") || d.page_iter().next().is_some();
+    let usable = |r: &Result<Document, lopdf::Error>| r.as_ref().is_ok_and(usable_doc);
     // First try skipping the logical-structure tree (tagged PDFs carry tens of
     // thousands of StructElem objects we never read); fall back to a full load,
     // then to a load with the cross-reference table rebuilt by scanning.
@@ -374,9 +448,16 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
     }
     if !usable(&loaded) && !matches!(loaded, Err(lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_))) {
         if let Ok(d) = load(keep_all, true)? {
-            if usable(&Ok(d.clone())) || loaded.is_err() {
+            if usable_doc(&d) || loaded.is_err() {
                 loaded = Ok(d);
             }
+        }
+    }
+    let mut notes = LOAD_NOTES.with(|n| std::mem::take(&mut *n.borrow_mut()));
+    notes.dedup();
+    if !usable(&loaded) {
+        if let Some(n) = notes.iter().find(|n| n.contains("limit exceeded")) {
+            return Err(ExtractError::LimitExceeded(n.clone()));
         }
     }
     let doc = match loaded {
@@ -393,7 +474,7 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
         // the empty user password did not work and the given one (if any) neither
         return Err(ExtractError::PasswordRequired);
     }
-    let mut warnings = Vec::new();
+    let mut warnings = notes;
     match doc.xref_recovery {
         Some(lopdf::xref::XrefRecovery::Reconstructed) => warnings.push(
             "xref rebuilt: the cross-reference table was damaged and was rebuilt by scanning the file \
@@ -439,43 +520,55 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
     Ok((doc, pages, warnings, total))
 }
 
-/// Load filter keeping everything; stops the load (drops the remaining objects)
-/// once the deadline has passed.
-fn keep_all(id: ObjectId, obj: &mut Object) -> Option<(ObjectId, Object)> {
-    if guard_expired() {
-        return None;
-    }
-    match obj {
-        Object::Stream(_) => Some((id, Object::Null)),
-        _ => Some((id, obj.clone())),
-    }
-}
-
 /// Load filter: drop structure-tree objects, and object streams made only of them
 /// (lopdf would parse them all eagerly).
 fn skip_structure(id: ObjectId, obj: &mut Object) -> Option<(ObjectId, Object)> {
+    filter_object(id, obj, true)
+}
+
+/// Load filter keeping everything (but see [`filter_object`]).
+fn keep_all(id: ObjectId, obj: &mut Object) -> Option<(ObjectId, Object)> {
+    filter_object(id, obj, false)
+}
+
+/// Load filter: once the deadline has passed, drop every remaining object (the load
+/// then ends quickly and fails with Timeout). Object streams are decoded here under
+/// the document's byte budget and handed to lopdf decoded; one over the limits is
+/// dropped (noted in `LOAD_NOTES`) instead of being inflated again by lopdf.
+fn filter_object(id: ObjectId, obj: &mut Object, drop_struct: bool) -> Option<(ObjectId, Object)> {
     if guard_expired() {
         return None;
     }
     match obj {
         Object::Dictionary(d)
-            if (d.has_type(b"StructElem") || d.has_type(b"MCR") || d.has_type(b"OBJR")) => {
-                return None;
-            }
+            if drop_struct && (d.has_type(b"StructElem") || d.has_type(b"MCR") || d.has_type(b"OBJR")) =>
+        {
+            return None;
+        }
         Object::Stream(s) if s.dict.has_type(b"ObjStm") => {
             let n = s.dict.get(b"N").ok().and_then(|o| o.as_i64().ok()).unwrap_or(-1);
             if n > 0 {
-                if let Ok(data) = decode_stream(s) {
-                    let first = s.dict.get(b"First").ok().and_then(|o| o.as_i64().ok()).unwrap_or(0) as usize;
-                    let body = data.get(first..).unwrap_or(&[]);
-                    let _ = body;
-                    if only_struct_elems(&data, first, n as usize) {
+                match decode_stream(s) {
+                    Ok(data) => {
+                        let first = s.dict.get(b"First").ok().and_then(|o| o.as_i64().ok()).unwrap_or(0) as usize;
+                        if drop_struct && only_struct_elems(&data, first, n as usize) {
+                            return None;
+                        }
+                        // keep the decoded data so lopdf does not inflate it again
+                        s.dict.remove(b"Filter");
+                        s.dict.remove(b"DecodeParms");
+                        s.set_content(data);
+                    }
+                    Err(e @ (ExtractError::LimitExceeded(_) | ExtractError::Timeout)) => {
+                        LOAD_NOTES.with(|n| {
+                            let mut n = n.borrow_mut();
+                            if n.len() < 16 {
+                                n.push(format!("object stream {} {} dropped: {e}", id.0, id.1));
+                            }
+                        });
                         return None;
                     }
-                    // keep the decoded data so lopdf does not inflate it again
-                    s.dict.remove(b"Filter");
-                    s.dict.remove(b"DecodeParms");
-                    s.set_content(data);
+                    Err(_) => {}
                 }
             }
         }

@@ -453,3 +453,94 @@ fn cancel_flag_stops_a_long_page_inside_interpretation() {
     assert!(matches!(r, Err(ExtractError::Timeout)), "{:?}", r.map(|p| p.warnings));
     assert!(t.elapsed() < SLOW);
 }
+
+// ---------------------------------------------------------------- amplification
+
+#[test]
+fn one_huge_operand_array_is_bounded() {
+    // 8 MiB of numbers in one TJ array, then a dictionary of a million pairs
+    let mut content = b"BT /F1 12 Tf [".to_vec();
+    content.extend_from_slice(&b"0 ".repeat(4 << 20));
+    content.extend_from_slice(b"] TJ ET\n<<");
+    content.extend_from_slice(&b"/a 1 ".repeat(1 << 20));
+    content.extend_from_slice(b">> BDC EMC\n");
+    content.extend_from_slice(HELLO);
+    let mut p = hello();
+    p.stream(4, "/Filter /FlateDecode", &zlib(&content));
+    let t = Instant::now();
+    let doc = open(&p.bytes()).unwrap();
+    assert_eq!(hello_text(&doc), "Hello hostile world");
+    assert!(t.elapsed() < SLOW);
+}
+
+#[test]
+fn glyph_flood_is_truncated_with_a_warning() {
+    // one 16 MiB string: 16 million glyphs without a cap
+    let mut content = b"BT /F1 1 Tf 0 0 Td (".to_vec();
+    content.extend_from_slice(&b"A".repeat(16 << 20));
+    content.extend_from_slice(b") Tj ET");
+    let mut p = hello();
+    p.stream(4, "/Filter /FlateDecode", &zlib(&content));
+    let doc = open(&p.bytes()).unwrap();
+    let page = doc.page(1).unwrap();
+    assert!(page.glyphs.len() <= 500_000, "{}", page.glyphs.len());
+    assert!(page.warnings.iter().any(|w| w.starts_with("page truncated")), "{:?}", page.warnings);
+}
+
+#[test]
+fn path_flood_is_bounded() {
+    let mut content = b"0 0 m ".repeat(1 << 20);
+    content.extend_from_slice(&b"1 1 l ".repeat(2 << 20));
+    content.extend_from_slice(b"S\n");
+    content.extend_from_slice(&b"0 0 1 1 re ".repeat(1 << 20));
+    content.extend_from_slice(b"f\n");
+    content.extend_from_slice(HELLO);
+    let mut p = hello();
+    p.stream(4, "/Filter /FlateDecode", &zlib(&content));
+    let doc = open(&p.bytes()).unwrap();
+    let page = doc.page(1).unwrap();
+    assert!(page.rules.len() <= 500_000, "{}", page.rules.len());
+    assert_eq!(text(&page), "Hello hostile world");
+}
+
+#[test]
+fn hostile_cmap_and_width_arrays_are_bounded() {
+    // ToUnicode: 200,000 overlapping 64K bfranges over 4-byte codes (13 billion
+    // mappings if expanded); encoding CMap: 100,000 cidranges; /W: 100,000 ranges
+    // each covering 64K CIDs
+    // (6 MB: beyond the 4 MiB parsed of a CMap, so the real mapping comes first)
+    let mut tu = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n1 beginbfchar <0041> <0048> endbfchar\n".to_vec();
+    for chunk in 0..2000u32 {
+        tu.extend_from_slice(b"100 beginbfrange\n");
+        for k in 0..100u32 {
+            let hi = 1 + (chunk * 100 + k) % 0xFFFF;
+            tu.extend_from_slice(format!("<{hi:04X}0000> <{hi:04X}FFFF> <0041>\n").as_bytes());
+        }
+        tu.extend_from_slice(b"endbfrange\n");
+    }
+    tu.extend_from_slice(b"endcmap\n");
+    let mut enc = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n".to_vec();
+    for chunk in 0..1000u32 {
+        enc.extend_from_slice(b"100 begincidrange\n");
+        for k in 0..100u32 {
+            let lo = (chunk * 100 + k) % 0x1_0000;
+            enc.extend_from_slice(format!("<{lo:04X}> <{lo:04X}> {lo}\n").as_bytes());
+        }
+        enc.extend_from_slice(b"endcidrange\n");
+    }
+    enc.extend_from_slice(b"endcmap\n");
+    let w: String = (0..100_000).map(|_| "0 65535 500 ").collect();
+    let mut p = hello();
+    p.obj(5, "<< /Type /Font /Subtype /Type0 /BaseFont /Hostile /Encoding 8 0 R /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>")
+        .obj(6, format!("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Hostile /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /W [{w}] >>"))
+        .stream(7, "/Filter /FlateDecode", &zlib(&tu))
+        .stream(8, "/Type /CMap /CMapName /Hostile /Filter /FlateDecode", &zlib(&enc))
+        .stream(4, "", &[b"BT /F1 12 Tf 72 720 Td <".as_slice(), &b"0041".repeat(1 << 16), b"> Tj ET"].concat());
+    let t = Instant::now();
+    let doc = open(&p.bytes()).unwrap();
+    let page = doc.page(1).unwrap();
+    assert_eq!(page.glyphs.len(), 1 << 16, "{:?}", page.warnings);
+    assert!(page.glyphs.iter().all(|g| g.text == "H"));
+    assert!(t.elapsed() < SLOW);
+}
+

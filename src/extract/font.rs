@@ -591,13 +591,16 @@ fn parse_w(doc: &Document, w: &[Object], font: &mut Font) {
         }
     };
     let mut i = 0;
-    while i < w.len() {
+    // bound the work on hostile arrays (a million overlapping 64K ranges)
+    let mut work = 0usize;
+    while i < w.len() && work < 1 << 22 {
         let a = obj_num(deref(doc, &w[i]));
         match (a, w.get(i + 1).map(|o| deref(doc, o))) {
             (Some(first), Some(Object::Array(list))) => {
-                for (k, v) in list.iter().enumerate() {
+                work += list.len();
+                for (k, v) in list.iter().enumerate().take(MAX_DENSE as usize) {
                     if let Some(v) = obj_num(deref(doc, v)) {
-                        set(first as u32 + k as u32, v, font);
+                        set((first as u32).saturating_add(k as u32), v, font);
                     }
                 }
                 i += 2;
@@ -605,8 +608,9 @@ fn parse_w(doc: &Document, w: &[Object], font: &mut Font) {
             (Some(lo), Some(hi_o)) => {
                 let hi = obj_num(hi_o).unwrap_or(lo);
                 let v = w.get(i + 2).map(|o| deref(doc, o)).and_then(obj_num).unwrap_or(1000.0);
-                if hi >= lo && hi - lo <= MAX_DENSE as f32 {
-                    for cid in lo as u32..=hi as u32 {
+                if hi >= lo && hi - lo <= MAX_DENSE as f32 && lo < MAX_DENSE as f32 {
+                    work += (hi.min(MAX_DENSE as f32 - 1.0) - lo) as usize + 1;
+                    for cid in lo as u32..=(hi as u32).min(MAX_DENSE - 1) {
                         set(cid, v, font);
                     }
                 }

@@ -29,6 +29,9 @@ const IDENT: M = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 const MAX_DEPTH: usize = 12;
 const MAX_OPERANDS: usize = 4096;
 const MAX_QDEPTH: usize = 256;
+/// Subpaths / points of one path kept (a path is only a bbox source for rules).
+const MAX_SUBPATHS: usize = 100_000;
+const MAX_POINTS: usize = 1_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Cs {
@@ -331,6 +334,9 @@ impl<'d> Interp<'d> {
                 }
             }
             // paths
+            b"m" | b"l" | b"c" | b"v" | b"y" | b"re" if self.path.len() >= MAX_SUBPATHS => {
+                self.warn(format!("path with more than {MAX_SUBPATHS} subpaths truncated"));
+            }
             b"m" => {
                 let p = (n(0), n(1));
                 self.cur = p;
@@ -609,6 +615,9 @@ impl<'d> Interp<'d> {
         let mut missing = false;
         let mut i = 0;
         while i < s.len() {
+            if !self.tick() {
+                break;
+            }
             let (code, len) = font.next_code(&s[i..]);
             i += len;
             let w0 = if font.cid { font.width(font.cid_of(code)) } else { font.width(code) };
@@ -656,6 +665,9 @@ impl<'d> Interp<'d> {
         let (tc, ts) = (self.gs.tc, self.gs.ts);
         let mut i = 0;
         while i < s.len() {
+            if !self.tick() {
+                break;
+            }
             let (code, len) = font.next_code(&s[i..]);
             i += len;
             let w0 = font.width(font.cid_of(code));
@@ -684,6 +696,9 @@ impl<'d> Interp<'d> {
         let d = apply(&self.gs.ctm, p.0, p.1);
         match self.path.last_mut() {
             Some(sp) if !sp.rect && !sp.closed => {
+                if sp.pts.len() >= MAX_POINTS {
+                    return;
+                }
                 sp.pts.push(d);
                 sp.curve |= curve;
             }
@@ -697,7 +712,7 @@ impl<'d> Interp<'d> {
     }
 
     fn curve(&mut self, pts: &[(f32, f32)]) {
-        if self.path.len() > 100_000 {
+        if self.path.len() > 100_000 || self.path.last().is_some_and(|sp| sp.pts.len() >= MAX_POINTS) {
             return;
         }
         // control points included: bbox of the subpath is what we emit for curves

@@ -109,7 +109,7 @@ pub(crate) const MAX_STREAM: usize = 64 * 1024 * 1024;
 
 /// Most glyphs / rules kept for one page: a small stream repeating `(xxxx) Tj`
 /// (or a form XObject drawn many times) must not turn into gigabytes of glyphs.
-pub(crate) const MAX_PAGE_ITEMS: usize = 2_000_000;
+pub(crate) const MAX_PAGE_ITEMS: usize = 500_000;
 /// Most content-stream operators run for one page, form XObjects included.
 pub(crate) const MAX_PAGE_OPS: u64 = 50_000_000;
 

@@ -1,6 +1,7 @@
 //! Hostile-input measurement aid.
 //!   hostile_run gen DIR     write the hostile fixtures of tests/hostile.rs to DIR
-//!   hostile_run FILE...     open each with default Limits, extract every page, print
+//!   hostile_run [--max-pages N] FILE...
+//!                           open each with default Limits, extract every page, print
 //!                           the outcome and the time (measure memory with
 //!                           /usr/bin/time -v)
 #[path = "../tests/hostile/gen.rs"]
@@ -39,10 +40,21 @@ fn main() {
         }
         return;
     }
-    for path in &args {
+    // --max-pages N before the files
+    let mut limits = extract::Limits::default();
+    let mut paths = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--max-pages" {
+            limits.max_pages = it.next().and_then(|n| n.parse().ok()).expect("--max-pages N");
+        } else {
+            paths.push(a.clone());
+        }
+    }
+    for path in &paths {
         let bytes = std::fs::read(path).expect("read");
         let t = Instant::now();
-        match extract::open(&bytes, None) {
+        match extract::open_with(&bytes, None, limits.clone()) {
             Err(e) => println!("{path}: open failed: {e} ({:.3}s)", t.elapsed().as_secs_f64()),
             Ok(doc) => {
                 let (mut glyphs, mut failed, mut first_err) = (0usize, 0u32, None);

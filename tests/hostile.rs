@@ -544,3 +544,13 @@ fn hostile_cmap_and_width_arrays_are_bounded() {
     assert!(t.elapsed() < SLOW);
 }
 
+
+#[test]
+fn deadline_expiring_during_a_long_load_fails_with_timeout() {
+    let bytes = many_pages(50_000).bytes();
+    let limits = Limits { deadline: Some(Instant::now() + Duration::from_millis(1)), ..Limits::default() };
+    let t = Instant::now();
+    let e = extract::open_with(&bytes, None, limits).err().expect("a 5 MB file does not load in 1 ms");
+    assert!(matches!(e, ExtractError::Timeout), "{e}");
+    assert!(t.elapsed() < SLOW);
+}

@@ -554,3 +554,22 @@ fn deadline_expiring_during_a_long_load_fails_with_timeout() {
     assert!(matches!(e, ExtractError::Timeout), "{e}");
     assert!(t.elapsed() < SLOW);
 }
+
+#[test]
+fn a_form_drawn_on_every_page_is_charged_once() {
+    // 40 pages each drawing the same 200 KB form 10 times: 80 MB if decoded each time
+    let mut p = many_pages(40);
+    let form = [b"0 0 m 1 1 l S\n".repeat(200_000 / 14), HELLO.to_vec()].concat();
+    p.stream(4, "", &b"/X Do ".repeat(10))
+        .stream(6, "/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Filter /FlateDecode", &zlib(&form));
+    let mut s = String::from_utf8_lossy(&p.objs[&2]).into_owned();
+    s = s.replace("/Resources << /Font << /F1 5 0 R >> >>", "/Resources << /XObject << /X 6 0 R >> >>");
+    p.obj(2, s);
+    let limits = Limits { max_total_bytes: 16 << 20, ..Limits::default() };
+    let doc = extract::open_with(&p.bytes(), None, limits).unwrap();
+    for n in 1..=40 {
+        let page = doc.page(n).unwrap_or_else(|e| panic!("page {n}: {e}"));
+        assert_eq!(page.glyphs.len(), 10 * "Hello hostile world".len());
+    }
+    assert!(doc.decoded_bytes() < 1 << 20, "{}", doc.decoded_bytes());
+}

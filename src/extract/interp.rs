@@ -91,6 +91,7 @@ pub struct Interp<'d> {
     pub out: Out,
     warned: std::collections::HashSet<String>,
     guard: &'d super::Guard,
+    forms: &'d super::FormCache,
     /// Operators + operand tokens run so far on this page (forms included).
     ticks: u64,
     /// Interpretation stopped: deadline passed (`timeout`) or a page limit hit.
@@ -125,7 +126,13 @@ fn color_lum(cs: Cs, ops: &[Operand]) -> f32 {
 }
 
 impl<'d> Interp<'d> {
-    pub fn new(doc: &'d Document, cache: &'d FontCache, page_matrix: M, guard: &'d super::Guard) -> Self {
+    pub fn new(
+        doc: &'d Document,
+        cache: &'d FontCache,
+        forms: &'d super::FormCache,
+        page_matrix: M,
+        guard: &'d super::Guard,
+    ) -> Self {
         Interp {
             doc,
             cache,
@@ -155,6 +162,7 @@ impl<'d> Interp<'d> {
             out: Out { glyphs: Vec::new(), rules: Vec::new(), images: 0, warnings: Vec::new() },
             warned: Default::default(),
             guard,
+            forms,
             ticks: 0,
             stop: false,
             timeout: false,
@@ -540,8 +548,15 @@ impl<'d> Interp<'d> {
                 return;
             }
         }
-        let content = match self.guard.decode(stream) {
-            Ok(c) => c,
+        let cached = id.and_then(|id| self.forms.get(id));
+        let hit = cached.is_some();
+        let content = match cached.map(Ok).unwrap_or_else(|| self.guard.decode(stream).map(Arc::new)) {
+            Ok(c) => {
+                if let (Some(id), false) = (id, hit) {
+                    self.forms.put(id, &c);
+                }
+                c
+            }
             Err(crate::error::ExtractError::Timeout) => {
                 self.timeout = true;
                 self.stop = true;

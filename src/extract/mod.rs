@@ -115,6 +115,33 @@ pub(crate) const MAX_PAGE_OPS: u64 = 50_000_000;
 
 pub(crate) type FontCache = Mutex<HashMap<ObjectId, Arc<font::Font>>>;
 
+/// Decoded Form XObject content, shared by all pages of a document: a form drawn
+/// on every page (a logo, a checkbox) is decoded, and charged to the byte budget,
+/// once. Only small forms are kept, within a fixed total.
+#[derive(Default)]
+pub(crate) struct FormCache {
+    map: Mutex<(HashMap<ObjectId, Arc<Vec<u8>>>, usize)>,
+}
+const FORM_CACHE_ITEM: usize = 1 << 20;
+const FORM_CACHE_TOTAL: usize = 32 << 20;
+
+impl FormCache {
+    pub(crate) fn get(&self, id: ObjectId) -> Option<Arc<Vec<u8>>> {
+        self.map.lock().ok()?.0.get(&id).cloned()
+    }
+    pub(crate) fn put(&self, id: ObjectId, data: &Arc<Vec<u8>>) {
+        if data.len() > FORM_CACHE_ITEM {
+            return;
+        }
+        if let Ok(mut m) = self.map.lock() {
+            if m.1 + data.len() <= FORM_CACHE_TOTAL {
+                m.1 += data.len();
+                m.0.insert(id, data.clone());
+            }
+        }
+    }
+}
+
 /// Resource limits for one document (protection against hostile files).
 ///
 /// Where the limits act:
@@ -352,6 +379,7 @@ pub struct PdfDoc {
     doc: Document,
     pages: Vec<ObjectId>,
     fonts: FontCache,
+    forms: FormCache,
     guard: Arc<Guard>,
     warnings: Vec<String>,
     /// Pages of the page tree before truncation to `Limits::max_pages`.
@@ -422,7 +450,7 @@ pub fn open_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result
         }
     });
     let (doc, pages, warnings, total_pages) = r?;
-    Ok(PdfDoc { doc, pages, fonts: Mutex::new(HashMap::new()), guard, warnings, total_pages })
+    Ok(PdfDoc { doc, pages, fonts: Mutex::new(HashMap::new()), forms: FormCache::default(), guard, warnings, total_pages })
 }
 
 type Loaded = (Document, Vec<ObjectId>, Vec<String>, usize);
@@ -840,7 +868,7 @@ impl PdfDoc {
             Some(o @ Object::Stream(_)) => decode(o, &mut warnings)?.unwrap_or_default(),
             _ => Vec::new(),
         };
-        let mut it = interp::Interp::new(doc, &self.fonts, pm, &self.guard);
+        let mut it = interp::Interp::new(doc, &self.fonts, &self.forms, pm, &self.guard);
         it.out.glyphs.reserve((content.len() / 8).min(1 << 18));
         it.run(&content, res);
         if it.timed_out() {

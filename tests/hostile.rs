@@ -573,3 +573,30 @@ fn a_form_drawn_on_every_page_is_charged_once() {
     }
     assert!(doc.decoded_bytes() < 1 << 20, "{}", doc.decoded_bytes());
 }
+
+#[test]
+fn page_tree_100000_levels_deep() {
+    // /Pages -> /Pages -> ... 100,000 levels, the page at the bottom
+    let mut p = hello();
+    let depth = 100_000u32;
+    for k in 0..depth {
+        let id = 10 + k;
+        let kid = if k + 1 < depth { id + 1 } else { 3 };
+        let parent = if k == 0 { 2 } else { id - 1 };
+        p.obj(id, format!("<< /Type /Pages /Parent {parent} 0 R /Kids [{kid} 0 R] /Count 1 >>"));
+    }
+    p.obj(2, "<< /Type /Pages /Kids [10 0 R] /Count 1 >>");
+    p.obj(3, format!("<< /Type /Page /Parent {} 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>", 10 + depth - 1));
+    let t = Instant::now();
+    match open(&p.bytes()) {
+        Ok(doc) => {
+            // lopdf walks at most 256 levels: the page may be out of reach
+            assert!(doc.page_count() <= 1);
+            for n in 1..=doc.page_count() {
+                assert_eq!(text(&doc.page(n).unwrap()), "Hello hostile world");
+            }
+        }
+        Err(e) => assert!(matches!(e, ExtractError::Damaged(_)), "{e}"),
+    }
+    assert!(t.elapsed() < SLOW);
+}

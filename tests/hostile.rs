@@ -317,7 +317,7 @@ fn content_stream_bomb_fails_the_page_within_budget() {
     assert!(bytes.len() < 4 << 20, "{}", bytes.len());
     let t = Instant::now();
     let doc = open(&bytes).unwrap();
-    let e = doc.page(1).err().expect("bomb page must fail");
+    let e = doc.page(1).expect_err("bomb page must fail");
     assert!(matches!(e, ExtractError::LimitExceeded(_)), "{e}");
     assert!(e.to_string().contains("decompression bomb"), "{e}");
     assert!(t.elapsed() < SLOW);
@@ -332,7 +332,7 @@ fn filter_chain_bomb_of_a_few_kilobytes() {
     assert!(bytes.len() < 64 << 10, "{}", bytes.len());
     let t = Instant::now();
     let doc = open(&bytes).unwrap();
-    let e = doc.page(1).err().expect("bomb page must fail");
+    let e = doc.page(1).expect_err("bomb page must fail");
     assert!(matches!(e, ExtractError::LimitExceeded(_)), "{e}");
     assert!(t.elapsed() < SLOW);
     // a smaller per-stream limit is honoured as well

@@ -120,8 +120,10 @@ pub(crate) type FontCache = Mutex<HashMap<ObjectId, Arc<font::Font>>>;
 /// once. Only small forms are kept, within a fixed total.
 #[derive(Default)]
 pub(crate) struct FormCache {
-    map: Mutex<(HashMap<ObjectId, Arc<Vec<u8>>>, usize)>,
+    /// Decoded content by object, and its total size.
+    map: Mutex<(FormMap, usize)>,
 }
+type FormMap = HashMap<ObjectId, Arc<Vec<u8>>>;
 const FORM_CACHE_ITEM: usize = 1 << 20;
 const FORM_CACHE_TOTAL: usize = 32 << 20;
 

@@ -49,7 +49,7 @@ impl Pdf {
         let mut offsets = BTreeMap::new();
         for (n, body) in &self.objs {
             offsets.insert(*n, out.len());
-            write!(out, "{n} 0 obj\n").unwrap();
+            writeln!(out, "{n} 0 obj").unwrap();
             out.extend_from_slice(body);
             out.extend_from_slice(b"\nendobj\n");
         }
@@ -58,8 +58,8 @@ impl Pdf {
         write!(out, "xref\n0 {size}\n0000000000 65535 f \n").unwrap();
         for n in 1..size {
             match offsets.get(&n) {
-                Some(o) => write!(out, "{o:010} 00000 n \n").unwrap(),
-                None => write!(out, "0000000000 65535 f \n").unwrap(),
+                Some(o) => writeln!(out, "{o:010} 00000 n ").unwrap(),
+                None => writeln!(out, "0000000000 65535 f ").unwrap(),
             }
         }
         write!(

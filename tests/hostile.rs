@@ -61,7 +61,9 @@ fn not_a_pdf_html_random_empty() {
     assert!(e.to_string().contains("empty"), "{e}");
 
     // a header and nothing else, a header followed by garbage
-    assert!(open(b"%PDF-1.7\n").is_err());
+    let e = open(b"%PDF-1.7\n").err().expect("header only");
+    assert!(matches!(e, ExtractError::Damaged(_)), "{e}");
+    assert!(e.to_string().contains("cross reference") && e.to_string().contains("scanning"), "{e}");
     let mut junk = b"%PDF-1.7\n".to_vec();
     junk.extend_from_slice(&random);
     match open(&junk) {

@@ -479,7 +479,9 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
     if !usable(&loaded) {
         loaded = load(keep_all, false)?;
     }
+    let mut rescanned = false;
     if !usable(&loaded) && !matches!(loaded, Err(lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_))) {
+        rescanned = true;
         if let Ok(d) = load(keep_all, true)? {
             if usable_doc(&d) || loaded.is_err() {
                 loaded = Ok(d);
@@ -501,6 +503,11 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
             return Err(ExtractError::LimitExceeded(format!("a stream decodes to more than {limit} bytes")))
         }
         Err(e @ lopdf::Error::Parse(_)) if bytes.len() < 64 => return Err(ExtractError::NotPdf(e.to_string())),
+        Err(e) if rescanned => {
+            return Err(ExtractError::Damaged(format!(
+                "{e}; rebuilding the cross-reference table by scanning the file found no usable document"
+            )))
+        }
         Err(e) => return Err(ExtractError::Damaged(e.to_string())),
     };
     if doc.trailer.has(b"Encrypt") {

@@ -16,8 +16,11 @@ pub enum ExtractError {
     Decrypt(String),
     #[error("page {page}: {message}")]
     Page { page: u32, message: String },
+    /// The deadline of [`crate::extract::Limits`] passed, or its cancel flag was set.
     #[error("timed out")]
     Timeout,
+    /// A resource limit of [`crate::extract::Limits`] was hit (decoded bytes of one
+    /// stream or of the whole document, page count, operators of one page...).
     #[error("limit exceeded: {0}")]
     LimitExceeded(String),
 }

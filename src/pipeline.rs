@@ -67,6 +67,11 @@ pub fn convert_bytes_with(file_name: &str, bytes: &[u8], opts: &Options, limits:
     if stopped || should_stop(&stop) {
         return Err(ExtractError::Timeout);
     }
+    // Damage the extractor worked around (xref rebuilt or repaired, page-tree
+    // cycles, pages past the limit, object streams over a byte budget).
+    for (i, w) in pdf.warnings().iter().enumerate() {
+        doc.diagnostics.insert(i, Diagnostic::warning(None, "document.extract_warning", w.clone()));
+    }
     if !ends_with_eof_marker(bytes) {
         let message = "the file does not end with %%EOF: it was probably cut short, and what it held \
                        after the cut is missing";
@@ -343,9 +348,9 @@ pub struct FileReport {
 }
 
 /// Diagnostic codes that make a converted document `recovered` rather than `ok`:
-/// the extractor worked around damage.
-pub const RECOVERY_CODES: &[&str] =
-    &["page.extract_failed", "page.extract_warning", "document.extract_warning", "document.truncated"];
+/// the extractor worked around damage. (`page.extract_warning`, such as glyphs
+/// without a Unicode mapping, is a finding about an intact file: still `ok`.)
+pub const RECOVERY_CODES: &[&str] = &["page.extract_failed", "document.extract_warning", "document.truncated"];
 
 impl FileReport {
     fn converted(input: &Path, doc: &Document, duration: Duration) -> Self {

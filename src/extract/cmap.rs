@@ -21,6 +21,13 @@ pub struct CMap {
     pub cid_ranges: Vec<(u32, u32, u32)>,
     /// Name of a `usecmap` parent, if any.
     pub usecmap: Option<String>,
+    /// `cid_ranges` sorted by `lo`, when they do not overlap (binary search);
+    /// empty otherwise (linear search, later entries win).
+    pub(crate) sorted: Vec<(u32, u32, u32)>,
+    /// Code -> CID for 2-byte codes when the ranges overlap (`u32::MAX`: none).
+    pub(crate) dense: Vec<u32>,
+    /// Code mappings expanded from bfranges so far.
+    pub(crate) expanded: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -160,9 +167,48 @@ pub fn utf16be(b: &[u8]) -> String {
 }
 
 const MAX_RANGE: u32 = 65536;
+/// Bounds against hostile CMaps: bytes parsed (real ToUnicode maps of large CJK
+/// fonts are a few hundred KB), code mappings expanded from ranges in all,
+/// codespace ranges and CID ranges kept.
+const MAX_CMAP_BYTES: usize = 4 << 20;
+const MAX_EXPANDED: usize = 1 << 18;
+const MAX_CODESPACES: usize = 256;
+const MAX_CID_RANGES: usize = 200_000;
+const MAX_LINEAR_RANGES: usize = 4096;
+
+/// Code -> CID table for overlapping ranges of codes up to 2 bytes (later ranges
+/// win), built in O(codes + ranges) with "next unfilled code" skip pointers.
+fn dense_cids(ranges: &[(u32, u32, u32)]) -> Option<Vec<u32>> {
+    if ranges.iter().any(|r| r.1 > 0xFFFF) {
+        return None;
+    }
+    let mut table = vec![u32::MAX; 0x1_0000];
+    let mut next: Vec<u32> = (0..=0x1_0000).collect();
+    fn find(next: &mut [u32], mut x: u32) -> u32 {
+        while next[x as usize] != x {
+            let up = next[next[x as usize] as usize];
+            next[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    for &(lo, hi, cid) in ranges.iter().rev() {
+        if lo > hi {
+            continue;
+        }
+        let mut x = find(&mut next, lo);
+        while x <= hi {
+            table[x as usize] = cid.saturating_add(x - lo);
+            next[x as usize] = x + 1;
+            x = find(&mut next, x + 1);
+        }
+    }
+    Some(table)
+}
 
 impl CMap {
     pub fn parse(data: &[u8]) -> CMap {
+        let data = &data[..data.len().min(MAX_CMAP_BYTES)];
         let toks = tokenize(data);
         let mut cm = CMap::default();
         let mut i = 0;
@@ -180,7 +226,9 @@ impl CMap {
                                     let mut cs = Codespace { len: lo.len(), lo: [0; 4], hi: [0; 4] };
                                     cs.lo[..lo.len()].copy_from_slice(lo);
                                     cs.hi[..hi.len()].copy_from_slice(hi);
-                                    cm.codespaces.push(cs);
+                                    if cm.codespaces.len() < MAX_CODESPACES {
+                                        cm.codespaces.push(cs);
+                                    }
                                 }
                             }
                         }
@@ -202,14 +250,18 @@ impl CMap {
                         for p in args.chunks_exact(2) {
                             if let (Tok::Hex(src), Tok::Int(cid)) = (&p[0], &p[1]) {
                                 let c = code_of(src);
-                                cm.cid_ranges.push((c, c, (*cid).max(0) as u32));
+                                if cm.cid_ranges.len() < MAX_CID_RANGES {
+                                    cm.cid_ranges.push((c, c, (*cid).max(0) as u32));
+                                }
                             }
                         }
                     }
                     "endcidrange" => {
                         for p in args.chunks_exact(3) {
                             if let (Tok::Hex(lo), Tok::Hex(hi), Tok::Int(cid)) = (&p[0], &p[1], &p[2]) {
-                                cm.cid_ranges.push((code_of(lo), code_of(hi), (*cid).max(0) as u32));
+                                if cm.cid_ranges.len() < MAX_CID_RANGES {
+                                    cm.cid_ranges.push((code_of(lo), code_of(hi), (*cid).max(0) as u32));
+                                }
                             }
                         }
                     }
@@ -229,6 +281,18 @@ impl CMap {
             }
             i += 1;
         }
+        if cm.cid_ranges.len() > 8 {
+            let mut v = cm.cid_ranges.clone();
+            v.sort_unstable_by_key(|r| r.0);
+            if v.windows(2).all(|w| w[0].1 < w[1].0) && v.iter().all(|r| r.0 <= r.1) {
+                cm.sorted = v;
+            } else if let Some(t) = dense_cids(&cm.cid_ranges) {
+                cm.dense = t;
+            } else {
+                // overlapping ranges of long codes: linear search, bounded
+                cm.cid_ranges.truncate(MAX_LINEAR_RANGES);
+            }
+        }
         cm
     }
 
@@ -245,6 +309,10 @@ impl CMap {
             if hi < lo || hi - lo > MAX_RANGE {
                 i += 3;
                 continue;
+            }
+            self.expanded += (hi - lo) as usize + 1;
+            if self.expanded > MAX_EXPANDED {
+                return;
             }
             match &args[i + 2] {
                 Tok::Hex(d) => {
@@ -290,6 +358,16 @@ impl CMap {
 
     /// Map a code to a CID through cidchar/cidrange entries.
     pub fn cid(&self, code: u32) -> Option<u32> {
+        if !self.dense.is_empty() {
+            return self.dense.get(code as usize).copied().filter(|&c| c != u32::MAX);
+        }
+        if !self.sorted.is_empty() {
+            let k = self.sorted.partition_point(|r| r.0 <= code);
+            return match k.checked_sub(1).map(|k| self.sorted[k]) {
+                Some((lo, hi, cid)) if code <= hi => Some(cid + (code - lo)),
+                _ => None,
+            };
+        }
         for &(lo, hi, cid) in self.cid_ranges.iter().rev() {
             if code >= lo && code <= hi {
                 return Some(cid + (code - lo));
@@ -375,5 +453,32 @@ end"#;
         let src = b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfrange <41> <43> <0061> endbfrange";
         let cm = CMap::parse(src);
         assert_eq!(cm.unicode.get(&0x42).map(|s| s.as_str()), Some("b"));
+    }
+}
+
+#[cfg(test)]
+mod hostile_tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_cid_ranges_later_wins_indexed() {
+        let mut src = String::from("1 begincodespacerange <0000> <FFFF> endcodespacerange\n");
+        src.push_str("3 begincidrange <0000> <00FF> 1000 <0010> <001F> 2000 <0015> <0015> 7 endcidrange\n");
+        for k in 0..0x14 {
+            src.push_str(&format!("1 begincidrange <{k:04X}> <{k:04X}> {} endcidrange\n", 500 + k));
+        }
+        let cm = CMap::parse(src.as_bytes());
+        assert!(!cm.dense.is_empty());
+        assert_eq!(cm.cid(0x0005), Some(505));
+        assert_eq!(cm.cid(0x0012), Some(518));
+        assert_eq!(cm.cid(0x0015), Some(7));
+        assert_eq!(cm.cid(0x0016), Some(2006));
+        assert_eq!(cm.cid(0x0020), Some(1032));
+        assert_eq!(cm.cid(0x0100), None);
+        // the same through the linear search
+        let lin = CMap { cid_ranges: cm.cid_ranges.clone(), ..Default::default() };
+        for code in [0x5, 0x12, 0x15, 0x16, 0x20, 0x100] {
+            assert_eq!(lin.cid(code), cm.cid(code), "{code:#x}");
+        }
     }
 }

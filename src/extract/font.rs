@@ -368,7 +368,7 @@ pub fn normalize_text(s: &str) -> String {
 fn to_unicode_cmap(doc: &Document, fd: &Dictionary) -> Option<CMap> {
     let o = dget(doc, fd, b"ToUnicode")?;
     let s = o.as_stream().ok()?;
-    let data = s.decompressed_content_with_limit(super::MAX_STREAM).ok()?;
+    let data = super::decode_stream(s).ok()?;
     Some(CMap::parse(&data))
 }
 
@@ -418,8 +418,12 @@ fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
     if !has_encoding || matches!(dget(doc, fd, b"Encoding"), Some(Object::Dictionary(d)) if !d.has(b"BaseEncoding")) {
         if let Some(d) = desc {
             if let Some(Object::Stream(s)) = dget(doc, d, b"FontFile") {
-                if let Ok(data) = s.decompressed_content_with_limit(super::MAX_STREAM) {
-                    builtin = type1_builtin_encoding(&data);
+                match super::decode_stream(s) {
+                    Ok(data) => builtin = type1_builtin_encoding(&data),
+                    Err(e @ crate::error::ExtractError::LimitExceeded(_)) => {
+                        warnings.push(format!("font program skipped: {e}"))
+                    }
+                    Err(_) => {}
                 }
             }
         }
@@ -529,7 +533,7 @@ fn load_type0(doc: &Document, fd: &Dictionary) -> Font {
             }
         }
         Some(Object::Stream(s)) => {
-            if let Ok(data) = s.decompressed_content_with_limit(super::MAX_STREAM) {
+            if let Ok(data) = super::decode_stream(s) {
                 let cm = CMap::parse(&data);
                 if !cm.codespaces.is_empty() {
                     split = CodeSplit::CMap(Box::new(CMap { codespaces: cm.codespaces.clone(), ..Default::default() }));
@@ -587,13 +591,16 @@ fn parse_w(doc: &Document, w: &[Object], font: &mut Font) {
         }
     };
     let mut i = 0;
-    while i < w.len() {
+    // bound the work on hostile arrays (a million overlapping 64K ranges)
+    let mut work = 0usize;
+    while i < w.len() && work < 1 << 22 {
         let a = obj_num(deref(doc, &w[i]));
         match (a, w.get(i + 1).map(|o| deref(doc, o))) {
             (Some(first), Some(Object::Array(list))) => {
-                for (k, v) in list.iter().enumerate() {
+                work += list.len();
+                for (k, v) in list.iter().enumerate().take(MAX_DENSE as usize) {
                     if let Some(v) = obj_num(deref(doc, v)) {
-                        set(first as u32 + k as u32, v, font);
+                        set((first as u32).saturating_add(k as u32), v, font);
                     }
                 }
                 i += 2;
@@ -601,8 +608,9 @@ fn parse_w(doc: &Document, w: &[Object], font: &mut Font) {
             (Some(lo), Some(hi_o)) => {
                 let hi = obj_num(hi_o).unwrap_or(lo);
                 let v = w.get(i + 2).map(|o| deref(doc, o)).and_then(obj_num).unwrap_or(1000.0);
-                if hi >= lo && hi - lo <= MAX_DENSE as f32 {
-                    for cid in lo as u32..=hi as u32 {
+                if hi >= lo && hi - lo <= MAX_DENSE as f32 && lo < MAX_DENSE as f32 {
+                    work += (hi.min(MAX_DENSE as f32 - 1.0) - lo) as usize + 1;
+                    for cid in lo as u32..=(hi as u32).min(MAX_DENSE - 1) {
                         set(cid, v, font);
                     }
                 }

@@ -29,6 +29,9 @@ const IDENT: M = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 const MAX_DEPTH: usize = 12;
 const MAX_OPERANDS: usize = 4096;
 const MAX_QDEPTH: usize = 256;
+/// Subpaths / points of one path kept (a path is only a bbox source for rules).
+const MAX_SUBPATHS: usize = 100_000;
+const MAX_POINTS: usize = 1_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Cs {
@@ -87,6 +90,13 @@ pub struct Interp<'d> {
     form_stack: Vec<ObjectId>,
     pub out: Out,
     warned: std::collections::HashSet<String>,
+    guard: &'d super::Guard,
+    forms: &'d super::FormCache,
+    /// Operators + operand tokens run so far on this page (forms included).
+    ticks: u64,
+    /// Interpretation stopped: deadline passed (`timeout`) or a page limit hit.
+    stop: bool,
+    timeout: bool,
 }
 
 fn lum_rgb(r: f32, g: f32, b: f32) -> f32 {
@@ -116,7 +126,13 @@ fn color_lum(cs: Cs, ops: &[Operand]) -> f32 {
 }
 
 impl<'d> Interp<'d> {
-    pub fn new(doc: &'d Document, cache: &'d FontCache, page_matrix: M) -> Self {
+    pub fn new(
+        doc: &'d Document,
+        cache: &'d FontCache,
+        forms: &'d super::FormCache,
+        page_matrix: M,
+        guard: &'d super::Guard,
+    ) -> Self {
         Interp {
             doc,
             cache,
@@ -145,7 +161,37 @@ impl<'d> Interp<'d> {
             form_stack: Vec::new(),
             out: Out { glyphs: Vec::new(), rules: Vec::new(), images: 0, warnings: Vec::new() },
             warned: Default::default(),
+            guard,
+            forms,
+            ticks: 0,
+            stop: false,
+            timeout: false,
         }
+    }
+
+    /// Interpretation was cut short because the deadline passed.
+    pub fn timed_out(&self) -> bool {
+        self.timeout
+    }
+
+    /// Count one token; every 4096 check the deadline and the page budgets.
+    #[inline]
+    fn tick(&mut self) -> bool {
+        self.ticks += 1;
+        if self.ticks & 4095 == 0 {
+            if self.guard.expired() {
+                self.timeout = true;
+                self.stop = true;
+            } else if self.ticks > super::MAX_PAGE_OPS {
+                self.stop = true;
+                self.warn(format!("page truncated: more than {} content-stream tokens", super::MAX_PAGE_OPS));
+            }
+        }
+        if self.out.glyphs.len() >= super::MAX_PAGE_ITEMS || self.out.rules.len() >= super::MAX_PAGE_ITEMS {
+            self.stop = true;
+            self.warn(format!("page truncated: more than {} glyphs or rules", super::MAX_PAGE_ITEMS));
+        }
+        !self.stop
     }
 
     fn warn(&mut self, w: String) {
@@ -159,6 +205,9 @@ impl<'d> Interp<'d> {
         let mut lex = Lexer::new(content);
         let mut ops: Vec<Operand> = Vec::with_capacity(16);
         while let Some(tok) = lex.next() {
+            if !self.tick() {
+                return;
+            }
             match tok {
                 Token::Operand(o) => {
                     if ops.len() >= MAX_OPERANDS {
@@ -293,6 +342,9 @@ impl<'d> Interp<'d> {
                 }
             }
             // paths
+            b"m" | b"l" | b"c" | b"v" | b"y" | b"re" if self.path.len() >= MAX_SUBPATHS => {
+                self.warn(format!("path with more than {MAX_SUBPATHS} subpaths truncated"));
+            }
             b"m" => {
                 let p = (n(0), n(1));
                 self.cur = p;
@@ -496,10 +548,22 @@ impl<'d> Interp<'d> {
                 return;
             }
         }
-        let content = match stream.decompressed_content_with_limit(super::MAX_STREAM) {
-            Ok(c) => c,
+        let cached = id.and_then(|id| self.forms.get(id));
+        let hit = cached.is_some();
+        let content = match cached.map(Ok).unwrap_or_else(|| self.guard.decode(stream).map(Arc::new)) {
+            Ok(c) => {
+                if let (Some(id), false) = (id, hit) {
+                    self.forms.put(id, &c);
+                }
+                c
+            }
+            Err(crate::error::ExtractError::Timeout) => {
+                self.timeout = true;
+                self.stop = true;
+                return;
+            }
             Err(e) => {
-                self.warn(format!("form XObject stream cannot be decoded: {e}"));
+                self.warn(format!("form XObject skipped: {e}"));
                 return;
             }
         };
@@ -566,6 +630,9 @@ impl<'d> Interp<'d> {
         let mut missing = false;
         let mut i = 0;
         while i < s.len() {
+            if !self.tick() {
+                break;
+            }
             let (code, len) = font.next_code(&s[i..]);
             i += len;
             let w0 = if font.cid { font.width(font.cid_of(code)) } else { font.width(code) };
@@ -613,6 +680,9 @@ impl<'d> Interp<'d> {
         let (tc, ts) = (self.gs.tc, self.gs.ts);
         let mut i = 0;
         while i < s.len() {
+            if !self.tick() {
+                break;
+            }
             let (code, len) = font.next_code(&s[i..]);
             i += len;
             let w0 = font.width(font.cid_of(code));
@@ -641,6 +711,9 @@ impl<'d> Interp<'d> {
         let d = apply(&self.gs.ctm, p.0, p.1);
         match self.path.last_mut() {
             Some(sp) if !sp.rect && !sp.closed => {
+                if sp.pts.len() >= MAX_POINTS {
+                    return;
+                }
                 sp.pts.push(d);
                 sp.curve |= curve;
             }
@@ -654,7 +727,7 @@ impl<'d> Interp<'d> {
     }
 
     fn curve(&mut self, pts: &[(f32, f32)]) {
-        if self.path.len() > 100_000 {
+        if self.path.len() > 100_000 || self.path.last().is_some_and(|sp| sp.pts.len() >= MAX_POINTS) {
             return;
         }
         // control points included: bbox of the subpath is what we emit for curves

@@ -34,6 +34,8 @@ pub enum Token<'a> {
 pub struct Lexer<'a> {
     pub data: &'a [u8],
     pub pos: usize,
+    /// Items stored in the current top-level operand (see `MAX_ITEMS`).
+    items: usize,
 }
 
 #[inline]
@@ -55,10 +57,13 @@ fn hexv(b: u8) -> Option<u8> {
 }
 
 const MAX_NEST: usize = 32;
+/// Items (array elements, dictionary values) kept in one top-level operand, nested
+/// ones included: a 64 MiB `[0 0 0 ...]` must not become a gigabyte of operands.
+const MAX_ITEMS: usize = 100_000;
 
 impl<'a> Lexer<'a> {
     pub fn new(data: &'a [u8]) -> Self {
-        Lexer { data, pos: 0 }
+        Lexer { data, pos: 0, items: 0 }
     }
 
     fn skip_ws(&mut self) {
@@ -79,6 +84,7 @@ impl<'a> Lexer<'a> {
 
     /// Next token, or None at end of data.
     pub fn next(&mut self) -> Option<Token<'a>> {
+        self.items = 0;
         self.next_nested(0)
     }
 
@@ -142,7 +148,8 @@ impl<'a> Lexer<'a> {
                         match self.next_nested(depth + 1) {
                             None | Some(Token::ArrayClose) => break,
                             Some(Token::Operand(o)) => {
-                                if items.len() < 100_000 {
+                                if self.items < MAX_ITEMS {
+                                    self.items += 1;
                                     items.push(o)
                                 }
                             }
@@ -203,7 +210,12 @@ impl<'a> Lexer<'a> {
                             key = Some(n)
                         }
                     }
-                    Some(k) => pairs.push((k, o)),
+                    Some(k) => {
+                        if self.items < MAX_ITEMS {
+                            self.items += 1;
+                            pairs.push((k, o))
+                        }
+                    }
                 },
                 Some(Token::Op(_)) | Some(Token::ArrayClose) => {}
             }

@@ -91,7 +91,9 @@ pub struct Page {
 
 use crate::error::ExtractError;
 use lopdf::{Dictionary, Document, Object, ObjectId};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub mod agl;
@@ -103,16 +105,289 @@ mod interp;
 pub mod lexer;
 mod tables;
 
-/// Upper bound for one decoded stream (content, font program, CMap).
-pub(crate) const MAX_STREAM: usize = 256 * 1024 * 1024;
+/// Upper bound for one decoded stream (content, font program, CMap) when no
+/// [`Limits`] are in force (the default of `Limits::max_stream_bytes`).
+pub(crate) const MAX_STREAM: usize = 64 * 1024 * 1024;
+
+/// Most glyphs / rules kept for one page: a small stream repeating `(xxxx) Tj`
+/// (or a form XObject drawn many times) must not turn into gigabytes of glyphs.
+pub(crate) const MAX_PAGE_ITEMS: usize = 500_000;
+/// Most content-stream operators run for one page, form XObjects included.
+pub(crate) const MAX_PAGE_OPS: u64 = 50_000_000;
 
 pub(crate) type FontCache = Mutex<HashMap<ObjectId, Arc<font::Font>>>;
+
+/// Decoded Form XObject content, shared by all pages of a document: a form drawn
+/// on every page (a logo, a checkbox) is decoded, and charged to the byte budget,
+/// once. Only small forms are kept, within a fixed total.
+#[derive(Default)]
+pub(crate) struct FormCache {
+    /// Decoded content by object, and its total size.
+    map: Mutex<(FormMap, usize)>,
+}
+type FormMap = HashMap<ObjectId, Arc<Vec<u8>>>;
+const FORM_CACHE_ITEM: usize = 1 << 20;
+const FORM_CACHE_TOTAL: usize = 32 << 20;
+
+impl FormCache {
+    pub(crate) fn get(&self, id: ObjectId) -> Option<Arc<Vec<u8>>> {
+        self.map.lock().ok()?.0.get(&id).cloned()
+    }
+    pub(crate) fn put(&self, id: ObjectId, data: &Arc<Vec<u8>>) {
+        if data.len() > FORM_CACHE_ITEM {
+            return;
+        }
+        if let Ok(mut m) = self.map.lock() {
+            if m.1 + data.len() <= FORM_CACHE_TOTAL {
+                m.1 += data.len();
+                m.0.insert(id, data.clone());
+            }
+        }
+    }
+}
+
+/// Resource limits for one document (protection against hostile files).
+///
+/// Where the limits act:
+/// * loading: every stream lopdf decodes while loading (object streams,
+///   cross-reference streams) is bounded by `max_stream_bytes`; object streams we
+///   decode ourselves count towards `max_total_bytes`; deadline and cancel are
+///   checked per object while loading (an expired load drops the remaining objects
+///   and fails with [`ExtractError::Timeout`]);
+/// * pages: the deadline / cancel flag is checked before each page, every 4096
+///   operators or tokens inside content-stream interpretation, and before and after
+///   each stream is decoded; one stream never decodes to more than
+///   `max_stream_bytes` (each filter of a chain is bounded on its own), so a single
+///   inflate runs for at most the time needed to produce that many bytes;
+/// * images are never decoded (only counted).
+///
+/// A stream over a byte limit: page content -> [`PdfDoc::page`] fails with
+/// [`ExtractError::LimitExceeded`]; a font program / CMap / form XObject -> skipped
+/// with a page warning. More than `max_pages` pages: the document is truncated to
+/// the first `max_pages` (see [`PdfDoc::warnings`]); `page(n)` beyond it fails with
+/// `LimitExceeded`.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Stop and fail with ExtractError::Timeout once this instant has passed
+    /// (checked while loading, between pages, inside content-stream interpretation
+    /// every few thousand operators, and while inflating streams).
+    pub deadline: Option<std::time::Instant>,
+    /// Cancellation flag set by a watchdog: same effect as a passed deadline.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Max decoded bytes of one stream (decompression bombs), default 64 MiB.
+    pub max_stream_bytes: usize,
+    /// Max decoded bytes of all streams of the document, default 512 MiB.
+    pub max_total_bytes: usize,
+    /// Max pages extracted, default 20_000 (the rest: a documented truncation, with a
+    /// document warning; `page(n)` beyond it fails with ExtractError::LimitExceeded).
+    pub max_pages: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            deadline: None,
+            cancel: None,
+            max_stream_bytes: MAX_STREAM,
+            max_total_bytes: 512 * 1024 * 1024,
+            max_pages: 20_000,
+        }
+    }
+}
+
+/// The limits of one open document plus what has been spent of them.
+#[derive(Debug)]
+pub(crate) struct Guard {
+    limits: Limits,
+    /// Decoded bytes charged so far (all streams of the document).
+    used: AtomicUsize,
+    /// Set once the deadline/cancel flag was seen, so later checks are cheap.
+    expired: AtomicBool,
+}
+
+impl Guard {
+    fn new(limits: Limits) -> Self {
+        Guard { limits, used: AtomicUsize::new(0), expired: AtomicBool::new(false) }
+    }
+
+    /// The deadline passed or the cancel flag is set.
+    pub(crate) fn expired(&self) -> bool {
+        if self.expired.load(Ordering::Relaxed) {
+            return true;
+        }
+        let cancelled = self.limits.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
+        let late = self.limits.deadline.is_some_and(|d| std::time::Instant::now() >= d);
+        if cancelled || late {
+            self.expired.store(true, Ordering::Relaxed);
+        }
+        cancelled || late
+    }
+
+    pub(crate) fn check(&self) -> Result<(), ExtractError> {
+        if self.expired() {
+            Err(ExtractError::Timeout)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Decode a stream within the per-stream and per-document byte budgets.
+    pub(crate) fn decode(&self, s: &lopdf::Stream) -> Result<Vec<u8>, ExtractError> {
+        self.check()?;
+        let used = self.used.load(Ordering::Relaxed);
+        let left = self.limits.max_total_bytes.saturating_sub(used);
+        if left == 0 {
+            return Err(ExtractError::LimitExceeded(format!(
+                "the document's streams decode to more than {} bytes in all",
+                self.limits.max_total_bytes
+            )));
+        }
+        let limit = self.limits.max_stream_bytes.min(left);
+        let over = |limit: usize| {
+            ExtractError::LimitExceeded(if limit < self.limits.max_stream_bytes {
+                format!("the document's streams decode to more than {} bytes in all", self.limits.max_total_bytes)
+            } else {
+                format!("a stream decodes to more than {limit} bytes (decompression bomb?)")
+            })
+        };
+        match flate_dry_run(s, limit, self) {
+            DryRun::Over => {
+                self.used.fetch_add(limit, Ordering::Relaxed);
+                return Err(over(limit));
+            }
+            DryRun::Expired => return Err(ExtractError::Timeout),
+            DryRun::Fits | DryRun::Unknown => {}
+        }
+        let out = match s.decompressed_content_with_limit(limit) {
+            Ok(c) => c,
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+                // charge what was inflated: a bomb costs its budget share once
+                self.used.fetch_add(limit, Ordering::Relaxed);
+                return Err(over(limit));
+            }
+            Err(e) => return Err(ExtractError::Damaged(format!("stream cannot be decoded: {e}"))),
+        };
+        self.used.fetch_add(out.len(), Ordering::Relaxed);
+        self.check()?;
+        Ok(out)
+    }
+}
+
+enum DryRun {
+    /// The stream decodes to at most the limit (or fails to decode before it).
+    Fits,
+    /// The stream decodes to more than the limit.
+    Over,
+    /// Not a pure FlateDecode chain, or small enough that it cannot exceed the limit.
+    Unknown,
+    Expired,
+}
+
+/// Deflate never expands more than 1032:1.
+const MAX_DEFLATE_RATIO: usize = 1032;
+
+/// Count (without keeping) the decoded bytes of a stream whose filters are all
+/// FlateDecode, streaming through nested decoders with a fixed 64 KiB buffer, so a
+/// decompression bomb is rejected before anything of its size is allocated
+/// (lopdf's own bound holds the output in a growing `Vec`, up to twice the limit).
+/// Checks the deadline every 64 KiB of output.
+fn flate_dry_run(s: &lopdf::Stream, limit: usize, guard: &Guard) -> DryRun {
+    use std::io::Read;
+    let Ok(filters) = s.filters() else { return DryRun::Unknown };
+    if filters.is_empty() || filters.len() > 8 || filters.iter().any(|f| *f != b"FlateDecode") {
+        return DryRun::Unknown;
+    }
+    // one layer cannot exceed the limit when the input is small enough
+    if filters.len() == 1 && s.content.len().saturating_mul(MAX_DEFLATE_RATIO) <= limit {
+        return DryRun::Unknown;
+    }
+    fn layer<'a>(r: Box<dyn Read + 'a>, head: [u8; 2]) -> Box<dyn Read + 'a> {
+        let zlib = head[0] & 0x0f == 8 && (u16::from(head[0]) << 8 | u16::from(head[1])) % 31 == 0;
+        if zlib {
+            Box::new(flate2::read::ZlibDecoder::new(r))
+        } else {
+            Box::new(flate2::read::DeflateDecoder::new(r))
+        }
+    }
+    // Peek the header of each layer by decoding the layers one by one is not
+    // possible without buffering; assume the inner layers are zlib-wrapped (as PDF
+    // writers produce) and sniff the outer one.
+    let data = s.content.as_slice();
+    let head = [data.first().copied().unwrap_or(0), data.get(1).copied().unwrap_or(0)];
+    let mut r: Box<dyn Read + '_> = layer(Box::new(data), head);
+    for _ in 1..filters.len() {
+        r = Box::new(flate2::read::ZlibDecoder::new(r));
+    }
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = 0usize;
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => return DryRun::Fits,
+            Ok(n) => {
+                total += n;
+                if total > limit {
+                    return DryRun::Over;
+                }
+            }
+            // corrupt data: let lopdf's tolerant decoder deal with it (bounded)
+            Err(_) => return DryRun::Fits,
+        }
+        if total & 0xF_FFFF < 64 * 1024 && guard.expired() {
+            return DryRun::Expired;
+        }
+    }
+}
+
+thread_local! {
+    /// The guard of the document being loaded / the page being extracted on this
+    /// thread (lopdf's load filter is a plain `fn`, fonts are loaded deep inside the
+    /// interpreter: both find the limits here).
+    static GUARD: RefCell<Option<Arc<Guard>>> = const { RefCell::new(None) };
+    /// Findings of the load filters (object streams dropped over a limit).
+    static LOAD_NOTES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Installs a guard for the current thread until dropped.
+struct GuardScope(Option<Arc<Guard>>);
+impl GuardScope {
+    fn enter(g: &Arc<Guard>) -> Self {
+        GuardScope(GUARD.with(|c| c.replace(Some(g.clone()))))
+    }
+}
+impl Drop for GuardScope {
+    fn drop(&mut self) {
+        let prev = self.0.take();
+        GUARD.with(|c| *c.borrow_mut() = prev);
+    }
+}
+
+fn current_guard() -> Option<Arc<Guard>> {
+    GUARD.with(|c| c.borrow().clone())
+}
+
+/// Decode a stream under the current thread's guard (default limits when none).
+pub(crate) fn decode_stream(s: &lopdf::Stream) -> Result<Vec<u8>, ExtractError> {
+    match current_guard() {
+        Some(g) => g.decode(s),
+        None => Guard::new(Limits::default()).decode(s),
+    }
+}
+
+/// The current thread's document ran out of time.
+pub(crate) fn guard_expired() -> bool {
+    GUARD.with(|c| c.borrow().as_ref().is_some_and(|g| g.expired()))
+}
 
 /// An opened PDF, ready to be read page by page.
 pub struct PdfDoc {
     doc: Document,
     pages: Vec<ObjectId>,
     fonts: FontCache,
+    forms: FormCache,
+    guard: Arc<Guard>,
+    warnings: Vec<String>,
+    /// Pages of the page tree before truncation to `Limits::max_pages`.
+    total_pages: usize,
 }
 
 fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
@@ -125,99 +400,217 @@ fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
-/// Open a PDF from memory. `password` is tried as user password when the file is
-/// encrypted (an owner-password-only file opens with the empty password).
+/// Open a PDF from memory with the default [`Limits`]. `password` is tried as user
+/// password when the file is encrypted (an owner-password-only file opens with the
+/// empty password).
 pub fn open(bytes: &[u8], password: Option<&str>) -> Result<PdfDoc, ExtractError> {
+    open_with(bytes, password, Limits::default())
+}
+
+/// Stack of the thread that runs lopdf's parser. Its nesting limit is 100 levels of
+/// nom recursion; measured on a 100,000-deep array: about 1.5 MiB of stack in a
+/// debug build (a 1 MiB stack overflows, 2 MiB is barely enough) and 128-256 KiB in
+/// a release build. Callers may run on small stacks (rayon workers, fuzzers), so
+/// the load always runs on its own thread; only the touched part of the stack is
+/// ever committed.
+const LOAD_STACK: usize = 256 * 1024 * 1024;
+
+/// Open a PDF from memory under `limits` (see [`Limits`] for where they act).
+///
+/// Never panics and never overflows the stack on hostile input: lopdf's parser runs
+/// on a thread with a large stack behind `catch_unwind`. A damaged cross-reference
+/// table is rebuilt by scanning the file for `N G obj` headers; the document then
+/// carries the warning "xref rebuilt: ..." in [`PdfDoc::warnings`].
+pub fn open_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result<PdfDoc, ExtractError> {
+    if bytes.is_empty() {
+        return Err(ExtractError::NotPdf("empty file".into()));
+    }
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(ExtractError::NotPdf("no %PDF- header".into()));
     }
-    let load = |filter: Option<lopdf::FilterFunc>| {
-        let opts = lopdf::LoadOptions { password: password.map(|p| p.to_string()), filter, ..Default::default() };
-        std::panic::catch_unwind(|| Document::load_mem_with_options(bytes, opts))
-            .map_err(|p| ExtractError::Damaged(format!("parser panic: {}", panic_message(p))))
+    let guard = Arc::new(Guard::new(limits));
+    guard.check()?;
+    let g = guard.clone();
+    let r = std::thread::scope(|sc| {
+        let g2 = g.clone();
+        let h = std::thread::Builder::new()
+            .name("perfplan-pdf-load".into())
+            .stack_size(LOAD_STACK)
+            .spawn_scoped(sc, move || {
+                let g = g2;
+                let _scope = GuardScope::enter(&g);
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_doc(bytes, password, &g)))
+                    .unwrap_or_else(|p| Err(ExtractError::Damaged(format!("parser panic: {}", panic_message(p)))))
+            });
+        match h {
+            Ok(h) => h.join().unwrap_or_else(|_| Err(ExtractError::Damaged("parser thread failed".into()))),
+            // no thread could be started: parse on this one
+            Err(_) => {
+                let _scope = GuardScope::enter(&g);
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_doc(bytes, password, &g)))
+                    .unwrap_or_else(|p| Err(ExtractError::Damaged(format!("parser panic: {}", panic_message(p)))))
+            }
+        }
+    });
+    let (doc, pages, warnings, total_pages) = r?;
+    Ok(PdfDoc { doc, pages, fonts: Mutex::new(HashMap::new()), forms: FormCache::default(), guard, warnings, total_pages })
+}
+
+type Loaded = (Document, Vec<ObjectId>, Vec<String>, usize);
+
+fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loaded, ExtractError> {
+    LOAD_NOTES.with(|n| n.borrow_mut().clear());
+    let load = |filter: lopdf::FilterFunc, force_reconstruct: bool| {
+        let opts = lopdf::LoadOptions {
+            password: password.map(|p| p.to_string()),
+            filter: Some(filter),
+            max_decompressed_size: Some(guard.limits.max_stream_bytes),
+            force_reconstruct,
+            ..Default::default()
+        };
+        let r = Document::load_mem_with_options(bytes, opts);
+        guard.check().map(|_| r)
     };
+    let usable_doc = |d: &Document| d.trailer.has(b"Encrypt") || d.page_iter().next().is_some();
+    let usable = |r: &Result<Document, lopdf::Error>| r.as_ref().is_ok_and(usable_doc);
     // First try skipping the logical-structure tree (tagged PDFs carry tens of
     // thousands of StructElem objects we never read); fall back to a full load,
-    // which also lets lopdf rebuild a damaged page tree.
-    let mut loaded = load(Some(skip_structure))?;
-    let usable = matches!(&loaded, Ok(d) if d.trailer.has(b"Encrypt") || d.page_iter().next().is_some());
-    if !usable {
-        loaded = load(None)?;
+    // then to a load with the cross-reference table rebuilt by scanning.
+    let mut loaded = load(skip_structure, false)?;
+    if !usable(&loaded) {
+        loaded = load(keep_all, false)?;
+    }
+    let mut rescanned = false;
+    if !usable(&loaded) && !matches!(loaded, Err(lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_))) {
+        rescanned = true;
+        if let Ok(d) = load(keep_all, true)? {
+            if usable_doc(&d) || loaded.is_err() {
+                loaded = Ok(d);
+            }
+        }
+    }
+    let mut notes = LOAD_NOTES.with(|n| std::mem::take(&mut *n.borrow_mut()));
+    notes.dedup();
+    if !usable(&loaded) {
+        if let Some(n) = notes.iter().find(|n| n.contains("limit exceeded")) {
+            return Err(ExtractError::LimitExceeded(n.clone()));
+        }
     }
     let doc = match loaded {
         Ok(d) => d,
         Err(lopdf::Error::InvalidPassword) => return Err(ExtractError::PasswordRequired),
         Err(lopdf::Error::Decryption(e)) => return Err(ExtractError::Decrypt(e.to_string())),
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit })) => {
+            return Err(ExtractError::LimitExceeded(format!("a stream decodes to more than {limit} bytes")))
+        }
         Err(e @ lopdf::Error::Parse(_)) if bytes.len() < 64 => return Err(ExtractError::NotPdf(e.to_string())),
+        Err(e) if rescanned => {
+            return Err(ExtractError::Damaged(format!(
+                "{e}; rebuilding the cross-reference table by scanning the file found no usable document"
+            )))
+        }
         Err(e) => return Err(ExtractError::Damaged(e.to_string())),
     };
     if doc.trailer.has(b"Encrypt") {
         // the empty user password did not work and the given one (if any) neither
         return Err(ExtractError::PasswordRequired);
     }
-    let pages: Vec<ObjectId> = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.page_iter().collect()))
-        .map_err(|p| ExtractError::Damaged(format!("page tree: {}", panic_message(p))))?;
+    let mut warnings = notes;
+    match doc.xref_recovery {
+        Some(lopdf::xref::XrefRecovery::Reconstructed) => warnings.push(
+            "xref rebuilt: the cross-reference table was damaged and was rebuilt by scanning the file \
+             for objects (objects may be missing or come from an older revision)"
+                .to_string(),
+        ),
+        Some(lopdf::xref::XrefRecovery::OffsetCorrected) => warnings.push(
+            "xref repaired: a cross-reference offset was wrong and a section found nearby was used".to_string(),
+        ),
+        Some(other) => warnings.push(format!("xref repaired: {other:?}")),
+        None => {}
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut pages = Vec::new();
+    let mut repeated = 0usize;
+    for (k, id) in doc.page_iter().enumerate() {
+        if k % 4096 == 0 {
+            guard.check()?;
+        }
+        if seen.insert(id) {
+            pages.push(id);
+        } else {
+            repeated += 1;
+        }
+    }
+    if repeated > 0 {
+        warnings.push(format!(
+            "page tree: {repeated} repeated page reference(s) ignored (a /Kids cycle or a page listed twice)"
+        ));
+    }
     if pages.is_empty() && doc.catalog().is_err() {
         return Err(ExtractError::Damaged("no catalog / page tree".into()));
     }
-    Ok(PdfDoc { doc, pages, fonts: Mutex::new(HashMap::new()) })
-}
-
-/// Resource limits for one document (stand-in; replaced by the hostile branch).
-#[derive(Clone, Debug)]
-pub struct Limits {
-    pub deadline: Option<std::time::Instant>,
-    pub cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
-    pub max_stream_bytes: usize,
-    pub max_total_bytes: usize,
-    pub max_pages: u32,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { deadline: None, cancel: None, max_stream_bytes: MAX_STREAM, max_total_bytes: usize::MAX, max_pages: u32::MAX }
+    let max = guard.limits.max_pages as usize;
+    let total = pages.len();
+    if pages.len() > max {
+        warnings.push(format!(
+            "document truncated: it has {} pages, only the first {max} are extracted (Limits::max_pages)",
+            pages.len()
+        ));
+        pages.truncate(max);
     }
-}
-
-/// [`open`] under `limits` (stand-in: checks the deadline and the cancel flag only).
-pub fn open_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result<PdfDoc, ExtractError> {
-    let stop = || {
-        limits.deadline.is_some_and(|d| std::time::Instant::now() >= d)
-            || limits.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
-    };
-    if stop() {
-        return Err(ExtractError::Timeout);
-    }
-    let doc = open(bytes, password)?;
-    if stop() {
-        return Err(ExtractError::Timeout);
-    }
-    Ok(doc)
+    Ok((doc, pages, warnings, total))
 }
 
 /// Load filter: drop structure-tree objects, and object streams made only of them
 /// (lopdf would parse them all eagerly).
 fn skip_structure(id: ObjectId, obj: &mut Object) -> Option<(ObjectId, Object)> {
+    filter_object(id, obj, true)
+}
+
+/// Load filter keeping everything (but see [`filter_object`]).
+fn keep_all(id: ObjectId, obj: &mut Object) -> Option<(ObjectId, Object)> {
+    filter_object(id, obj, false)
+}
+
+/// Load filter: once the deadline has passed, drop every remaining object (the load
+/// then ends quickly and fails with Timeout). Object streams are decoded here under
+/// the document's byte budget and handed to lopdf decoded; one over the limits is
+/// dropped (noted in `LOAD_NOTES`) instead of being inflated again by lopdf.
+fn filter_object(id: ObjectId, obj: &mut Object, drop_struct: bool) -> Option<(ObjectId, Object)> {
+    if guard_expired() {
+        return None;
+    }
     match obj {
         Object::Dictionary(d)
-            if (d.has_type(b"StructElem") || d.has_type(b"MCR") || d.has_type(b"OBJR")) => {
-                return None;
-            }
+            if drop_struct && (d.has_type(b"StructElem") || d.has_type(b"MCR") || d.has_type(b"OBJR")) =>
+        {
+            return None;
+        }
         Object::Stream(s) if s.dict.has_type(b"ObjStm") => {
             let n = s.dict.get(b"N").ok().and_then(|o| o.as_i64().ok()).unwrap_or(-1);
             if n > 0 {
-                if let Ok(data) = s.decompressed_content_with_limit(MAX_STREAM) {
-                    let first = s.dict.get(b"First").ok().and_then(|o| o.as_i64().ok()).unwrap_or(0) as usize;
-                    let body = data.get(first..).unwrap_or(&[]);
-                    let _ = body;
-                    if only_struct_elems(&data, first, n as usize) {
+                match decode_stream(s) {
+                    Ok(data) => {
+                        let first = s.dict.get(b"First").ok().and_then(|o| o.as_i64().ok()).unwrap_or(0) as usize;
+                        if drop_struct && only_struct_elems(&data, first, n as usize) {
+                            return None;
+                        }
+                        // keep the decoded data so lopdf does not inflate it again
+                        s.dict.remove(b"Filter");
+                        s.dict.remove(b"DecodeParms");
+                        s.set_content(data);
+                    }
+                    Err(e @ (ExtractError::LimitExceeded(_) | ExtractError::Timeout)) => {
+                        LOAD_NOTES.with(|n| {
+                            let mut n = n.borrow_mut();
+                            if n.len() < 16 {
+                                n.push(format!("object stream {} {} dropped: {e}", id.0, id.1));
+                            }
+                        });
                         return None;
                     }
-                    // keep the decoded data so lopdf does not inflate it again
-                    s.dict.remove(b"Filter");
-                    s.dict.remove(b"DecodeParms");
-                    s.set_content(data);
+                    Err(_) => {}
                 }
             }
         }
@@ -267,20 +660,37 @@ fn has_struct_type(obj: &[u8]) -> bool {
 }
 
 /// Open and extract every page. A page that cannot be read at all (damaged page
-/// object) comes back empty with a warning, so one bad page does not lose the file.
+/// object, content over a byte limit) comes back empty with a warning, so one bad
+/// page does not lose the file. Document warnings ([`PdfDoc::warnings`]) are added
+/// to the first page. A timeout fails the whole call.
 pub fn extract_all(bytes: &[u8], password: Option<&str>) -> Result<Vec<Page>, ExtractError> {
-    let doc = open(bytes, password)?;
-    Ok((1..=doc.page_count())
-        .map(|n| {
-            doc.page(n).unwrap_or_else(|e| Page {
+    extract_all_with(bytes, password, Limits::default())
+}
+
+/// [`extract_all`] under `limits`.
+pub fn extract_all_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result<Vec<Page>, ExtractError> {
+    let doc = open_with(bytes, password, limits)?;
+    let mut pages = Vec::with_capacity(doc.page_count() as usize);
+    for n in 1..=doc.page_count() {
+        let p = match doc.page(n) {
+            Ok(p) => p,
+            Err(ExtractError::Timeout) => return Err(ExtractError::Timeout),
+            Err(e) => Page {
                 number: n,
                 width: 595.0,
                 height: 842.0,
                 warnings: vec![format!("page could not be read: {e}")],
                 ..Default::default()
-            })
-        })
-        .collect())
+            },
+        };
+        pages.push(p);
+    }
+    if let Some(p) = pages.first_mut() {
+        let mut w = doc.warnings().to_vec();
+        w.append(&mut p.warnings);
+        p.warnings = w;
+    }
+    Ok(pages)
 }
 
 // ---- small object helpers (never panic) ----
@@ -340,9 +750,26 @@ fn rect_of(doc: &Document, o: &Object) -> Option<[f32; 4]> {
 }
 
 impl PdfDoc {
-    /// Number of pages.
+    /// Number of pages (at most `Limits::max_pages`).
     pub fn page_count(&self) -> u32 {
         self.pages.len() as u32
+    }
+
+    /// Document-level findings of the load, for the pipeline to surface as
+    /// diagnostics. Each starts with a stable prefix:
+    /// * `"xref rebuilt: ..."`: the cross-reference table was damaged (truncated
+    ///   file, bad `startxref`, shifted offsets) and was rebuilt by scanning the file
+    ///   for objects; the output may be incomplete;
+    /// * `"xref repaired: ..."`: a wrong cross-reference offset was corrected;
+    /// * `"page tree: ..."`: repeated page references (a `/Kids` cycle) were ignored;
+    /// * `"document truncated: ..."`: more pages than `Limits::max_pages`.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Decoded stream bytes charged to the document's budget so far.
+    pub fn decoded_bytes(&self) -> usize {
+        self.guard.used.load(Ordering::Relaxed)
     }
 
     /// Look up an inheritable page attribute.
@@ -358,14 +785,31 @@ impl PdfDoc {
     }
 
     /// Extract one page (1-based number).
+    ///
+    /// Fails with [`ExtractError::Timeout`] once the deadline has passed (checked
+    /// before the page and while interpreting it), with
+    /// [`ExtractError::LimitExceeded`] for a page beyond `Limits::max_pages` or whose
+    /// content stream decodes to more than the byte limits allow.
     pub fn page(&self, number: u32) -> Result<Page, ExtractError> {
+        self.guard.check()?;
+        if number as usize > self.pages.len() && (number as usize) <= self.total_pages {
+            return Err(ExtractError::LimitExceeded(format!(
+                "page {number} is beyond the {} pages extracted (Limits::max_pages)",
+                self.pages.len()
+            )));
+        }
+        let _scope = GuardScope::enter(&self.guard);
         let id = *self
             .pages
             .get((number as usize).wrapping_sub(1))
             .ok_or_else(|| ExtractError::Page { page: number, message: format!("no page {number}") })?;
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.page_inner(number, id))).unwrap_or_else(|p| {
-            Err(ExtractError::Page { page: number, message: format!("internal panic: {}", panic_message(p)) })
-        })
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.page_inner(number, id))).unwrap_or_else(
+            |p| Err(ExtractError::Page { page: number, message: format!("internal panic: {}", panic_message(p)) }),
+        );
+        match r {
+            Ok(_) if self.guard.expired() => Err(ExtractError::Timeout),
+            r => r,
+        }
     }
 
     fn page_inner(&self, number: u32, id: ObjectId) -> Result<Page, ExtractError> {
@@ -402,33 +846,45 @@ impl PdfDoc {
             _ => None,
         });
         // content streams (a single stream is used as decoded, without copying)
-        let decode = |o: &Object, warnings: &mut Vec<String>| -> Option<Vec<u8>> {
-            let s = deref(doc, o).as_stream().ok()?;
-            match s.decompressed_content_with_limit(MAX_STREAM) {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    warnings.push(format!("content stream cannot be decoded: {e}"));
-                    None
+        // (a stream over a byte limit or a timeout fails the page; a damaged stream
+        // only loses its own content)
+        let decode = |o: &Object, warnings: &mut Vec<String>| -> Result<Option<Vec<u8>>, ExtractError> {
+            let Ok(s) = deref(doc, o).as_stream() else { return Ok(None) };
+            match self.guard.decode(s) {
+                Ok(c) => Ok(Some(c)),
+                Err(ExtractError::Damaged(e)) => {
+                    warnings.push(format!("content {e}"));
+                    Ok(None)
                 }
+                Err(e) => Err(e),
             }
         };
         let content: Vec<u8> = match pd.get(b"Contents").ok().map(|o| deref(doc, o)) {
             Some(Object::Array(a)) => {
                 let mut all = Vec::new();
-                for o in a {
-                    if let Some(c) = decode(o, &mut warnings) {
+                for o in a.iter().take(100_000) {
+                    if let Some(c) = decode(o, &mut warnings)? {
+                        if all.len() + c.len() > self.guard.limits.max_stream_bytes {
+                            return Err(ExtractError::LimitExceeded(format!(
+                                "the page's content streams decode to more than {} bytes",
+                                self.guard.limits.max_stream_bytes
+                            )));
+                        }
                         all.extend_from_slice(&c);
                         all.push(b'\n');
                     }
                 }
                 all
             }
-            Some(o @ Object::Stream(_)) => decode(o, &mut warnings).unwrap_or_default(),
+            Some(o @ Object::Stream(_)) => decode(o, &mut warnings)?.unwrap_or_default(),
             _ => Vec::new(),
         };
-        let mut it = interp::Interp::new(doc, &self.fonts, pm);
+        let mut it = interp::Interp::new(doc, &self.fonts, &self.forms, pm, &self.guard);
         it.out.glyphs.reserve((content.len() / 8).min(1 << 18));
         it.run(&content, res);
+        if it.timed_out() {
+            return Err(ExtractError::Timeout);
+        }
         let out = it.out;
         warnings.extend(out.warnings);
         Ok(Page {

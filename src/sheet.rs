@@ -965,9 +965,33 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
         return Vec::new();
     }
     // Where headers are not in cells, body columns may start left of a centred
-    // header: move each start left to the leftmost recurring body line start
-    // between it and the previous header's end.
+    // header. The gutter between two columns is a gap that no body word covers on
+    // any row: the widest such gap between the two headers' centres gives the start
+    // of the right column. Without a clear gutter, the leftmost body line start
+    // that recurs between the headers does.
+    let size = body.first().map(|&r| doc.line(r).size).unwrap_or(9.0);
+    let mut covered: Vec<(f32, f32)> = body.iter().flat_map(|&r| doc.line(r).words.iter().map(|w| (w.bbox.x0, w.bbox.x1))).collect();
+    covered.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut gaps: Vec<(f32, f32)> = Vec::new();
+    let mut reach = f32::NEG_INFINITY;
+    for &(x0, x1) in &covered {
+        if reach.is_finite() && x0 > reach {
+            gaps.push((reach, x0));
+        }
+        reach = reach.max(x1);
+    }
+    let centre = |c: Option<IndColumn>, fallback: f32| headers.iter().filter(|h| c.map(Label::Column) == Some(h.label)).map(|h| h.bbox.cx()).next().unwrap_or(fallback);
+    let ruled_header = |c: Option<IndColumn>| headers.iter().any(|h| c.map(Label::Column) == Some(h.label) && h.cell.is_some());
     for i in 1..starts.len() {
+        if ruled_header(starts[i].0) {
+            continue;
+        }
+        let (lo, hi) = (centre(starts[i - 1].0, starts[i - 1].1), centre(starts[i].0, starts[i].1));
+        let gutter = gaps.iter().filter(|g| g.0 >= lo && g.1 <= hi + size && g.1 - g.0 >= 0.5 * size).max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
+        if let Some(g) = gutter {
+            starts[i].1 = g.1;
+            continue;
+        }
         let prev_end = headers.iter().filter(|h| Some(h.label) == starts[i - 1].0.map(Label::Column)).map(|h| h.bbox.x1).fold(starts[i - 1].1, f32::max);
         let s = starts[i].1;
         let xs: Vec<f32> = body.iter().map(|&r| doc.line(r).bbox.x0).filter(|&x| x < s - 0.5 && x > prev_end + 1.0).collect();

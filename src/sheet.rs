@@ -112,6 +112,8 @@ struct LabelUnit {
     bbox: BBox,
     cell: Option<usize>,
     bold: bool,
+    /// Every letter is upper case.
+    upper: bool,
     size: f32,
 }
 
@@ -471,6 +473,7 @@ fn unit(doc: &Doc, pi: usize, lines: &[usize], label: Label, cell: Option<usize>
         bbox,
         cell,
         bold: lines.iter().all(|&li| pg.lines[li].bold),
+        upper: lines.iter().all(|&li| pg.lines[li].text.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)),
         size: pg.lines[lines[0]].size,
     }
 }
@@ -637,26 +640,42 @@ fn choose_grid_units(units: &[LabelUnit]) -> Vec<&LabelUnit> {
             }
         }
     }
-    // Style of the unambiguous labels.
+    // Style of the unambiguous labels: weight and case (a value such as
+    // "SERVIZIO" is set like the other values, not like the labels).
     let sure: Vec<&LabelUnit> = by_field.iter().filter(|(_, v)| v.len() == 1).map(|(_, v)| v[0]).collect();
-    let bold_votes = sure.iter().filter(|u| u.bold).count();
-    let want_bold = if sure.is_empty() { None } else { Some(bold_votes * 2 >= sure.len()) };
+    let majority = |f: &dyn Fn(&LabelUnit) -> bool| -> Option<bool> {
+        let yes = sure.iter().filter(|u| f(u)).count();
+        (!sure.is_empty() && yes * 2 != sure.len()).then_some(yes * 2 > sure.len())
+    };
+    let want_bold = majority(&|u: &LabelUnit| u.bold);
+    let want_upper = majority(&|u: &LabelUnit| u.upper);
     let mut out = Vec::new();
-    for (_, v) in by_field {
-        let best = v
-            .iter()
-            .max_by_key(|u| {
-                let mut score = 0;
-                if want_bold == Some(u.bold) {
-                    score += 2;
-                }
-                if sure.iter().any(|s| !std::ptr::eq(*s, **u) && ((s.bbox.x0 - u.bbox.x0).abs() < 2.0 || (s.bbox.top - u.bbox.top).abs() < 2.0 && s.page == u.page)) {
-                    score += 1;
-                }
-                score
-            })
-            .copied();
-        if let Some(b) = best {
+    for (_, v) in &by_field {
+        let score = |u: &LabelUnit| {
+            let mut score = 0;
+            if want_bold == Some(u.bold) {
+                score += 2;
+            }
+            if want_upper == Some(u.upper) {
+                score += 2;
+            }
+            // Labels stand in columns and rows with the other labels.
+            let aligned = |o: &&LabelUnit| !std::ptr::eq(*o, u) && o.label != u.label && ((o.bbox.x0 - u.bbox.x0).abs() < 2.0 || (o.bbox.top - u.bbox.top).abs() < 2.0 && o.page == u.page);
+            if grid.iter().any(aligned) {
+                score += 1;
+            }
+            score
+        };
+        // The best score; on a tie the first in reading order (a label precedes
+        // its value).
+        let mut best: Option<(&LabelUnit, i32)> = None;
+        for u in v {
+            let sc = score(u);
+            if best.is_none_or(|(_, b)| sc > b) {
+                best = Some((u, sc));
+            }
+        }
+        if let Some((b, _)) = best {
             out.push(b);
         }
     }

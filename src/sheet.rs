@@ -1021,9 +1021,19 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
     }
     let tol = doc.p.edge_tol;
     let col_of = |x: f32| -> Option<IndColumn> { starts.iter().rev().find(|(_, s)| x >= s - tol).map(|(c, _)| *c).unwrap_or(starts[0].0) };
-    // Ruled tables: keep only lines in cells (a footer below the table is not a row).
+    // Ruled tables: keep only lines in cells, or between the table's vertical rules
+    // (a cell cut open by a page break has no bottom rule); a footer below the table
+    // is neither.
     let ruled = headers.iter().any(|h| h.cell.is_some());
-    let body: Vec<LRef> = body.into_iter().filter(|r| !ruled || doc.line(*r).cell.is_some()).collect();
+    let between_rules = |r: LRef| {
+        let (l, pg) = (doc.line(r), &doc.pages[r.0]);
+        let cy = l.bbox.cy();
+        let side = |left: bool| {
+            pg.vedges.iter().any(|e| e.from <= cy && e.to >= cy && if left { e.pos <= l.bbox.x0 + 1.0 } else { e.pos >= l.bbox.x1 - 1.0 })
+        };
+        side(true) && side(false)
+    };
+    let body: Vec<LRef> = body.into_iter().filter(|&r| !ruled || doc.line(r).cell.is_some() || between_rules(r)).collect();
     let desc_col = |r: LRef| col_of(doc.line(r).bbox.x0) == Some(IndColumn::Description);
 
     // Rows -> (first page, description, type, target) with lines split by column.
@@ -1161,6 +1171,15 @@ mod synthetic {
             let (x0, x1) = (xs[0], *xs.last().unwrap());
             self.rules.push(r(x0, top, x1, top + 0.5));
             self.rules.push(r(x0, bottom, x1, bottom + 0.5));
+            for &x in xs {
+                self.rules.push(r(x, top, x + 0.5, bottom));
+            }
+            self
+        }
+        /// A ruled row cut open at the bottom (a page break inside it).
+        fn open_row(&mut self, xs: &[f32], top: f32, bottom: f32) -> &mut Self {
+            let r = |x0, t, x1, b| Rule { bbox: BBox::new(x0, t, x1, b), paint: Paint::Stroke, gray: 0.0 };
+            self.rules.push(r(xs[0], top, *xs.last().unwrap(), top + 0.5));
             for &x in xs {
                 self.rules.push(r(x, top, x + 0.5, bottom));
             }
@@ -1352,7 +1371,26 @@ mod synthetic {
         p.text("Area", 40.0, 100.0, false).text("land area in square miles", 120.0, 100.0, false);
         assert!(run(&[p.page(1)]).is_empty());
     }
+    #[test]
+    fn a_row_cut_open_by_the_page_break_is_kept_and_rejoined() {
+        let mut first = sheet_page("2023_A101");
+        let cols = [40.0, 300.0, 400.0, 560.0];
+        first.open_row(&cols, 195.0, 221.0);
+        first.text("Riga aperta dal cambio", 42.0, 205.0, false).text("OUTCOME", 302.0, 205.0, false).text("7", 402.0, 205.0, false);
+        first.text("Pag. 1 di 2", 500.0, 780.0, false);
+        let mut cont = P::new();
+        cont.text("2023_A101", 40.0, 60.0, true).text("Titolo dell obiettivo di prova", 40.0, 75.0, true);
+        cont.row(&cols, 90.0, 104.0);
+        cont.text("di pagina", 42.0, 100.0, false);
+        cont.text("Pag. 2 di 2", 500.0, 780.0, false);
+        let objs = run(&[first.page(1), cont.page(2)]);
+        let o = &objs[0];
+        assert_eq!(o.indicators.len(), 2, "{:?}", o.indicators);
+        assert_eq!(o.indicators[1].description, "Riga aperta dal cambio di pagina");
+        assert_eq!(o.indicators[1].kind.as_deref(), Some("OUTCOME"));
+    }
 }
+
 
 
 

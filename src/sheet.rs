@@ -1079,10 +1079,19 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
         let page = row.iter().map(|r| r.0).min().unwrap_or(0);
         // A row cut by a page break: its tail opens the next page with a description
         // fragment only; it belongs to the last row of the previous page.
+        // (Its type may carry the last line of a wrapped type: "FISICA".)
         if let Some(prev) = rows.last_mut() {
-            if page > prev.page && texts[1].is_empty() && texts[2].is_empty() && !texts[0].is_empty() && !prev.cells[0].is_empty() {
-                prev.cells[0] = join_lines([prev.cells[0].as_str(), texts[0].as_str()]);
-                prev.lines[0].extend(srcs[0].iter().copied());
+            // A tail continues a sentence: it starts in lower case (a new indicator
+            // starts with a capital, even when its type and target are empty).
+            let first_on_page = page > prev.page && texts[0].chars().next().is_some_and(|c| !c.is_uppercase());
+            let tail = texts[2].is_empty() && !texts[0].is_empty() && !prev.cells[0].is_empty() && (texts[1].is_empty() || (!prev.cells[1].is_empty() && !prev.cells[2].is_empty()));
+            if first_on_page && tail {
+                for k in 0..2 {
+                    if !texts[k].is_empty() {
+                        prev.cells[k] = join_lines([prev.cells[k].as_str(), texts[k].as_str()]);
+                        prev.lines[k].extend(srcs[k].iter().copied());
+                    }
+                }
                 continue;
             }
         }

@@ -10,7 +10,8 @@
 //!
 //! Each input runs on a thread with the batch runner's 32 MiB stack, as in the
 //! command line. `PERFPLAN_FUZZ_REGRESSION_SECS` sets the time limit per input and
-//! run (default 60 s; a release build takes well under a second).
+//! run (default 60 s; a release build takes well under a second). With
+//! `RUST_BACKTRACE=1` a failure shows the panic's stack as well as its message.
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
@@ -83,7 +84,12 @@ fn run_one(path: &Path, limit: Duration) -> Result<Duration, String> {
 #[test]
 fn fuzz_regression_inputs_do_not_panic() {
     panic::set_hook(Box::new(|info| {
-        let report = format!("{info}");
+        // with RUST_BACKTRACE=1, the stack too
+        let trace = std::backtrace::Backtrace::capture();
+        let report = match trace.status() {
+            std::backtrace::BacktraceStatus::Captured => format!("{info}\nstack backtrace:\n{trace}"),
+            _ => format!("{info}"),
+        };
         LAST_PANIC.with(|p| *p.borrow_mut() = Some(report));
     }));
     let limit = Duration::from_secs(

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# perfplan against pdftotext and mutool on one PDF, plus a batch throughput test.
+#
+#   bench/compare.sh [PDF]        (default ../shared/corpus/perf/peg-2021-valmarina-completo.pdf)
+#
+# Builds release, then times in ONE run and INTERLEAVED (round-robin, the starting
+# tool rotating every round) `perfplan convert PDF --out TMP --jobs 1`,
+# `pdftotext -layout PDF OUT` and `mutool draw -F txt -o OUT PDF`, each under
+# `/usr/bin/time -f '%e %M'` (wall seconds, peak RSS KB; the wall reported is
+# taken around that call with `date +%s%N`, since %e only has 10 ms resolution).
+# Reports medians, the
+# ratio perfplan/pdftotext and pages/s. Then a batch test on copies of
+# fixtures/*.pdf: 24 files with --jobs 1 and --jobs 2 (median of 3) for the
+# throughput ratio, and 24 vs 48 files with --jobs 1 for peak RSS (it must not grow
+# with the number of files). Finally rewrites the results table of BENCHMARKS.md
+# (between the `compare:begin`/`compare:end` markers) with the machine and date.
+#
+# Environment: ROUNDS (default 7), BATCH_RUNS (default 3), NO_WRITE=1 to leave
+# BENCHMARKS.md alone. Wall times are noisy on a busy machine: look at the load
+# average printed with the results, and prefer callgrind instruction counts
+# (BENCHMARKS.md, "Where the time went") when comparing builds.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+PDF=${1:-../shared/corpus/perf/peg-2021-valmarina-completo.pdf}
+ROUNDS=${ROUNDS:-7}
+BATCH_RUNS=${BATCH_RUNS:-3}
+[ -f "$PDF" ] || { echo "compare.sh: no such PDF: $PDF" >&2; exit 2; }
+for tool in pdftotext mutool pdfinfo /usr/bin/time; do
+    command -v "$tool" >/dev/null || {
+        echo "compare.sh: $tool missing (apt-get install poppler-utils mupdf-tools time)" >&2; exit 2; }
+done
+
+echo "== building release" >&2
+cargo build --release --quiet
+BIN="$ROOT/target/release/perfplan"
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit }
+    if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# timed NAME CMD...: one run under /usr/bin/time, appends "NAME wall rss" to $TMP/runs.
+timed() {
+    local name=$1; shift
+    local rc=0 t0 t1
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%e %M' -o "$TMP/time.txt" "$@" >/dev/null 2>"$TMP/stderr.txt" || rc=$?
+    t1=$(date +%s%N)
+    if [ "$rc" -gt 1 ]; then   # perfplan exits 1 when some file got diagnostics/failed; worse is an error
+        echo "compare.sh: $name failed (exit $rc):" >&2; tail -5 "$TMP/stderr.txt" >&2; exit 1
+    fi
+    # NAME, wall seconds (ms resolution, around /usr/bin/time), peak RSS KB, time's %e
+    read -r e m < <(tail -1 "$TMP/time.txt")
+    echo "$name $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }') $m $e" >> "$TMP/runs"
+}
+
+run_tool() {
+    case $1 in
+        perfplan)  rm -rf "$TMP/out"; timed perfplan "$BIN" convert "$PDF" --out "$TMP/out" --jobs 1 ;;
+        pdftotext) timed pdftotext pdftotext -layout "$PDF" "$TMP/pdftotext.txt" ;;
+        mutool)    timed mutool mutool draw -F txt -o "$TMP/mutool.txt" "$PDF" ;;
+    esac
+}
+
+PAGES=$(pdfinfo "$PDF" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+TOOLS=(perfplan pdftotext mutool)
+echo "== $PDF: $PAGES pages, $ROUNDS interleaved rounds" >&2
+: > "$TMP/runs"
+for ((r = 0; r < ROUNDS; r++)); do
+    for ((i = 0; i < ${#TOOLS[@]}; i++)); do
+        run_tool "${TOOLS[(r + i) % ${#TOOLS[@]}]}"
+    done
+done
+declare -A WALL RSS
+for t in "${TOOLS[@]}"; do
+    WALL[$t]=$(awk -v t="$t" '$1 == t { print $2 }' "$TMP/runs" | median)
+    RSS[$t]=$(awk -v t="$t" '$1 == t { print $3 }' "$TMP/runs" | median)
+done
+
+# Batch: copies of the fixtures (cycled) in a temp dir.
+make_batch() {  # make_batch DIR N
+    mkdir -p "$1"
+    local files=(fixtures/*.pdf) i
+    for ((i = 0; i < $2; i++)); do
+        local f=${files[i % ${#files[@]}]}
+        cp "$f" "$1/$(printf '%03d' "$i")-$(basename "$f")"
+    done
+}
+make_batch "$TMP/b24" 24
+make_batch "$TMP/b48" 48
+batch() {  # batch NAME DIR JOBS
+    rm -rf "$TMP/bout"; timed "$1" "$BIN" convert "$2" --out "$TMP/bout" --jobs "$3"
+}
+echo "== batch: 24 fixture copies, --jobs 1 / --jobs 2, and 48 copies --jobs 1; $BATCH_RUNS runs each" >&2
+for ((r = 0; r < BATCH_RUNS; r++)); do
+    batch b24j1 "$TMP/b24" 1
+    batch b24j2 "$TMP/b24" 2
+    batch b48j1 "$TMP/b48" 1
+done
+for t in b24j1 b24j2 b48j1; do
+    WALL[$t]=$(awk -v t="$t" '$1 == t { print $2 }' "$TMP/runs" | median)
+    RSS[$t]=$(awk -v t="$t" '$1 == t { print $3 }' "$TMP/runs" | median)
+done
+BATCH_PAGES=$(for f in "$TMP"/b24/*.pdf; do pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ { print $2 }'; done |
+    awk '{ s += $1 } END { print s + 0 }')
+
+div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (b > 0) printf f, a / b; else printf "n/a" }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git diff --quiet HEAD -- src 2>/dev/null || echo " (+ uncommitted changes)")
+
+TABLE=$(cat <<TABLE
+Run of \`bench/compare.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$COMMIT\`$DIRTY.
+Machine: $(nproc) CPUs, $CPU, $MEM RAM; load average at the end $LOAD.
+Input: \`$(basename "$PDF")\`, $PAGES pages; $ROUNDS interleaved rounds, medians.
+
+| tool | command | wall (s) | peak RSS (MB) | pages/s | vs pdftotext |
+|---|---|---:|---:|---:|---:|
+| perfplan | \`perfplan convert PDF --out DIR --jobs 1\` | ${WALL[perfplan]} | $(mb "${RSS[perfplan]}") | $(div "$PAGES" "${WALL[perfplan]}" %.0f) | $(div "${WALL[perfplan]}" "${WALL[pdftotext]}")x |
+| pdftotext | \`pdftotext -layout PDF OUT\` | ${WALL[pdftotext]} | $(mb "${RSS[pdftotext]}") | $(div "$PAGES" "${WALL[pdftotext]}" %.0f) | 1.00x |
+| mutool | \`mutool draw -F txt -o OUT PDF\` | ${WALL[mutool]} | $(mb "${RSS[mutool]}") | $(div "$PAGES" "${WALL[mutool]}" %.0f) | $(div "${WALL[mutool]}" "${WALL[pdftotext]}")x |
+
+Batch: copies of \`fixtures/*.pdf\` cycled to 24 files ($BATCH_PAGES pages) and 48 files; median of $BATCH_RUNS.
+
+| batch | wall (s) | peak RSS (MB) | pages/s |
+|---|---:|---:|---:|
+| 24 files, \`--jobs 1\` | ${WALL[b24j1]} | $(mb "${RSS[b24j1]}") | $(div "$BATCH_PAGES" "${WALL[b24j1]}" %.0f) |
+| 24 files, \`--jobs 2\` | ${WALL[b24j2]} | $(mb "${RSS[b24j2]}") | $(div "$BATCH_PAGES" "${WALL[b24j2]}" %.0f) |
+| 48 files, \`--jobs 1\` | ${WALL[b48j1]} | $(mb "${RSS[b48j1]}") | $(div "$((BATCH_PAGES * 2))" "${WALL[b48j1]}" %.0f) |
+
+Throughput \`--jobs 2\` / \`--jobs 1\`: $(div "${WALL[b24j1]}" "${WALL[b24j2]}")x. Peak RSS 48 files / 24 files: $(div "${RSS[b48j1]}" "${RSS[b24j1]}")x.
+TABLE
+)
+echo "$TABLE"
+
+if [ "${NO_WRITE:-}" != 1 ]; then
+    MD="$ROOT/BENCHMARKS.md"
+    if [ ! -f "$MD" ] || ! grep -q '<!-- compare:begin -->' "$MD"; then
+        echo "compare.sh: $MD has no <!-- compare:begin --> marker; table printed only" >&2
+    else
+        printf '%s\n' "$TABLE" > "$TMP/table.md"
+    { echo; echo 'Raw runs (tool, wall s, peak RSS KB, /usr/bin/time %e):'; echo; echo '```'
+      cat "$TMP/runs"; echo '```'; } >> "$TMP/table.md"
+        awk -v tf="$TMP/table.md" '
+            /<!-- compare:begin -->/ { print; while ((getline l < tf) > 0) print l; skip = 1; next }
+            /<!-- compare:end -->/ { skip = 0 }
+            !skip { print }' "$MD" > "$TMP/md" && cat "$TMP/md" > "$MD"
+        echo "== rewrote the table in BENCHMARKS.md" >&2
+    fi
+fi

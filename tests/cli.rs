@@ -6,27 +6,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
 
 use regex::Regex;
 use serde_json::Value;
 
-fn perfplan(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_perfplan"));
-    for a in args {
-        cmd.arg(a);
-    }
-    cmd.env_remove("PERFPLAN_PANIC_TRACE");
-    cmd.output().expect("run perfplan")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
+use common::{code, perfplan, stderr};
 
 /// Fixture PDFs with ground truth, copied into `dir`; fails when there is none.
 fn copy_fixtures(dir: &Path) -> Vec<PathBuf> {

@@ -144,3 +144,21 @@ pub fn compare(expected: &Value, actual: &Value) -> Diff {
     }
     d
 }
+
+/// Run the built `perfplan` binary (panic traces off, so stderr is what users see).
+pub fn perfplan(args: &[&dyn AsRef<std::ffi::OsStr>]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_perfplan"));
+    for a in args {
+        cmd.arg(a);
+    }
+    cmd.env_remove("PERFPLAN_PANIC_TRACE");
+    cmd.output().expect("run perfplan")
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn code(o: &std::process::Output) -> i32 {
+    o.status.code().expect("exited normally")
+}

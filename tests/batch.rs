@@ -79,19 +79,7 @@ fn scanned_pdf(pages: usize) -> Vec<u8> {
 /// Encrypted with a user password (RC4 128).
 fn encrypted_pdf(user: &str) -> Vec<u8> {
     let mut doc = pdf_doc(&[TEXT], false);
-    doc.trailer.set(
-        "ID",
-        vec![Object::string_literal(b"0123456789abcdef".to_vec()), Object::string_literal(b"0123456789abcdef".to_vec())],
-    );
-    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
-        document: &doc,
-        owner_password: "owner-secret",
-        user_password: user,
-        key_length: 128,
-        permissions: lopdf::Permissions::PRINTABLE,
-    })
-    .unwrap();
-    doc.encrypt(&state).unwrap();
+    common::encrypt_rc4(&mut doc, user);
     save(&mut doc)
 }
 
@@ -394,14 +382,7 @@ fn bad_files_do_not_change_the_good_files_output_and_reruns_are_byte_identical()
         let nd_report = t.path().join(format!("nd{i}.json"));
         let o = perfplan(&[&"convert", &mixed, &"--format", &"ndjson", &"--out", &nd, &"--report", &nd_report, &"--jobs", jobs]);
         assert_eq!(code(&o), 1, "{}", stderr(&o));
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| {
-                let p = e.unwrap().path();
-                (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())
-            })
-            .collect();
-        files.sort();
+        let mut files = common::dir_files(&out);
         files.push(("<ndjson>".into(), std::fs::read(&nd).unwrap()));
         let nd_report = without_timings(common::read_json(&nd_report));
         runs.push((files, without_timings(report), nd_report));

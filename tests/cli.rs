@@ -172,14 +172,7 @@ fn rerun_gives_byte_identical_output() {
         let nd = t.path().join(format!("all{i}.ndjson"));
         let o = perfplan(&[&"convert", &inp, &"--format", &"ndjson", &"--out", &nd, &"--jobs", jobs]);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| {
-                let p = e.unwrap().path();
-                (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())
-            })
-            .collect();
-        files.sort();
+        let mut files = common::dir_files(&out);
         files.push(("ndjson".into(), std::fs::read(&nd).unwrap()));
         runs.push(files);
     }

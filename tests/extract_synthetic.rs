@@ -1,5 +1,7 @@
 //! Integration tests for the extraction stage on small PDFs built in memory.
 
+mod common;
+
 use lopdf::{dictionary, Document, Object, Stream};
 use perfplan::error::ExtractError;
 use perfplan::extract::{self, Paint};
@@ -329,19 +331,7 @@ fn encrypted(user: &str) -> Vec<u8> {
     let mut fonts = lopdf::Dictionary::new();
     helvetica(&mut fonts, &mut doc);
     set_fonts(&mut doc, fonts);
-    doc.trailer.set(
-        "ID",
-        vec![Object::string_literal(b"0123456789abcdef".to_vec()), Object::string_literal(b"0123456789abcdef".to_vec())],
-    );
-    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
-        document: &doc,
-        owner_password: "owner-secret",
-        user_password: user,
-        key_length: 128,
-        permissions: lopdf::Permissions::PRINTABLE,
-    })
-    .unwrap();
-    doc.encrypt(&state).unwrap();
+    common::encrypt_rc4(&mut doc, user);
     save(&mut doc)
 }
 

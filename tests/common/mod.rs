@@ -162,3 +162,31 @@ pub fn stderr(o: &std::process::Output) -> String {
 pub fn code(o: &std::process::Output) -> i32 {
     o.status.code().expect("exited normally")
 }
+
+/// Every file of `dir` as (name, bytes), sorted by name (to compare whole outputs).
+pub fn dir_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Encrypt `doc` in place with RC4-128, the given user password and an owner password.
+pub fn encrypt_rc4(doc: &mut lopdf::Document, user: &str) {
+    let id = lopdf::Object::string_literal(b"0123456789abcdef".to_vec());
+    doc.trailer.set("ID", vec![id.clone(), id]);
+    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
+        document: doc,
+        owner_password: "owner-secret",
+        user_password: user,
+        key_length: 128,
+        permissions: lopdf::Permissions::PRINTABLE,
+    })
+    .unwrap();
+    doc.encrypt(&state).unwrap();
+}

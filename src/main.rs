@@ -23,6 +23,11 @@ use perfplan::layout::PageLayout;
 use perfplan::model::Document;
 use perfplan::pipeline::{self, BatchOptions, FileReport, Options, RunReport, Sink, Status};
 
+// The work allocates many small, short-lived strings and vectors per page (glyphs,
+// words, lines); mimalloc serves them about twice as fast as glibc's allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SCHEMA: &str = include_str!("../schemas/perfplan-output.schema.json");
 const NDJSON_SCHEMA: &str = include_str!("../schemas/perfplan-ndjson-record.schema.json");
 

@@ -53,7 +53,8 @@ impl Line {
             text.push_str(&w.text);
         }
         let bold = !words.is_empty() && words.iter().all(|w| w.bold);
-        let size = median(words.iter().map(|w| w.size).collect());
+        let mut sizes: Vec<f32> = words.iter().map(|w| w.size).collect();
+        let size = median_in_place(&mut sizes);
         Line { text, bbox, size, bold, words, row, cell: None }
     }
 }
@@ -166,10 +167,53 @@ pub fn analyze(page: &Page, params: &Params) -> PageLayout {
         vedges,
         ..Default::default()
     };
-    layout.lines = lines(page, &layout.vedges, params);
+    let vsorted = SortedEdges::new(&layout.vedges);
+    layout.lines = lines(page, &vsorted, params);
     split_at_column_starts(&mut layout, params);
-    assign_cells(&mut layout, params);
+    assign_cells(&mut layout, &vsorted, params);
     layout
+}
+
+/// Edges sorted by position, for the range queries of the layout (each line asks
+/// for the nearest edge on every side: a scan of all edges per line is the
+/// quadratic part of a ruled page). The layout's own edge lists keep drawing order.
+struct SortedEdges(Vec<Edge>);
+
+impl SortedEdges {
+    fn new(edges: &[Edge]) -> Self {
+        // a NaN position never satisfies a comparison: such an edge is never found
+        let mut v: Vec<Edge> = edges.iter().copied().filter(|e| !e.pos.is_nan()).collect();
+        v.sort_by(|a, b| a.pos.total_cmp(&b.pos));
+        SortedEdges(v)
+    }
+
+    fn spans(e: &Edge, at: f32) -> bool {
+        e.from <= at && e.to >= at
+    }
+
+    /// Some edge with `lo <= pos <= hi` spans `at`.
+    fn any_between(&self, lo: f32, hi: f32, at: f32) -> bool {
+        if lo.is_nan() || hi.is_nan() {
+            return false;
+        }
+        let start = self.0.partition_point(|e| e.pos < lo);
+        self.0[start..].iter().take_while(|e| e.pos <= hi).any(|e| Self::spans(e, at))
+    }
+
+    /// The largest position `<= x` of an edge spanning `at` (-inf if none).
+    fn last_at_most(&self, x: f32, at: f32) -> f32 {
+        let end = self.0.partition_point(|e| e.pos <= x);
+        self.0[..end].iter().rev().find(|e| Self::spans(e, at)).map_or(f32::NEG_INFINITY, |e| e.pos)
+    }
+
+    /// The smallest position `>= x` of an edge spanning `at` (+inf if none).
+    fn first_at_least(&self, x: f32, at: f32) -> f32 {
+        if x.is_nan() {
+            return f32::INFINITY;
+        }
+        let start = self.0.partition_point(|e| e.pos < x);
+        self.0[start..].iter().find(|e| Self::spans(e, at)).map_or(f32::INFINITY, |e| e.pos)
+    }
 }
 
 /// Rules -> horizontal and vertical edges.
@@ -199,42 +243,54 @@ fn edges(page: &Page, params: &Params) -> (Vec<Edge>, Vec<Edge>) {
     (h, v)
 }
 
-fn median(mut v: Vec<f32>) -> f32 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
 /// Glyphs -> rows -> words -> lines.
-fn lines(page: &Page, vedges: &[Edge], params: &Params) -> Vec<Line> {
+fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
     let glyphs = &page.glyphs;
-    let mut order: Vec<usize> = (0..glyphs.len()).filter(|&i| glyphs[i].size > 0.0).collect();
-    order.sort_by(|&a, &b| glyphs[a].baseline.total_cmp(&glyphs[b].baseline).then(glyphs[a].bbox.x0.total_cmp(&glyphs[b].bbox.x0)));
+    // Sort keys copied out of the glyphs (one pass, no indirection in the sort):
+    // by baseline, then x; the sort is stable, so ties keep content order. Stable
+    // sorts are also the fastest here: content streams are mostly in reading order
+    // already, and the stable sort merges such runs.
+    let mut order: Vec<(f32, f32, u32)> =
+        glyphs.iter().enumerate().filter(|(_, g)| g.size > 0.0).map(|(i, g)| (g.baseline, g.bbox.x0, i as u32)).collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
 
     // Rows: baseline clusters, anchored on the first baseline of the cluster so that
-    // a slow drift cannot chain two rows together.
-    let mut rows: Vec<Vec<usize>> = Vec::new();
+    // a slow drift cannot chain two rows together. Each row is a range of `order`.
+    let mut rows: Vec<std::ops::Range<usize>> = Vec::new();
     let mut anchor = f32::NEG_INFINITY;
-    for &i in &order {
-        let g = &glyphs[i];
-        if rows.is_empty() || g.baseline - anchor > params.baseline_tol * g.size.max(1.0) {
-            rows.push(Vec::new());
-            anchor = g.baseline;
+    for (k, &(baseline, _, i)) in order.iter().enumerate() {
+        let g = &glyphs[i as usize];
+        if rows.is_empty() || baseline - anchor > params.baseline_tol * g.size.max(1.0) {
+            rows.push(k..k);
+            anchor = baseline;
         }
-        rows.last_mut().unwrap().push(i);
+        rows.last_mut().unwrap().end = k + 1;
     }
 
+    // A word under construction: the word, its glyph sizes (a range of `sizes`),
+    // the size of its last glyph, every glyph bold.
+    struct Building {
+        word: Word,
+        sizes: std::ops::Range<usize>,
+        last_size: f32,
+        bold: bool,
+    }
+    let mut sizes: Vec<f32> = Vec::new();
+    let mut words: Vec<Building> = Vec::new();
+    let mut line_words: Vec<Word> = Vec::new();
     let mut out = Vec::new();
-    for (row_idx, row) in rows.iter_mut().enumerate() {
-        row.sort_by(|&a, &b| glyphs[a].bbox.x0.total_cmp(&glyphs[b].bbox.x0));
+    for (row_idx, range) in rows.into_iter().enumerate() {
+        let row = &mut order[range];
+        // left to right; ties keep the (baseline, content order) order from above (stable)
+        row.sort_by(|a, b| a.1.total_cmp(&b.1));
         // Words.
-        let mut words: Vec<(Word, Vec<f32>, bool)> = Vec::new(); // word, sizes, all bold
-        let mut cur: Option<(Word, Vec<f32>, bool)> = None;
+        sizes.clear();
+        words.clear();
+        let mut cur: Option<Building> = None;
         let mut last_x1 = f32::NEG_INFINITY;
         let mut prev: Option<usize> = None;
-        for &i in row.iter() {
+        for &(_, _, i) in row.iter() {
+            let i = i as usize;
             let g = &glyphs[i];
             let is_space = g.text.chars().all(char::is_whitespace);
             let gap = g.bbox.x0 - last_x1;
@@ -255,14 +311,23 @@ fn lines(page: &Page, vedges: &[Edge], params: &Params) -> Vec<Line> {
                 last_x1 = last_x1.max(g.bbox.x1);
                 continue;
             }
+            sizes.push(g.size);
             match &mut cur {
-                Some((w, sizes, bold)) => {
-                    w.text.push_str(&g.text);
-                    w.bbox = w.bbox.union(&g.bbox);
-                    sizes.push(g.size);
-                    *bold &= g.bold;
+                Some(b) => {
+                    b.word.text.push_str(&g.text);
+                    b.word.bbox = b.word.bbox.union(&g.bbox);
+                    b.sizes.end = sizes.len();
+                    b.last_size = g.size;
+                    b.bold &= g.bold;
                 }
-                None => cur = Some((Word { text: g.text.clone(), bbox: g.bbox, size: g.size, bold: g.bold }, vec![g.size], g.bold)),
+                None => {
+                    cur = Some(Building {
+                        word: Word { text: g.text.to_string(), bbox: g.bbox, size: g.size, bold: g.bold },
+                        sizes: sizes.len() - 1..sizes.len(),
+                        last_size: g.size,
+                        bold: g.bold,
+                    })
+                }
             }
             last_x1 = g.bbox.x1;
         }
@@ -270,34 +335,38 @@ fn lines(page: &Page, vedges: &[Edge], params: &Params) -> Vec<Line> {
             words.push(w);
         }
         // Lines: split at wide gaps and at vertical rules.
-        let mut line_words: Vec<(Word, Vec<f32>, bool)> = Vec::new();
-        let flush = |lw: &mut Vec<(Word, Vec<f32>, bool)>, out: &mut Vec<Line>| {
-            if !lw.is_empty() {
-                let words = lw.drain(..).map(|(mut w, sizes, bold)| {
-                    w.size = median(sizes);
-                    w.bold = bold;
-                    w
-                });
-                out.push(Line::from_words(words.collect(), row_idx));
-            }
-        };
-        for w in words {
-            if let Some((prev, psizes, _)) = line_words.last() {
-                let size = psizes.last().copied().unwrap_or(10.0).max(w.1.last().copied().unwrap_or(10.0));
-                let gap = w.0.bbox.x0 - prev.bbox.x1;
-                let cy = (prev.bbox.cy() + w.0.bbox.cy()) * 0.5;
-                let ruled = vedges.iter().any(|e| {
-                    e.pos >= prev.bbox.x1 - params.edge_tol && e.pos <= w.0.bbox.x0 + params.edge_tol && e.from <= cy && e.to >= cy
-                });
+        line_words.clear();
+        let mut prev_last_size = 10.0f32;
+        for b in words.drain(..) {
+            if let Some(prev) = line_words.last() {
+                let size = prev_last_size.max(b.last_size);
+                let gap = b.word.bbox.x0 - prev.bbox.x1;
+                let cy = (prev.bbox.cy() + b.word.bbox.cy()) * 0.5;
+                let ruled = vedges.any_between(prev.bbox.x1 - params.edge_tol, b.word.bbox.x0 + params.edge_tol, cy);
                 if gap > params.phrase_gap * size || ruled {
-                    flush(&mut line_words, &mut out);
+                    out.push(Line::from_words(std::mem::take(&mut line_words), row_idx));
                 }
             }
+            let mut w = b.word;
+            w.size = median_in_place(&mut sizes[b.sizes]);
+            w.bold = b.bold;
+            prev_last_size = b.last_size;
             line_words.push(w);
         }
-        flush(&mut line_words, &mut out);
+        if !line_words.is_empty() {
+            out.push(Line::from_words(std::mem::take(&mut line_words), row_idx));
+        }
     }
     out
+}
+
+/// Median (upper middle) of `v`, reordering it; 0 when empty.
+fn median_in_place(v: &mut [f32]) -> f32 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let mid = v.len() / 2;
+    *v.select_nth_unstable_by(mid, |a, b| a.total_cmp(b)).1
 }
 
 /// Alignment evidence on borderless pages: where lines of several rows start at the
@@ -368,16 +437,17 @@ fn is_restyle_gap(gaps: &[f32], k: usize, size: f32) -> bool {
 
 /// Find, for every line, the closest edge on each side; lines closed on all four
 /// sides by the same box share a cell.
-fn assign_cells(layout: &mut PageLayout, params: &Params) {
+fn assign_cells(layout: &mut PageLayout, vedges: &SortedEdges, params: &Params) {
     let tol = params.edge_tol;
+    let hedges = SortedEdges::new(&layout.hedges);
     let mut keys: Vec<(i32, i32, i32, i32)> = Vec::new();
     for li in 0..layout.lines.len() {
         let b = layout.lines[li].bbox;
         let (cx, cy) = (b.cx(), b.cy());
-        let left = layout.vedges.iter().filter(|e| e.pos <= b.x0 + tol && e.from <= cy && e.to >= cy).map(|e| e.pos).fold(f32::NEG_INFINITY, f32::max);
-        let right = layout.vedges.iter().filter(|e| e.pos >= b.x1 - tol && e.from <= cy && e.to >= cy).map(|e| e.pos).fold(f32::INFINITY, f32::min);
-        let top = layout.hedges.iter().filter(|e| e.pos <= b.top + tol && e.from <= cx && e.to >= cx).map(|e| e.pos).fold(f32::NEG_INFINITY, f32::max);
-        let bottom = layout.hedges.iter().filter(|e| e.pos >= b.bottom - tol && e.from <= cx && e.to >= cx).map(|e| e.pos).fold(f32::INFINITY, f32::min);
+        let left = vedges.last_at_most(b.x0 + tol, cy);
+        let right = vedges.first_at_least(b.x1 - tol, cy);
+        let top = hedges.last_at_most(b.top + tol, cx);
+        let bottom = hedges.first_at_least(b.bottom - tol, cx);
         if !(left.is_finite() && right.is_finite() && top.is_finite() && bottom.is_finite()) {
             continue;
         }
@@ -412,6 +482,39 @@ mod tests {
             glyphs.push(Glyph { text: ch.to_string(), bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size), baseline, size, bold });
             x += w;
         }
+    }
+
+    /// The sorted-edge queries give what a scan of every edge gives, on random
+    /// edges with repeated positions and queries on and between them.
+    #[test]
+    fn sorted_edge_queries_match_a_full_scan() {
+        let mut seed = 0x2545_f491u32;
+        let mut next = move |n: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            (seed % n) as f32
+        };
+        for _ in 0..200 {
+            let edges: Vec<Edge> = (0..next(12) as usize)
+                .map(|_| {
+                    let from = next(50);
+                    Edge { pos: next(20), from, to: from + next(30) }
+                })
+                .collect();
+            let sorted = SortedEdges::new(&edges);
+            for _ in 0..20 {
+                let (x, at, w) = (next(22) - 1.0, next(60), next(6));
+                let spans = |e: &&Edge| e.from <= at && e.to >= at;
+                let last = edges.iter().filter(|e| e.pos <= x).filter(spans).map(|e| e.pos).fold(f32::NEG_INFINITY, f32::max);
+                let first = edges.iter().filter(|e| e.pos >= x).filter(spans).map(|e| e.pos).fold(f32::INFINITY, f32::min);
+                let any = edges.iter().filter(|e| e.pos >= x && e.pos <= x + w).any(|e| spans(&e));
+                assert_eq!(sorted.last_at_most(x, at), last);
+                assert_eq!(sorted.first_at_least(x, at), first);
+                assert_eq!(sorted.any_between(x, x + w, at), any);
+            }
+        }
+        assert_eq!(SortedEdges::new(&[Edge { pos: 1.0, from: 0.0, to: 9.0 }]).first_at_least(f32::NAN, 1.0), f32::INFINITY);
     }
 
     fn page(glyphs: Vec<Glyph>, rules: Vec<Rule>) -> Page {

@@ -63,15 +63,18 @@ pub fn convert_bytes_with(file_name: &str, bytes: &[u8], opts: &Options, limits:
         stopped = stopped || should_stop(&stop);
         (!stopped).then(|| (n, pdf.page(n)))
     });
-    let mut doc = assemble(source, each_page, &opts.params);
+    let (layouts, mut diagnostics) = layout_pages(each_page, &opts.params);
+    // Damage the extractor worked around (xref rebuilt or repaired, page-tree
+    // cycles, pages past the limit, object streams over a byte budget).
+    let warnings = pdf.warnings().iter().map(|w| Diagnostic::warning(None, "document.extract_warning", w.clone()));
+    diagnostics.splice(0..0, warnings);
+    // The parsed PDF is the largest thing in memory after the layouts: free it
+    // before the sheet parser builds the objectives (peak RSS).
+    drop(pdf);
     if stopped || should_stop(&stop) {
         return Err(ExtractError::Timeout);
     }
-    // Damage the extractor worked around (xref rebuilt or repaired, page-tree
-    // cycles, pages past the limit, object streams over a byte budget).
-    for (i, w) in pdf.warnings().iter().enumerate() {
-        doc.diagnostics.insert(i, Diagnostic::warning(None, "document.extract_warning", w.clone()));
-    }
+    let mut doc = parse_layouts(source, &layouts, diagnostics, &opts.params);
     if !ends_with_eof_marker(bytes) {
         let message = "the file does not end with %%EOF: it was probably cut short, and what it held \
                        after the cut is missing";
@@ -106,8 +109,19 @@ pub fn assemble(
     pages: impl IntoIterator<Item = (u32, Result<Page, ExtractError>)>,
     params: &Params,
 ) -> Document {
+    let (layouts, diagnostics) = layout_pages(pages, params);
+    parse_layouts(source, &layouts, diagnostics, params)
+}
+
+/// Each page (taken one at a time, so only its layout stays in memory) -> layout,
+/// with the per-page diagnostics.
+fn layout_pages(
+    pages: impl IntoIterator<Item = (u32, Result<Page, ExtractError>)>,
+    params: &Params,
+) -> (Vec<PageLayout>, Vec<Diagnostic>) {
+    let pages = pages.into_iter();
     let mut diagnostics = Vec::new();
-    let mut layouts = Vec::with_capacity(source.pages as usize);
+    let mut layouts = Vec::with_capacity(pages.size_hint().0);
     for (n, page) in pages {
         match page {
             Ok(page) => {
@@ -125,7 +139,12 @@ pub fn assemble(
             }),
         }
     }
-    let (objectives, sheet_diagnostics) = sheet::parse(&layouts, params);
+    (layouts, diagnostics)
+}
+
+/// The sheet parser over all layouts, plus the document-level diagnostics.
+fn parse_layouts(source: Source, layouts: &[PageLayout], mut diagnostics: Vec<Diagnostic>, params: &Params) -> Document {
+    let (objectives, sheet_diagnostics) = sheet::parse(layouts, params);
     diagnostics.extend(sheet_diagnostics);
     if objectives.is_empty() {
         diagnostics.push(Diagnostic::warning(None, "document.no_objectives", "no objective sheet found in the document"));

@@ -799,7 +799,9 @@ fn quantity(w: &str, start: usize, end: usize, num: Num) -> Option<Quantity> {
     if is_range(rest) {
         return None;
     }
-    let mut comparator = eat_any(rest, &sorted_by_len_desc(COMPARATOR_AFTER)).map(|(_, c)| c);
+    static AFTER: OnceLock<Vec<(&str, &str)>> = OnceLock::new();
+    static PHRASES: OnceLock<Vec<(&str, &str)>> = OnceLock::new();
+    let mut comparator = eat_any(rest, AFTER.get_or_init(|| sorted_by_len_desc(COMPARATOR_AFTER))).map(|(_, c)| c);
 
     // --- before the number: currency, fillers, comparator
     let mut head = w[..start].trim_end();
@@ -822,8 +824,10 @@ fn quantity(w: &str, start: usize, end: usize, num: Num) -> Option<Quantity> {
     }
     let before_comparator = match COMPARATOR_SYMBOLS.iter().find(|(s, _)| head.ends_with(s)) {
         Some(&(_, c)) => Some(c),
-        None => sorted_by_len_desc(COMPARATOR_PHRASES)
-            .into_iter()
+        None => PHRASES
+            .get_or_init(|| sorted_by_len_desc(COMPARATOR_PHRASES))
+            .iter()
+            .copied()
             .find(|(p, _)| ends_with_word(head, p).is_some())
             .map(|(_, c)| c),
     };

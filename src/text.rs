@@ -5,6 +5,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// NFC + collapse runs of whitespace to one space + trim.
 pub fn collapse(s: &str) -> String {
+    // Common case: ASCII with single spaces only, already collapsed.
+    if s.is_ascii() && !s.starts_with(' ') && !s.ends_with(' ') && !s.contains("  ") && !s.bytes().any(|b| b < b' ') {
+        return s.to_string();
+    }
     // Most text is already NFC (the extractor normalizes glyphs): skip the rebuild.
     let nfc: std::borrow::Cow<str> = if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
         std::borrow::Cow::Borrowed(s)

@@ -258,7 +258,15 @@ impl Guard {
             DryRun::Expired => return Err(ExtractError::Timeout),
             DryRun::Fits | DryRun::Unknown => {}
         }
-        let out = match s.decompressed_content_with_limit(limit) {
+        let fast = match inflate_fast(s, limit) {
+            Fast::Done(out) => Some(out),
+            Fast::Over => {
+                self.used.fetch_add(limit, Ordering::Relaxed);
+                return Err(over(limit));
+            }
+            Fast::NotApplicable => None,
+        };
+        let out = match fast.map_or_else(|| s.decompressed_content_with_limit(limit), Ok) {
             Ok(c) => c,
             Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
                 // charge what was inflated: a bomb costs its budget share once
@@ -271,6 +279,80 @@ impl Guard {
         self.check()?;
         Ok(out)
     }
+}
+
+enum Fast {
+    Done(Vec<u8>),
+    /// Decodes to more than the limit.
+    Over,
+    /// Not a lone FlateDecode without predictor, or damaged: lopdf's tolerant
+    /// decoder (raw-deflate retry, partial output) handles it.
+    NotApplicable,
+}
+
+thread_local! {
+    /// One inflate state per thread, reset between streams: creating it costs
+    /// ~100k instructions (its window and tables), as much as inflating a small
+    /// content stream.
+    static INFLATER: RefCell<Option<flate2::Decompress>> = const { RefCell::new(None) };
+}
+
+/// The common case, a content or font stream with `/Filter /FlateDecode` and no
+/// predictor, inflated with a reused state straight into a buffer sized from the
+/// input (lopdf's reader path grows its buffer from a small guess and allocates a
+/// new inflate state per stream). Any irregularity falls back to lopdf, so the
+/// result of a well-formed stream is the same byte for byte and damaged ones keep
+/// lopdf's recovery.
+fn inflate_fast(s: &lopdf::Stream, limit: usize) -> Fast {
+    use flate2::{FlushDecompress, Status};
+    let plain = match s.dict.get(b"Filter") {
+        Ok(Object::Name(n)) => n == b"FlateDecode",
+        Ok(Object::Array(a)) => a.len() == 1 && matches!(&a[0], Object::Name(n) if n == b"FlateDecode"),
+        _ => false,
+    };
+    let no_predictor = match s.dict.get(b"DecodeParms") {
+        Err(_) | Ok(Object::Null) => true,
+        Ok(Object::Dictionary(d)) => d.get(b"Predictor").ok().and_then(|p| p.as_i64().ok()).is_none_or(|p| p <= 1),
+        Ok(Object::Array(a)) => a.len() == 1 && matches!(&a[0], Object::Null),
+        _ => false,
+    };
+    let input = s.content.as_slice();
+    // zlib header: deflate method and a valid check value; raw deflate streams go to lopdf
+    let zlib = input.len() > 2 && input[0] & 0x0f == 8 && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0;
+    if !plain || !no_predictor || !zlib {
+        return Fast::NotApplicable;
+    }
+    INFLATER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let z = slot.get_or_insert_with(|| flate2::Decompress::new(true));
+        z.reset(true);
+        let cap = limit.saturating_add(1);
+        let mut out = Vec::with_capacity(input.len().saturating_mul(4).clamp(4096, cap));
+        loop {
+            let before_in = z.total_in();
+            let before_out = z.total_out();
+            let consumed = usize::try_from(before_in).unwrap_or(usize::MAX).min(input.len());
+            match z.decompress_vec(&input[consumed..], &mut out, FlushDecompress::None) {
+                Ok(Status::StreamEnd) => return if out.len() > limit { Fast::Over } else { Fast::Done(out) },
+                Ok(_) => {
+                    if out.len() > limit {
+                        return Fast::Over;
+                    }
+                    if out.len() == out.capacity() {
+                        if out.capacity() >= cap {
+                            return Fast::Over;
+                        }
+                        let more = out.capacity().min(cap - out.capacity());
+                        out.reserve_exact(more);
+                    } else if z.total_in() == before_in && z.total_out() == before_out {
+                        // no progress with room left: the input ended before the stream
+                        return Fast::NotApplicable;
+                    }
+                }
+                Err(_) => return Fast::NotApplicable,
+            }
+        }
+    })
 }
 
 enum DryRun {

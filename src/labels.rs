@@ -90,27 +90,40 @@ const MAX_LABEL_BYTES: usize = 80;
 /// colon or period.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        let c = match ch {
-            '\u{2019}' | '\u{2018}' | '`' | '\u{b4}' | '\u{2032}' => '\'',
-            'à' | 'á' | 'À' | 'Á' => 'a',
-            'è' | 'é' | 'È' | 'É' => 'e',
-            'ì' | 'í' | 'Ì' | 'Í' => 'i',
-            'ò' | 'ó' | 'Ò' | 'Ó' => 'o',
-            'ù' | 'ú' | 'Ù' | 'Ú' => 'u',
-            c if c.is_whitespace() => ' ',
-            c => c,
-        };
-        for l in c.to_lowercase() {
-            out.push(l);
+    // One pass: fold and lower-case each character, collapse whitespace to single
+    // spaces, and drop a space next to an apostrophe or a slash.
+    let mut space = false;
+    for c in s.chars().flat_map(fold) {
+        if c == ' ' {
+            space = !out.is_empty() && !out.ends_with(['\'', '/']);
+            continue;
         }
+        if space && c != '\'' && c != '/' {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
     }
-    let collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut s = collapsed.replace(" '", "'").replace("' ", "'").replace(" /", "/").replace("/ ", "/");
-    while s.ends_with(':') || s.ends_with('.') || s.ends_with(' ') {
-        s.pop();
+    while out.ends_with(':') || out.ends_with('.') || out.ends_with(' ') {
+        out.pop();
     }
-    s
+    out
+}
+
+/// One printed character as `normalize` sees it: apostrophes made straight,
+/// Italian accents dropped, whitespace made a space, lower case.
+fn fold(ch: char) -> impl Iterator<Item = char> {
+    let c = match ch {
+        '\u{2019}' | '\u{2018}' | '`' | '\u{b4}' | '\u{2032}' => '\'',
+        'à' | 'á' | 'À' | 'Á' => 'a',
+        'è' | 'é' | 'È' | 'É' => 'e',
+        'ì' | 'í' | 'Ì' | 'Í' => 'i',
+        'ò' | 'ó' | 'Ò' | 'Ó' => 'o',
+        'ù' | 'ú' | 'Ù' | 'Ú' => 'u',
+        c if c.is_whitespace() => ' ',
+        c => c,
+    };
+    c.to_lowercase()
 }
 
 /// Whether the first two letters of `printed` (any case, accents folded) are the
@@ -123,7 +136,7 @@ fn may_start_a_label(printed: &str) -> bool {
         v.dedup();
         v
     });
-    first_two(&normalize_prefix(printed)).is_some_and(|p| starts.binary_search(&p).is_ok())
+    first_two_folded(printed).is_some_and(|p| starts.binary_search(&p).is_ok())
 }
 
 fn first_two(s: &str) -> Option<[char; 2]> {
@@ -131,10 +144,10 @@ fn first_two(s: &str) -> Option<[char; 2]> {
     Some([it.next()?, it.next()?])
 }
 
-/// `normalize` of the first few characters only (enough for `first_two`).
-fn normalize_prefix(s: &str) -> String {
-    let end = s.char_indices().nth(6).map(|(i, _)| i).unwrap_or(s.len());
-    normalize(&s[..end])
+/// `first_two` of the normalized first few characters of `s`.
+fn first_two_folded(s: &str) -> Option<[char; 2]> {
+    let mut it = s.chars().take(6).flat_map(fold).filter(|c| c.is_alphabetic());
+    Some([it.next()?, it.next()?])
 }
 
 /// Look up a printed label (any case, accents, wraps, trailing colon).
@@ -180,6 +193,38 @@ pub fn section(printed: &str) -> Option<Label> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `normalize` written step by step, as its documentation says.
+    fn normalize_by_steps(s: &str) -> String {
+        let lowered: String = s.chars().flat_map(fold).collect();
+        let collapsed = lowered.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut s = collapsed.replace(" '", "'").replace("' ", "'").replace(" /", "/").replace("/ ", "/");
+        while s.ends_with(':') || s.ends_with('.') || s.ends_with(' ') {
+            s.pop();
+        }
+        s
+    }
+
+    #[test]
+    fn one_pass_normalize_equals_the_steps() {
+        let alphabet: Vec<char> = "aÈ '/\u{2019} \t\n:.x/ Ò\u{a0}".chars().collect();
+        let mut seed = 0x9e37_79b9u32;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let mut r = seed;
+            for _ in 0..(seed % 9) {
+                s.push(alphabet[(r % alphabet.len() as u32) as usize]);
+                r /= alphabet.len() as u32;
+                if r == 0 {
+                    r = seed.rotate_left(7);
+                }
+            }
+            assert_eq!(normalize(&s), normalize_by_steps(&s), "{s:?}");
+        }
+    }
     #[test]
     fn tolerant_matching() {
         assert_eq!(grid_field("Direzione:"), Some(Directorate));

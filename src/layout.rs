@@ -479,7 +479,7 @@ mod tests {
         let mut x = x;
         for ch in s.chars() {
             let w = 0.5 * size;
-            glyphs.push(Glyph { text: ch.to_string(), bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size), baseline, size, bold });
+            glyphs.push(Glyph { text: ch.to_string().into(), bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size), baseline, size, bold });
             x += w;
         }
     }

@@ -17,7 +17,12 @@ use crate::target;
 use crate::text::{collapse, join_lines};
 use regex::Regex;
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+// foldhash: several times faster than SipHash on the small keys used here (line
+// references, page numbers), and still seeded per process.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 use std::sync::OnceLock;
 
 /// A line of the document: (page index, line index on that page).
@@ -147,6 +152,7 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
 
     // All grid-label units of the document, to tell sheet headings from index rows.
     let units = label_units(&doc, &furniture, &heading_lines);
+    debug_assert!(units.is_sorted_by_key(|u| u.page));
     let grid_pos: Vec<((usize, usize), GridField)> = units
         .iter()
         .filter_map(|u| match u.label {
@@ -206,7 +212,11 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
         let mut page_set: BTreeSet<u32> = content.iter().map(|r| pages[r.0].number).collect();
         page_set.insert(pages[h.page].number);
         let content_set: HashSet<LRef> = content.iter().copied().collect();
-        let sheet_units: Vec<LabelUnit> = units.iter().filter(|u| u.page >= h.page && content_set.contains(&u.lines[0])).cloned().collect();
+        // Units come page by page: only those of the sheet's pages can be in it.
+        let last_page = content.iter().map(|r| r.0).max().unwrap_or(h.page);
+        let lo = units.partition_point(|u| u.page < h.page);
+        let hi = units.partition_point(|u| u.page <= last_page).max(lo);
+        let sheet_units: Vec<LabelUnit> = units[lo..hi].iter().filter(|u| content_set.contains(&u.lines[0])).cloned().collect();
         let mut obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
         if obj.year.is_none() {
             obj.year = *doc_year.get_or_insert_with(|| document_year(&doc));
@@ -291,7 +301,7 @@ fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) -> Vec<Cow<
 fn document_year(doc: &Doc) -> Option<i32> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(&R, r"\b((?:19|20)\d\d)\b");
-    let mut counts: HashMap<i32, usize> = HashMap::new();
+    let mut counts: HashMap<i32, usize> = HashMap::default();
     for pg in doc.pages {
         for l in pg.lines.iter().filter(|l| l.text.len() < 80) {
             for c in r.captures_iter(&l.text) {
@@ -367,7 +377,7 @@ fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LRef>) -> Ha
         let top_band = (band * pg.height).max(first_heading.get(&pi).copied().unwrap_or(0.0));
         l.bbox.bottom <= top_band || l.bbox.top >= pg.height * (1.0 - band)
     };
-    let mut seen: HashMap<String, Vec<(usize, f32)>> = HashMap::new();
+    let mut seen: HashMap<String, Vec<(usize, f32)>> = HashMap::default();
     for (pi, pg) in doc.pages.iter().enumerate() {
         for (li, l) in pg.lines.iter().enumerate() {
             if in_band(pi, l) && !exempt.contains(&(pi, li)) {
@@ -375,9 +385,9 @@ fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LRef>) -> Ha
             }
         }
     }
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for (pi, pg) in doc.pages.iter().enumerate() {
-        let mut rows = HashSet::new();
+        let mut rows = HashSet::default();
         for (li, l) in pg.lines.iter().enumerate() {
             if !in_band(pi, l) || exempt.contains(&(pi, li)) || l.cell.is_some() {
                 continue;
@@ -403,7 +413,7 @@ fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) ->
     let mut out = Vec::new();
     for (pi, pg) in doc.pages.iter().enumerate() {
         let usable = |li: usize| !furniture.contains(&(pi, li)) && !exclude.contains(&(pi, li));
-        let mut used: HashSet<usize> = HashSet::new();
+        let mut used: HashSet<usize> = HashSet::default();
         // A cell whose whole text is a label.
         for (ci, cell) in pg.cells.iter().enumerate() {
             let lines: Vec<usize> = cell.lines.iter().copied().filter(|&li| usable(li)).collect();
@@ -1169,7 +1179,7 @@ mod synthetic {
             let mut x = x;
             for ch in s.chars() {
                 let w = 0.5 * size;
-                self.glyphs.push(Glyph { text: ch.to_string(), bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size), baseline, size, bold });
+                self.glyphs.push(Glyph { text: ch.to_string().into(), bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size), baseline, size, bold });
                 x += w;
             }
             self

@@ -2,7 +2,7 @@
 
 use super::font::Font;
 use super::lexer::{Lexer, Operand, Token};
-use super::{deref, dget, dget_dict, obj_name, obj_num, BBox, FontCache, Glyph, Paint, Rule};
+use super::{deref, dget, dget_dict, obj_name, obj_num, BBox, FontCache, Glyph, GlyphText, Paint, Rule};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -651,10 +651,10 @@ impl<'d> Interp<'d> {
                 let y1 = ys[0].max(ys[1]).max(ys[2]).max(ys[3]);
                 if x0.is_finite() && x1.is_finite() && y0.is_finite() && y1.is_finite() {
                     let text = match t {
-                        Some(t) => t.to_string(),
+                        Some(t) => GlyphText::new(t),
                         None => {
                             missing = true;
-                            "\u{FFFD}".to_string()
+                            GlyphText::new("\u{FFFD}")
                         }
                     };
                     self.out.glyphs.push(Glyph { text, bbox: BBox { x0, top: y0, x1, bottom: y1 }, baseline: oy, size, bold });
@@ -696,7 +696,7 @@ impl<'d> Interp<'d> {
                 let size = fs.abs() * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
                 let bb = BBox::new(p0.0, p0.1, p1.0, p1.1);
                 if bb.x0.is_finite() && bb.x1.is_finite() && bb.top.is_finite() && bb.bottom.is_finite() {
-                    self.out.glyphs.push(Glyph { text: t.to_string(), bbox: bb, baseline: oy, size, bold: font.bold });
+                    self.out.glyphs.push(Glyph { text: GlyphText::new(t), bbox: bb, baseline: oy, size, bold: font.bold });
                 }
             }
             let ty = -fs + tc;

@@ -39,12 +39,102 @@ impl BBox {
     }
 }
 
+/// The text of one glyph: almost always one to three characters, so it is kept
+/// inline (no heap allocation per glyph, the largest allocation count of the
+/// extractor); longer mappings (a ToUnicode entry may map a code to a phrase)
+/// go to the heap. Reads as a `&str`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct GlyphText(Repr);
+
+#[derive(Clone, PartialEq, Eq)]
+enum Repr {
+    Inline { len: u8, buf: [u8; GlyphText::INLINE] },
+    Heap(Box<str>),
+}
+
+impl GlyphText {
+    const INLINE: usize = 22;
+
+    pub fn new(s: &str) -> Self {
+        if s.len() <= Self::INLINE {
+            let mut buf = [0u8; Self::INLINE];
+            buf[..s.len()].copy_from_slice(s.as_bytes());
+            GlyphText(Repr::Inline { len: s.len() as u8, buf })
+        } else {
+            GlyphText(Repr::Heap(s.into()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // the bytes were copied from a `&str` and cut at its length
+            Repr::Inline { len, buf } => std::str::from_utf8(&buf[..*len as usize]).unwrap_or_default(),
+            Repr::Heap(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for GlyphText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for GlyphText {
+    fn from(s: &str) -> Self {
+        GlyphText::new(s)
+    }
+}
+
+impl From<String> for GlyphText {
+    fn from(s: String) -> Self {
+        GlyphText::new(&s)
+    }
+}
+
+impl PartialEq<str> for GlyphText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for GlyphText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Debug for GlyphText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for GlyphText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for GlyphText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GlyphText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(GlyphText::from)
+    }
+}
+
 /// One drawn glyph (or ligature expanded to its letters).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Glyph {
     /// Unicode text of the glyph, NFC; ligatures are expanded ("fi", never U+FB01).
     /// A space glyph is kept as " " (layout decides word breaks from geometry anyway).
-    pub text: String,
+    pub text: GlyphText,
     /// x0..x1 is the advance of the glyph; top..bottom spans ascent..descent of the font
     /// at its rendered size.
     pub bbox: BBox,

@@ -96,7 +96,7 @@ impl OutputDev for Collect {
         if text.is_empty() || size <= 0.0 {
             return Ok(());
         }
-        let glyph = Glyph { text, bbox: BBox::new(x, y - 0.8 * size, x + advance, y + 0.2 * size), baseline: y, size, bold: false };
+        let glyph = Glyph { text: text.into(), bbox: BBox::new(x, y - 0.8 * size, x + advance, y + 0.2 * size), baseline: y, size, bold: false };
         if let Some(page) = self.page() {
             page.glyphs.push(glyph);
         }

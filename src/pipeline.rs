@@ -289,10 +289,32 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 // ---------------------------------------------------------------------------
 // Batches
 
+/// Output work a sink has done on the worker threads, in parallel and in any
+/// order, right after a file is converted (serializing it, writing a temporary
+/// file): the sink completes it in input order in [`Sink::document_staged`].
+/// Keeps the thread that records outcomes from being the bottleneck of a batch
+/// of small files.
+pub trait Stage: Send + Sync {
+    fn stage(&self, input: &Path, doc: &Document) -> Result<Staged, Error>;
+}
+
+/// What a [`Stage`] hands over to its sink.
+pub type Staged = Box<dyn std::any::Any + Send>;
+
 /// Receives the outcome of every file of a batch, in input order.
 pub trait Sink {
     /// A converted document: write it. An error here counts the file as failed.
     fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error>;
+    /// Work of this sink to run on the worker threads (see [`Stage`]); `None`
+    /// (the default): all output happens in [`Sink::document`].
+    fn stage(&self) -> Option<Arc<dyn Stage>> {
+        None
+    }
+    /// A converted document whose output [`Sink::stage`] prepared; by default the
+    /// staged work is dropped and the document written through [`Sink::document`].
+    fn document_staged(&mut self, input: &Path, doc: &Document, _staged: Staged) -> Result<(), Error> {
+        self.document(input, doc)
+    }
     /// A file that failed to convert or to be written.
     fn failure(&mut self, _input: &Path, _error: &Error) {}
     /// Every file's outcome (after [`Sink::document`] or [`Sink::failure`]), also
@@ -603,13 +625,48 @@ impl RunReport {
 }
 
 /// What one worker hands back: the conversion and how long it took.
-type Outcome = (Result<Document, Error>, Duration);
+/// A file's conversion, its staged output (when the sink stages), its duration.
+struct Outcome {
+    result: Result<Document, Error>,
+    staged: Option<Result<Staged, Error>>,
+    duration: Duration,
+}
+
+/// What a worker needs to convert its files.
+struct Worker<'a> {
+    opts: &'a Arc<Options>,
+    timeout: Option<Duration>,
+    convert: &'a Arc<ConvertFn>,
+    abandoned: &'a Arc<AtomicUsize>,
+    stage: Option<&'a Arc<dyn Stage>>,
+    /// The worker's conversion thread, kept from file to file.
+    thread: Option<FileThread>,
+}
+
+impl Worker<'_> {
+    /// Convert `input` (watched) and stage its output on this thread.
+    fn run(&mut self, input: &Path) -> Outcome {
+        let (result, duration) = watched(input, self.opts, self.timeout, self.convert, self.abandoned, &mut self.thread);
+        let staged = match (&result, self.stage) {
+            (Ok(doc), Some(stage)) => Some(guarded(input, || stage.stage(input, doc))),
+            _ => None,
+        };
+        Outcome { result, staged, duration }
+    }
+}
 
 impl BatchSummary {
     /// Hand one outcome to the sink and count it; returns true when the file failed.
     fn record(&mut self, input: &Path, outcome: Outcome, timeout: Option<Duration>, sink: &mut dyn Sink) -> bool {
-        let (result, duration) = outcome;
-        let written = result.and_then(|doc| sink.document(input, &doc).map(|()| doc));
+        let Outcome { result, staged, duration } = outcome;
+        let written = result.and_then(|doc| {
+            match staged {
+                None => sink.document(input, &doc),
+                Some(Ok(staged)) => sink.document_staged(input, &doc, staged),
+                Some(Err(e)) => Err(e),
+            }
+            .map(|()| doc)
+        });
         let report = match written {
             Ok(doc) => {
                 let report = FileReport::converted(input, &doc, duration);
@@ -639,7 +696,7 @@ impl BatchSummary {
 
 /// Stack of the thread converting one file: deeply nested PDFs recurse deep in a
 /// parser.
-const WORKER_STACK: usize = 32 << 20;
+const WORKER_STACK: usize = extract::LARGE_STACK_BYTES;
 
 /// The conversion run for each file (the tests swap in their own).
 type ConvertFn = dyn Fn(&Path, &Options, Limits) -> Result<Document, Error> + Send + Sync;
@@ -681,6 +738,7 @@ fn run_batch(
     // documents waiting in the reorder buffer.
     let window = 4 * jobs;
     let opts = Arc::new(opts.clone());
+    let stage = sink.stage();
     let abandoned = Arc::new(AtomicUsize::new(0));
     let queue = Mutex::new(Queue { next: 0, due: 0, stop: false });
     let moved = Condvar::new();
@@ -690,7 +748,9 @@ fn run_batch(
     std::thread::scope(|scope| {
         for w in 0..jobs {
             let tx = tx.clone();
-            let (opts, convert, queue, moved, abandoned) = (&opts, &convert, &queue, &moved, &abandoned);
+            let (queue, moved) = (&queue, &moved);
+            let mut worker = Worker { opts: &opts, timeout: batch.timeout, convert: &convert, abandoned: &abandoned, stage: stage.as_ref(), thread: None };
+            let abandoned = &abandoned;
             let spawned = std::thread::Builder::new().name(format!("perfplan-{w}")).spawn_scoped(scope, move || loop {
                 // Timed-out conversions still running take cores from the live ones
                 // (and could make them time out too): while there are `jobs` of
@@ -711,8 +771,8 @@ fn run_batch(
                     q.next += 1;
                     q.next - 1
                 };
-                let outcome = watched(&inputs[i], opts, batch.timeout, convert, abandoned);
-                if batch.fail_fast && outcome.0.is_err() {
+                let outcome = worker.run(&inputs[i]);
+                if batch.fail_fast && (outcome.result.is_err() || outcome.staged.as_ref().is_some_and(|s| s.is_err())) {
                     queue.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
                     moved.notify_all();
                 }
@@ -740,11 +800,12 @@ fn run_batch(
     });
     if workers == 0 {
         // Not even one worker thread to be had: convert here, one file at a time.
+        let mut worker = Worker { opts: &opts, timeout: batch.timeout, convert: &convert, abandoned: &abandoned, stage: stage.as_ref(), thread: None };
         let mut q = lock();
         while q.next < inputs.len() && !q.stop {
             let i = q.next;
             q.next += 1;
-            let failed = summary.record(&inputs[i], watched(&inputs[i], &opts, batch.timeout, &convert, &abandoned), batch.timeout, sink);
+            let failed = summary.record(&inputs[i], worker.run(&inputs[i]), batch.timeout, sink);
             q.stop |= failed && batch.fail_fast;
         }
     }
@@ -763,16 +824,59 @@ const RUNNING: u8 = 0;
 const DONE: u8 = 1;
 const ABANDONED: u8 = 2;
 
-/// Convert one file on a thread of its own and wait for it, at most `timeout`.
-/// On time-out the thread's cancel flag is set and it is left to finish alone;
-/// `abandoned` counts such threads while they still run.
+/// One file's conversion as handed to a [`FileThread`].
+struct Job {
+    input: PathBuf,
+    opts: Arc<Options>,
+    limits: Limits,
+    state: Arc<AtomicU8>,
+    abandoned: Arc<AtomicUsize>,
+}
+
+/// The thread a worker converts its files on, kept from one file to the next
+/// (spawning a thread per file, with its stack and a fresh allocator heap, cost
+/// more than converting a small PDF). A worker replaces it when it was abandoned
+/// at a time-out (it then finishes its file alone and ends) or died.
+struct FileThread {
+    jobs: mpsc::Sender<Job>,
+    results: mpsc::Receiver<Result<Document, Error>>,
+    handle: std::thread::JoinHandle<()>,
+}
+
+impl FileThread {
+    fn spawn(convert: &Arc<ConvertFn>, name: String) -> std::io::Result<FileThread> {
+        let (jobs, job_rx) = mpsc::channel::<Job>();
+        let (result_tx, results) = mpsc::sync_channel(1);
+        let convert = Arc::clone(convert);
+        let handle = std::thread::Builder::new().name(name).stack_size(WORKER_STACK).spawn(move || {
+            extract::declare_large_stack();
+            for job in job_rx {
+                let result = convert(&job.input, &job.opts, job.limits);
+                if job.state.compare_exchange(RUNNING, DONE, Ordering::AcqRel, Ordering::Acquire).is_err() {
+                    // The watchdog gave up on this file and counted it: uncount.
+                    job.abandoned.fetch_sub(1, Ordering::AcqRel);
+                }
+                if result_tx.send(result).is_err() {
+                    break; // abandoned: nobody waits for this result any more
+                }
+            }
+        })?;
+        Ok(FileThread { jobs, results, handle })
+    }
+}
+
+/// Convert one file on the worker's [`FileThread`] (started if `slot` is empty)
+/// and wait for it, at most `timeout`. On time-out the file's cancel flag is set
+/// and the thread is left to finish alone (the slot is emptied); `abandoned`
+/// counts such threads while they still run.
 fn watched(
     input: &Path,
     opts: &Arc<Options>,
     timeout: Option<Duration>,
     convert: &Arc<ConvertFn>,
     abandoned: &Arc<AtomicUsize>,
-) -> Outcome {
+    slot: &mut Option<FileThread>,
+) -> (Result<Document, Error>, Duration) {
     let start = Instant::now();
     let cancel = Arc::new(AtomicBool::new(false));
     let limits = Limits {
@@ -781,50 +885,49 @@ fn watched(
         ..Limits::default()
     };
     let state = Arc::new(AtomicU8::new(RUNNING));
-    let (tx, rx) = mpsc::sync_channel(1);
-    let thread = {
-        let (input, opts, convert, limits) = (input.to_path_buf(), Arc::clone(opts), Arc::clone(convert), limits.clone());
-        let (state, abandoned) = (Arc::clone(&state), Arc::clone(abandoned));
-        std::thread::Builder::new()
-            .name(format!("perfplan-file-{}", file_name(&input)))
-            .stack_size(WORKER_STACK)
-            .spawn(move || {
-                let result = convert(&input, &opts, limits);
-                if state.compare_exchange(RUNNING, DONE, Ordering::AcqRel, Ordering::Acquire).is_err() {
-                    // The watchdog gave up on this thread and counted it: uncount.
-                    abandoned.fetch_sub(1, Ordering::AcqRel);
-                }
-                let _ = tx.send(result);
-            })
+    if slot.is_none() {
+        let name = format!("perfplan-file-{}", std::thread::current().name().unwrap_or("main"));
+        *slot = FileThread::spawn(convert, name).ok();
+    }
+    let job = Job {
+        input: input.to_path_buf(),
+        opts: Arc::clone(opts),
+        limits: limits.clone(),
+        state: Arc::clone(&state),
+        abandoned: Arc::clone(abandoned),
     };
-    let Ok(thread) = thread else {
+    let sent = slot.as_ref().is_some_and(|t| t.jobs.send(job).is_ok());
+    let Some(thread) = slot.take().filter(|_| sent) else {
         // No thread to be had (resource exhaustion): convert here, unwatched.
         let result = convert(input, opts, limits);
         return (result, start.elapsed());
     };
     let mut received = match timeout {
-        Some(t) => rx.recv_timeout(t),
-        None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+        Some(t) => thread.results.recv_timeout(t),
+        None => thread.results.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
     };
     if let Err(mpsc::RecvTimeoutError::Timeout) = received {
         abandoned.fetch_add(1, Ordering::AcqRel);
         if state.compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok() {
             cancel.store(true, Ordering::Release);
-            drop(thread); // detached: it stops at its next cancellation check
+            drop(thread); // detached: it stops at its next cancellation check, then ends
             let error = Error::Extract { file: input.to_path_buf(), source: ExtractError::Timeout };
             return (Err(error), start.elapsed());
         }
         // It finished just now: its result is on its way.
         abandoned.fetch_sub(1, Ordering::AcqRel);
-        received = rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected);
+        received = thread.results.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected);
     }
     let result = match received {
         Ok(result) => {
-            let _ = thread.join();
+            *slot = Some(thread); // ready for the next file
             result
         }
         Err(_) => {
-            let message = match thread.join() {
+            // The thread died without a result (a panic outside the per-file
+            // boundary): report it; the next file gets a new thread.
+            drop(thread.jobs);
+            let message = match thread.handle.join() {
                 Err(payload) => panic_text(payload.as_ref()),
                 Ok(()) => "the conversion thread ended without a result".to_string(),
             };
@@ -1017,10 +1120,10 @@ mod tests {
         let mut s = BatchSummary::default();
         let mut sink = Recorder { order: vec![], fail_write: "bad.pdf", failures: vec![] };
         let ms = Duration::from_millis(5);
-        s.record(Path::new("a.pdf"), (Ok(doc(2, 3, vec![Level::Info, Level::Warning, Level::Error])), ms), None, &mut sink);
-        s.record(Path::new("bad.pdf"), (Ok(doc(5, 5, vec![Level::Warning])), ms), None, &mut sink);
+        s.record(Path::new("a.pdf"), Outcome { result: Ok(doc(2, 3, vec![Level::Info, Level::Warning, Level::Error])), staged: None, duration: ms }, None, &mut sink);
+        s.record(Path::new("bad.pdf"), Outcome { result: Ok(doc(5, 5, vec![Level::Warning])), staged: None, duration: ms }, None, &mut sink);
         let panic = Error::Panic { file: "c.pdf".into(), message: "x".into() };
-        assert!(s.record(Path::new("c.pdf"), (Err(panic), ms), None, &mut sink));
+        assert!(s.record(Path::new("c.pdf"), Outcome { result: Err(panic), staged: None, duration: ms }, None, &mut sink));
         assert_eq!((s.objectives, s.indicators, s.warnings, s.failures), (2, 6, 2, 2));
         assert_eq!(sink.order, ["a.pdf", "bad.pdf"]);
         assert_eq!(sink.failures, ["bad.pdf", "c.pdf"]);
@@ -1144,6 +1247,72 @@ mod tests {
         assert_eq!(statuses(&files), [("stuck.pdf".into(), Status::Failed), ("next.pdf".into(), Status::Ok)]);
         assert_eq!(s.still_running, 0);
         assert!(start.elapsed() >= Duration::from_millis(250), "next.pdf started before stuck.pdf stopped");
+    }
+
+    #[test]
+    fn a_worker_keeps_its_conversion_thread_until_a_file_times_out() {
+        use std::collections::HashMap;
+        let threads: Arc<Mutex<HashMap<String, std::thread::ThreadId>>> = Arc::default();
+        let seen = Arc::clone(&threads);
+        let batch = BatchOptions { jobs: 1, timeout: Some(Duration::from_millis(150)), fail_fast: false };
+        let (_, files) = fake_batch(&["a.pdf", "b.pdf", "stuck.pdf", "c.pdf", "d.pdf"], batch, move |p, _, limits| {
+            seen.lock().unwrap().insert(file_name(p), std::thread::current().id());
+            if p.to_str() == Some("stuck.pdf") {
+                while !should_stop(&limits) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
+            Ok(doc(1, 0, vec![]))
+        });
+        assert_eq!(files[2].status, Status::Failed);
+        let t = threads.lock().unwrap();
+        assert_eq!(t["a.pdf"], t["b.pdf"], "one thread for consecutive files");
+        assert_eq!(t["b.pdf"], t["stuck.pdf"]);
+        assert_ne!(t["stuck.pdf"], t["c.pdf"], "the abandoned thread is not reused");
+        assert_eq!(t["c.pdf"], t["d.pdf"]);
+        assert_ne!(t["a.pdf"], std::thread::current().id());
+    }
+
+    /// A sink that stages: the staged value is made on a worker thread, reaches
+    /// `document_staged` in input order, and a stage error fails that file only.
+    #[test]
+    fn staged_output_is_made_on_the_workers_and_delivered_in_order() {
+        struct Tag;
+        impl Stage for Tag {
+            fn stage(&self, input: &Path, _doc: &Document) -> Result<Staged, Error> {
+                if file_name(input) == "nostage.pdf" {
+                    return Err(Error::Write { file: input.into(), out: "o".into(), source: std::io::Error::other("disk full") });
+                }
+                Ok(Box::new((file_name(input), std::thread::current().name().map(str::to_string))))
+            }
+        }
+        #[derive(Default)]
+        struct Staging(Vec<(String, Option<String>)>, Vec<String>);
+        impl Sink for Staging {
+            fn document(&mut self, _input: &Path, _doc: &Document) -> Result<(), Error> {
+                panic!("a staging sink gets document_staged");
+            }
+            fn stage(&self) -> Option<Arc<dyn Stage>> {
+                Some(Arc::new(Tag))
+            }
+            fn document_staged(&mut self, _input: &Path, _doc: &Document, staged: Staged) -> Result<(), Error> {
+                self.0.push(*staged.downcast::<(String, Option<String>)>().unwrap());
+                Ok(())
+            }
+            fn failure(&mut self, input: &Path, _error: &Error) {
+                self.1.push(file_name(input));
+            }
+        }
+        let names = ["a.pdf", "b.pdf", "nostage.pdf", "c.pdf", "d.pdf", "e.pdf"];
+        let inputs: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
+        let mut sink = Staging::default();
+        let batch = BatchOptions { jobs: 2, ..Default::default() };
+        let s = run_batch(&inputs, &Options::default(), &batch, &mut sink, Arc::new(|_: &Path, _: &Options, _| Ok(doc(1, 0, vec![]))));
+        assert_eq!(s.failures, 1);
+        assert_eq!(sink.1, ["nostage.pdf"]);
+        let order: Vec<&str> = sink.0.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(order, ["a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"]);
+        assert!(sink.0.iter().all(|(_, t)| t.as_deref().is_some_and(|t| t.starts_with("perfplan-"))), "{:?}", sink.0);
     }
 
     #[test]

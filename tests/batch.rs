@@ -427,7 +427,7 @@ fn a_file_past_the_time_limit_fails_and_the_batch_goes_on() {
     let t = tempfile::tempdir().unwrap();
     let inp = t.path().join("in");
     let good = copy_fixtures(&inp);
-    std::fs::write(inp.join("slow.pdf"), slow_pdf(3000)).unwrap();
+    std::fs::write(inp.join("slow.pdf"), slow_pdf(12_000)).unwrap();
     // Without a limit the slow file takes seconds.
     let start = Instant::now();
     let o = perfplan(&[&"convert", &inp.join("slow.pdf"), &"--out", &t.path().join("unlimited"), &"--timeout-per-file", &"0"]);

@@ -3,7 +3,7 @@
 use super::agl::glyph_to_unicode;
 use super::cmap::CMap;
 use super::tables;
-use super::{deref, dget, dget_dict, obj_num, obj_name};
+use super::{deref, dget, dget_dict, obj_num, obj_name, GlyphText};
 use lopdf::{Dictionary, Document, Object};
 
 /// How the bytes of a shown string split into codes.
@@ -27,9 +27,9 @@ pub struct Font {
     pub widths: Vec<f32>,
     pub default_width: f32,
     /// Text per code (dense); None = unknown.
-    pub texts: Vec<Option<Box<str>>>,
+    pub texts: Vec<Option<GlyphText>>,
     /// Sparse text for codes beyond the dense table.
-    pub texts_sparse: std::collections::HashMap<u32, Box<str>>,
+    pub texts_sparse: std::collections::HashMap<u32, GlyphText>,
     /// Ascent/descent as fractions of the em (descent negative).
     pub ascent: f32,
     pub descent: f32,
@@ -58,9 +58,15 @@ impl Font {
 
     #[inline]
     pub fn text(&self, code: u32) -> Option<&str> {
+        self.glyph_text(code).map(GlyphText::as_str)
+    }
+
+    /// [`Font::text`] as stored, ready to be copied into a glyph.
+    #[inline]
+    pub fn glyph_text(&self, code: u32) -> Option<&GlyphText> {
         match self.texts.get(code as usize) {
-            Some(t) => t.as_deref(),
-            None => self.texts_sparse.get(&code).map(|b| &**b),
+            Some(t) => t.as_ref(),
+            None => self.texts_sparse.get(&code),
         }
     }
 
@@ -374,7 +380,7 @@ fn to_unicode_cmap(doc: &Document, fd: &Dictionary) -> Option<CMap> {
 
 fn dense_texts(map: impl Iterator<Item = (u32, String)>, font: &mut Font) {
     for (code, t) in map {
-        let t = normalize_text(&t).into_boxed_str();
+        let t = GlyphText::new(&normalize_text(&t));
         if t.is_empty() && font.text(code).is_some_and(|old| !old.is_empty()) {
             // a ToUnicode entry mapping to nothing (e.g. <0000>) must not hide a
             // glyph whose name gave a real character
@@ -465,7 +471,7 @@ fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
             }
         });
         if let Some(t) = t {
-            font.texts[code] = Some(normalize_text(&t).into_boxed_str());
+            font.texts[code] = Some(GlyphText::new(&normalize_text(&t)));
         }
     }
     if let Some(cm) = to_unicode_cmap(doc, fd) {

@@ -637,7 +637,7 @@ impl<'d> Interp<'d> {
             i += len;
             let w0 = if font.cid { font.width(font.cid_of(code)) } else { font.width(code) };
             let adv = w0 * fs * th;
-            let t = font.text(code);
+            let t = font.glyph_text(code);
             if t.is_none_or(|t| !t.is_empty()) {
                 let ox = base.0 + xoff * ax;
                 let oy = base.1 + xoff * ay;
@@ -651,7 +651,7 @@ impl<'d> Interp<'d> {
                 let y1 = ys[0].max(ys[1]).max(ys[2]).max(ys[3]);
                 if x0.is_finite() && x1.is_finite() && y0.is_finite() && y1.is_finite() {
                     let text = match t {
-                        Some(t) => GlyphText::new(t),
+                        Some(t) => t.clone(),
                         None => {
                             missing = true;
                             GlyphText::new("\u{FFFD}")

@@ -10,12 +10,14 @@
 # taken around that call with `date +%s%N`, since %e only has 10 ms resolution).
 # Reports medians, the
 # ratio perfplan/pdftotext and pages/s. Then a batch test on copies of
-# fixtures/*.pdf: 24 files with --jobs 1 and --jobs 2 (median of 3) for the
-# throughput ratio, and 24 vs 48 files with --jobs 1 for peak RSS (it must not grow
+# fixtures/*.pdf: BATCH_FILES (230) files and PLAN_COPIES (20) copies of the plan
+# with --jobs 1 and --jobs 2 (median of 3) for the throughput ratio, and
+# BATCH_FILES vs twice as many with --jobs 1 for peak RSS (it must not grow
 # with the number of files). Finally rewrites the results table of BENCHMARKS.md
 # (between the `compare:begin`/`compare:end` markers) with the machine and date.
 #
-# Environment: ROUNDS (default 7), BATCH_RUNS (default 3), NO_WRITE=1 to leave
+# Environment: ROUNDS (default 7), BATCH_RUNS (default 3), BATCH_FILES (230),
+# PLAN_COPIES (20), NO_WRITE=1 to leave
 # BENCHMARKS.md alone. Wall times are noisy on a busy machine: look at the load
 # average printed with the results, and prefer callgrind instruction counts
 # (BENCHMARKS.md, "Where the time went") when comparing builds.
@@ -26,6 +28,8 @@ cd "$ROOT"
 PDF=${1:-../shared/corpus/perf/peg-2021-valmarina-completo.pdf}
 ROUNDS=${ROUNDS:-7}
 BATCH_RUNS=${BATCH_RUNS:-3}
+BATCH_FILES=${BATCH_FILES:-230}
+PLAN_COPIES=${PLAN_COPIES:-20}
 [ -f "$PDF" ] || { echo "compare.sh: no such PDF: $PDF" >&2; exit 2; }
 for tool in pdftotext mutool pdfinfo /usr/bin/time; do
     command -v "$tool" >/dev/null || {
@@ -80,32 +84,41 @@ for t in "${TOOLS[@]}"; do
     RSS[$t]=$(awk -v t="$t" '$1 == t { print $3 }' "$TMP/runs" | median)
 done
 
-# Batch: copies of the fixtures (cycled) in a temp dir.
+# Batch: copies of the fixtures (cycled) in a temp dir; fixtures that need a user
+# password (pdfinfo cannot open them) are left out.
 make_batch() {  # make_batch DIR N
     mkdir -p "$1"
-    local files=(fixtures/*.pdf) i
+    local files=() f i
+    for f in fixtures/*.pdf; do pdfinfo "$f" >/dev/null 2>&1 && files+=("$f"); done
     for ((i = 0; i < $2; i++)); do
-        local f=${files[i % ${#files[@]}]}
-        cp "$f" "$1/$(printf '%03d' "$i")-$(basename "$f")"
+        f=${files[i % ${#files[@]}]}
+        cp "$f" "$1/$(printf '%04d' "$i")-$(basename "$f")"
     done
 }
-make_batch "$TMP/b24" 24
-make_batch "$TMP/b48" 48
+N=$BATCH_FILES
+make_batch "$TMP/bN" "$N"
+make_batch "$TMP/b2N" "$((2 * N))"
+# Plans: PLAN_COPIES copies (symlinks) of the benchmark plan.
+mkdir -p "$TMP/plans"
+for ((i = 0; i < PLAN_COPIES; i++)); do ln -s "$PDF" "$TMP/plans/plan-$i.pdf"; done
 batch() {  # batch NAME DIR JOBS
     rm -rf "$TMP/bout"; timed "$1" "$BIN" convert "$2" --out "$TMP/bout" --jobs "$3"
 }
-echo "== batch: 24 fixture copies, --jobs 1 / --jobs 2, and 48 copies --jobs 1; $BATCH_RUNS runs each" >&2
+echo "== batch: $N fixture copies and $PLAN_COPIES plan copies, --jobs 1 / --jobs 2, and $((2 * N)) fixture copies --jobs 1; $BATCH_RUNS runs each" >&2
 for ((r = 0; r < BATCH_RUNS; r++)); do
-    batch b24j1 "$TMP/b24" 1
-    batch b24j2 "$TMP/b24" 2
-    batch b48j1 "$TMP/b48" 1
+    batch bNj1 "$TMP/bN" 1
+    batch bNj2 "$TMP/bN" 2
+    batch b2Nj1 "$TMP/b2N" 1
+    batch pj1 "$TMP/plans" 1
+    batch pj2 "$TMP/plans" 2
 done
-for t in b24j1 b24j2 b48j1; do
+for t in bNj1 bNj2 b2Nj1 pj1 pj2; do
     WALL[$t]=$(awk -v t="$t" '$1 == t { print $2 }' "$TMP/runs" | median)
     RSS[$t]=$(awk -v t="$t" '$1 == t { print $3 }' "$TMP/runs" | median)
 done
-BATCH_PAGES=$(for f in "$TMP"/b24/*.pdf; do pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ { print $2 }'; done |
+BATCH_PAGES=$(for f in "$TMP"/bN/*.pdf; do pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ { print $2 }'; done |
     awk '{ s += $1 } END { print s + 0 }')
+PLAN_PAGES=$((PAGES * PLAN_COPIES))
 
 div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (b > 0) printf f, a / b; else printf "n/a" }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -127,15 +140,19 @@ Input: \`$(basename "$PDF")\`, $PAGES pages; $ROUNDS interleaved rounds, medians
 | pdftotext | \`pdftotext -layout PDF OUT\` | ${WALL[pdftotext]} | $(mb "${RSS[pdftotext]}") | $(div "$PAGES" "${WALL[pdftotext]}" %.0f) | 1.00x |
 | mutool | \`mutool draw -F txt -o OUT PDF\` | ${WALL[mutool]} | $(mb "${RSS[mutool]}") | $(div "$PAGES" "${WALL[mutool]}" %.0f) | $(div "${WALL[mutool]}" "${WALL[pdftotext]}")x |
 
-Batch: copies of \`fixtures/*.pdf\` cycled to 24 files ($BATCH_PAGES pages) and 48 files; median of $BATCH_RUNS.
+Batches (median of $BATCH_RUNS): copies of \`fixtures/*.pdf\` (those that open without a
+password) cycled to $N files ($BATCH_PAGES pages) and $((2 * N)) files, and $PLAN_COPIES copies of the plan above ($PLAN_PAGES pages).
 
 | batch | wall (s) | peak RSS (MB) | pages/s |
 |---|---:|---:|---:|
-| 24 files, \`--jobs 1\` | ${WALL[b24j1]} | $(mb "${RSS[b24j1]}") | $(div "$BATCH_PAGES" "${WALL[b24j1]}" %.0f) |
-| 24 files, \`--jobs 2\` | ${WALL[b24j2]} | $(mb "${RSS[b24j2]}") | $(div "$BATCH_PAGES" "${WALL[b24j2]}" %.0f) |
-| 48 files, \`--jobs 1\` | ${WALL[b48j1]} | $(mb "${RSS[b48j1]}") | $(div "$((BATCH_PAGES * 2))" "${WALL[b48j1]}" %.0f) |
+| $N fixture files, \`--jobs 1\` | ${WALL[bNj1]} | $(mb "${RSS[bNj1]}") | $(div "$BATCH_PAGES" "${WALL[bNj1]}" %.0f) |
+| $N fixture files, \`--jobs 2\` | ${WALL[bNj2]} | $(mb "${RSS[bNj2]}") | $(div "$BATCH_PAGES" "${WALL[bNj2]}" %.0f) |
+| $((2 * N)) fixture files, \`--jobs 1\` | ${WALL[b2Nj1]} | $(mb "${RSS[b2Nj1]}") | $(div "$((BATCH_PAGES * 2))" "${WALL[b2Nj1]}" %.0f) |
+| $PLAN_COPIES plans, \`--jobs 1\` | ${WALL[pj1]} | $(mb "${RSS[pj1]}") | $(div "$PLAN_PAGES" "${WALL[pj1]}" %.0f) |
+| $PLAN_COPIES plans, \`--jobs 2\` | ${WALL[pj2]} | $(mb "${RSS[pj2]}") | $(div "$PLAN_PAGES" "${WALL[pj2]}" %.0f) |
 
-Throughput \`--jobs 2\` / \`--jobs 1\`: $(div "${WALL[b24j1]}" "${WALL[b24j2]}")x. Peak RSS 48 files / 24 files: $(div "${RSS[b48j1]}" "${RSS[b24j1]}")x.
+Throughput \`--jobs 2\` / \`--jobs 1\`: fixtures $(div "${WALL[bNj1]}" "${WALL[bNj2]}")x, plans $(div "${WALL[pj1]}" "${WALL[pj2]}")x.
+Peak RSS $((2 * N)) files / $N files: $(div "${RSS[b2Nj1]}" "${RSS[bNj1]}")x.
 TABLE
 )
 echo "$TABLE"

@@ -100,7 +100,7 @@ make_batch "$TMP/bN" "$N"
 make_batch "$TMP/b2N" "$((2 * N))"
 # Plans: PLAN_COPIES copies (symlinks) of the benchmark plan.
 mkdir -p "$TMP/plans"
-for ((i = 0; i < PLAN_COPIES; i++)); do ln -s "$PDF" "$TMP/plans/plan-$i.pdf"; done
+for ((i = 0; i < PLAN_COPIES; i++)); do ln -s "$(realpath "$PDF")" "$TMP/plans/plan-$i.pdf"; done
 batch() {  # batch NAME DIR JOBS
     rm -rf "$TMP/bout"; timed "$1" "$BIN" convert "$2" --out "$TMP/bout" --jobs "$3"
 }

@@ -44,7 +44,7 @@ impl Line {
     /// A line made of `words` (in left-to-right order) on row `row`.
     pub fn from_words(words: Vec<Word>, row: usize) -> Line {
         let mut bbox = words.first().map(|w| w.bbox).unwrap_or_default();
-        let mut text = String::new();
+        let mut text = String::with_capacity(words.iter().map(|w| w.text.len() + 1).sum());
         for w in &words {
             bbox = bbox.union(&w.bbox);
             if !text.is_empty() {
@@ -322,7 +322,7 @@ fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
                 }
                 None => {
                     cur = Some(Building {
-                        word: Word { text: g.text.to_string(), bbox: g.bbox, size: g.size, bold: g.bold },
+                        word: Word { text: with_room(&g.text), bbox: g.bbox, size: g.size, bold: g.bold },
                         sizes: sizes.len() - 1..sizes.len(),
                         last_size: g.size,
                         bold: g.bold,
@@ -358,6 +358,14 @@ fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
         }
     }
     out
+}
+
+/// `s` in a string with room for a typical word, so that appending its glyphs one
+/// by one does not reallocate at every doubling.
+fn with_room(s: &str) -> String {
+    let mut t = String::with_capacity(s.len().max(16));
+    t.push_str(s);
+    t
 }
 
 /// Median (upper middle) of `v`, reordering it; 0 when empty.

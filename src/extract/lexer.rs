@@ -114,7 +114,9 @@ impl<'a> Lexer<'a> {
                         return Some(Token::Operand(self.dict(depth)));
                     }
                     self.pos += 1;
-                    let mut out = Vec::new();
+                    // sized once: glyph-id strings of CID fonts are long and many
+                    let len = d[self.pos..].iter().position(|&c| c == b'>').unwrap_or(d.len() - self.pos);
+                    let mut out = Vec::with_capacity(len.div_ceil(2));
                     let mut hi: Option<u8> = None;
                     while self.pos < d.len() && d[self.pos] != b'>' {
                         if let Some(v) = hexv(d[self.pos]) {
@@ -140,7 +142,7 @@ impl<'a> Lexer<'a> {
                 }
                 b'[' => {
                     self.pos += 1;
-                    let mut items = Vec::new();
+                    let mut items = Vec::with_capacity(8);
                     if depth >= MAX_NEST {
                         return Some(Token::Operand(Operand::Array(items)));
                     }

@@ -226,13 +226,16 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
 
+    // Every file's report is kept only for --report: without it, memory does not
+    // grow with the number of files.
+    let keep = report_file.is_some();
     let mut files = Vec::new();
     let mut summary = match (args.format, out) {
         (Format::Json, Some(dir)) => {
             if let Err(e) = std::fs::create_dir_all(&dir) {
                 return usage_error(format!("{}: cannot create output directory: {e}", dir.display()));
             }
-            let mut sink = Report::new(JsonDirSink::new(dir).sync(args.fsync), &mut files);
+            let mut sink = Report::new(JsonDirSink::new(dir).sync(args.fsync), &mut files, keep);
             pipeline::convert_batch(&inputs, &opts, &batch, &mut sink)
         }
         (Format::Ndjson, Some(file)) => {
@@ -240,16 +243,16 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
                 Ok(f) => f,
                 Err(e) => return usage_error(format!("{}: cannot create output file: {e}", file.display())),
             };
-            let mut sink = Report::new(ndjson, &mut files);
+            let mut sink = Report::new(ndjson, &mut files, keep);
             let mut summary = pipeline::convert_batch(&inputs, &opts, &batch, &mut sink);
             if let Err(e) = sink.inner.finish() {
                 // Nothing of the stream reached the destination: every converted
                 // file failed after all.
                 let message = format!("cannot write output {}: {e}", file.display());
                 eprintln!("perfplan: error: {}: {message}", file.display());
+                summary.failures = summary.files - summary.skipped;
+                summary.recovered = 0;
                 for f in files.iter_mut().filter(|f| matches!(f.status, Status::Ok | Status::Recovered)) {
-                    summary.failures += 1;
-                    summary.recovered -= usize::from(f.status == Status::Recovered);
                     f.status = Status::Failed;
                     f.error = Some(message.clone());
                     f.error_kind = Some("write".to_string());
@@ -258,7 +261,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             summary
         }
         (Format::Ndjson, None) => {
-            let mut sink = Report::new(NdjsonSink::new(io::stdout().lock(), "<stdout>"), &mut files);
+            let mut sink = Report::new(NdjsonSink::new(io::stdout().lock(), "<stdout>"), &mut files, keep);
             pipeline::convert_batch(&inputs, &opts, &batch, &mut sink)
         }
         (Format::Json, None) => unreachable!("checked above"),
@@ -282,15 +285,16 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Wraps an output sink: reports each failed file on stderr as it happens and
-/// keeps every file's report (for `--report`).
+/// keeps every file's report if `keep` (for `--report`).
 struct Report<'a, S> {
     inner: S,
     files: &'a mut Vec<FileReport>,
+    keep: bool,
 }
 
 impl<'a, S> Report<'a, S> {
-    fn new(inner: S, files: &'a mut Vec<FileReport>) -> Self {
-        Report { inner, files }
+    fn new(inner: S, files: &'a mut Vec<FileReport>, keep: bool) -> Self {
+        Report { inner, files, keep }
     }
 }
 
@@ -316,7 +320,9 @@ impl<S: Sink> Sink for Report<'_, S> {
         if report.status == Status::Failed {
             eprintln!("perfplan: error: {}: {}", report.path, report.error.as_deref().unwrap_or("failed"));
         }
-        self.files.push(report.clone());
+        if self.keep {
+            self.files.push(report.clone());
+        }
     }
 }
 

@@ -77,7 +77,7 @@ impl PendingFile {
     }
 }
 
-fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

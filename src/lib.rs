@@ -22,5 +22,6 @@ pub mod params;
 pub mod pipeline;
 pub mod report;
 pub mod sheet;
+pub mod tables;
 pub mod target;
 pub mod text;

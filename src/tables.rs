@@ -1,0 +1,661 @@
+//! Tables stage: converted documents -> three relational tables for a whole batch,
+//! streamed to CSV (RFC 4180) or Parquet as the documents arrive.
+//!
+//! * `objectives`: one row per objective, keyed by `objective_key`;
+//! * `dup_links`: one row per DUP link, keyed by (`objective_key`, `position`);
+//! * `indicators`: one row per indicator, keyed by (`objective_key`, `position`).
+//!
+//! Keys are derived from what identifies a document, not from the run: the
+//! `document_key` is the first 16 hex digits of SHA-256 over the file name, a
+//! newline and the file's own SHA-256, and an objective is `<document_key>-<n>`,
+//! its 1-based position in the document. The same file (same name, same bytes)
+//! gets the same keys in every run and whatever else is in the batch; objective
+//! codes, which repeat across years and plans, are never part of a key. A second
+//! input with the same name and bytes as an earlier one in the batch is the same
+//! document: its rows are written once ([`TablesSink::duplicates`] counts it).
+//!
+//! Each table goes to a temporary file beside its destination and is renamed into
+//! place only by [`TablesSink::finish`]: a killed run leaves no table behind.
+//! Memory does not grow with the batch: CSV rows are written as they come, and
+//! Parquet rows are buffered in batches of [`BATCH_ROWS`] and flushed as row groups
+//! of at most [`ROW_GROUP_BYTES`] encoded bytes.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::builder::{BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, ListBuilder, StringBuilder};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+use crate::model::Document;
+use crate::pipeline::Sink;
+
+/// File format of the tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    /// RFC 4180: UTF-8, a header row, CRLF line ends, fields quoted when they hold a
+    /// comma, a quote or a line break. A null is an empty unquoted field, an empty
+    /// string is `""`; lists are joined with `;`.
+    Csv,
+    /// Typed columns (32-bit integers, doubles, dates, booleans, lists of strings),
+    /// Snappy-compressed.
+    Parquet,
+}
+
+impl TableFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            TableFormat::Csv => "csv",
+            TableFormat::Parquet => "parquet",
+        }
+    }
+}
+
+/// Rows buffered per Parquet record batch.
+pub const BATCH_ROWS: usize = 4096;
+/// A Parquet row group is closed once its encoded size passes this.
+pub const ROW_GROUP_BYTES: usize = 32 << 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Str,
+    Int,
+    Float,
+    Bool,
+    Date,
+    StrList,
+}
+
+/// A cell of a row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Str(String),
+    Int(i32),
+    Float(f64),
+    Bool(bool),
+    /// Days since 1970-01-01 and the ISO text it was read from.
+    Date(i32, String),
+    StrList(Vec<String>),
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::Str(s)
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Str(s.to_string())
+    }
+}
+impl From<i32> for Value {
+    fn from(v: i32) -> Value {
+        Value::Int(v)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::Float(v)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Value {
+        Value::Bool(v)
+    }
+}
+
+/// The columns of one table: name, type, nullable.
+pub struct TableDef {
+    pub name: &'static str,
+    columns: &'static [(&'static str, Kind, bool)],
+}
+
+impl TableDef {
+    pub fn column_names(&self) -> impl Iterator<Item = &'static str> {
+        self.columns.iter().map(|c| c.0)
+    }
+
+    fn schema(&self) -> SchemaRef {
+        let fields: Vec<Field> = self
+            .columns
+            .iter()
+            .map(|&(name, kind, nullable)| {
+                let t = match kind {
+                    Kind::Str => DataType::Utf8,
+                    Kind::Int => DataType::Int32,
+                    Kind::Float => DataType::Float64,
+                    Kind::Bool => DataType::Boolean,
+                    Kind::Date => DataType::Date32,
+                    Kind::StrList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+                };
+                Field::new(name, t, nullable)
+            })
+            .collect();
+        Arc::new(Schema::new(fields))
+    }
+}
+
+use Kind::*;
+
+pub const OBJECTIVES: TableDef = TableDef {
+    name: "objectives",
+    columns: &[
+        ("objective_key", Str, false),
+        ("document_key", Str, false),
+        ("source_file", Str, false),
+        ("source_sha256", Str, false),
+        ("position", Int, false),
+        ("code", Str, false),
+        ("year", Int, true),
+        ("title", Str, false),
+        ("directorate", Str, true),
+        ("director", Str, true),
+        ("service", Str, true),
+        ("executive", Str, true),
+        ("classification", Str, true),
+        ("typology", Str, true),
+        ("description", Str, true),
+        ("first_page", Int, true),
+        ("last_page", Int, true),
+        ("dup_link_count", Int, false),
+        ("indicator_count", Int, false),
+    ],
+};
+
+pub const DUP_LINKS: TableDef = TableDef {
+    name: "dup_links",
+    columns: &[
+        ("objective_key", Str, false),
+        ("position", Int, false),
+        ("label", Str, false),
+        ("code", Str, true),
+        ("text", Str, false),
+        ("refs", StrList, false),
+    ],
+};
+
+pub const INDICATORS: TableDef = TableDef {
+    name: "indicators",
+    columns: &[
+        ("objective_key", Str, false),
+        ("position", Int, false),
+        ("description", Str, false),
+        ("type", Str, true),
+        ("target_raw", Str, false),
+        ("target_value", Float, true),
+        ("target_unit", Str, true),
+        ("target_comparator", Str, true),
+        ("target_date", Date, true),
+        ("target_boolean", Bool, true),
+    ],
+};
+
+/// The three tables, in the order they are written.
+pub const TABLES: [&TableDef; 3] = [&OBJECTIVES, &DUP_LINKS, &INDICATORS];
+
+/// The document's key (see the module header).
+pub fn document_key(doc: &Document) -> String {
+    let digest = Sha256::digest(format!("{}\n{}", doc.source.file, doc.source.sha256).as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The rows of one document: (objectives, dup_links, indicators).
+pub fn rows(doc: &Document) -> [Vec<Vec<Value>>; 3] {
+    let dkey = document_key(doc);
+    let (mut objectives, mut dups, mut indicators) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, o) in doc.objectives.iter().enumerate() {
+        let key = format!("{dkey}-{}", i + 1);
+        let page = |p: Option<&u32>| p.and_then(|&p| i32::try_from(p).ok());
+        objectives.push(vec![
+            key.clone().into(),
+            dkey.clone().into(),
+            doc.source.file.clone().into(),
+            doc.source.sha256.clone().into(),
+            count(i + 1),
+            o.code.clone().into(),
+            o.year.into(),
+            o.title.clone().into(),
+            o.directorate.clone().into(),
+            o.director.clone().into(),
+            o.service.clone().into(),
+            o.executive.clone().into(),
+            o.classification.clone().into(),
+            o.typology.clone().into(),
+            o.description.clone().into(),
+            page(o.pages.iter().min()).into(),
+            page(o.pages.iter().max()).into(),
+            count(o.dup_links.len()),
+            count(o.indicators.len()),
+        ]);
+        for (j, d) in o.dup_links.iter().enumerate() {
+            dups.push(vec![
+                key.clone().into(),
+                count(j + 1),
+                d.label.clone().into(),
+                d.code.clone().into(),
+                d.text.clone().into(),
+                Value::StrList(d.refs.clone()),
+            ]);
+        }
+        for (j, ind) in o.indicators.iter().enumerate() {
+            let t = &ind.target;
+            let date = match t.date.as_deref() {
+                Some(iso) => iso_days(iso).map_or(Value::Null, |d| Value::Date(d, iso.to_string())),
+                None => Value::Null,
+            };
+            indicators.push(vec![
+                key.clone().into(),
+                count(j + 1),
+                ind.description.clone().into(),
+                ind.kind.clone().into(),
+                t.raw.clone().into(),
+                t.value.filter(|v| v.is_finite()).into(),
+                t.unit.clone().into(),
+                t.comparator.clone().into(),
+                date,
+                t.boolean.into(),
+            ]);
+        }
+    }
+    [objectives, dups, indicators]
+}
+
+fn count(n: usize) -> Value {
+    Value::Int(i32::try_from(n).unwrap_or(i32::MAX))
+}
+
+/// Days since 1970-01-01 of an ISO `YYYY-MM-DD` date (proleptic Gregorian), if valid.
+pub fn iso_days(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&m) || d < 1 || d > month_days[(m - 1) as usize] {
+        return None;
+    }
+    // days from civil (H. Hinnant's algorithm)
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    i32::try_from(era * 146_097 + doe - 719_468).ok()
+}
+
+// ---------------------------------------------------------------------------
+// Writers
+
+/// One field of a CSV row, RFC 4180.
+fn csv_field(out: &mut Vec<u8>, v: &Value) {
+    fn quoted(out: &mut Vec<u8>, s: &str) {
+        if s.is_empty() || s.contains([',', '"', '\r', '\n']) {
+            out.push(b'"');
+            for ch in s.bytes() {
+                if ch == b'"' {
+                    out.push(b'"');
+                }
+                out.push(ch);
+            }
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+    match v {
+        Value::Null => {}
+        Value::Str(s) => quoted(out, s),
+        Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        // Rust prints the shortest text that reads back to the same double
+        Value::Float(f) => out.extend_from_slice(f.to_string().as_bytes()),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Date(_, iso) => out.extend_from_slice(iso.as_bytes()),
+        Value::StrList(items) => quoted(out, &items.join(";")),
+    }
+}
+
+/// A CSV row (with its CRLF).
+pub fn csv_row(values: &[Value]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        csv_field(&mut out, v);
+    }
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+enum Builder {
+    Str(StringBuilder),
+    Int(Int32Builder),
+    Float(Float64Builder),
+    Bool(BooleanBuilder),
+    Date(Date32Builder),
+    StrList(ListBuilder<StringBuilder>),
+}
+
+impl Builder {
+    fn new(kind: Kind) -> Builder {
+        match kind {
+            Kind::Str => Builder::Str(StringBuilder::new()),
+            Kind::Int => Builder::Int(Int32Builder::new()),
+            Kind::Float => Builder::Float(Float64Builder::new()),
+            Kind::Bool => Builder::Bool(BooleanBuilder::new()),
+            Kind::Date => Builder::Date(Date32Builder::new()),
+            Kind::StrList => Builder::StrList(ListBuilder::new(StringBuilder::new())),
+        }
+    }
+
+    fn push(&mut self, v: &Value) {
+        match (self, v) {
+            (Builder::Str(b), Value::Str(s)) => b.append_value(s),
+            (Builder::Str(b), _) => b.append_null(),
+            (Builder::Int(b), Value::Int(i)) => b.append_value(*i),
+            (Builder::Int(b), _) => b.append_null(),
+            (Builder::Float(b), Value::Float(f)) => b.append_value(*f),
+            (Builder::Float(b), _) => b.append_null(),
+            (Builder::Bool(b), Value::Bool(x)) => b.append_value(*x),
+            (Builder::Bool(b), _) => b.append_null(),
+            (Builder::Date(b), Value::Date(d, _)) => b.append_value(*d),
+            (Builder::Date(b), _) => b.append_null(),
+            (Builder::StrList(b), Value::StrList(items)) => {
+                for s in items {
+                    b.values().append_value(s);
+                }
+                b.append(true);
+            }
+            (Builder::StrList(b), _) => b.append(false),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Str(b) => Arc::new(b.finish()),
+            Builder::Int(b) => Arc::new(b.finish()),
+            Builder::Float(b) => Arc::new(b.finish()),
+            Builder::Bool(b) => Arc::new(b.finish()),
+            Builder::Date(b) => Arc::new(b.finish()),
+            Builder::StrList(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+enum Out {
+    Csv(BufWriter<tempfile::NamedTempFile>),
+    Parquet { writer: ArrowWriter<tempfile::NamedTempFile>, schema: SchemaRef, builders: Vec<Builder>, rows: usize },
+}
+
+/// One table being written to its temporary file.
+struct TableFile {
+    def: &'static TableDef,
+    path: PathBuf,
+    out: Out,
+    rows: u64,
+}
+
+fn parquet_err(e: parquet::errors::ParquetError) -> io::Error {
+    io::Error::other(e)
+}
+
+impl TableFile {
+    fn create(def: &'static TableDef, dir: &Path, format: TableFormat) -> io::Result<TableFile> {
+        let path = dir.join(format!("{}.{}", def.name, format.extension()));
+        let tmp = crate::emit::temp_beside(&path)?;
+        let out = match format {
+            TableFormat::Csv => {
+                let mut w = BufWriter::with_capacity(256 << 10, tmp);
+                let header: Vec<Value> = def.column_names().map(Value::from).collect();
+                w.write_all(&csv_row(&header))?;
+                Out::Csv(w)
+            }
+            TableFormat::Parquet => {
+                let schema = def.schema();
+                let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
+                let writer = ArrowWriter::try_new(tmp, schema.clone(), Some(props)).map_err(parquet_err)?;
+                let builders = def.columns.iter().map(|c| Builder::new(c.1)).collect();
+                Out::Parquet { writer, schema, builders, rows: 0 }
+            }
+        };
+        Ok(TableFile { def, path, out, rows: 0 })
+    }
+
+    fn push(&mut self, row: &[Value]) -> io::Result<()> {
+        debug_assert_eq!(row.len(), self.def.columns.len());
+        self.rows += 1;
+        match &mut self.out {
+            Out::Csv(w) => w.write_all(&csv_row(row)),
+            Out::Parquet { builders, rows, .. } => {
+                for (b, v) in builders.iter_mut().zip(row) {
+                    b.push(v);
+                }
+                *rows += 1;
+                if *rows >= BATCH_ROWS {
+                    self.write_batch()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn write_batch(&mut self) -> io::Result<()> {
+        let Out::Parquet { writer, schema, builders, rows } = &mut self.out else { return Ok(()) };
+        if *rows == 0 {
+            return Ok(());
+        }
+        let columns: Vec<ArrayRef> = builders.iter_mut().map(Builder::finish).collect();
+        let batch = RecordBatch::try_new(schema.clone(), columns).map_err(io::Error::other)?;
+        *rows = 0;
+        writer.write(&batch).map_err(parquet_err)?;
+        if writer.in_progress_size() >= ROW_GROUP_BYTES {
+            writer.flush().map_err(parquet_err)?;
+        }
+        Ok(())
+    }
+
+    /// Complete the file (flushed to disk) and rename it into place.
+    fn finish(mut self) -> io::Result<PathBuf> {
+        self.write_batch()?;
+        let tmp = match self.out {
+            Out::Csv(w) => w.into_inner().map_err(|e| e.into_error())?,
+            Out::Parquet { writer, .. } => writer.into_inner().map_err(parquet_err)?,
+        };
+        tmp.as_file().sync_all()?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(self.path)
+    }
+}
+
+/// Batch sink writing the three tables into a directory (see the module header).
+pub struct TablesSink {
+    tables: Vec<TableFile>,
+    seen: HashSet<String>,
+    duplicates: usize,
+}
+
+impl TablesSink {
+    /// Create the three temporary files in `dir` (which must exist), so that an
+    /// unwritable destination is known before any work.
+    pub fn create(dir: &Path, format: TableFormat) -> io::Result<TablesSink> {
+        let tables = TABLES.iter().map(|&def| TableFile::create(def, dir, format)).collect::<io::Result<Vec<_>>>()?;
+        Ok(TablesSink { tables, seen: HashSet::new(), duplicates: 0 })
+    }
+
+    /// Inputs left out of the tables as repeats of an earlier input (same file
+    /// name and bytes).
+    pub fn duplicates(&self) -> usize {
+        self.duplicates
+    }
+
+    /// Rows written so far per table, in [`TABLES`] order.
+    pub fn row_counts(&self) -> [u64; 3] {
+        [self.tables[0].rows, self.tables[1].rows, self.tables[2].rows]
+    }
+
+    /// Complete every table and rename it into place; returns the paths written.
+    pub fn finish(self) -> io::Result<Vec<PathBuf>> {
+        self.tables.into_iter().map(TableFile::finish).collect()
+    }
+}
+
+impl Sink for TablesSink {
+    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
+        if !self.seen.insert(document_key(doc)) {
+            self.duplicates += 1;
+            return Ok(());
+        }
+        for (table, rows) in self.tables.iter_mut().zip(rows(doc)) {
+            for row in &rows {
+                table.push(row).map_err(|source| Error::Write { file: input.to_path_buf(), out: table.path.clone(), source })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Read a finished Parquet table back (tests and tools): its schema and row count.
+pub fn parquet_summary(path: &Path) -> io::Result<(SchemaRef, usize)> {
+    let file = File::open(path)?;
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_err)?;
+    let schema = reader.schema().clone();
+    let mut rows = 0;
+    for batch in reader.build().map_err(parquet_err)? {
+        rows += batch.map_err(io::Error::other)?.num_rows();
+    }
+    Ok((schema, rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DupLink, Indicator, Objective, Source, Target, SCHEMA_VERSION};
+
+    fn doc(file: &str, sha: &str) -> Document {
+        let ind = |d: &str, value: Option<f64>, date: Option<&str>| Indicator {
+            description: d.into(),
+            kind: Some("efficacia".into()),
+            target: Target { raw: "≥ 95%".into(), value, unit: Some("%".into()), comparator: Some(">=".into()), date: date.map(Into::into), boolean: None },
+        };
+        Document {
+            schema_version: SCHEMA_VERSION.into(),
+            source: Source { file: file.into(), sha256: sha.into(), pages: 3 },
+            objectives: vec![
+                Objective {
+                    code: "2023_A1".into(),
+                    year: Some(2023),
+                    title: "Titolo, con \"virgolette\"".into(),
+                    description: Some("riga uno\nriga due".into()),
+                    dup_links: vec![DupLink { label: "Missione".into(), code: Some("01".into()), text: "Servizi".into(), refs: vec!["01".into(), "01.02".into()] }],
+                    indicators: vec![ind("Pratiche", Some(95.0), None), ind("Entro", None, Some("2023-12-31"))],
+                    pages: vec![2, 3],
+                    ..Default::default()
+                },
+                Objective { code: "2023_A1".into(), title: "Stesso codice".into(), pages: vec![3], ..Default::default() },
+            ],
+            diagnostics: vec![],
+        }
+    }
+
+    #[test]
+    fn keys_are_stable_unique_and_independent_of_codes() {
+        let a = doc("a.pdf", &"1".repeat(64));
+        let [objs, dups, inds] = rows(&a);
+        let keys: Vec<&Value> = objs.iter().map(|r| &r[0]).collect();
+        assert_eq!(keys.len(), 2);
+        assert_ne!(keys[0], keys[1], "the same code twice in one plan gets two keys");
+        assert_eq!(rows(&a)[0], objs, "same document, same rows");
+        // same bytes under another name, or other bytes under the same name: other keys
+        assert_ne!(rows(&doc("b.pdf", &"1".repeat(64)))[0][0][0], objs[0][0]);
+        assert_ne!(rows(&doc("a.pdf", &"2".repeat(64)))[0][0][0], objs[0][0]);
+        assert!(dups.iter().chain(&inds).all(|r| r[0] == objs[0][0]));
+        let Value::Str(k) = &objs[1][0] else { panic!() };
+        assert_eq!(k, &format!("{}-2", document_key(&a)));
+    }
+
+    #[test]
+    fn iso_dates_to_days() {
+        assert_eq!(iso_days("1970-01-01"), Some(0));
+        assert_eq!(iso_days("2020-12-31"), Some(18_627));
+        assert_eq!(iso_days("2024-02-29"), Some(19_782));
+        assert_eq!(iso_days("1969-12-31"), Some(-1));
+        for bad in ["2023-02-29", "2023-13-01", "2023-00-10", "2023-1-01", "31/12/2020", ""] {
+            assert_eq!(iso_days(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn csv_rows_follow_rfc_4180() {
+        let row = vec![
+            Value::from("plain"),
+            Value::from("a,b"),
+            Value::from("say \"hi\""),
+            Value::from("two\nlines"),
+            Value::from(""),
+            Value::Null,
+            Value::Int(-3),
+            Value::Float(0.1),
+            Value::Bool(true),
+            Value::StrList(vec!["x".into(), "y".into()]),
+        ];
+        assert_eq!(String::from_utf8(csv_row(&row)).unwrap(), "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\",,-3,0.1,true,x;y\r\n");
+    }
+
+    #[test]
+    fn csv_and_parquet_tables_have_the_same_rows() {
+        let t = tempfile::tempdir().unwrap();
+        for format in [TableFormat::Csv, TableFormat::Parquet] {
+            let dir = t.path().join(format.extension());
+            std::fs::create_dir(&dir).unwrap();
+            let mut sink = TablesSink::create(&dir, format).unwrap();
+            sink.document(Path::new("a.pdf"), &doc("a.pdf", &"1".repeat(64))).unwrap();
+            sink.document(Path::new("copy/a.pdf"), &doc("a.pdf", &"1".repeat(64))).unwrap();
+            sink.document(Path::new("b.pdf"), &doc("b.pdf", &"2".repeat(64))).unwrap();
+            assert_eq!(sink.duplicates(), 1);
+            assert_eq!(sink.row_counts(), [4, 2, 4]);
+            // nothing at the destination before finish
+            assert_eq!(std::fs::read_dir(&dir).unwrap().filter(|e| !e.as_ref().unwrap().file_name().to_string_lossy().starts_with('.')).count(), 0);
+            let paths = sink.finish().unwrap();
+            assert_eq!(paths.len(), 3);
+            assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3, "temporary files are gone");
+            for (path, (def, rows)) in paths.iter().zip(TABLES.iter().zip([4usize, 2, 4])) {
+                match format {
+                    TableFormat::Csv => {
+                        let text = std::fs::read_to_string(path).unwrap();
+                        assert!(text.starts_with(&format!("{}\r\n", def.column_names().collect::<Vec<_>>().join(","))));
+                        // one record per row, quoted line breaks inside
+                        assert_eq!(text.matches("\r\n").count(), rows + 1, "{}", def.name);
+                    }
+                    TableFormat::Parquet => {
+                        let (schema, n) = parquet_summary(path).unwrap();
+                        assert_eq!(n, rows, "{}", def.name);
+                        assert_eq!(schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>(), def.column_names().collect::<Vec<_>>());
+                    }
+                }
+            }
+        }
+        let (schema, _) = parquet_summary(&t.path().join("parquet/indicators.parquet")).unwrap();
+        assert_eq!(schema.field_with_name("target_date").unwrap().data_type(), &DataType::Date32);
+        assert_eq!(schema.field_with_name("target_value").unwrap().data_type(), &DataType::Float64);
+        let (schema, _) = parquet_summary(&t.path().join("parquet/dup_links.parquet")).unwrap();
+        assert!(matches!(schema.field_with_name("refs").unwrap().data_type(), DataType::List(_)));
+    }
+}

@@ -20,6 +20,7 @@ pub mod layout;
 pub mod model;
 pub mod params;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod sheet;
 pub mod tables;

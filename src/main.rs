@@ -8,7 +8,7 @@
 //! file failed or was skipped (the others are written), 2 usage error (bad arguments, an input path that does not exist, no PDF found, an
 //! output that cannot be created); nothing is converted on a usage error.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -21,7 +21,9 @@ use perfplan::error::Error;
 use perfplan::eval::{self, Actual};
 use perfplan::layout::PageLayout;
 use perfplan::model::Document;
-use perfplan::pipeline::{self, BatchOptions, FileReport, Options, RunReport, Sink, Stage, Staged, Status};
+use perfplan::pipeline::{self, BatchOptions, Both, FileReport, Options, RunReport, Sink, Stage, Staged, Status};
+use perfplan::progress::{self, Progress};
+use perfplan::tables::{TableFormat, TablesSink};
 use std::sync::Arc;
 
 // The work allocates many small, short-lived strings and vectors per page (glyphs,
@@ -65,8 +67,8 @@ enum Format {
 
 #[derive(clap::Args)]
 struct ConvertArgs {
-    /// Input PDF files and/or directories.
-    #[arg(value_name = "PDF|DIR", required = true)]
+    /// Input PDF files and/or directories; `-` reads one PDF from standard input.
+    #[arg(value_name = "PDF|DIR|-")]
     inputs: Vec<PathBuf>,
     /// json: output directory (created if missing; required). ndjson: output file,
     /// `-` or omitted for stdout.
@@ -103,6 +105,31 @@ struct ConvertArgs {
     /// error and duration, and the totals.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    /// Also write the batch as three relational tables into DIR: objectives,
+    /// dup_links and indicators (keys stable across runs and unique across files).
+    #[arg(long, value_name = "DIR")]
+    tables: Option<PathBuf>,
+    /// Format of --tables.
+    #[arg(long, value_enum, default_value_t = TablesFormat::Csv, requires = "tables")]
+    tables_format: TablesFormat,
+    /// Also convert the files listed in FILE, one path per line (`-`: standard
+    /// input, e.g. from a `find` or from Spark's `pipe`).
+    #[arg(long, value_name = "FILE")]
+    inputs_from: Option<PathBuf>,
+    /// File name recorded for the PDF read from standard input (input `-`).
+    #[arg(long, value_name = "NAME", default_value = "stdin.pdf")]
+    stdin_name: String,
+    /// No progress and no summary line on stderr (errors are still reported).
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TablesFormat {
+    /// RFC 4180 CSV, UTF-8, with a header row.
+    Csv,
+    /// Parquet with typed columns.
+    Parquet,
 }
 
 fn parse_timeout(s: &str) -> Result<f64, String> {
@@ -199,19 +226,45 @@ fn usage_error(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
 
 fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let out = args.out.filter(|o| o.as_os_str() != "-");
-    if args.format == Format::Json && out.is_none() {
+    if args.format == Format::Json && out.is_none() && args.tables.is_none() {
         Cli::command()
-            .error(clap::error::ErrorKind::MissingRequiredArgument, "--out DIR is required with --format json")
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "--out DIR is required with --format json (unless only --tables DIR is wanted)",
+            )
             .exit();
     }
-    let inputs = match pipeline::expand_inputs(&args.inputs) {
+    let mut given = args.inputs.clone();
+    if let Some(list) = &args.inputs_from {
+        match read_input_list(list) {
+            Ok(paths) => given.extend(paths),
+            Err(e) => return usage_error(format!("{}: cannot read the input list: {e}", list.display())),
+        }
+    }
+    if given.is_empty() {
+        return usage_error("no input: give PDF files or directories, `-` for standard input, or --inputs-from FILE");
+    }
+    let stdin_inputs = given.iter().filter(|p| p.as_os_str() == pipeline::STDIN).count();
+    if stdin_inputs > 1 || (stdin_inputs == 1 && args.inputs_from.as_deref() == Some(Path::new("-"))) {
+        return usage_error("standard input can be read once: `-` as an input, or --inputs-from -, not both");
+    }
+    let inputs = match pipeline::expand_inputs(&given) {
         Ok(inputs) => inputs,
         Err(e) => return usage_error(e),
     };
     if inputs.is_empty() {
-        let given: Vec<String> = args.inputs.iter().map(|p| p.display().to_string()).collect();
+        let given: Vec<String> = given.iter().map(|p| p.display().to_string()).collect();
         return usage_error(format!("no PDF file found in {}", given.join(", ")));
     }
+    let stdin = if stdin_inputs == 1 {
+        let mut bytes = Vec::new();
+        if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
+            return usage_error(format!("cannot read the PDF from standard input: {e}"));
+        }
+        Some(pipeline::StdinPdf { name: args.stdin_name.clone(), bytes })
+    } else {
+        None
+    };
     let opts = Options { password: args.password, provenance: args.provenance, ..Default::default() };
     let batch = BatchOptions {
         jobs: args.jobs,
@@ -225,47 +278,84 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         },
         None => None,
     };
-
-    // Every file's report is kept only for --report: without it, memory does not
-    // grow with the number of files.
-    let keep = report_file.is_some();
-    let mut files = Vec::new();
-    let mut summary = match (args.format, out) {
+    // Every output is created before any work, so that an unwritable one is a
+    // usage error rather than a batch of failed files.
+    let primary = match (args.format, out) {
         (Format::Json, Some(dir)) => {
             if let Err(e) = std::fs::create_dir_all(&dir) {
                 return usage_error(format!("{}: cannot create output directory: {e}", dir.display()));
             }
-            let mut sink = Report::new(JsonDirSink::new(dir).sync(args.fsync), &mut files, keep);
-            pipeline::convert_batch(&inputs, &opts, &batch, &mut sink)
+            Primary::Json(JsonDirSink::new(dir).sync(args.fsync))
         }
-        (Format::Ndjson, Some(file)) => {
-            let ndjson = match NdjsonFile::create(&file) {
-                Ok(f) => f,
-                Err(e) => return usage_error(format!("{}: cannot create output file: {e}", file.display())),
-            };
-            let mut sink = Report::new(ndjson, &mut files, keep);
-            let mut summary = pipeline::convert_batch(&inputs, &opts, &batch, &mut sink);
-            if let Err(e) = sink.inner.finish() {
-                // Nothing of the stream reached the destination: every converted
-                // file failed after all.
-                let message = format!("cannot write output {}: {e}", file.display());
-                eprintln!("perfplan: error: {}: {message}", file.display());
-                summary.failures = summary.files - summary.skipped;
-                summary.recovered = 0;
-                for f in files.iter_mut().filter(|f| matches!(f.status, Status::Ok | Status::Recovered)) {
-                    f.status = Status::Failed;
-                    f.error = Some(message.clone());
-                    f.error_kind = Some("write".to_string());
-                }
-            }
-            summary
-        }
-        (Format::Ndjson, None) => {
-            let mut sink = Report::new(NdjsonSink::new(io::stdout().lock(), "<stdout>"), &mut files, keep);
-            pipeline::convert_batch(&inputs, &opts, &batch, &mut sink)
-        }
-        (Format::Json, None) => unreachable!("checked above"),
+        (Format::Json, None) => Primary::None,
+        (Format::Ndjson, Some(file)) => match NdjsonFile::create(&file) {
+            Ok(f) => Primary::NdjsonFile(f, file),
+            Err(e) => return usage_error(format!("{}: cannot create output file: {e}", file.display())),
+        },
+        (Format::Ndjson, None) => Primary::Stdout(NdjsonSink::new(io::stdout().lock(), "<stdout>")),
     };
+    let tables = match &args.tables {
+        Some(dir) => {
+            let format = match args.tables_format {
+                TablesFormat::Csv => TableFormat::Csv,
+                TablesFormat::Parquet => TableFormat::Parquet,
+            };
+            match std::fs::create_dir_all(dir).and_then(|()| TablesSink::create(dir, format)) {
+                Ok(t) => Some(t),
+                Err(e) => return usage_error(format!("{}: cannot create the tables: {e}", dir.display())),
+            }
+        }
+        None => None,
+    };
+    let mode = if args.quiet {
+        progress::Mode::Off
+    } else if io::stderr().is_terminal() {
+        progress::Mode::Bar
+    } else {
+        progress::Mode::Lines
+    };
+
+    // Every file's report is kept only for --report: without it, memory does not
+    // grow with the number of files.
+    let mut files = Vec::new();
+    let mut sink = Report {
+        inner: Both(primary, tables),
+        files: &mut files,
+        keep: report_file.is_some(),
+        progress: Progress::new(io::stderr(), mode, inputs.len()),
+    };
+    let mut summary = pipeline::convert_batch_with_stdin(&inputs, &opts, &batch, &mut sink, stdin);
+    sink.progress.finish();
+    let Both(primary, tables) = sink.inner;
+    if let Primary::NdjsonFile(ndjson, file) = primary {
+        if let Err(e) = ndjson.finish() {
+            // Nothing of the stream reached the destination: every converted
+            // file failed after all.
+            let message = format!("cannot write output {}: {e}", file.display());
+            eprintln!("perfplan: error: {}: {message}", file.display());
+            summary.failures = summary.files - summary.skipped;
+            summary.recovered = 0;
+            for f in files.iter_mut().filter(|f| matches!(f.status, Status::Ok | Status::Recovered)) {
+                f.status = Status::Failed;
+                f.error = Some(message.clone());
+                f.error_kind = Some("write".to_string());
+            }
+        }
+    }
+    if let Some(tables) = tables {
+        let duplicates = tables.duplicates();
+        match tables.finish() {
+            Ok(_) if duplicates > 0 && !args.quiet => eprintln!(
+                "perfplan: tables: {duplicates} input(s) repeat an earlier one (same file name and content): their rows are in the tables once"
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                let dir = args.tables.as_deref().unwrap_or(Path::new("."));
+                eprintln!("perfplan: error: {}: cannot write the tables: {e}", dir.display());
+                summary.failures = summary.failures.max(1);
+            }
+        }
+    }
     if let Some(report_file) = report_file {
         let path = report_file.path().to_path_buf();
         let report = RunReport::new(files, &batch, &summary);
@@ -280,22 +370,67 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             summary.still_running
         );
     }
-    eprintln!("perfplan: {summary}");
+    if !args.quiet {
+        eprintln!("perfplan: {summary}");
+    }
     Ok(if summary.failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// Wraps an output sink: reports each failed file on stderr as it happens and
-/// keeps every file's report if `keep` (for `--report`).
+/// Input paths listed in a file (or `-`, standard input), one per line; blank
+/// lines are skipped.
+fn read_input_list(list: &Path) -> io::Result<Vec<PathBuf>> {
+    let text = if list.as_os_str() == "-" {
+        let mut s = String::new();
+        io::stdin().lock().read_to_string(&mut s)?;
+        s
+    } else {
+        std::fs::read_to_string(list)?
+    };
+    Ok(text.lines().map(|l| l.trim_end_matches('\r')).filter(|l| !l.trim().is_empty()).map(PathBuf::from).collect())
+}
+
+/// Where the documents go besides the tables.
+enum Primary {
+    Json(JsonDirSink),
+    NdjsonFile(NdjsonFile, PathBuf),
+    Stdout(NdjsonSink<io::StdoutLock<'static>>),
+    /// Only the tables.
+    None,
+}
+
+impl Primary {
+    fn sink(&mut self) -> Option<&mut dyn Sink> {
+        match self {
+            Primary::Json(s) => Some(s),
+            Primary::NdjsonFile(s, _) => Some(s),
+            Primary::Stdout(s) => Some(s),
+            Primary::None => None,
+        }
+    }
+}
+
+impl Sink for Primary {
+    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
+        self.sink().map_or(Ok(()), |s| s.document(input, doc))
+    }
+    fn stage(&self) -> Option<Arc<dyn Stage>> {
+        match self {
+            Primary::Json(s) => s.stage(),
+            _ => None,
+        }
+    }
+    fn document_staged(&mut self, input: &Path, doc: &Document, staged: Staged) -> Result<(), Error> {
+        self.sink().map_or(Ok(()), |s| s.document_staged(input, doc, staged))
+    }
+}
+
+/// Wraps the output sinks: shows progress, reports each failed file on stderr as
+/// it happens, and keeps every file's report if `keep` (for `--report`).
 struct Report<'a, S> {
     inner: S,
     files: &'a mut Vec<FileReport>,
     keep: bool,
-}
-
-impl<'a, S> Report<'a, S> {
-    fn new(inner: S, files: &'a mut Vec<FileReport>, keep: bool) -> Self {
-        Report { inner, files, keep }
-    }
+    progress: Progress<io::Stderr>,
 }
 
 impl<S: Sink> Sink for Report<'_, S> {
@@ -318,8 +453,9 @@ impl<S: Sink> Sink for Report<'_, S> {
     fn outcome(&mut self, report: &FileReport) {
         self.inner.outcome(report);
         if report.status == Status::Failed {
-            eprintln!("perfplan: error: {}: {}", report.path, report.error.as_deref().unwrap_or("failed"));
+            self.progress.message(&format!("perfplan: error: {}: {}", report.path, report.error.as_deref().unwrap_or("failed")));
         }
+        self.progress.file_done(report);
         if self.keep {
             self.files.push(report.clone());
         }

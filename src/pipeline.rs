@@ -322,6 +322,56 @@ pub trait Sink {
     fn outcome(&mut self, _report: &FileReport) {}
 }
 
+/// Two sinks fed the same outcomes (JSON or NDJSON, and the tables): the first
+/// may stage its output on the workers, the second writes in
+/// [`Sink::document`]. A file the first fails to write is not given to the second.
+pub struct Both<A, B>(pub A, pub B);
+
+impl<A: Sink, B: Sink> Sink for Both<A, B> {
+    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
+        self.0.document(input, doc)?;
+        self.1.document(input, doc)
+    }
+    fn stage(&self) -> Option<Arc<dyn Stage>> {
+        self.0.stage()
+    }
+    fn document_staged(&mut self, input: &Path, doc: &Document, staged: Staged) -> Result<(), Error> {
+        self.0.document_staged(input, doc, staged)?;
+        self.1.document(input, doc)
+    }
+    fn failure(&mut self, input: &Path, error: &Error) {
+        self.0.failure(input, error);
+        self.1.failure(input, error);
+    }
+    fn outcome(&mut self, report: &FileReport) {
+        self.0.outcome(report);
+        self.1.outcome(report);
+    }
+}
+
+/// An optional sink: `None` takes every outcome and writes nothing.
+impl<S: Sink> Sink for Option<S> {
+    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
+        self.as_mut().map_or(Ok(()), |s| s.document(input, doc))
+    }
+    fn stage(&self) -> Option<Arc<dyn Stage>> {
+        self.as_ref().and_then(Sink::stage)
+    }
+    fn document_staged(&mut self, input: &Path, doc: &Document, staged: Staged) -> Result<(), Error> {
+        self.as_mut().map_or(Ok(()), |s| s.document_staged(input, doc, staged))
+    }
+    fn failure(&mut self, input: &Path, error: &Error) {
+        if let Some(s) = self {
+            s.failure(input, error);
+        }
+    }
+    fn outcome(&mut self, report: &FileReport) {
+        if let Some(s) = self {
+            s.outcome(report);
+        }
+    }
+}
+
 /// How a batch runs (the conversion itself is tuned by [`Options`]).
 #[derive(Clone, Debug)]
 pub struct BatchOptions {
@@ -710,7 +760,41 @@ type ConvertFn = dyn Fn(&Path, &Options, Limits) -> Result<Document, Error> + Se
 /// without waiting for that thread. Files finish at most a few ahead of the oldest
 /// unfinished one, so only that many documents are held in memory at a time.
 pub fn convert_batch(inputs: &[PathBuf], opts: &Options, batch: &BatchOptions, sink: &mut dyn Sink) -> BatchSummary {
-    run_batch(inputs, opts, batch, sink, Arc::new(|path: &Path, opts: &Options, limits| convert_file_with(path, opts, limits)))
+    convert_batch_with_stdin(inputs, opts, batch, sink, None)
+}
+
+/// The input path that stands for standard input (see [`convert_batch_with_stdin`]).
+pub const STDIN: &str = "-";
+
+/// A PDF read from standard input, and the file name to record for it
+/// (`source.file`; it also names its `<stem>.json`).
+pub struct StdinPdf {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// [`convert_batch`] where the input [`STDIN`] (`-`) is the PDF in `stdin`.
+pub fn convert_batch_with_stdin(
+    inputs: &[PathBuf],
+    opts: &Options,
+    batch: &BatchOptions,
+    sink: &mut dyn Sink,
+    stdin: Option<StdinPdf>,
+) -> BatchSummary {
+    let stdin = stdin.map(Arc::new);
+    run_batch(
+        inputs,
+        opts,
+        batch,
+        sink,
+        Arc::new(move |path: &Path, opts: &Options, limits| match &stdin {
+            Some(pdf) if path.as_os_str() == STDIN => guarded(path, || {
+                convert_bytes_with(&pdf.name, &pdf.bytes, opts, limits)
+                    .map_err(|source| Error::Extract { file: path.to_path_buf(), source })
+            }),
+            _ => convert_file_with(path, opts, limits),
+        }),
+    )
 }
 
 /// Shared between the workers and the thread that records outcomes.
@@ -943,10 +1027,15 @@ fn watched(
 /// Expand command-line paths: a file is taken as given (whatever its extension), a
 /// directory is walked recursively for `*.pdf` (any case), its files sorted by path.
 /// Symlinks to files are followed, symlinks to directories are not (no loops).
-/// A path that does not exist or cannot be read is an error.
+/// A path that does not exist or cannot be read is an error; `-` (standard input,
+/// see [`STDIN`]) is kept as it is.
 pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for path in paths {
+        if path.as_os_str() == STDIN {
+            out.push(path.clone());
+            continue;
+        }
         let meta = std::fs::metadata(path).map_err(|source| Error::Io { file: path.clone(), source })?;
         if meta.is_dir() {
             let mut found = Vec::new();

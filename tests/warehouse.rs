@@ -1,0 +1,215 @@
+//! Feeding a warehouse, end to end through the binary: `--tables` (CSV and
+//! Parquet) against the JSON of the same run, stable keys across reruns, standard
+//! input (`-` and `--inputs-from -`), and the batch progress on stderr (plain
+//! lines, `--quiet`, and the bar in a pseudo-terminal). The DuckDB load test of
+//! the three formats is `tools/duckdb_load_test.py` (run by `.ci/run`).
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use common::{code, dir_files, fixture_pdfs, perfplan, stderr};
+
+/// (objectives, dup links, indicators) in a directory of `<stem>.json` outputs.
+fn json_counts(dir: &Path) -> [usize; 3] {
+    let mut n = [0; 3];
+    for (_, bytes) in dir_files(dir) {
+        let doc: Value = serde_json::from_slice(&bytes).unwrap();
+        for o in doc["objectives"].as_array().unwrap() {
+            n[0] += 1;
+            n[1] += o["dup_links"].as_array().unwrap().len();
+            n[2] += o["indicators"].as_array().unwrap().len();
+        }
+    }
+    n
+}
+
+/// Records of an RFC 4180 file (quoted fields may hold commas, quotes, newlines).
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let (mut records, mut record, mut field) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {
+                chars.next();
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(field.is_empty() && record.is_empty(), "the file ends with CRLF");
+    records
+}
+
+#[test]
+fn tables_hold_what_the_json_holds_with_stable_unique_keys() {
+    let t = tempfile::tempdir().unwrap();
+    let fixtures = common::fixtures_dir();
+    let (json, csv, pq) = (t.path().join("json"), t.path().join("csv"), t.path().join("pq"));
+    let o = perfplan(&[&"convert", &fixtures, &"--out", &json, &"--tables", &csv, &"-q"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let counts = json_counts(&json);
+    assert!(counts[0] > 0 && counts[2] > 0);
+
+    let mut keys = Vec::new();
+    for (i, name) in ["objectives", "dup_links", "indicators"].iter().enumerate() {
+        let text = std::fs::read_to_string(csv.join(format!("{name}.csv"))).unwrap();
+        let records = csv_records(&text);
+        assert_eq!(records.len() - 1, counts[i], "{name}: one row per item of the JSON");
+        assert!(records.iter().all(|r| r.len() == records[0].len()), "{name}: every row has every column");
+        assert_eq!(records[0][0], "objective_key");
+        if i == 0 {
+            keys = records[1..].iter().map(|r| r[0].clone()).collect();
+        } else {
+            assert!(records[1..].iter().all(|r| keys.contains(&r[0])), "{name}: every row belongs to an objective");
+        }
+    }
+    let mut unique = keys.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), keys.len(), "objective keys are unique");
+
+    // A rerun, with other files around and another job count, gives the same keys.
+    let again = t.path().join("again");
+    let first = &fixture_pdfs()[0];
+    let o = perfplan(&[&"convert", &fixtures, &first, &"--tables", &again, &"-q", &"--jobs", &"1"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let again_keys: Vec<String> =
+        csv_records(&std::fs::read_to_string(again.join("objectives.csv")).unwrap())[1..].iter().map(|r| r[0].clone()).collect();
+    assert_eq!(again_keys, keys, "the repeated input adds no rows and the keys are the same");
+    assert_eq!(dir_files(&again), dir_files(&csv), "byte-identical tables on a rerun");
+
+    // Parquet: same row counts, read back with the parquet crate.
+    let o = perfplan(&[&"convert", &fixtures, &"--tables", &pq, &"--tables-format", &"parquet", &"-q"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for (i, name) in ["objectives", "dup_links", "indicators"].iter().enumerate() {
+        let (_, rows) = perfplan::tables::parquet_summary(&pq.join(format!("{name}.parquet"))).unwrap();
+        assert_eq!(rows, counts[i], "{name}.parquet");
+    }
+    let names: Vec<String> = dir_files(&pq).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["dup_links.parquet", "indicators.parquet", "objectives.parquet"], "no temporary file left");
+}
+
+#[test]
+fn an_unwritable_tables_directory_is_a_usage_error() {
+    let t = tempfile::tempdir().unwrap();
+    let file = t.path().join("file");
+    std::fs::write(&file, b"x").unwrap();
+    let o = perfplan(&[&"convert", &common::fixtures_dir(), &"--tables", &file.join("sub")]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot create the tables"), "{}", stderr(&o));
+    let o = perfplan(&[&"convert", &common::fixtures_dir(), &"--out", &t.path().join("o"), &"--tables-format", &"parquet"]);
+    assert_eq!(code(&o), 2, "--tables-format needs --tables: {}", stderr(&o));
+}
+
+fn run_with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_perfplan"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+#[test]
+fn a_pdf_on_standard_input_converts_like_the_file() {
+    let pdf = &fixture_pdfs()[0];
+    let name = pdf.file_name().unwrap().to_str().unwrap();
+    let from_file = perfplan(&[&"convert", pdf, &"--format", &"ndjson", &"-q"]);
+    assert_eq!(code(&from_file), 0, "{}", stderr(&from_file));
+    let from_stdin = run_with_stdin(&["convert", "-", "--format", "ndjson", "--stdin-name", name, "-q"], &std::fs::read(pdf).unwrap());
+    assert_eq!(code(&from_stdin), 0, "{}", stderr(&from_stdin));
+    assert!(!from_file.stdout.is_empty());
+    assert_eq!(from_stdin.stdout, from_file.stdout, "same NDJSON, with the name given by --stdin-name");
+
+    // Without a name: stdin.pdf. Not a PDF on stdin: that input fails, exit 1.
+    let o = run_with_stdin(&["convert", "-", "--format", "ndjson", "-q"], &std::fs::read(pdf).unwrap());
+    assert!(String::from_utf8_lossy(&o.stdout).lines().all(|l| l.contains(r#""file":"stdin.pdf""#)));
+    let o = run_with_stdin(&["convert", "-", "--format", "ndjson"], b"<html>not a pdf</html>");
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("perfplan: error: -: "), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn input_paths_can_come_from_standard_input() {
+    let pdfs = fixture_pdfs();
+    let list: String = pdfs.iter().take(3).map(|p| format!("{}\n", p.display())).collect::<String>() + "\n";
+    let o = run_with_stdin(&["convert", "--inputs-from", "-", "--format", "ndjson", "-q"], list.as_bytes());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let direct = perfplan(&[&"convert", &pdfs[0], &pdfs[1], &pdfs[2], &"--format", &"ndjson", &"-q"]);
+    assert_eq!(o.stdout, direct.stdout);
+    let o = run_with_stdin(&["convert", "-", "--inputs-from", "-", "--format", "ndjson"], b"");
+    assert_eq!(code(&o), 2, "stdin cannot be both: {}", stderr(&o));
+}
+
+#[test]
+fn progress_is_plain_lines_off_a_terminal_and_quiet_silences_it() {
+    let t = tempfile::tempdir().unwrap();
+    let fixtures = common::fixtures_dir();
+    let n = fixture_pdfs().len();
+    let o = perfplan(&[&"convert", &fixtures, &"--out", &t.path().join("a")]);
+    assert_eq!(code(&o), 0);
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(" files, ") && l.contains("files/s, ETA")).collect();
+    assert!(lines.len() >= 2, "{err}");
+    assert!(lines.last().unwrap().starts_with(&format!("perfplan: {n}/{n} files, ")), "{err}");
+    assert!(!err.contains('\r'), "no redraws in a log: {err:?}");
+
+    let o = perfplan(&[&"convert", &fixtures, &"--out", &t.path().join("b"), &"--quiet"]);
+    assert_eq!((code(&o), stderr(&o)), (0, String::new()));
+    // --quiet keeps the errors.
+    let bad = t.path().join("bad.pdf");
+    std::fs::write(&bad, b"garbage").unwrap();
+    let o = perfplan(&[&"convert", &bad, &"--out", &t.path().join("c"), &"-q"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).starts_with("perfplan: error: "), "{}", stderr(&o));
+}
+
+/// In a pseudo-terminal (util-linux `script`) stderr is a terminal: the bar is
+/// redrawn in place and cleared before the summary.
+#[test]
+fn progress_is_a_bar_in_a_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        panic!("util-linux `script` is needed for the pseudo-terminal test");
+    }
+    let t = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "{} convert {} --out {} 2>&1",
+        env!("CARGO_BIN_EXE_perfplan"),
+        common::fixtures_dir().display(),
+        t.path().join("o").display()
+    );
+    let o = Command::new("script").args(["-qec", &cmd, "/dev/null"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tty = String::from_utf8_lossy(&o.stdout);
+    let n = fixture_pdfs().len();
+    assert!(tty.contains(&format!("] {n}/{n} files")), "{tty:?}");
+    assert!(tty.contains("\r["), "redrawn in place: {tty:?}");
+    assert!(tty.contains("\x1b[K"), "cleared: {tty:?}");
+    assert!(!tty.contains(&format!("perfplan: {n}/{n} files,")), "no plain lines in a terminal: {tty:?}");
+    assert!(tty.contains(&format!("perfplan: {n} files, ")), "the summary line: {tty:?}");
+}

@@ -62,7 +62,7 @@ impl TableFormat {
 /// Rows buffered per Parquet record batch.
 pub const BATCH_ROWS: usize = 4096;
 /// A Parquet row group is closed once its encoded size passes this.
-pub const ROW_GROUP_BYTES: usize = 32 << 20;
+pub const ROW_GROUP_BYTES: usize = 8 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {

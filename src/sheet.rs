@@ -409,6 +409,42 @@ fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LRef>) -> Ha
 /// Find label units: whole ruled cells whose text is a label, and single lines or
 /// short stacks of lines of one column (a wrapped label), inside one cell or outside
 /// any cell.
+/// A label printed over several lines: the lines joined with spaces, or, where a
+/// narrow cell broke a word without a hyphen ("CLASSIFICAZI" / "ONE"), with some
+/// line ends glued (only between two letters).
+fn lookup_wrapped(texts: &[&str]) -> Option<Label> {
+    let joined = join_lines(texts.iter().copied());
+    if let Some(label) = labels::lookup(&joined) {
+        return Some(label);
+    }
+    if texts.len() < 2 || texts.len() > 5 {
+        return None;
+    }
+    let breakable: Vec<bool> = texts
+        .windows(2)
+        .map(|w| w[0].chars().last().is_some_and(char::is_alphabetic) && w[1].chars().next().is_some_and(char::is_alphabetic))
+        .collect();
+    if !breakable.contains(&true) {
+        return None;
+    }
+    for mask in 1u32..(1 << breakable.len()) {
+        if (0..breakable.len()).any(|k| mask & (1 << k) != 0 && !breakable[k]) {
+            continue;
+        }
+        let mut s = String::from(texts[0].trim());
+        for (k, t) in texts[1..].iter().enumerate() {
+            if mask & (1 << k) == 0 {
+                s.push(' ');
+            }
+            s.push_str(t.trim());
+        }
+        if let Some(label) = labels::lookup(&s) {
+            return Some(label);
+        }
+    }
+    None
+}
+
 fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) -> Vec<LabelUnit> {
     let mut out = Vec::new();
     for (pi, pg) in doc.pages.iter().enumerate() {
@@ -420,8 +456,8 @@ fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) ->
             if lines.is_empty() || lines.len() > 5 {
                 continue;
             }
-            let text = join_lines(lines.iter().map(|&li| pg.lines[li].text.as_str()));
-            if let Some(label) = labels::lookup(&text) {
+            let texts: Vec<&str> = lines.iter().map(|&li| pg.lines[li].text.as_str()).collect();
+            if let Some(label) = lookup_wrapped(&texts) {
                 used.extend(lines.iter().copied());
                 out.push(unit(doc, pi, &lines, label, Some(ci)));
             }
@@ -452,8 +488,8 @@ fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) ->
                 }
                 stack.push(lj);
                 prev = t;
-                let text = join_lines(stack.iter().map(|&k| pg.lines[k].text.as_str()));
-                if let Some(lab) = labels::lookup(&text) {
+                let texts: Vec<&str> = stack.iter().map(|&k| pg.lines[k].text.as_str()).collect();
+                if let Some(lab) = lookup_wrapped(&texts) {
                     found = Some((lab, stack.len()));
                 }
             }

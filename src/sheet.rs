@@ -230,8 +230,15 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
 /// ("Direzione: AFFARI", "SERVIZI AL   Direttore: ROSSI", "DIRETTORE:ROSSI"), the
 /// word groups of the line with the label cut out as a group of its own. (A label
 /// word after an ordinary space is running text: "... della Direzione:".)
-fn inline_label_groups(line: &Line, params: &Params) -> Option<Vec<Vec<Word>>> {
-    if !line.text.contains(':') {
+///
+/// Without a colon, a grid label is cut out only where it starts after a gutter at
+/// the x where lines holding just that kind of label start elsewhere in the
+/// document (`label_columns`): a borderless grid whose value ran up to the next
+/// label ("DIREZIONE CULTURA E   Direttore").
+fn inline_label_groups(line: &Line, params: &Params, label_columns: &[(f32, f32)]) -> Option<Vec<Vec<Word>>> {
+    let at_label_column =
+        |x: f32| label_columns.iter().any(|&(cx, cs)| (cx - x).abs() < params.align_tol && (cs - line.size).abs() < 0.5);
+    if !line.text.contains(':') && !line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0)) {
         return None;
     }
     let w = &line.words;
@@ -242,6 +249,22 @@ fn inline_label_groups(line: &Line, params: &Params) -> Option<Vec<Vec<Word>>> {
     let mut found = false;
     let mut i = 0;
     'words: while i < w.len() {
+        if i > 0 && at_label_column(w[i].bbox.x0) && opens_run(i) {
+            // the longest run of words from here that is a grid label
+            let label_len = (1..=4.min(w.len() - i)).rev().find(|&k| {
+                let text: Vec<&str> = w[i..i + k].iter().map(|x| x.text.as_str()).collect();
+                labels::grid_field(&text.join(" ")).is_some()
+            });
+            if let Some(k) = label_len {
+                found = true;
+                if !cur.is_empty() {
+                    groups.push(std::mem::take(&mut cur));
+                }
+                groups.push(w[i..i + k].to_vec());
+                i += k;
+                continue 'words;
+            }
+        }
         for k in 1..=4.min(w.len() - i) {
             let last = &w[i + k - 1];
             let Some(colon) = last.text.find(':') else { continue };
@@ -282,18 +305,35 @@ fn inline_label_groups(line: &Line, params: &Params) -> Option<Vec<Vec<Word>>> {
 
 /// Pages with inline labels split out of their lines (a copy of those pages only).
 fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) -> Vec<Cow<'a, PageLayout>> {
+    let columns = label_columns(pages);
     pages
         .iter()
         .map(|p| {
-            if p.lines.iter().any(|l| inline_label_groups(l, params).is_some()) {
+            if p.lines.iter().any(|l| inline_label_groups(l, params, &columns).is_some()) {
                 let mut page = p.clone();
-                crate::layout::split_lines(&mut page, |l| inline_label_groups(l, params));
+                crate::layout::split_lines(&mut page, |l| inline_label_groups(l, params, &columns));
                 Cow::Owned(page)
             } else {
                 Cow::Borrowed(p)
             }
         })
         .collect()
+}
+
+/// Where (x, font size) lines made of just a grid label start, over the whole
+/// document: the label columns of its grids, also on pages where a value ran into
+/// the next label and no line of that page starts there.
+fn label_columns(pages: &[PageLayout]) -> Vec<(f32, f32)> {
+    let mut out: Vec<(f32, f32)> = Vec::new();
+    for l in pages.iter().flat_map(|p| &p.lines) {
+        if l.text.len() <= 40 && labels::grid_field(&l.text).is_some() {
+            let (x, size) = (l.bbox.x0, l.size);
+            if !out.iter().any(|&(cx, cs)| (cx - x).abs() < 0.25 && (cs - size).abs() < 0.25) {
+                out.push((x, size));
+            }
+        }
+    }
+    out
 }
 
 /// The plan year when codes carry none: the year printed most often in running

@@ -1092,7 +1092,9 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
             continue;
         }
         let (lo, hi) = (centre(starts[i - 1].0, starts[i - 1].1), centre(starts[i].0, starts[i].1));
-        let gutter = gaps.iter().filter(|g| g.0 >= lo && g.1 <= hi + size && g.1 - g.0 >= 0.5 * size).max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
+        // The gap may open left of the left header's centre (a short value under a
+        // wide centred header): what matters is where it ends, the right column's start.
+        let gutter = gaps.iter().filter(|g| g.1 > lo && g.1 <= hi + size && g.1 - g.0 >= 0.5 * size).max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
         if let Some(g) = gutter {
             starts[i].1 = g.1;
             continue;

@@ -457,7 +457,7 @@ fn lookup_wrapped(texts: &[&str]) -> Option<Label> {
     if let Some(label) = labels::lookup(&joined) {
         return Some(label);
     }
-    if texts.len() < 2 || texts.len() > 5 {
+    if texts.len() < 2 || texts.len() > 8 {
         return None;
     }
     let breakable: Vec<bool> = texts
@@ -493,7 +493,9 @@ fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) ->
         // A cell whose whole text is a label.
         for (ci, cell) in pg.cells.iter().enumerate() {
             let lines: Vec<usize> = cell.lines.iter().copied().filter(|&li| usable(li)).collect();
-            if lines.is_empty() || lines.len() > 5 {
+            // a long label in a narrow cell breaks into many short lines
+            // ("DESCRIZION" / "E" / "DETTAGLIAT" / "A" / "DELL'OBIET" / "TIVO")
+            if lines.is_empty() || lines.len() > 8 {
                 continue;
             }
             let texts: Vec<&str> = lines.iter().map(|&li| pg.lines[li].text.as_str()).collect();

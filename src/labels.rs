@@ -157,6 +157,27 @@ pub fn lookup(printed: &str) -> Option<Label> {
     if printed.len() > MAX_LABEL_BYTES || !may_start_a_label(printed) {
         return None;
     }
+    // The same few texts (labels repeated on every sheet, values) are looked up
+    // again and again by the parser's passes: remember the answers on this thread.
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<Box<str>, Option<Label>, foldhash::fast::RandomState>> =
+            std::cell::RefCell::new(std::collections::HashMap::default());
+    }
+    if let Some(hit) = SEEN.with(|m| m.borrow().get(printed).copied()) {
+        return hit;
+    }
+    let found = lookup_uncached(printed);
+    SEEN.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 8192 {
+            m.clear();
+        }
+        m.insert(printed.into(), found);
+    });
+    found
+}
+
+fn lookup_uncached(printed: &str) -> Option<Label> {
     let n = normalize(printed);
     let find = |n: &str| LABELS.iter().find(|(k, _)| *k == n).map(|(_, l)| *l);
     find(&n).or_else(|| {
@@ -166,7 +187,32 @@ pub fn lookup(printed: &str) -> Option<Label> {
     })
 }
 
-/// Grid field named by a printed label, if any.
+/// Look up a label printed with its words broken at arbitrary points (a narrow
+/// cell wraps "CLASSIFICAZIONE" as "CLASSIFICAZI" / "ONE"): the printed text and
+/// the table keys are compared with every space removed. A squashed form shared
+/// by two labels matches neither.
+pub fn lookup_squashed(printed: &str) -> Option<Label> {
+    static SQUASHED: std::sync::OnceLock<Vec<(String, Option<Label>)>> = std::sync::OnceLock::new();
+    let table = SQUASHED.get_or_init(|| {
+        let mut v: Vec<(String, Option<Label>)> = Vec::new();
+        for (k, l) in LABELS {
+            let key: String = k.chars().filter(|c| *c != ' ').collect();
+            match v.iter_mut().find(|(s, _)| *s == key) {
+                Some(entry) if entry.1 != Some(*l) => entry.1 = None,
+                Some(_) => {}
+                None => v.push((key, Some(*l))),
+            }
+        }
+        v
+    });
+    if printed.len() > MAX_LABEL_BYTES || !may_start_a_label(printed) {
+        return None;
+    }
+    let key: String = normalize(printed).chars().filter(|c| *c != ' ').collect();
+    table.iter().find(|(s, _)| *s == key).and_then(|(_, l)| *l)
+}
+
+/// Grid field named by a printed label, if any./// Grid field named by a printed label, if any.
 pub fn grid_field(printed: &str) -> Option<GridField> {
     match lookup(printed) {
         Some(Label::Grid(f)) => Some(f),
@@ -203,6 +249,16 @@ mod tests {
             s.pop();
         }
         s
+    }
+
+    #[test]
+    fn labels_broken_mid_word_are_found_without_spaces() {
+        assert_eq!(lookup("CLASSIFICAZI ONE"), None);
+        assert_eq!(lookup_squashed("CLASSIFICAZI ONE"), lookup("Classificazione"));
+        assert!(lookup("Classificazione").is_some());
+        assert_eq!(lookup_squashed("DESCRIZION E DETTAGLIAT A DELL'OBIET TIVO"), lookup("Descrizione dettagliata dell'obiettivo"));
+        assert_eq!(lookup_squashed("CLASSIFICAZI ONE STRATEGICA"), None, "more than the label");
+        assert_eq!(lookup_squashed("ROSSI MARIO"), None);
     }
 
     #[test]

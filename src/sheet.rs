@@ -236,8 +236,11 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
 /// document (`label_columns`): a borderless grid whose value ran up to the next
 /// label ("DIREZIONE CULTURA E   Direttore").
 fn inline_label_groups(line: &Line, params: &Params, label_columns: &[(f32, f32)]) -> Option<Vec<Vec<Word>>> {
-    let at_label_column =
-        |x: f32| label_columns.iter().any(|&(cx, cs)| (cx - x).abs() < params.align_tol && (cs - line.size).abs() < 0.5);
+    // `label_columns` is sorted by x
+    let at_label_column = |x: f32| {
+        let from = label_columns.partition_point(|&(cx, _)| cx <= x - params.align_tol);
+        label_columns[from..].iter().take_while(|&&(cx, _)| cx < x + params.align_tol).any(|&(_, cs)| (cs - line.size).abs() < 0.5)
+    };
     if !line.text.contains(':') && !line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0)) {
         return None;
     }
@@ -322,17 +325,18 @@ fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) -> Vec<Cow<
 
 /// Where (x, font size) lines made of just a grid label start, over the whole
 /// document: the label columns of its grids, also on pages where a value ran into
-/// the next label and no line of that page starts there.
+/// the next label and no line of that page starts there. Sorted by x.
 fn label_columns(pages: &[PageLayout]) -> Vec<(f32, f32)> {
     let mut out: Vec<(f32, f32)> = Vec::new();
     for l in pages.iter().flat_map(|p| &p.lines) {
-        if l.text.len() <= 40 && labels::grid_field(&l.text).is_some() {
+        if l.text.len() <= 40 && l.words.len() <= 4 && labels::grid_field(&l.text).is_some() {
             let (x, size) = (l.bbox.x0, l.size);
             if !out.iter().any(|&(cx, cs)| (cx - x).abs() < 0.25 && (cs - size).abs() < 0.25) {
                 out.push((x, size));
             }
         }
     }
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
     out
 }
 
@@ -450,39 +454,11 @@ fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LRef>) -> Ha
 /// short stacks of lines of one column (a wrapped label), inside one cell or outside
 /// any cell.
 /// A label printed over several lines: the lines joined with spaces, or, where a
-/// narrow cell broke a word without a hyphen ("CLASSIFICAZI" / "ONE"), with some
-/// line ends glued (only between two letters).
+/// narrow cell broke words without a hyphen ("CLASSIFICAZI" / "ONE"), the same
+/// text compared without spaces.
 fn lookup_wrapped(texts: &[&str]) -> Option<Label> {
     let joined = join_lines(texts.iter().copied());
-    if let Some(label) = labels::lookup(&joined) {
-        return Some(label);
-    }
-    if texts.len() < 2 || texts.len() > 8 {
-        return None;
-    }
-    let breakable: Vec<bool> = texts
-        .windows(2)
-        .map(|w| w[0].chars().last().is_some_and(char::is_alphabetic) && w[1].chars().next().is_some_and(char::is_alphabetic))
-        .collect();
-    if !breakable.contains(&true) {
-        return None;
-    }
-    for mask in 1u32..(1 << breakable.len()) {
-        if (0..breakable.len()).any(|k| mask & (1 << k) != 0 && !breakable[k]) {
-            continue;
-        }
-        let mut s = String::from(texts[0].trim());
-        for (k, t) in texts[1..].iter().enumerate() {
-            if mask & (1 << k) == 0 {
-                s.push(' ');
-            }
-            s.push_str(t.trim());
-        }
-        if let Some(label) = labels::lookup(&s) {
-            return Some(label);
-        }
-    }
-    None
+    labels::lookup(&joined).or_else(|| if texts.len() > 1 { labels::lookup_squashed(&joined) } else { None })
 }
 
 fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) -> Vec<LabelUnit> {

@@ -10,13 +10,13 @@
 # taken around that call with `date +%s%N`, since %e only has 10 ms resolution).
 # Reports medians, the
 # ratio perfplan/pdftotext and pages/s. Then a batch test on copies of
-# fixtures/*.pdf: BATCH_FILES (230) files and PLAN_COPIES (20) copies of the plan
-# with --jobs 1 and --jobs 2 (median of 3) for the throughput ratio, and
+# fixtures/*.pdf: BATCH_FILES (920) files and PLAN_COPIES (20) copies of the plan
+# with --jobs 1 and --jobs 2 (median of 5, each into a fresh directory) for the throughput ratio, and
 # BATCH_FILES vs twice as many with --jobs 1 for peak RSS (it must not grow
 # with the number of files). Finally rewrites the results table of BENCHMARKS.md
 # (between the `compare:begin`/`compare:end` markers) with the machine and date.
 #
-# Environment: ROUNDS (default 7), BATCH_RUNS (default 3), BATCH_FILES (230),
+# Environment: ROUNDS (default 7), BATCH_RUNS (default 5), BATCH_FILES (920),
 # PLAN_COPIES (20), NO_WRITE=1 to leave
 # BENCHMARKS.md alone. Wall times are noisy on a busy machine: look at the load
 # average printed with the results, and prefer callgrind instruction counts
@@ -27,8 +27,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 PDF=${1:-../shared/corpus/perf/peg-2021-valmarina-completo.pdf}
 ROUNDS=${ROUNDS:-7}
-BATCH_RUNS=${BATCH_RUNS:-3}
-BATCH_FILES=${BATCH_FILES:-230}
+BATCH_RUNS=${BATCH_RUNS:-5}
+BATCH_FILES=${BATCH_FILES:-920}
 PLAN_COPIES=${PLAN_COPIES:-20}
 [ -f "$PDF" ] || { echo "compare.sh: no such PDF: $PDF" >&2; exit 2; }
 for tool in pdftotext mutool pdfinfo /usr/bin/time; do

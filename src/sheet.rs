@@ -431,14 +431,28 @@ fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LRef>) -> Ha
     }
     let mut out = HashSet::default();
     for (pi, pg) in doc.pages.iter().enumerate() {
-        let mut rows = HashSet::default();
+        // Lines that are furniture by themselves: repeated across pages at the same
+        // height (digits masked), or a page number.
+        let mut marks: Vec<(usize, bool)> = Vec::new(); // (row, only a number)
         for (li, l) in pg.lines.iter().enumerate() {
             if !in_band(pi, l) || exempt.contains(&(pi, li)) || l.cell.is_some() {
                 continue;
             }
             let repeated = seen.get(&masked(&l.text)).is_some_and(|v| v.iter().any(|&(pj, t)| pj != pi && (t - l.bbox.top).abs() <= doc.p.furniture_y_tol));
-            if repeated || is_page_number(&l.text) {
-                rows.insert(l.row);
+            let number = is_page_number(&l.text);
+            if repeated || number {
+                marks.push((l.row, number));
+            }
+        }
+        // A row with running text is furniture whole (a footer's date or author
+        // beside it); a row marked by a number only when nothing else is on it: a
+        // bare number beside text at the page bottom is a table value (an
+        // indicator's target in the last row), not a page number.
+        let mut rows = HashSet::default();
+        for &(row, number) in &marks {
+            let others = pg.lines.iter().filter(|o| o.row == row).count() - marks.iter().filter(|m| m.0 == row).count();
+            if !number || others == 0 {
+                rows.insert(row);
             }
         }
         for (li, l) in pg.lines.iter().enumerate() {

@@ -905,6 +905,28 @@ fn table_rows(doc: &Doc, lines: &[LRef], is_anchor: &dyn Fn(LRef) -> bool) -> Ve
     rows
 }
 
+/// The label lines of a DUP row with its value run into one of them: "INDIRIZZO
+/// STRATEGICO D.U.P.: 2023_IND_STRATEG_05 UNA CITTÀ ..." (cut after the colon) or
+/// "Obiettivo Operativo 2023_IND_STRATEG_09 TERRITORIO ..." (cut before the DUP
+/// code). Returns the label (all label lines, that one cut), the value, and the
+/// line the value came from.
+fn split_merged_dup(doc: &Doc, lab: &[LRef]) -> Option<(String, String, LRef)> {
+    let mut v: Vec<LRef> = lab.to_vec();
+    v.sort_by(|a, b| a.0.cmp(&b.0).then(doc.line(*a).row.cmp(&doc.line(*b).row)).then(doc.line(*a).bbox.x0.total_cmp(&doc.line(*b).bbox.x0)));
+    for (k, &r) in v.iter().enumerate() {
+        let words: Vec<&str> = doc.line(r).text.split_whitespace().collect();
+        // after a word ending in a colon, or before a DUP code; never at the first word
+        let cut = (1..words.len()).find(|&i| words[i - 1].ends_with(':') || is_dup_code(words[i]));
+        let Some(i) = cut else { continue };
+        let mut parts: Vec<String> = v[..k].iter().map(|&q| doc.line(q).text.clone()).collect();
+        parts.push(words[..i].join(" "));
+        parts.extend(v[k + 1..].iter().map(|&q| doc.line(q).text.clone()));
+        let label = join_lines(parts.iter().map(String::as_str));
+        return Some((label, words[i..].join(" "), r));
+    }
+    None
+}
+
 fn parse_dup(doc: &Doc, lines: &[LRef]) -> Vec<(DupLink, Vec<LRef>, Vec<LRef>)> {
     if lines.is_empty() {
         return Vec::new();
@@ -914,10 +936,16 @@ fn parse_dup(doc: &Doc, lines: &[LRef]) -> Vec<(DupLink, Vec<LRef>, Vec<LRef>)> 
     let is_label = |r: LRef| doc.line(r).bbox.x0 <= min_x + doc.line(r).size;
     let mut out = Vec::new();
     for row in table_rows(doc, lines, &is_label) {
-        let (lab, val): (Vec<LRef>, Vec<LRef>) = row.iter().partition(|&&r| is_label(r));
-        let label = join_reading(doc, &lab);
+        let (lab, mut val): (Vec<LRef>, Vec<LRef>) = row.iter().partition(|&&r| is_label(r));
+        let (label, value) = match split_merged_dup(doc, &lab) {
+            // A borderless row whose label ran into its value on one line.
+            Some((label, value, line)) if val.is_empty() => {
+                val.push(line);
+                (label, value)
+            }
+            _ => (join_reading(doc, &lab), join_reading(doc, &val)),
+        };
         let label = label.trim_end().trim_end_matches(':').trim_end().to_string();
-        let value = join_reading(doc, &val);
         if label.is_empty() && value.is_empty() {
             continue;
         }

@@ -820,6 +820,45 @@ fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objectiv
                 let col_right = row.get(i + 1).map(|o| o.cell.map(|c| doc.pages[page].cells[c].bbox.x0).unwrap_or(o.bbox.x0 - o.size)).unwrap_or(f32::INFINITY);
                 right_vals[i] = lines.iter().copied().filter(|&r| in_box(r, page, col_left, col_right, row_bottom - 0.5, next_top - 0.1)).collect();
             }
+            // Borderless: a value that ran into the next column, whose words start
+            // exactly under the next label ("DIREZIONE SPORT E TEMPO SISTEMI
+            // INFORMATIVI" under "Direzione:" and "Servizio:"), is cut there.
+            if row.iter().all(|u| u.cell.is_none()) {
+                let starts: Vec<f32> = row.iter().map(|u| u.bbox.x0).collect();
+                let mut texts: Vec<Vec<(LRef, String)>> = vec![Vec::new(); row.len()];
+                let mut cut_any = false;
+                for (i, vals) in right_vals.iter().enumerate() {
+                    for &r in vals {
+                        let words = &doc.line(r).words;
+                        let mut col = i;
+                        let mut part: Vec<&str> = Vec::new();
+                        for (k, w) in words.iter().enumerate() {
+                            let next = starts.iter().enumerate().skip(col + 1).find(|&(_, &x)| (w.bbox.x0 - x).abs() < 1.0).map(|(j, _)| j);
+                            if let (Some(j), true) = (next, k > 0) {
+                                texts[col].push((r, part.join(" ")));
+                                part.clear();
+                                col = j;
+                                cut_any = true;
+                            }
+                            part.push(&w.text);
+                        }
+                        texts[col].push((r, part.join(" ")));
+                    }
+                }
+                if cut_any {
+                    for (u, mut parts) in row.iter().zip(texts) {
+                        if let Label::Grid(f) = u.label {
+                            parts.sort_by(|a, b| doc.line(a.0).row.cmp(&doc.line(b.0).row).then(doc.line(a.0).bbox.x0.total_cmp(&doc.line(b.0).bbox.x0)));
+                            let v = join_lines(parts.iter().map(|(_, t)| t.as_str()));
+                            let mut from: Vec<LRef> = parts.iter().map(|p| p.0).collect();
+                            from.dedup();
+                            prov.add(doc, grid_field_name(f).into(), &from);
+                            values.push((f, if v.is_empty() { None } else { Some(v) }));
+                        }
+                    }
+                    continue;
+                }
+            }
         }
         for (u, vals) in row.iter().zip(right_vals) {
             if let Label::Grid(f) = u.label {

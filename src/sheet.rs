@@ -211,6 +211,15 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
         }
         let mut page_set: BTreeSet<u32> = content.iter().map(|r| pages[r.0].number).collect();
         page_set.insert(pages[h.page].number);
+        // A page of the sheet's range that holds nothing but its running header and
+        // footer (the sheet's content ended at the page break before) still belongs
+        // to it when that header names the sheet's code.
+        let last = end.0.min(pages.len().saturating_sub(1));
+        for (pi, page) in pages.iter().enumerate().take(last + 1).skip(h.page + 1) {
+            if (pi, 0) < end && page.lines.iter().any(|l| l.text.split_whitespace().any(|t| t == h.code)) {
+                page_set.insert(page.number);
+            }
+        }
         let content_set: HashSet<LRef> = content.iter().copied().collect();
         // Units come page by page: only those of the sheet's pages can be in it.
         let last_page = content.iter().map(|r| r.0).max().unwrap_or(h.page);

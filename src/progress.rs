@@ -50,35 +50,28 @@ impl Counts {
         (rate, left.is_finite().then(|| Duration::from_secs_f64(left)))
     }
 
+    /// The counts, rate and time left, joined by `sep`.
+    fn fields(&self, elapsed: Duration, sep: &str) -> String {
+        let (rate, eta) = self.rate_and_eta(elapsed);
+        [
+            format!("{}/{} files", self.done, self.total),
+            format!("{} objectives", self.objectives),
+            format!("{} errors", self.errors),
+            format!("{rate:.1} files/s"),
+            format!("ETA {}", eta.map_or_else(|| "?".to_string(), clock)),
+        ]
+        .join(sep)
+    }
+
     /// The plain-line rendering (no `perfplan:` prefix, no line end).
     pub fn line(&self, elapsed: Duration) -> String {
-        let (rate, eta) = self.rate_and_eta(elapsed);
-        format!(
-            "{}/{} files, {} objectives, {} errors, {:.1} files/s, ETA {}",
-            self.done,
-            self.total,
-            self.objectives,
-            self.errors,
-            rate,
-            eta.map_or_else(|| "?".to_string(), clock)
-        )
+        self.fields(elapsed, ", ")
     }
 
     /// The bar rendering (no `\r`).
     pub fn bar(&self, elapsed: Duration) -> String {
         let filled = if self.total == 0 { BAR_WIDTH } else { BAR_WIDTH * self.done.min(self.total) / self.total };
-        let (rate, eta) = self.rate_and_eta(elapsed);
-        format!(
-            "[{}{}] {}/{} files  {} objectives  {} errors  {:.1} files/s  ETA {}",
-            "#".repeat(filled),
-            "-".repeat(BAR_WIDTH - filled),
-            self.done,
-            self.total,
-            self.objectives,
-            self.errors,
-            rate,
-            eta.map_or_else(|| "?".to_string(), clock)
-        )
+        format!("[{}{}] {}", "#".repeat(filled), "-".repeat(BAR_WIDTH - filled), self.fields(elapsed, "  "))
     }
 }
 

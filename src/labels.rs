@@ -126,6 +126,12 @@ fn fold(ch: char) -> impl Iterator<Item = char> {
     c.to_lowercase()
 }
 
+/// Labels are short and start with one of a few letter pairs: the cheap test that
+/// spares ordinary text lines the normalization.
+fn may_be_a_label(printed: &str) -> bool {
+    printed.len() <= MAX_LABEL_BYTES && may_start_a_label(printed)
+}
+
 /// Whether the first two letters of `printed` (any case, accents folded) are the
 /// first two letters of some label in the table.
 fn may_start_a_label(printed: &str) -> bool {
@@ -152,9 +158,7 @@ fn first_two_folded(s: &str) -> Option<[char; 2]> {
 
 /// Look up a printed label (any case, accents, wraps, trailing colon).
 pub fn lookup(printed: &str) -> Option<Label> {
-    // Labels are short and start with one of a few letter pairs: skip the
-    // normalization of ordinary text lines.
-    if printed.len() > MAX_LABEL_BYTES || !may_start_a_label(printed) {
+    if !may_be_a_label(printed) {
         return None;
     }
     // The same few texts (labels repeated on every sheet, values) are looked up
@@ -205,14 +209,14 @@ pub fn lookup_squashed(printed: &str) -> Option<Label> {
         }
         v
     });
-    if printed.len() > MAX_LABEL_BYTES || !may_start_a_label(printed) {
+    if !may_be_a_label(printed) {
         return None;
     }
     let key: String = normalize(printed).chars().filter(|c| *c != ' ').collect();
     table.iter().find(|(s, _)| *s == key).and_then(|(_, l)| *l)
 }
 
-/// Grid field named by a printed label, if any./// Grid field named by a printed label, if any.
+/// Grid field named by a printed label, if any.
 pub fn grid_field(printed: &str) -> Option<GridField> {
     match lookup(printed) {
         Some(Label::Grid(f)) => Some(f),

@@ -674,8 +674,8 @@ impl RunReport {
     }
 }
 
-/// What one worker hands back: the conversion and how long it took.
-/// A file's conversion, its staged output (when the sink stages), its duration.
+/// What one worker hands back: the conversion, its staged output (when the sink
+/// stages), how long it took.
 struct Outcome {
     result: Result<Document, Error>,
     staged: Option<Result<Staged, Error>>,
@@ -696,7 +696,7 @@ struct Worker<'a> {
 impl Worker<'_> {
     /// Convert `input` (watched) and stage its output on this thread.
     fn run(&mut self, input: &Path) -> Outcome {
-        let (result, duration) = watched(input, self.opts, self.timeout, self.convert, self.abandoned, &mut self.thread);
+        let (result, duration) = self.watched(input);
         let staged = match (&result, self.stage) {
             (Ok(doc), Some(stage)) => Some(guarded(input, || stage.stage(input, doc))),
             _ => None,
@@ -949,76 +949,72 @@ impl FileThread {
     }
 }
 
-/// Convert one file on the worker's [`FileThread`] (started if `slot` is empty)
-/// and wait for it, at most `timeout`. On time-out the file's cancel flag is set
-/// and the thread is left to finish alone (the slot is emptied); `abandoned`
-/// counts such threads while they still run.
-fn watched(
-    input: &Path,
-    opts: &Arc<Options>,
-    timeout: Option<Duration>,
-    convert: &Arc<ConvertFn>,
-    abandoned: &Arc<AtomicUsize>,
-    slot: &mut Option<FileThread>,
-) -> (Result<Document, Error>, Duration) {
-    let start = Instant::now();
-    let cancel = Arc::new(AtomicBool::new(false));
-    let limits = Limits {
-        deadline: timeout.and_then(|t| start.checked_add(t)),
-        cancel: Some(Arc::clone(&cancel)),
-        ..Limits::default()
-    };
-    let state = Arc::new(AtomicU8::new(RUNNING));
-    if slot.is_none() {
-        let name = format!("perfplan-file-{}", std::thread::current().name().unwrap_or("main"));
-        *slot = FileThread::spawn(convert, name).ok();
+impl Worker<'_> {
+    /// Convert one file on the worker's [`FileThread`] (started if there is none)
+    /// and wait for it, at most the time limit. On time-out the file's cancel flag
+    /// is set and the thread is left to finish alone (the worker lets go of it);
+    /// `abandoned` counts such threads while they still run.
+    fn watched(&mut self, input: &Path) -> (Result<Document, Error>, Duration) {
+        let (opts, timeout, convert, abandoned, slot) = (self.opts, self.timeout, self.convert, self.abandoned, &mut self.thread);
+        let start = Instant::now();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let limits = Limits {
+            deadline: timeout.and_then(|t| start.checked_add(t)),
+            cancel: Some(Arc::clone(&cancel)),
+            ..Limits::default()
+        };
+        let state = Arc::new(AtomicU8::new(RUNNING));
+        if slot.is_none() {
+            let name = format!("perfplan-file-{}", std::thread::current().name().unwrap_or("main"));
+            *slot = FileThread::spawn(convert, name).ok();
+        }
+        let job = Job {
+            input: input.to_path_buf(),
+            opts: Arc::clone(opts),
+            limits: limits.clone(),
+            state: Arc::clone(&state),
+            abandoned: Arc::clone(abandoned),
+        };
+        let sent = slot.as_ref().is_some_and(|t| t.jobs.send(job).is_ok());
+        let Some(thread) = slot.take().filter(|_| sent) else {
+            // No thread to be had (resource exhaustion): convert here, unwatched.
+            let result = convert(input, opts, limits);
+            return (result, start.elapsed());
+        };
+        let mut received = match timeout {
+            Some(t) => thread.results.recv_timeout(t),
+            None => thread.results.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+        };
+        if let Err(mpsc::RecvTimeoutError::Timeout) = received {
+            abandoned.fetch_add(1, Ordering::AcqRel);
+            if state.compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                cancel.store(true, Ordering::Release);
+                drop(thread); // detached: it stops at its next cancellation check, then ends
+                let error = Error::Extract { file: input.to_path_buf(), source: ExtractError::Timeout };
+                return (Err(error), start.elapsed());
+            }
+            // It finished just now: its result is on its way.
+            abandoned.fetch_sub(1, Ordering::AcqRel);
+            received = thread.results.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected);
+        }
+        let result = match received {
+            Ok(result) => {
+                *slot = Some(thread); // ready for the next file
+                result
+            }
+            Err(_) => {
+                // The thread died without a result (a panic outside the per-file
+                // boundary): report it; the next file gets a new thread.
+                drop(thread.jobs);
+                let message = match thread.handle.join() {
+                    Err(payload) => panic_text(payload.as_ref()),
+                    Ok(()) => "the conversion thread ended without a result".to_string(),
+                };
+                Err(Error::Panic { file: input.to_path_buf(), message })
+            }
+        };
+        (result, start.elapsed())
     }
-    let job = Job {
-        input: input.to_path_buf(),
-        opts: Arc::clone(opts),
-        limits: limits.clone(),
-        state: Arc::clone(&state),
-        abandoned: Arc::clone(abandoned),
-    };
-    let sent = slot.as_ref().is_some_and(|t| t.jobs.send(job).is_ok());
-    let Some(thread) = slot.take().filter(|_| sent) else {
-        // No thread to be had (resource exhaustion): convert here, unwatched.
-        let result = convert(input, opts, limits);
-        return (result, start.elapsed());
-    };
-    let mut received = match timeout {
-        Some(t) => thread.results.recv_timeout(t),
-        None => thread.results.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
-    };
-    if let Err(mpsc::RecvTimeoutError::Timeout) = received {
-        abandoned.fetch_add(1, Ordering::AcqRel);
-        if state.compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok() {
-            cancel.store(true, Ordering::Release);
-            drop(thread); // detached: it stops at its next cancellation check, then ends
-            let error = Error::Extract { file: input.to_path_buf(), source: ExtractError::Timeout };
-            return (Err(error), start.elapsed());
-        }
-        // It finished just now: its result is on its way.
-        abandoned.fetch_sub(1, Ordering::AcqRel);
-        received = thread.results.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected);
-    }
-    let result = match received {
-        Ok(result) => {
-            *slot = Some(thread); // ready for the next file
-            result
-        }
-        Err(_) => {
-            // The thread died without a result (a panic outside the per-file
-            // boundary): report it; the next file gets a new thread.
-            drop(thread.jobs);
-            let message = match thread.handle.join() {
-                Err(payload) => panic_text(payload.as_ref()),
-                Ok(()) => "the conversion thread ended without a result".to_string(),
-            };
-            Err(Error::Panic { file: input.to_path_buf(), message })
-        }
-    };
-    (result, start.elapsed())
 }
 
 // ---------------------------------------------------------------------------

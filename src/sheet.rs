@@ -419,7 +419,8 @@ fn find_headings(doc: &Doc) -> Vec<Heading> {
 
 /// Running headers and footers: lines in the top or bottom margin band whose text
 /// (digits masked) recurs at the same place on other pages, or that are page
-/// numbers. A whole row goes when one of its lines is furniture.
+/// numbers. A whole row goes when one of its lines is running text; a page number
+/// takes its row only when nothing else stands on it.
 fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LRef>) -> HashSet<LRef> {
     let band = doc.p.margin_band;
     // The top band reaches down to the page's first code heading when that is
@@ -473,9 +474,6 @@ fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LRef>) -> Ha
     out
 }
 
-/// Find label units: whole ruled cells whose text is a label, and single lines or
-/// short stacks of lines of one column (a wrapped label), inside one cell or outside
-/// any cell.
 /// A label printed over several lines: the lines joined with spaces, or, where a
 /// narrow cell broke words without a hyphen ("CLASSIFICAZI" / "ONE"), the same
 /// text compared without spaces.
@@ -484,6 +482,9 @@ fn lookup_wrapped(texts: &[&str]) -> Option<Label> {
     labels::lookup(&joined).or_else(|| if texts.len() > 1 { labels::lookup_squashed(&joined) } else { None })
 }
 
+/// Find label units: whole ruled cells whose text is a label, and single lines or
+/// short stacks of lines of one column (a wrapped label), inside one cell or outside
+/// any cell.
 fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) -> Vec<LabelUnit> {
     let mut out = Vec::new();
     for (pi, pg) in doc.pages.iter().enumerate() {
@@ -769,12 +770,61 @@ fn choose_grid_units(units: &[LabelUnit]) -> Vec<&LabelUnit> {
     out
 }
 
+/// Reading order of two lines: page, then row (top to bottom), then x.
+fn reading_cmp(doc: &Doc, a: LRef, b: LRef) -> std::cmp::Ordering {
+    a.0.cmp(&b.0).then(doc.line(a).row.cmp(&doc.line(b).row)).then(doc.line(a).bbox.x0.total_cmp(&doc.line(b).bbox.x0))
+}
+
+/// `lines` sorted in reading order.
+fn in_reading_order(doc: &Doc, lines: &[LRef]) -> Vec<LRef> {
+    let mut v: Vec<LRef> = lines.to_vec();
+    v.sort_by(|&a, &b| reading_cmp(doc, a, b));
+    v
+}
+
 /// Join lines in reading order (top to bottom, then left to right), merging lines
 /// that share a row with one space.
 fn join_reading(doc: &Doc, lines: &[LRef]) -> String {
-    let mut v: Vec<LRef> = lines.to_vec();
-    v.sort_by(|a, b| a.0.cmp(&b.0).then(doc.line(*a).row.cmp(&doc.line(*b).row)).then(doc.line(*a).bbox.x0.total_cmp(&doc.line(*b).bbox.x0)));
-    join_lines(v.iter().map(|&r| doc.line(r).text.as_str()))
+    join_lines(in_reading_order(doc, lines).iter().map(|&r| doc.line(r).text.as_str()))
+}
+
+/// The values of a borderless columnar label row (`vals[i]`: the lines under label
+/// `i`) with every line cut where one of its words starts exactly under a later
+/// label: per label, its text and the lines it came from; `None` when no line runs
+/// into the next column.
+fn cut_at_label_starts(doc: &Doc, row: &[&LabelUnit], vals: &[Vec<LRef>]) -> Option<Vec<(String, Vec<LRef>)>> {
+    let starts: Vec<f32> = row.iter().map(|u| u.bbox.x0).collect();
+    let mut parts: Vec<Vec<(LRef, String)>> = vec![Vec::new(); row.len()];
+    let mut cut_any = false;
+    for (i, lines) in vals.iter().enumerate() {
+        for &r in lines {
+            let mut col = i;
+            let mut part: Vec<&str> = Vec::new();
+            for (k, w) in doc.line(r).words.iter().enumerate() {
+                let next = starts.iter().enumerate().skip(col + 1).find(|&(_, &x)| (w.bbox.x0 - x).abs() < 1.0).map(|(j, _)| j);
+                if let (Some(j), true) = (next, k > 0) {
+                    parts[col].push((r, part.join(" ")));
+                    part.clear();
+                    col = j;
+                    cut_any = true;
+                }
+                part.push(&w.text);
+            }
+            parts[col].push((r, part.join(" ")));
+        }
+    }
+    cut_any.then(|| {
+        parts
+            .into_iter()
+            .map(|mut p| {
+                p.sort_by(|a, b| reading_cmp(doc, a.0, b.0));
+                let text = join_lines(p.iter().map(|(_, t)| t.as_str()));
+                let mut from: Vec<LRef> = p.iter().map(|(r, _)| *r).collect();
+                from.dedup();
+                (text, from)
+            })
+            .collect()
+    })
 }
 
 fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objective, prov: &mut Prov) {
@@ -818,6 +868,7 @@ fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objectiv
             let left = u.cell.map(|c| doc.pages[u.page].cells[c].bbox.x1).unwrap_or(u.bbox.x1);
             right_vals.push(lines.iter().copied().filter(|&r| in_box(r, u.page, left, right, top, bottom)).collect());
         }
+        let mut cut = None;
         // Columnar header: a row of labels with nothing beside them takes its values
         // from the row below, column by column.
         if row.len() >= 2 && right_vals.iter().all(|v| v.is_empty()) {
@@ -833,47 +884,14 @@ fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objectiv
             // exactly under the next label ("DIREZIONE SPORT E TEMPO SISTEMI
             // INFORMATIVI" under "Direzione:" and "Servizio:"), is cut there.
             if row.iter().all(|u| u.cell.is_none()) {
-                let starts: Vec<f32> = row.iter().map(|u| u.bbox.x0).collect();
-                let mut texts: Vec<Vec<(LRef, String)>> = vec![Vec::new(); row.len()];
-                let mut cut_any = false;
-                for (i, vals) in right_vals.iter().enumerate() {
-                    for &r in vals {
-                        let words = &doc.line(r).words;
-                        let mut col = i;
-                        let mut part: Vec<&str> = Vec::new();
-                        for (k, w) in words.iter().enumerate() {
-                            let next = starts.iter().enumerate().skip(col + 1).find(|&(_, &x)| (w.bbox.x0 - x).abs() < 1.0).map(|(j, _)| j);
-                            if let (Some(j), true) = (next, k > 0) {
-                                texts[col].push((r, part.join(" ")));
-                                part.clear();
-                                col = j;
-                                cut_any = true;
-                            }
-                            part.push(&w.text);
-                        }
-                        texts[col].push((r, part.join(" ")));
-                    }
-                }
-                if cut_any {
-                    for (u, mut parts) in row.iter().zip(texts) {
-                        if let Label::Grid(f) = u.label {
-                            parts.sort_by(|a, b| doc.line(a.0).row.cmp(&doc.line(b.0).row).then(doc.line(a.0).bbox.x0.total_cmp(&doc.line(b.0).bbox.x0)));
-                            let v = join_lines(parts.iter().map(|(_, t)| t.as_str()));
-                            let mut from: Vec<LRef> = parts.iter().map(|p| p.0).collect();
-                            from.dedup();
-                            prov.add(doc, grid_field_name(f).into(), &from);
-                            values.push((f, if v.is_empty() { None } else { Some(v) }));
-                        }
-                    }
-                    continue;
-                }
+                cut = cut_at_label_starts(doc, row, &right_vals);
             }
         }
-        for (u, vals) in row.iter().zip(right_vals) {
+        let per_label = cut.unwrap_or_else(|| right_vals.into_iter().map(|v| (join_reading(doc, &v), v)).collect());
+        for (u, (text, from)) in row.iter().zip(per_label) {
             if let Label::Grid(f) = u.label {
-                let v = join_reading(doc, &vals);
-                prov.add(doc, grid_field_name(f).into(), &vals);
-                values.push((f, if v.is_empty() { None } else { Some(v) }));
+                prov.add(doc, grid_field_name(f).into(), &from);
+                values.push((f, (!text.is_empty()).then_some(text)));
             }
         }
     }
@@ -959,8 +977,7 @@ fn table_rows(doc: &Doc, lines: &[LRef], is_anchor: &dyn Fn(LRef) -> bool) -> Ve
 /// code). Returns the label (all label lines, that one cut), the value, and the
 /// line the value came from.
 fn split_merged_dup(doc: &Doc, lab: &[LRef]) -> Option<(String, String, LRef)> {
-    let mut v: Vec<LRef> = lab.to_vec();
-    v.sort_by(|a, b| a.0.cmp(&b.0).then(doc.line(*a).row.cmp(&doc.line(*b).row)).then(doc.line(*a).bbox.x0.total_cmp(&doc.line(*b).bbox.x0)));
+    let v = in_reading_order(doc, lab);
     for (k, &r) in v.iter().enumerate() {
         let words: Vec<&str> = doc.line(r).text.split_whitespace().collect();
         // after a word ending in a colon, or before a DUP code; never at the first word
@@ -1362,9 +1379,15 @@ mod synthetic {
     }
 
     /// A ruled sheet: heading, 2x6 grid with an empty Direttore cell, indicators.
-    fn sheet_page(code: &str) -> P {
+    /// A page opening with the test sheet's heading (code, then title), and nothing else.
+    fn heading_page(code: &str) -> P {
         let mut p = P::new();
         p.text(code, 40.0, 60.0, true).text("Titolo dell obiettivo di prova", 40.0, 75.0, true);
+        p
+    }
+
+    fn sheet_page(code: &str) -> P {
+        let mut p = heading_page(code);
         let xs = [40.0, 100.0, 200.0, 260.0, 360.0, 440.0, 560.0];
         p.row(&xs, 90.0, 104.0).row(&xs, 104.0, 118.0);
         p.text("Direzione", 42.0, 100.0, true).text("AFFARI", 102.0, 100.0, false);
@@ -1429,8 +1452,7 @@ mod synthetic {
     #[test]
     fn repeated_heading_continues_the_sheet() {
         let first = sheet_page("2023_A101");
-        let mut cont = P::new();
-        cont.text("2023_A101", 40.0, 60.0, true).text("Titolo dell obiettivo di prova", 40.0, 75.0, true);
+        let mut cont = heading_page("2023_A101");
         let cols = [40.0, 300.0, 400.0, 560.0];
         cont.row(&cols, 90.0, 104.0).row(&cols, 104.0, 118.0);
         cont.text("Descrizione", 42.0, 100.0, true).text("Tipo", 302.0, 100.0, true).text("Valore Atteso", 402.0, 100.0, true);
@@ -1484,8 +1506,7 @@ mod synthetic {
         let cols = [40.0, 300.0, 400.0, 560.0];
         first.row(&cols, 195.0, 221.0);
         first.text("Riga spezzata dal cambio", 42.0, 205.0, false).text("RISULTATO", 302.0, 205.0, false).text("12", 402.0, 205.0, false);
-        let mut cont = P::new();
-        cont.text("2023_A101", 40.0, 60.0, true).text("Titolo dell obiettivo di prova", 40.0, 75.0, true);
+        let mut cont = heading_page("2023_A101");
         cont.row(&cols, 90.0, 104.0);
         cont.text("di pagina", 42.0, 100.0, false);
         let objs = run(&[first.page(1), cont.page(2)]);
@@ -1543,8 +1564,7 @@ mod synthetic {
         first.open_row(&cols, 195.0, 221.0);
         first.text("Riga aperta dal cambio", 42.0, 205.0, false).text("OUTCOME", 302.0, 205.0, false).text("7", 402.0, 205.0, false);
         first.text("Pag. 1 di 2", 500.0, 780.0, false);
-        let mut cont = P::new();
-        cont.text("2023_A101", 40.0, 60.0, true).text("Titolo dell obiettivo di prova", 40.0, 75.0, true);
+        let mut cont = heading_page("2023_A101");
         cont.row(&cols, 90.0, 104.0);
         cont.text("di pagina", 42.0, 100.0, false);
         cont.text("Pag. 2 di 2", 500.0, 780.0, false);

@@ -215,14 +215,18 @@ pub fn document_key(doc: &Document) -> String {
 
 /// The rows of one document: (objectives, dup_links, indicators).
 pub fn rows(doc: &Document) -> [Vec<Vec<Value>>; 3] {
-    let dkey = document_key(doc);
+    rows_keyed(doc, &document_key(doc))
+}
+
+/// [`rows`] with the document's key already computed.
+fn rows_keyed(doc: &Document, dkey: &str) -> [Vec<Vec<Value>>; 3] {
     let (mut objectives, mut dups, mut indicators) = (Vec::new(), Vec::new(), Vec::new());
     for (i, o) in doc.objectives.iter().enumerate() {
         let key = format!("{dkey}-{}", i + 1);
         let page = |p: Option<&u32>| p.and_then(|&p| i32::try_from(p).ok());
         objectives.push(vec![
             key.clone().into(),
-            dkey.clone().into(),
+            dkey.into(),
             doc.source.file.clone().into(),
             doc.source.sha256.clone().into(),
             count(i + 1),
@@ -519,11 +523,12 @@ impl TablesSink {
 
 impl Sink for TablesSink {
     fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
-        if !self.seen.insert(document_key(doc)) {
+        let key = document_key(doc);
+        if !self.seen.insert(key.clone()) {
             self.duplicates += 1;
             return Ok(());
         }
-        for (table, rows) in self.tables.iter_mut().zip(rows(doc)) {
+        for (table, rows) in self.tables.iter_mut().zip(rows_keyed(doc, &key)) {
             for row in &rows {
                 table.push(row).map_err(|source| Error::Write { file: input.to_path_buf(), out: table.path.clone(), source })?;
             }

@@ -343,14 +343,8 @@ impl Guard {
                 format!("a stream decodes to more than {limit} bytes (decompression bomb?)")
             })
         };
-        match flate_dry_run(s, limit, self) {
-            DryRun::Over => {
-                self.used.fetch_add(limit, Ordering::Relaxed);
-                return Err(over(limit));
-            }
-            DryRun::Expired => return Err(ExtractError::Timeout),
-            DryRun::Fits | DryRun::Unknown => {}
-        }
+        // Well-formed streams of modest size inflate once, here; the others are
+        // measured first (bombs) and decoded by lopdf.
         let fast = match inflate_fast(s, limit) {
             Fast::Done(out) => Some(out),
             Fast::Over => {
@@ -359,6 +353,16 @@ impl Guard {
             }
             Fast::NotApplicable => None,
         };
+        if fast.is_none() {
+            match flate_dry_run(s, limit, self) {
+                DryRun::Over => {
+                    self.used.fetch_add(limit, Ordering::Relaxed);
+                    return Err(over(limit));
+                }
+                DryRun::Expired => return Err(ExtractError::Timeout),
+                DryRun::Fits | DryRun::Unknown => {}
+            }
+        }
         let out = match fast.map_or_else(|| s.decompressed_content_with_limit(limit), Ok) {
             Ok(c) => c,
             Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
@@ -378,10 +382,16 @@ enum Fast {
     Done(Vec<u8>),
     /// Decodes to more than the limit.
     Over,
-    /// Not a lone FlateDecode without predictor, or damaged: lopdf's tolerant
-    /// decoder (raw-deflate retry, partial output) handles it.
+    /// Not a lone FlateDecode without predictor, damaged, or larger than
+    /// [`FAST_MAX_OUTPUT`]: lopdf's tolerant decoder (raw-deflate retry, partial
+    /// output) handles it, after the bomb check.
     NotApplicable,
 }
+
+/// Output the fast path inflates into memory at most: a bigger stream (or a bomb)
+/// goes the measured way, so that no more than this is allocated before the
+/// decompression-bomb check.
+const FAST_MAX_OUTPUT: usize = 8 << 20;
 
 thread_local! {
     /// One inflate state per thread, reset between streams: creating it costs
@@ -420,7 +430,10 @@ fn inflate_fast(s: &lopdf::Stream, limit: usize) -> Fast {
         let mut slot = cell.borrow_mut();
         let z = slot.get_or_insert_with(|| zlib_rs::Inflate::new(true, 15));
         z.reset(true);
-        let cap = limit.saturating_add(1);
+        let probe = limit.min(FAST_MAX_OUTPUT);
+        let cap = probe.saturating_add(1);
+        // more than `probe`: over the limit, or too big to inflate unmeasured
+        let too_big = if probe == limit { Fast::Over } else { Fast::NotApplicable };
         // The output is zero-filled ahead of the inflater and cut to what it wrote.
         let mut out = vec![0u8; input.len().saturating_mul(4).clamp(4096, cap)];
         loop {
@@ -430,20 +443,20 @@ fn inflate_fast(s: &lopdf::Stream, limit: usize) -> Fast {
             match z.decompress(&input[consumed..], &mut out[written..], zlib_rs::InflateFlush::NoFlush) {
                 Ok(zlib_rs::Status::StreamEnd) => {
                     let n = usize::try_from(z.total_out()).unwrap_or(usize::MAX);
-                    if n > limit {
-                        return Fast::Over;
+                    if n > probe {
+                        return too_big;
                     }
                     out.truncate(n);
                     return Fast::Done(out);
                 }
                 Ok(_) => {
                     let n = usize::try_from(z.total_out()).unwrap_or(usize::MAX);
-                    if n > limit {
-                        return Fast::Over;
+                    if n > probe {
+                        return too_big;
                     }
                     if n == out.len() {
                         if out.len() >= cap {
-                            return Fast::Over;
+                            return too_big;
                         }
                         let more = out.len().min(cap - out.len());
                         out.resize(out.len() + more, 0);

@@ -82,7 +82,7 @@ fn stages(c: &mut Criterion) {
             (best, f.name.as_str(), f.pages.len())
         })
         .collect();
-    each.sort_by(|a, b| b.0.cmp(&a.0));
+    each.sort_by_key(|e| std::cmp::Reverse(e.0));
     for (t, name, n) in each.iter().take(5) {
         eprintln!("  extract {name}: {:.2} ms, {n} page(s)", t.as_secs_f64() * 1e3);
     }

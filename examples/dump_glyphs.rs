@@ -59,7 +59,9 @@ fn main() {
         println!("=== page {} ({} x {}) images={} warnings={:?}", p.number, p.width, p.height, p.images, p.warnings);
         // group glyphs into lines by baseline
         let mut gl: Vec<&extract::Glyph> = p.glyphs.iter().collect();
-        gl.sort_by(|a, b| a.baseline.partial_cmp(&b.baseline).unwrap().then(a.bbox.x0.partial_cmp(&b.bbox.x0).unwrap()));
+        gl.sort_by(|a, b| {
+            a.baseline.partial_cmp(&b.baseline).unwrap().then(a.bbox.x0.partial_cmp(&b.bbox.x0).unwrap())
+        });
         let mut lines: Vec<Vec<&extract::Glyph>> = Vec::new();
         for g in gl {
             match lines.last_mut() {

@@ -19,7 +19,14 @@ fn main() {
         deep.obj(8, gen::nested_array(100_000)).obj(9, gen::nested_dict(100_000));
         deep.obj(1, "<< /Type /Catalog /Pages 2 0 R /Foo 8 0 R /Bar 9 0 R >>");
         let mut deep_content = gen::hello();
-        let c = [gen::nested_array(100_000), b" TJ ".to_vec(), gen::nested_dict(100_000), b" pop ".to_vec(), gen::HELLO.to_vec()].concat();
+        let c = [
+            gen::nested_array(100_000),
+            b" TJ ".to_vec(),
+            gen::nested_dict(100_000),
+            b" pop ".to_vec(),
+            gen::HELLO.to_vec(),
+        ]
+        .concat();
         deep_content.stream(4, "", &c);
         let mut objstm = gen::hello();
         objstm.stream(9, "/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", &gen::zeros_zlib(4096));

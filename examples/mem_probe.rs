@@ -1,6 +1,11 @@
 // Memory probe: peak RSS after each stage on one PDF (development aid).
 fn hwm() -> String {
-    std::fs::read_to_string("/proc/self/status").unwrap().lines().find(|l| l.starts_with("VmHWM")).unwrap_or("").to_string()
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .unwrap_or("")
+        .to_string()
 }
 fn main() {
     let path = std::env::args().nth(1).unwrap();

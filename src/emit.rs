@@ -370,8 +370,10 @@ mod tests {
             sink.document_staged(Path::new("a/peg-2020.pdf"), &d, first).unwrap();
             let err = sink.document_staged(Path::new("b/peg-2020.pdf"), &d, second).unwrap_err();
             assert!(err.to_string().contains("already written for a/peg-2020.pdf"), "{err}");
-            let names: Vec<String> =
-                std::fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+            let names: Vec<String> = std::fs::read_dir(t.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
             assert_eq!(names, ["peg-2020.json"], "sync={sync}");
             assert_eq!(std::fs::read(t.path().join("peg-2020.json")).unwrap(), expected);
         }
@@ -417,7 +419,9 @@ mod tests {
         let out = String::from_utf8(sink.into_inner()).unwrap();
         let files: Vec<String> = out
             .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]["file"].as_str().unwrap().to_string())
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]["file"].as_str().unwrap().to_string()
+            })
             .collect();
         assert_eq!(files, ["peg-2020.pdf", "peg-2020.pdf", "z.pdf", "z.pdf"]);
     }

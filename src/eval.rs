@@ -48,15 +48,33 @@ use crate::pipeline::{self, Options};
 // Fields
 
 /// Objective fields compared, in the scorer's order.
-pub const OBJ_FIELDS: [&str; 10] =
-    ["year", "title", "directorate", "director", "service", "executive", "classification", "typology", "description", "pages"];
+pub const OBJ_FIELDS: [&str; 10] = [
+    "year",
+    "title",
+    "directorate",
+    "director",
+    "service",
+    "executive",
+    "classification",
+    "typology",
+    "description",
+    "pages",
+];
 /// DUP link fields compared.
 pub const DUP_FIELDS: [&str; 4] = ["label", "code", "text", "refs"];
 /// Target fields compared.
 pub const TARGET_FIELDS: [&str; 6] = ["raw", "value", "unit", "comparator", "date", "boolean"];
 /// Indicator fields compared (target fields prefixed with `target.`).
-pub const IND_FIELDS: [&str; 8] =
-    ["description", "type", "target.raw", "target.value", "target.unit", "target.comparator", "target.date", "target.boolean"];
+pub const IND_FIELDS: [&str; 8] = [
+    "description",
+    "type",
+    "target.raw",
+    "target.value",
+    "target.unit",
+    "target.comparator",
+    "target.date",
+    "target.boolean",
+];
 /// Every scored field, in the scorer's order (the rows of the per-field table).
 pub const ALL_FIELDS: [&str; 24] = [
     "year",
@@ -201,7 +219,9 @@ fn eq_bool(e: &Value, a: Option<&Value>) -> bool {
 
 fn eq_list(e: &Value, a: Option<&Value>, item: fn(&Value, Option<&Value>) -> bool) -> bool {
     match (e, a) {
-        (Value::Array(e), Some(Value::Array(a))) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| item(x, Some(y))),
+        (Value::Array(e), Some(Value::Array(a))) => {
+            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| item(x, Some(y)))
+        }
         _ => false,
     }
 }
@@ -309,7 +329,8 @@ fn python_compat(text: &str) -> String {
                 i += 9;
             }
             b'-' | b'0'..=b'9' => {
-                let len = rest.bytes().take_while(|c| matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')).count();
+                let len =
+                    rest.bytes().take_while(|c| matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')).count();
                 let token = &rest[..len];
                 match token.parse::<f64>() {
                     Ok(x) if x.is_infinite() => out.push_str(&marker(if x > 0.0 { "Infinity" } else { "-Infinity" })),
@@ -507,7 +528,12 @@ pub struct EvalReport {
 
 impl EvalReport {
     /// Totals over scored files (in the given order).
-    pub fn from_files(expected_dir: &Path, mode: &'static str, actual_dir: &Path, files: Vec<FileReport>) -> EvalReport {
+    pub fn from_files(
+        expected_dir: &Path,
+        mode: &'static str,
+        actual_dir: &Path,
+        files: Vec<FileReport>,
+    ) -> EvalReport {
         let mut fields = FieldCounts::default();
         let (mut exp, mut act, mut hit) = (0, 0, 0);
         let mut mismatches = Vec::new();
@@ -882,7 +908,9 @@ fn pdfs_by_stem(dir: &Path) -> Result<HashMap<String, PathBuf>, EvalError> {
     let mut paths: Vec<PathBuf> = rd
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("pdf")))
+        .filter(|p| {
+            p.is_file() && p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+        })
         .collect();
     paths.sort();
     let mut map = HashMap::new();
@@ -926,7 +954,8 @@ pub fn evaluate(expected_dir: &Path, actual: &Actual, jobs: usize) -> Result<Eva
                 None => (ActualDoc::none("missing", None), dir.join(format!("{stem}.pdf"))),
                 Some(pdf) => match pipeline::convert_file(pdf, options) {
                     Ok(d) => {
-                        let v = serde_json::to_value(&d).map_err(|e| bad(format!("cannot serialize the conversion: {e}")))?;
+                        let v = serde_json::to_value(&d)
+                            .map_err(|e| bad(format!("cannot serialize the conversion: {e}")))?;
                         (ActualDoc::from_value(Some(v)), pdf.clone())
                     }
                     Err(e) => (ActualDoc::none("conversion failed", Some(e.to_string())), pdf.clone()),
@@ -939,7 +968,8 @@ pub fn evaluate(expected_dir: &Path, actual: &Actual, jobs: usize) -> Result<Eva
         Ok(report)
     };
 
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| EvalError::Threads(e.to_string()))?;
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| EvalError::Threads(e.to_string()))?;
     let results: Vec<Result<FileReport, EvalError>> = pool.install(|| stems.par_iter().map(one).collect());
     let files = results.into_iter().collect::<Result<Vec<_>, _>>()?;
     Ok(EvalReport::from_files(expected_dir, mode, actual_dir, files))
@@ -1009,7 +1039,14 @@ impl EvalReport {
             writeln!(w, "{f:<fw$}  {:>8}  {:>8}  {:>6.1}%", c.correct, c.total, pct(c.correct, c.total))?;
         }
         writeln!(w, "{}", "-".repeat(fw + 29))?;
-        writeln!(w, "{:<fw$}  {:>8}  {:>8}  {:>6.1}%", "ALL FIELDS", self.correct, self.total, 100.0 * self.field_accuracy)?;
+        writeln!(
+            w,
+            "{:<fw$}  {:>8}  {:>8}  {:>6.1}%",
+            "ALL FIELDS",
+            self.correct,
+            self.total,
+            100.0 * self.field_accuracy
+        )?;
         writeln!(w)?;
 
         let sw = self.files.iter().map(|f| f.stem.chars().count()).max().unwrap_or(0).max(4);
@@ -1042,7 +1079,13 @@ impl EvalReport {
                 writeln!(w, "FAILED   {}: {e}", f.stem)?;
             }
             for m in &f.missing {
-                writeln!(w, "MISSING  {} {}  (expected pages {})", f.stem, m.code.as_deref().unwrap_or("?"), pages_str(&m.pages))?;
+                writeln!(
+                    w,
+                    "MISSING  {} {}  (expected pages {})",
+                    f.stem,
+                    m.code.as_deref().unwrap_or("?"),
+                    pages_str(&m.pages)
+                )?;
             }
             for x in &f.extra {
                 let code = match &x.code {
@@ -1156,8 +1199,10 @@ mod tests {
 
     #[test]
     fn python_json_extensions() {
-        let v = parse_json(b"\xef\xbb\xbf{\"a\": NaN, \"b\": [-Infinity, 1e999], \"c\": \"x\\ud800y\", \"d\": \"\\ud83d\\ude00\"}")
-            .expect("python accepts it");
+        let v = parse_json(
+            b"\xef\xbb\xbf{\"a\": NaN, \"b\": [-Infinity, 1e999], \"c\": \"x\\ud800y\", \"d\": \"\\ud83d\\ude00\"}",
+        )
+        .expect("python accepts it");
         assert!(is_nonfinite(&v["a"]) && is_nonfinite(&v["b"][0]) && is_nonfinite(&v["b"][1]));
         assert_eq!(v["c"], json!("x\u{fffd}y"));
         assert_eq!(v["d"], json!("😀"));

@@ -260,7 +260,10 @@ mod tests {
         assert_eq!(lookup("CLASSIFICAZI ONE"), None);
         assert_eq!(lookup_squashed("CLASSIFICAZI ONE"), lookup("Classificazione"));
         assert!(lookup("Classificazione").is_some());
-        assert_eq!(lookup_squashed("DESCRIZION E DETTAGLIAT A DELL'OBIET TIVO"), lookup("Descrizione dettagliata dell'obiettivo"));
+        assert_eq!(
+            lookup_squashed("DESCRIZION E DETTAGLIAT A DELL'OBIET TIVO"),
+            lookup("Descrizione dettagliata dell'obiettivo")
+        );
         assert_eq!(lookup_squashed("CLASSIFICAZI ONE STRATEGICA"), None, "more than the label");
         assert_eq!(lookup_squashed("ROSSI MARIO"), None);
     }

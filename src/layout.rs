@@ -139,11 +139,31 @@ impl PageLayout {
         for l in &self.lines {
             let b = &l.bbox;
             let cell = l.cell.map(|c| format!("c{c}")).unwrap_or_else(|| "-".into());
-            writeln!(w, "[{:7.1} {:7.1} {:7.1} {:7.1}] {:5.1}{} r{:<3} {:>5} {}", b.x0, b.top, b.x1, b.bottom, l.size, if l.bold { "B" } else { " " }, l.row, cell, l.text)?;
+            writeln!(
+                w,
+                "[{:7.1} {:7.1} {:7.1} {:7.1}] {:5.1}{} r{:<3} {:>5} {}",
+                b.x0,
+                b.top,
+                b.x1,
+                b.bottom,
+                l.size,
+                if l.bold { "B" } else { " " },
+                l.row,
+                cell,
+                l.text
+            )?;
         }
         for (i, c) in self.cells.iter().enumerate() {
             let b = &c.bbox;
-            writeln!(w, "cell c{i}: [{:7.1} {:7.1} {:7.1} {:7.1}] {} lines", b.x0, b.top, b.x1, b.bottom, c.lines.len())?;
+            writeln!(
+                w,
+                "cell c{i}: [{:7.1} {:7.1} {:7.1} {:7.1}] {} lines",
+                b.x0,
+                b.top,
+                b.x1,
+                b.bottom,
+                c.lines.len()
+            )?;
         }
         Ok(())
     }
@@ -250,8 +270,12 @@ fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
     // by baseline, then x; the sort is stable, so ties keep content order. Stable
     // sorts are also the fastest here: content streams are mostly in reading order
     // already, and the stable sort merges such runs.
-    let mut order: Vec<(f32, f32, u32)> =
-        glyphs.iter().enumerate().filter(|(_, g)| g.size > 0.0).map(|(i, g)| (g.baseline, g.bbox.x0, i as u32)).collect();
+    let mut order: Vec<(f32, f32, u32)> = glyphs
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.size > 0.0)
+        .map(|(i, g)| (g.baseline, g.bbox.x0, i as u32))
+        .collect();
     order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
 
     // Rows: baseline clusters, anchored on the first baseline of the cluster so that
@@ -411,7 +435,8 @@ fn split_at_column_starts(layout: &mut PageLayout, params: &Params) {
                 // A label set in bold right after a regular value (or the reverse):
                 // the change of weight is evidence enough for a narrower gutter.
                 let restyled = w[i].bold != w[i - 1].bold;
-                (aligned && is_gutter(&gaps, i - 1, line.size, params)) || (restyled && is_restyle_gap(&gaps, i - 1, line.size))
+                (aligned && is_gutter(&gaps, i - 1, line.size, params))
+                    || (restyled && is_restyle_gap(&gaps, i - 1, line.size))
             })
             .collect();
         if cuts.is_empty() {
@@ -463,7 +488,12 @@ fn assign_cells(layout: &mut PageLayout, vedges: &SortedEdges, params: &Params) 
         if bottom - top > layout.height * 0.8 || right - left <= 0.0 {
             continue;
         }
-        let key = ((left * 2.0).round() as i32, (top * 2.0).round() as i32, (right * 2.0).round() as i32, (bottom * 2.0).round() as i32);
+        let key = (
+            (left * 2.0).round() as i32,
+            (top * 2.0).round() as i32,
+            (right * 2.0).round() as i32,
+            (bottom * 2.0).round() as i32,
+        );
         let ci = match keys.iter().position(|k| *k == key) {
             Some(ci) => ci,
             None => {
@@ -487,7 +517,13 @@ mod tests {
         let mut x = x;
         for ch in s.chars() {
             let w = 0.5 * size;
-            glyphs.push(Glyph { text: ch.to_string().into(), bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size), baseline, size, bold });
+            glyphs.push(Glyph {
+                text: ch.to_string().into(),
+                bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size),
+                baseline,
+                size,
+                bold,
+            });
             x += w;
         }
     }
@@ -514,15 +550,20 @@ mod tests {
             for _ in 0..20 {
                 let (x, at, w) = (next(22) - 1.0, next(60), next(6));
                 let spans = |e: &&Edge| e.from <= at && e.to >= at;
-                let last = edges.iter().filter(|e| e.pos <= x).filter(spans).map(|e| e.pos).fold(f32::NEG_INFINITY, f32::max);
-                let first = edges.iter().filter(|e| e.pos >= x).filter(spans).map(|e| e.pos).fold(f32::INFINITY, f32::min);
+                let last =
+                    edges.iter().filter(|e| e.pos <= x).filter(spans).map(|e| e.pos).fold(f32::NEG_INFINITY, f32::max);
+                let first =
+                    edges.iter().filter(|e| e.pos >= x).filter(spans).map(|e| e.pos).fold(f32::INFINITY, f32::min);
                 let any = edges.iter().filter(|e| e.pos >= x && e.pos <= x + w).any(|e| spans(&e));
                 assert_eq!(sorted.last_at_most(x, at), last);
                 assert_eq!(sorted.first_at_least(x, at), first);
                 assert_eq!(sorted.any_between(x, x + w, at), any);
             }
         }
-        assert_eq!(SortedEdges::new(&[Edge { pos: 1.0, from: 0.0, to: 9.0 }]).first_at_least(f32::NAN, 1.0), f32::INFINITY);
+        assert_eq!(
+            SortedEdges::new(&[Edge { pos: 1.0, from: 0.0, to: 9.0 }]).first_at_least(f32::NAN, 1.0),
+            f32::INFINITY
+        );
     }
 
     fn page(glyphs: Vec<Glyph>, rules: Vec<Rule>) -> Page {
@@ -629,4 +670,3 @@ mod tests {
         assert!(l.lines[1].bold && !l.lines[0].bold && !l.lines[2].bold);
     }
 }
-

@@ -453,7 +453,11 @@ impl<S: Sink> Sink for Report<'_, S> {
     fn outcome(&mut self, report: &FileReport) {
         self.inner.outcome(report);
         if report.status == Status::Failed {
-            self.progress.message(&format!("perfplan: error: {}: {}", report.path, report.error.as_deref().unwrap_or("failed")));
+            self.progress.message(&format!(
+                "perfplan: error: {}: {}",
+                report.path,
+                report.error.as_deref().unwrap_or("failed")
+            ));
         }
         self.progress.file_done(report);
         if self.keep {
@@ -485,7 +489,9 @@ fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let written = match args.format {
         ReportFormat::Text => report.write_text(&mut out),
-        ReportFormat::Json => serde_json::to_writer_pretty(&mut out, &report).map_err(io::Error::from).and_then(|()| writeln!(out)),
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report).map_err(io::Error::from).and_then(|()| writeln!(out))
+        }
     };
     match written.and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
@@ -493,7 +499,8 @@ fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(path) = &args.html {
         let page = perfplan::report::html(&report, &perfplan::report::views(&report, &options));
-        perfplan::emit::write_atomic(path, page.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        perfplan::emit::write_atomic(path, page.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if let Some(min) = args.min_score {
         if report.score < min {

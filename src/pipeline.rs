@@ -52,7 +52,12 @@ pub fn convert_bytes(file_name: &str, bytes: &[u8], opts: &Options) -> Result<Do
 /// [`convert_bytes`] under resource `limits`: the extractor gets them, and the
 /// deadline and the cancel flag are also checked before every page; once either
 /// has passed the conversion stops with [`ExtractError::Timeout`].
-pub fn convert_bytes_with(file_name: &str, bytes: &[u8], opts: &Options, limits: Limits) -> Result<Document, ExtractError> {
+pub fn convert_bytes_with(
+    file_name: &str,
+    bytes: &[u8],
+    opts: &Options,
+    limits: Limits,
+) -> Result<Document, ExtractError> {
     let sha256 = hex_sha256(bytes);
     let stop = limits.clone();
     let pdf = extract::open_with(bytes, opts.password.as_deref(), limits)?;
@@ -143,11 +148,20 @@ fn layout_pages(
 }
 
 /// The sheet parser over all layouts, plus the document-level diagnostics.
-fn parse_layouts(source: Source, layouts: &[PageLayout], mut diagnostics: Vec<Diagnostic>, params: &Params) -> Document {
+fn parse_layouts(
+    source: Source,
+    layouts: &[PageLayout],
+    mut diagnostics: Vec<Diagnostic>,
+    params: &Params,
+) -> Document {
     let (objectives, sheet_diagnostics) = sheet::parse(layouts, params);
     diagnostics.extend(sheet_diagnostics);
     if objectives.is_empty() {
-        diagnostics.push(Diagnostic::warning(None, "document.no_objectives", "no objective sheet found in the document"));
+        diagnostics.push(Diagnostic::warning(
+            None,
+            "document.no_objectives",
+            "no objective sheet found in the document",
+        ));
     }
     Document { schema_version: SCHEMA_VERSION.to_string(), source, objectives, diagnostics }
 }
@@ -833,7 +847,14 @@ fn run_batch(
         for w in 0..jobs {
             let tx = tx.clone();
             let (queue, moved) = (&queue, &moved);
-            let mut worker = Worker { opts: &opts, timeout: batch.timeout, convert: &convert, abandoned: &abandoned, stage: stage.as_ref(), thread: None };
+            let mut worker = Worker {
+                opts: &opts,
+                timeout: batch.timeout,
+                convert: &convert,
+                abandoned: &abandoned,
+                stage: stage.as_ref(),
+                thread: None,
+            };
             let abandoned = &abandoned;
             let spawned = std::thread::Builder::new().name(format!("perfplan-{w}")).spawn_scoped(scope, move || loop {
                 // Timed-out conversions still running take cores from the live ones
@@ -884,7 +905,14 @@ fn run_batch(
     });
     if workers == 0 {
         // Not even one worker thread to be had: convert here, one file at a time.
-        let mut worker = Worker { opts: &opts, timeout: batch.timeout, convert: &convert, abandoned: &abandoned, stage: stage.as_ref(), thread: None };
+        let mut worker = Worker {
+            opts: &opts,
+            timeout: batch.timeout,
+            convert: &convert,
+            abandoned: &abandoned,
+            stage: stage.as_ref(),
+            thread: None,
+        };
         let mut q = lock();
         while q.next < inputs.len() && !q.stop {
             let i = q.next;
@@ -955,7 +983,8 @@ impl Worker<'_> {
     /// is set and the thread is left to finish alone (the worker lets go of it);
     /// `abandoned` counts such threads while they still run.
     fn watched(&mut self, input: &Path) -> (Result<Document, Error>, Duration) {
-        let (opts, timeout, convert, abandoned, slot) = (self.opts, self.timeout, self.convert, self.abandoned, &mut self.thread);
+        let (opts, timeout, convert, abandoned, slot) =
+            (self.opts, self.timeout, self.convert, self.abandoned, &mut self.thread);
         let start = Instant::now();
         let cancel = Arc::new(AtomicBool::new(false));
         let limits = Limits {
@@ -1205,10 +1234,29 @@ mod tests {
         let mut s = BatchSummary::default();
         let mut sink = Recorder { order: vec![], fail_write: "bad.pdf", failures: vec![] };
         let ms = Duration::from_millis(5);
-        s.record(Path::new("a.pdf"), Outcome { result: Ok(doc(2, 3, vec![Level::Info, Level::Warning, Level::Error])), staged: None, duration: ms }, None, &mut sink);
-        s.record(Path::new("bad.pdf"), Outcome { result: Ok(doc(5, 5, vec![Level::Warning])), staged: None, duration: ms }, None, &mut sink);
+        s.record(
+            Path::new("a.pdf"),
+            Outcome {
+                result: Ok(doc(2, 3, vec![Level::Info, Level::Warning, Level::Error])),
+                staged: None,
+                duration: ms,
+            },
+            None,
+            &mut sink,
+        );
+        s.record(
+            Path::new("bad.pdf"),
+            Outcome { result: Ok(doc(5, 5, vec![Level::Warning])), staged: None, duration: ms },
+            None,
+            &mut sink,
+        );
         let panic = Error::Panic { file: "c.pdf".into(), message: "x".into() };
-        assert!(s.record(Path::new("c.pdf"), Outcome { result: Err(panic), staged: None, duration: ms }, None, &mut sink));
+        assert!(s.record(
+            Path::new("c.pdf"),
+            Outcome { result: Err(panic), staged: None, duration: ms },
+            None,
+            &mut sink
+        ));
         assert_eq!((s.objectives, s.indicators, s.warnings, s.failures), (2, 6, 2, 2));
         assert_eq!(sink.order, ["a.pdf", "bad.pdf"]);
         assert_eq!(sink.failures, ["bad.pdf", "c.pdf"]);
@@ -1249,7 +1297,12 @@ mod tests {
                 "ok.pdf" => Ok(doc(2, 3, vec![Level::Info, Level::Warning])),
                 "rec.pdf" => {
                     let mut d = doc(1, 1, vec![]);
-                    d.diagnostics.push(Diagnostic { level: Level::Error, page: Some(2), code: "page.extract_failed".into(), message: "m".into() });
+                    d.diagnostics.push(Diagnostic {
+                        level: Level::Error,
+                        page: Some(2),
+                        code: "page.extract_failed".into(),
+                        message: "m".into(),
+                    });
                     Ok(d)
                 }
                 _ => Err(Error::Extract { file: p.into(), source: ExtractError::NotPdf("no %PDF- header".into()) }),
@@ -1266,7 +1319,10 @@ mod tests {
         assert_eq!(files[2].error_kind.as_deref(), Some("not_pdf"));
         let report = RunReport::new(files, &BatchOptions::default(), &s);
         let t = &report.totals;
-        assert_eq!((t.files, t.ok, t.recovered, t.failed, t.skipped, t.objectives, t.indicators), (3, 1, 1, 1, 0, 3, 7));
+        assert_eq!(
+            (t.files, t.ok, t.recovered, t.failed, t.skipped, t.objectives, t.indicators),
+            (3, 1, 1, 1, 0, 3, 7)
+        );
         assert_eq!((t.diagnostics.info, t.diagnostics.warning, t.diagnostics.error), (1, 1, 1));
         assert_eq!(t.failed_by_kind.get("not_pdf"), Some(&1));
         assert_eq!(report.timeout_per_file_s, Some(60.0));
@@ -1295,7 +1351,11 @@ mod tests {
             }
             Ok(doc(1, 1, vec![]))
         });
-        assert!(start.elapsed() < Duration::from_millis(450), "did not wait for the hung thread: {:?}", start.elapsed());
+        assert!(
+            start.elapsed() < Duration::from_millis(450),
+            "did not wait for the hung thread: {:?}",
+            start.elapsed()
+        );
         assert_eq!((s.failures, s.objectives), (1, 3));
         assert_eq!(files[1].status, Status::Failed);
         assert_eq!(files[1].error.as_deref(), Some("timed out after 0.2 s"));
@@ -1366,7 +1426,11 @@ mod tests {
         impl Stage for Tag {
             fn stage(&self, input: &Path, _doc: &Document) -> Result<Staged, Error> {
                 if file_name(input) == "nostage.pdf" {
-                    return Err(Error::Write { file: input.into(), out: "o".into(), source: std::io::Error::other("disk full") });
+                    return Err(Error::Write {
+                        file: input.into(),
+                        out: "o".into(),
+                        source: std::io::Error::other("disk full"),
+                    });
                 }
                 Ok(Box::new((file_name(input), std::thread::current().name().map(str::to_string))))
             }
@@ -1392,7 +1456,13 @@ mod tests {
         let inputs: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
         let mut sink = Staging::default();
         let batch = BatchOptions { jobs: 2, ..Default::default() };
-        let s = run_batch(&inputs, &Options::default(), &batch, &mut sink, Arc::new(|_: &Path, _: &Options, _| Ok(doc(1, 0, vec![]))));
+        let s = run_batch(
+            &inputs,
+            &Options::default(),
+            &batch,
+            &mut sink,
+            Arc::new(|_: &Path, _: &Options, _| Ok(doc(1, 0, vec![]))),
+        );
         assert_eq!(s.failures, 1);
         assert_eq!(sink.1, ["nostage.pdf"]);
         let order: Vec<&str> = sink.0.iter().map(|(n, _)| n.as_str()).collect();
@@ -1508,7 +1578,8 @@ mod tests {
     #[test]
     fn assemble_reports_textless_and_failed_pages_and_goes_on() {
         use crate::extract::{BBox, Glyph};
-        let glyph = Glyph { text: "A".into(), bbox: BBox::new(0.0, 0.0, 5.0, 10.0), baseline: 8.0, size: 10.0, bold: false };
+        let glyph =
+            Glyph { text: "A".into(), bbox: BBox::new(0.0, 0.0, 5.0, 10.0), baseline: 8.0, size: 10.0, bold: false };
         let page = |number, glyphs: Vec<Glyph>, images, warnings: Vec<&str>| Page {
             number,
             width: 595.0,
@@ -1529,8 +1600,11 @@ mod tests {
         assert_eq!(doc.source, source);
         assert_eq!(doc.schema_version, SCHEMA_VERSION);
         // The pipeline's own diagnostics (the sheet parser may add its own).
-        let mine: Vec<&Diagnostic> =
-            doc.diagnostics.iter().filter(|d| d.code.starts_with("page.") || d.code == "document.no_objectives").collect();
+        let mine: Vec<&Diagnostic> = doc
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.starts_with("page.") || d.code == "document.no_objectives")
+            .collect();
         let got: Vec<(Level, Option<u32>, &str)> = mine.iter().map(|d| (d.level, d.page, d.code.as_str())).collect();
         assert_eq!(
             got,

@@ -70,7 +70,7 @@ impl Counts {
 
     /// The bar rendering (no `\r`).
     pub fn bar(&self, elapsed: Duration) -> String {
-        let filled = if self.total == 0 { BAR_WIDTH } else { BAR_WIDTH * self.done.min(self.total) / self.total };
+        let filled = (BAR_WIDTH * self.done.min(self.total)).checked_div(self.total).unwrap_or(BAR_WIDTH);
         format!("[{}{}] {}", "#".repeat(filled), "-".repeat(BAR_WIDTH - filled), self.fields(elapsed, "  "))
     }
 }
@@ -135,7 +135,7 @@ impl<W: Write> Progress<W> {
                 }
             }
             Mode::Lines => {
-                let tenths = if self.counts.total == 0 { 10 } else { 10 * self.counts.done / self.counts.total };
+                let tenths = (10 * self.counts.done).checked_div(self.counts.total).unwrap_or(10);
                 if tenths > self.tenths || self.last_draw.is_none_or(|t| now - t >= LINE_EVERY) {
                     self.tenths = tenths;
                     let _ = writeln!(self.out, "perfplan: {}", self.counts.line(elapsed));
@@ -197,8 +197,14 @@ mod tests {
         assert_eq!(rate, 3.0);
         assert_eq!(eta, Some(Duration::from_secs(30)));
         assert_eq!(c.line(Duration::from_secs(10)), "30/120 files, 75 objectives, 2 errors, 3.0 files/s, ETA 30s");
-        assert_eq!(c.bar(Duration::from_secs(10)), "[######------------------] 30/120 files  75 objectives  2 errors  3.0 files/s  ETA 30s");
-        assert_eq!(Counts { total: 5, ..Default::default() }.line(Duration::ZERO), "0/5 files, 0 objectives, 0 errors, 0.0 files/s, ETA ?");
+        assert_eq!(
+            c.bar(Duration::from_secs(10)),
+            "[######------------------] 30/120 files  75 objectives  2 errors  3.0 files/s  ETA 30s"
+        );
+        assert_eq!(
+            Counts { total: 5, ..Default::default() }.line(Duration::ZERO),
+            "0/5 files, 0 objectives, 0 errors, 0.0 files/s, ETA ?"
+        );
         assert_eq!(clock(Duration::from_secs(62)), "1:02");
         assert_eq!(clock(Duration::from_secs(3723)), "1:02:03");
     }

@@ -23,7 +23,13 @@ pub struct FileView {
 impl FileView {
     /// Convert `pdf` again (with provenance) and lay out its pages for drawing.
     pub fn from_pdf(stem: &str, pdf: Option<&Path>, options: &Options) -> FileView {
-        let mut view = FileView { stem: stem.to_string(), pdf: pdf.map(Path::to_path_buf), pages: vec![], objectives: vec![], error: None };
+        let mut view = FileView {
+            stem: stem.to_string(),
+            pdf: pdf.map(Path::to_path_buf),
+            pages: vec![],
+            objectives: vec![],
+            error: None,
+        };
         let Some(pdf) = pdf else {
             view.error = Some("no PDF found for this file: no page view".into());
             return view;
@@ -111,7 +117,9 @@ fn file_table_row(out: &mut String, f: &FileReport) {
 /// The whole report as one self-contained HTML page.
 pub fn html(report: &EvalReport, views: &[FileView]) -> String {
     let mut o = String::new();
-    o.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>perfplan evaluation</title><style>");
+    o.push_str(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>perfplan evaluation</title><style>",
+    );
     o.push_str(CSS);
     o.push_str("</style></head><body>\n<h1>perfplan evaluation</h1>\n");
     let _ = write!(
@@ -153,8 +161,15 @@ pub fn html(report: &EvalReport, views: &[FileView]) -> String {
         o.push_str("</table>");
     }
     // Missing / extra objectives.
-    let missing: Vec<(&str, String)> = report.files.iter().flat_map(|f| f.missing_codes.iter().map(move |c| (f.stem.as_str(), c.clone()))).collect();
-    let extra: Vec<(&str, String)> = report.files.iter().flat_map(|f| f.extra_codes.iter().map(move |c| (f.stem.as_str(), c.clone().unwrap_or_else(|| "(no code)".into())))).collect();
+    let missing: Vec<(&str, String)> =
+        report.files.iter().flat_map(|f| f.missing_codes.iter().map(move |c| (f.stem.as_str(), c.clone()))).collect();
+    let extra: Vec<(&str, String)> = report
+        .files
+        .iter()
+        .flat_map(|f| {
+            f.extra_codes.iter().map(move |c| (f.stem.as_str(), c.clone().unwrap_or_else(|| "(no code)".into())))
+        })
+        .collect();
     for (title, list) in [("Missing objectives", &missing), ("Extra objectives", &extra)] {
         if !list.is_empty() {
             let _ = write!(o, "<h2>{title} ({})</h2><ul>", list.len());
@@ -269,17 +284,39 @@ pub fn page_svg(page: &PageLayout, marks: &[Mark]) -> String {
     let _ = write!(s, r#"<rect class="paper" x="0" y="0" width="{w:.1}" height="{h:.1}"/>"#);
     for c in &page.cells {
         let b = c.bbox;
-        let _ = write!(s, r#"<rect class="cell" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"/>"#, b.x0, b.top, b.width(), b.height());
+        let _ = write!(
+            s,
+            r#"<rect class="cell" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"/>"#,
+            b.x0,
+            b.top,
+            b.width(),
+            b.height()
+        );
     }
     for e in &page.hedges {
-        let _ = write!(s, r#"<line class="edge" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#, e.from, e.pos, e.to, e.pos);
+        let _ = write!(
+            s,
+            r#"<line class="edge" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
+            e.from, e.pos, e.to, e.pos
+        );
     }
     for e in &page.vedges {
-        let _ = write!(s, r#"<line class="edge" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#, e.pos, e.from, e.pos, e.to);
+        let _ = write!(
+            s,
+            r#"<line class="edge" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
+            e.pos, e.from, e.pos, e.to
+        );
     }
     for l in &page.lines {
         let b = l.bbox;
-        let _ = write!(s, r#"<rect class="line" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"/>"#, b.x0, b.top, b.width(), b.height());
+        let _ = write!(
+            s,
+            r#"<rect class="line" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"/>"#,
+            b.x0,
+            b.top,
+            b.width(),
+            b.height()
+        );
         let size = l.size.max(1.0);
         // Shrink the text to the extracted box so it never overflows it.
         let _ = write!(
@@ -350,11 +387,27 @@ mod tests {
 
     #[test]
     fn svg_has_lines_and_marks_of_its_page_only() {
-        let line = Line { text: "Direzione <A&B>".into(), bbox: BBox::new(10.0, 20.0, 80.0, 30.0), size: 9.0, bold: true, words: vec![], row: 0, cell: None };
+        let line = Line {
+            text: "Direzione <A&B>".into(),
+            bbox: BBox::new(10.0, 20.0, 80.0, 30.0),
+            size: 9.0,
+            bold: true,
+            words: vec![],
+            row: 0,
+            cell: None,
+        };
         let page = PageLayout { number: 2, width: 600.0, height: 800.0, lines: vec![line], ..Default::default() };
         let marks = vec![
-            Mark { region: Region { page: 2, bbox: [10.0, 20.0, 80.0, 30.0] }, kind: MarkKind::Wrong, label: "directorate".into() },
-            Mark { region: Region { page: 3, bbox: [0.0, 0.0, 1.0, 1.0] }, kind: MarkKind::Right, label: "other page".into() },
+            Mark {
+                region: Region { page: 2, bbox: [10.0, 20.0, 80.0, 30.0] },
+                kind: MarkKind::Wrong,
+                label: "directorate".into(),
+            },
+            Mark {
+                region: Region { page: 3, bbox: [0.0, 0.0, 1.0, 1.0] },
+                kind: MarkKind::Right,
+                label: "other page".into(),
+            },
         ];
         let svg = page_svg(&page, &marks);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));

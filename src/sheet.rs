@@ -91,7 +91,8 @@ fn list_marker(s: &str) -> Option<(Option<u32>, &str)> {
 /// Page-number furniture: `Pag. 3 di 7`, `Pagina 3/7`, `3 / 7`, `- 3 -`, `3`.
 fn is_page_number(s: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)^[-–\s]*(?:pag\.?|pagina|page|p\.)?\s*\d{1,4}\s*(?:(?:di|of|/|su)\s*\d{1,4})?[-–\s]*$").is_match(s.trim())
+    re(&R, r"(?i)^[-–\s]*(?:pag\.?|pagina|page|p\.)?\s*\d{1,4}\s*(?:(?:di|of|/|su)\s*\d{1,4})?[-–\s]*$")
+        .is_match(s.trim())
 }
 
 fn masked(s: &str) -> String {
@@ -169,7 +170,8 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
     let mut repeats: Vec<usize> = Vec::new();
     for (i, h) in headings.iter().enumerate() {
         let end = headings.get(i + 1).map(|n| n.pos).unwrap_or((usize::MAX, usize::MAX)).min((h.pos.0 + 2, 0));
-        let mut fields: Vec<GridField> = grid_pos.iter().filter(|(g, _)| *g > h.pos && *g < end).map(|(_, f)| *f).collect();
+        let mut fields: Vec<GridField> =
+            grid_pos.iter().filter(|(g, _)| *g > h.pos && *g < end).map(|(_, f)| *f).collect();
         fields.sort_by_key(|f| *f as u8);
         fields.dedup();
         let has_grid = fields.len() >= 2;
@@ -186,7 +188,8 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
     for (k, &si) in starts.iter().enumerate() {
         let h = &headings[si];
         let end = starts.get(k + 1).map(|&n| headings[n].pos).unwrap_or((usize::MAX, usize::MAX));
-        let reps: Vec<&Heading> = repeats.iter().map(|&r| &headings[r]).filter(|r| r.pos > h.pos && r.pos < end).collect();
+        let reps: Vec<&Heading> =
+            repeats.iter().map(|&r| &headings[r]).filter(|r| r.pos > h.pos && r.pos < end).collect();
         // Content: lines after the heading and before the next sheet, minus furniture,
         // minus repeated headings and whatever sits above them on their page.
         let mut content: Vec<LRef> = Vec::new();
@@ -225,7 +228,8 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
         let last_page = content.iter().map(|r| r.0).max().unwrap_or(h.page);
         let lo = units.partition_point(|u| u.page < h.page);
         let hi = units.partition_point(|u| u.page <= last_page).max(lo);
-        let sheet_units: Vec<LabelUnit> = units[lo..hi].iter().filter(|u| content_set.contains(&u.lines[0])).cloned().collect();
+        let sheet_units: Vec<LabelUnit> =
+            units[lo..hi].iter().filter(|u| content_set.contains(&u.lines[0])).cloned().collect();
         let mut obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
         if obj.year.is_none() {
             obj.year = *doc_year.get_or_insert_with(|| document_year(&doc));
@@ -248,7 +252,10 @@ fn inline_label_groups(line: &Line, params: &Params, label_columns: &[(f32, f32)
     // `label_columns` is sorted by x
     let at_label_column = |x: f32| {
         let from = label_columns.partition_point(|&(cx, _)| cx <= x - params.align_tol);
-        label_columns[from..].iter().take_while(|&&(cx, _)| cx < x + params.align_tol).any(|&(_, cs)| (cs - line.size).abs() < 0.5)
+        label_columns[from..]
+            .iter()
+            .take_while(|&&(cx, _)| cx < x + params.align_tol)
+            .any(|&(_, cs)| (cs - line.size).abs() < 0.5)
     };
     if !line.text.contains(':') && !line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0)) {
         return None;
@@ -299,7 +306,11 @@ fn inline_label_groups(line: &Line, params: &Params, label_columns: &[(f32, f32)
                 let n = last.text.chars().count().max(1) as f32;
                 let head = last.text[..=colon].chars().count() as f32;
                 let xm = last.bbox.x0 + last.bbox.width() * head / n;
-                lab.push(Word { text: last.text[..=colon].to_string(), bbox: BBox { x1: xm, ..last.bbox }, ..last.clone() });
+                lab.push(Word {
+                    text: last.text[..=colon].to_string(),
+                    bbox: BBox { x1: xm, ..last.bbox },
+                    ..last.clone()
+                });
                 cur.push(Word { text: rest.to_string(), bbox: BBox { x0: xm, ..last.bbox }, ..last.clone() });
             }
             groups.push(lab);
@@ -397,7 +408,12 @@ fn find_headings(doc: &Doc) -> Vec<Heading> {
                 }
                 let gap = t.bbox.top - prev.bbox.bottom;
                 let alone = doc.row_mates((pi, lj)).next().is_none();
-                if !alone || gap > doc.p.title_gap * t.size.max(prev.size) || t.cell.is_some() || labels::lookup(&t.text).is_some() || is_code(t.text.split_whitespace().next().unwrap_or("")) {
+                if !alone
+                    || gap > doc.p.title_gap * t.size.max(prev.size)
+                    || t.cell.is_some()
+                    || labels::lookup(&t.text).is_some()
+                    || is_code(t.text.split_whitespace().next().unwrap_or(""))
+                {
                     break;
                 }
                 if (t.bbox.x0 - l.bbox.x0).abs() > 2.0 * t.size && t.bbox.x0 > l.bbox.x1 {
@@ -411,7 +427,13 @@ fn find_headings(doc: &Doc) -> Vec<Heading> {
                 lines.push((pi, lj));
                 prev = t;
             }
-            out.push(Heading { code: first.to_string(), title: join_lines(title_lines), lines, page: pi, pos: (pi, l.row) });
+            out.push(Heading {
+                code: first.to_string(),
+                title: join_lines(title_lines),
+                lines,
+                page: pi,
+                pos: (pi, l.row),
+            });
         }
     }
     out
@@ -425,7 +447,8 @@ fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LRef>) -> Ha
     let band = doc.p.margin_band;
     // The top band reaches down to the page's first code heading when that is
     // lower (a running header above the heading of a landscape page).
-    let first_heading: HashMap<usize, f32> = headings.iter().rev().map(|h| (h.page, doc.line(h.lines[0]).bbox.top)).collect();
+    let first_heading: HashMap<usize, f32> =
+        headings.iter().rev().map(|h| (h.page, doc.line(h.lines[0]).bbox.top)).collect();
     let in_band = |pi: usize, l: &Line| {
         let pg = &doc.pages[pi];
         let top_band = (band * pg.height).max(first_heading.get(&pi).copied().unwrap_or(0.0));
@@ -448,7 +471,9 @@ fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LRef>) -> Ha
             if !in_band(pi, l) || exempt.contains(&(pi, li)) || l.cell.is_some() {
                 continue;
             }
-            let repeated = seen.get(&masked(&l.text)).is_some_and(|v| v.iter().any(|&(pj, t)| pj != pi && (t - l.bbox.top).abs() <= doc.p.furniture_y_tol));
+            let repeated = seen
+                .get(&masked(&l.text))
+                .is_some_and(|v| v.iter().any(|&(pj, t)| pj != pi && (t - l.bbox.top).abs() <= doc.p.furniture_y_tol));
             let number = is_page_number(&l.text);
             if repeated || number {
                 marks.push((l.row, number));
@@ -544,7 +569,9 @@ fn label_units(doc: &Doc, furniture: &HashSet<LRef>, exclude: &HashSet<LRef>) ->
             }
         }
     }
-    out.sort_by(|a, b| (a.page, doc.line(a.lines[0]).row, a.bbox.x0 as i32).cmp(&(b.page, doc.line(b.lines[0]).row, b.bbox.x0 as i32)));
+    out.sort_by(|a, b| {
+        (a.page, doc.line(a.lines[0]).row, a.bbox.x0 as i32).cmp(&(b.page, doc.line(b.lines[0]).row, b.bbox.x0 as i32))
+    });
     out
 }
 
@@ -593,7 +620,9 @@ impl Prov {
         }
         if !per_page.is_empty() {
             let r2 = |v: f32| (v * 100.0).round() / 100.0;
-            let regions = per_page.into_iter().map(|(page, b)| Region { page, bbox: [r2(b.x0), r2(b.top), r2(b.x1), r2(b.bottom)] });
+            let regions = per_page
+                .into_iter()
+                .map(|(page, b)| Region { page, bbox: [r2(b.x0), r2(b.top), r2(b.x1), r2(b.bottom)] });
             self.0.entry(field).or_default().extend(regions);
         }
     }
@@ -607,7 +636,13 @@ enum Section {
     Ind,
 }
 
-fn parse_sheet(doc: &Doc, h: &Heading, content: &[LRef], units: &[LabelUnit], diags: &mut Vec<Diagnostic>) -> Objective {
+fn parse_sheet(
+    doc: &Doc,
+    h: &Heading,
+    content: &[LRef],
+    units: &[LabelUnit],
+    diags: &mut Vec<Diagnostic>,
+) -> Objective {
     let page_no = doc.pages[h.page].number;
     let mut obj = Objective { code: h.code.clone(), title: h.title.clone(), ..Default::default() };
     obj.year = h.code.get(..4).and_then(|y| y.parse::<i32>().ok()).filter(|y| (1990..=2100).contains(y));
@@ -626,7 +661,8 @@ fn parse_sheet(doc: &Doc, h: &Heading, content: &[LRef], units: &[LabelUnit], di
         .map(|u| unit_top(doc, u))
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let before_sections = |u: &LabelUnit| first_section.is_none_or(|f| before(unit_top(doc, u), f));
-    let grid_candidates: Vec<LabelUnit> = units.iter().filter(|u| matches!(u.label, Label::Grid(_)) && before_sections(u)).cloned().collect();
+    let grid_candidates: Vec<LabelUnit> =
+        units.iter().filter(|u| matches!(u.label, Label::Grid(_)) && before_sections(u)).cloned().collect();
     let grid: Vec<&LabelUnit> = choose_grid_units(&grid_candidates);
     let label_lines: HashSet<LRef> = units
         .iter()
@@ -696,7 +732,9 @@ fn parse_sheet(doc: &Doc, h: &Heading, content: &[LRef], units: &[LabelUnit], di
                     .iter()
                     .filter_map(|u| match u.label {
                         Label::Column(_) => Some(u.clone()),
-                        Label::Grid(GridField::Typology) if !before_sections(u) => Some(LabelUnit { label: Label::Column(IndColumn::Type), ..u.clone() }),
+                        Label::Grid(GridField::Typology) if !before_sections(u) => {
+                            Some(LabelUnit { label: Label::Column(IndColumn::Type), ..u.clone() })
+                        }
                         _ => None,
                     })
                     .collect();
@@ -706,7 +744,11 @@ fn parse_sheet(doc: &Doc, h: &Heading, content: &[LRef], units: &[LabelUnit], di
         }
     }
     if grid.is_empty() {
-        diags.push(Diagnostic::warning(Some(page_no), "sheet.grid.missing", format!("{}: no label grid found", h.code)));
+        diags.push(Diagnostic::warning(
+            Some(page_no),
+            "sheet.grid.missing",
+            format!("{}: no label grid found", h.code),
+        ));
     }
     obj.provenance = Some(prov.0);
     obj
@@ -748,7 +790,12 @@ fn choose_grid_units(units: &[LabelUnit]) -> Vec<&LabelUnit> {
                 score += 2;
             }
             // Labels stand in columns and rows with the other labels.
-            let aligned = |o: &&LabelUnit| !std::ptr::eq(*o, u) && o.label != u.label && ((o.bbox.x0 - u.bbox.x0).abs() < 2.0 || (o.bbox.top - u.bbox.top).abs() < 2.0 && o.page == u.page);
+            let aligned = |o: &&LabelUnit| {
+                !std::ptr::eq(*o, u)
+                    && o.label != u.label
+                    && ((o.bbox.x0 - u.bbox.x0).abs() < 2.0
+                        || (o.bbox.top - u.bbox.top).abs() < 2.0 && o.page == u.page)
+            };
             if grid.iter().any(aligned) {
                 score += 1;
             }
@@ -801,7 +848,12 @@ fn cut_at_label_starts(doc: &Doc, row: &[&LabelUnit], vals: &[Vec<LRef>]) -> Opt
             let mut col = i;
             let mut part: Vec<&str> = Vec::new();
             for (k, w) in doc.line(r).words.iter().enumerate() {
-                let next = starts.iter().enumerate().skip(col + 1).find(|&(_, &x)| (w.bbox.x0 - x).abs() < 1.0).map(|(j, _)| j);
+                let next = starts
+                    .iter()
+                    .enumerate()
+                    .skip(col + 1)
+                    .find(|&(_, &x)| (w.bbox.x0 - x).abs() < 1.0)
+                    .map(|(j, _)| j);
                 if let (Some(j), true) = (next, k > 0) {
                     parts[col].push((r, part.join(" ")));
                     part.clear();
@@ -837,7 +889,11 @@ fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objectiv
                 (b.top, b.bottom)
             }
             None => {
-                let next = grid.iter().filter(|o| o.page == u.page && o.bbox.top > u.bbox.bottom).map(|o| o.bbox.top).fold(f32::INFINITY, f32::min);
+                let next = grid
+                    .iter()
+                    .filter(|o| o.page == u.page && o.bbox.top > u.bbox.bottom)
+                    .map(|o| o.bbox.top)
+                    .fold(f32::INFINITY, f32::min);
                 (u.bbox.top - 0.3 * u.size, next - 0.1)
             }
         }
@@ -873,12 +929,26 @@ fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LRef], obj: &mut Objectiv
         // from the row below, column by column.
         if row.len() >= 2 && right_vals.iter().all(|v| v.is_empty()) {
             let page = row[0].page;
-            let row_bottom = row.iter().map(|u| u.cell.map(|c| doc.pages[page].cells[c].bbox.bottom).unwrap_or(u.bbox.bottom)).fold(f32::NEG_INFINITY, f32::max);
-            let next_top = grid.iter().filter(|o| o.page == page && o.bbox.top > row_bottom).map(|o| o.bbox.top).fold(f32::INFINITY, f32::min);
+            let row_bottom = row
+                .iter()
+                .map(|u| u.cell.map(|c| doc.pages[page].cells[c].bbox.bottom).unwrap_or(u.bbox.bottom))
+                .fold(f32::NEG_INFINITY, f32::max);
+            let next_top = grid
+                .iter()
+                .filter(|o| o.page == page && o.bbox.top > row_bottom)
+                .map(|o| o.bbox.top)
+                .fold(f32::INFINITY, f32::min);
             for (i, u) in row.iter().enumerate() {
                 let col_left = u.cell.map(|c| doc.pages[page].cells[c].bbox.x0).unwrap_or(u.bbox.x0 - u.size);
-                let col_right = row.get(i + 1).map(|o| o.cell.map(|c| doc.pages[page].cells[c].bbox.x0).unwrap_or(o.bbox.x0 - o.size)).unwrap_or(f32::INFINITY);
-                right_vals[i] = lines.iter().copied().filter(|&r| in_box(r, page, col_left, col_right, row_bottom - 0.5, next_top - 0.1)).collect();
+                let col_right = row
+                    .get(i + 1)
+                    .map(|o| o.cell.map(|c| doc.pages[page].cells[c].bbox.x0).unwrap_or(o.bbox.x0 - o.size))
+                    .unwrap_or(f32::INFINITY);
+                right_vals[i] = lines
+                    .iter()
+                    .copied()
+                    .filter(|&r| in_box(r, page, col_left, col_right, row_bottom - 0.5, next_top - 0.1))
+                    .collect();
             }
             // Borderless: a value that ran into the next column, whose words start
             // exactly under the next label ("DIREZIONE SPORT E TEMPO SISTEMI
@@ -925,7 +995,11 @@ fn grid_field_name(f: GridField) -> &'static str {
 /// horizontal edges cross the region, they bound the rows instead.
 fn table_rows(doc: &Doc, lines: &[LRef], is_anchor: &dyn Fn(LRef) -> bool) -> Vec<Vec<LRef>> {
     let mut sorted = lines.to_vec();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0).then(doc.line(*a).bbox.top.total_cmp(&doc.line(*b).bbox.top)).then(doc.line(*a).bbox.x0.total_cmp(&doc.line(*b).bbox.x0)));
+    sorted.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(doc.line(*a).bbox.top.total_cmp(&doc.line(*b).bbox.top))
+            .then(doc.line(*a).bbox.x0.total_cmp(&doc.line(*b).bbox.x0))
+    });
     // Row starts.
     let mut starts: Vec<(usize, f32)> = Vec::new(); // (page, top of row)
     let mut prev: Option<LRef> = None;
@@ -943,7 +1017,8 @@ fn table_rows(doc: &Doc, lines: &[LRef], is_anchor: &dyn Fn(LRef) -> bool) -> Ve
                     a != b
                 } else {
                     let gap = l.bbox.top - pl.bbox.bottom;
-                    let ruled = doc.pages[r.0].hedges_between(l.bbox.x0 + 1.0, pl.bbox.cy(), l.bbox.cy()).next().is_some();
+                    let ruled =
+                        doc.pages[r.0].hedges_between(l.bbox.x0 + 1.0, pl.bbox.cy(), l.bbox.cy()).next().is_some();
                     ruled || gap > doc.p.block_gap * l.size
                 }
             }
@@ -1032,7 +1107,11 @@ fn parse_description(doc: &Doc, lines: &[LRef]) -> Option<String> {
     // Merge lines sharing a row (a bullet glyph drawn apart from its text).
     let mut rows: Vec<(LRef, String, BBox, f32)> = Vec::new();
     let mut sorted = lines.to_vec();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0).then(doc.line(*a).row.cmp(&doc.line(*b).row)).then(doc.line(*a).bbox.x0.total_cmp(&doc.line(*b).bbox.x0)));
+    sorted.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(doc.line(*a).row.cmp(&doc.line(*b).row))
+            .then(doc.line(*a).bbox.x0.total_cmp(&doc.line(*b).bbox.x0))
+    });
     for r in sorted {
         let l = doc.line(r);
         if let Some(last) = rows.last_mut() {
@@ -1049,7 +1128,12 @@ fn parse_description(doc: &Doc, lines: &[LRef]) -> Option<String> {
         return None;
     }
     // Typical line gap, to tell paragraph breaks.
-    let mut gaps: Vec<f32> = rows.windows(2).filter(|w| w[0].0 .0 == w[1].0 .0).map(|w| w[1].2.top - w[0].2.bottom).filter(|g| *g > -5.0).collect();
+    let mut gaps: Vec<f32> = rows
+        .windows(2)
+        .filter(|w| w[0].0 .0 == w[1].0 .0)
+        .map(|w| w[1].2.top - w[0].2.bottom)
+        .filter(|g| *g > -5.0)
+        .collect();
     gaps.sort_by(|a, b| a.total_cmp(b));
     let normal_gap = gaps.first().copied().unwrap_or(0.0).max(0.0);
 
@@ -1069,7 +1153,12 @@ fn parse_description(doc: &Doc, lines: &[LRef]) -> Option<String> {
         let marker = list_marker(text).filter(|(ordinal, _)| match ordinal {
             None => true,
             // A numbered item starts a count or continues the current one.
-            Some(n) => *n == 1 || (last_ordinal.is_some() && last_ordinal == n.checked_sub(1) && matches!(blocks.last(), Some(Block::List(_)))),
+            Some(n) => {
+                *n == 1
+                    || (last_ordinal.is_some()
+                        && last_ordinal == n.checked_sub(1)
+                        && matches!(blocks.last(), Some(Block::List(_))))
+            }
         });
         if let Some((ordinal, item)) = marker {
             last_ordinal = ordinal;
@@ -1082,7 +1171,9 @@ fn parse_description(doc: &Doc, lines: &[LRef]) -> Option<String> {
             let in_list = matches!(blocks.last(), Some(Block::List(_)));
             let continues_item = in_list && bbox.x0 > item_x + 0.3 * size && !gap_break;
             match blocks.last_mut() {
-                Some(Block::List(items)) if continues_item => items.last_mut().expect("non-empty list").push(text.clone()),
+                Some(Block::List(items)) if continues_item => {
+                    items.last_mut().expect("non-empty list").push(text.clone())
+                }
                 Some(Block::Para(ls)) if !gap_break => ls.push(text.clone()),
                 _ => blocks.push(Block::Para(vec![text.clone()])),
             }
@@ -1093,7 +1184,11 @@ fn parse_description(doc: &Doc, lines: &[LRef]) -> Option<String> {
         .iter()
         .map(|b| match b {
             Block::Para(ls) => join_lines(ls.iter().map(String::as_str)),
-            Block::List(items) => items.iter().map(|it| format!("- {}", join_lines(it.iter().map(String::as_str)))).collect::<Vec<_>>().join("\n"),
+            Block::List(items) => items
+                .iter()
+                .map(|it| format!("- {}", join_lines(it.iter().map(String::as_str))))
+                .collect::<Vec<_>>()
+                .join("\n"),
         })
         .filter(|s| !s.is_empty())
         .collect();
@@ -1104,19 +1199,32 @@ fn parse_description(doc: &Doc, lines: &[LRef]) -> Option<String> {
     }
 }
 
-fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, diags: &mut Vec<Diagnostic>, prov: &mut Prov) -> Vec<Indicator> {
+fn parse_indicators(
+    doc: &Doc,
+    lines: &[LRef],
+    cols: &[&LabelUnit],
+    code: &str,
+    diags: &mut Vec<Diagnostic>,
+    prov: &mut Prov,
+) -> Vec<Indicator> {
     // Header units of this section, in document order; the first header row
     // defines the columns, later ones (repeated after a page break) are skipped.
     let mut headers: Vec<&LabelUnit> = cols.iter().copied().filter(|u| lines.iter().any(|r| r.0 == u.page)).collect();
-    headers.sort_by(|a, b| a.page.cmp(&b.page).then(a.bbox.top.total_cmp(&b.bbox.top)).then(a.bbox.x0.total_cmp(&b.bbox.x0)));
+    headers.sort_by(|a, b| {
+        a.page.cmp(&b.page).then(a.bbox.top.total_cmp(&b.bbox.top)).then(a.bbox.x0.total_cmp(&b.bbox.x0))
+    });
     let header_lines: HashSet<LRef> = headers.iter().flat_map(|u| u.lines.iter().copied()).collect();
     // Column starts. `None` is a column the label table does not know (a weight, a
     // baseline...): its text is kept out of the known columns.
     let mut starts: Vec<(Option<IndColumn>, f32)> = Vec::new();
     let mut header_rows: Vec<(usize, f32, f32)> = Vec::new(); // (page, top, bottom) of header rows
     if let Some(first) = headers.first() {
-        let row: Vec<&&LabelUnit> = headers.iter().filter(|u| u.page == first.page && (u.bbox.top - first.bbox.top).abs() < 2.0 * u.size).collect();
-        let (top, bottom) = row.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(t, b), u| (t.min(u.bbox.top), b.max(u.bbox.bottom)));
+        let row: Vec<&&LabelUnit> = headers
+            .iter()
+            .filter(|u| u.page == first.page && (u.bbox.top - first.bbox.top).abs() < 2.0 * u.size)
+            .collect();
+        let (top, bottom) =
+            row.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(t, b), u| (t.min(u.bbox.top), b.max(u.bbox.bottom)));
         for u in &row {
             if let Label::Column(c) = u.label {
                 if !starts.iter().any(|(k, _)| *k == Some(c)) {
@@ -1128,7 +1236,8 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
         // Unknown header cells on the same row.
         for &r in lines.iter().filter(|r| r.0 == first.page && !header_lines.contains(r)) {
             let l = doc.line(r);
-            if l.bbox.cy() > top && l.bbox.cy() < bottom && !starts.iter().any(|(_, x)| (x - l.bbox.x0).abs() < l.size) {
+            if l.bbox.cy() > top && l.bbox.cy() < bottom && !starts.iter().any(|(_, x)| (x - l.bbox.x0).abs() < l.size)
+            {
                 starts.push((None, l.cell.map(|ci| doc.pages[r.0].cells[ci].bbox.x0).unwrap_or(l.bbox.x0)));
             }
         }
@@ -1142,15 +1251,22 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
     }
     starts.sort_by(|a, b| a.1.total_cmp(&b.1));
     let known = starts.iter().filter(|(c, _)| c.is_some()).count();
-    let after_header = |r: &LRef| headers.iter().any(|h| h.page < r.0 || (h.page == r.0 && h.bbox.bottom <= doc.line(*r).bbox.top + 1.0));
+    let after_header = |r: &LRef| {
+        headers.iter().any(|h| h.page < r.0 || (h.page == r.0 && h.bbox.bottom <= doc.line(*r).bbox.top + 1.0))
+    };
     let in_header_row = |r: &LRef| {
         let l = doc.line(*r);
         header_rows.iter().any(|&(p, t, b)| p == r.0 && l.bbox.cy() > t && l.bbox.cy() < b)
     };
-    let body: Vec<LRef> = lines.iter().copied().filter(|r| !header_lines.contains(r) && after_header(r) && !in_header_row(r)).collect();
+    let body: Vec<LRef> =
+        lines.iter().copied().filter(|r| !header_lines.contains(r) && after_header(r) && !in_header_row(r)).collect();
     if known < 2 || !starts.iter().any(|(c, _)| *c == Some(IndColumn::Description)) {
         if !body.is_empty() {
-            diags.push(Diagnostic::warning(Some(doc.pages[body[0].0].number), "indicators.header.missing", format!("{code}: indicator table without a recognizable header row")));
+            diags.push(Diagnostic::warning(
+                Some(doc.pages[body[0].0].number),
+                "indicators.header.missing",
+                format!("{code}: indicator table without a recognizable header row"),
+            ));
         }
         return Vec::new();
     }
@@ -1160,7 +1276,8 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
     // of the right column. Without a clear gutter, the leftmost body line start
     // that recurs between the headers does.
     let size = body.first().map(|&r| doc.line(r).size).unwrap_or(9.0);
-    let mut covered: Vec<(f32, f32)> = body.iter().flat_map(|&r| doc.line(r).words.iter().map(|w| (w.bbox.x0, w.bbox.x1))).collect();
+    let mut covered: Vec<(f32, f32)> =
+        body.iter().flat_map(|&r| doc.line(r).words.iter().map(|w| (w.bbox.x0, w.bbox.x1))).collect();
     covered.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut gaps: Vec<(f32, f32)> = Vec::new();
     let mut reach = f32::NEG_INFINITY;
@@ -1170,8 +1287,11 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
         }
         reach = reach.max(x1);
     }
-    let centre = |c: Option<IndColumn>, fallback: f32| headers.iter().filter(|h| c.map(Label::Column) == Some(h.label)).map(|h| h.bbox.cx()).next().unwrap_or(fallback);
-    let ruled_header = |c: Option<IndColumn>| headers.iter().any(|h| c.map(Label::Column) == Some(h.label) && h.cell.is_some());
+    let centre = |c: Option<IndColumn>, fallback: f32| {
+        headers.iter().filter(|h| c.map(Label::Column) == Some(h.label)).map(|h| h.bbox.cx()).next().unwrap_or(fallback)
+    };
+    let ruled_header =
+        |c: Option<IndColumn>| headers.iter().any(|h| c.map(Label::Column) == Some(h.label) && h.cell.is_some());
     for i in 1..starts.len() {
         if ruled_header(starts[i].0) {
             continue;
@@ -1179,21 +1299,35 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
         let (lo, hi) = (centre(starts[i - 1].0, starts[i - 1].1), centre(starts[i].0, starts[i].1));
         // The gap may open left of the left header's centre (a short value under a
         // wide centred header): what matters is where it ends, the right column's start.
-        let gutter = gaps.iter().filter(|g| g.1 > lo && g.1 <= hi + size && g.1 - g.0 >= 0.5 * size).max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
+        let gutter = gaps
+            .iter()
+            .filter(|g| g.1 > lo && g.1 <= hi + size && g.1 - g.0 >= 0.5 * size)
+            .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
         if let Some(g) = gutter {
             starts[i].1 = g.1;
             continue;
         }
-        let prev_end = headers.iter().filter(|h| Some(h.label) == starts[i - 1].0.map(Label::Column)).map(|h| h.bbox.x1).fold(starts[i - 1].1, f32::max);
+        let prev_end = headers
+            .iter()
+            .filter(|h| Some(h.label) == starts[i - 1].0.map(Label::Column))
+            .map(|h| h.bbox.x1)
+            .fold(starts[i - 1].1, f32::max);
         let s = starts[i].1;
-        let xs: Vec<f32> = body.iter().map(|&r| doc.line(r).bbox.x0).filter(|&x| x < s - 0.5 && x > prev_end + 1.0).collect();
+        let xs: Vec<f32> =
+            body.iter().map(|&r| doc.line(r).bbox.x0).filter(|&x| x < s - 0.5 && x > prev_end + 1.0).collect();
         // A column start recurs on several rows; a lone phrase inside a justified
         // description does not.
         let need = if body.len() > 3 { 2 } else { 1 };
-        starts[i].1 = xs.iter().copied().filter(|&x| xs.iter().filter(|&&y| (y - x).abs() < 1.0).count() >= need).fold(s, f32::min);
+        starts[i].1 = xs
+            .iter()
+            .copied()
+            .filter(|&x| xs.iter().filter(|&&y| (y - x).abs() < 1.0).count() >= need)
+            .fold(s, f32::min);
     }
     let tol = doc.p.edge_tol;
-    let col_of = |x: f32| -> Option<IndColumn> { starts.iter().rev().find(|(_, s)| x >= s - tol).map(|(c, _)| *c).unwrap_or(starts[0].0) };
+    let col_of = |x: f32| -> Option<IndColumn> {
+        starts.iter().rev().find(|(_, s)| x >= s - tol).map(|(c, _)| *c).unwrap_or(starts[0].0)
+    };
     // Ruled tables: keep only lines in cells, or between the table's vertical rules
     // (a cell cut open by a page break has no bottom rule); a footer below the table
     // is neither.
@@ -1202,11 +1336,14 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
         let (l, pg) = (doc.line(r), &doc.pages[r.0]);
         let cy = l.bbox.cy();
         let side = |left: bool| {
-            pg.vedges.iter().any(|e| e.from <= cy && e.to >= cy && if left { e.pos <= l.bbox.x0 + 1.0 } else { e.pos >= l.bbox.x1 - 1.0 })
+            pg.vedges.iter().any(|e| {
+                e.from <= cy && e.to >= cy && if left { e.pos <= l.bbox.x0 + 1.0 } else { e.pos >= l.bbox.x1 - 1.0 }
+            })
         };
         side(true) && side(false)
     };
-    let body: Vec<LRef> = body.into_iter().filter(|&r| !ruled || doc.line(r).cell.is_some() || between_rules(r)).collect();
+    let body: Vec<LRef> =
+        body.into_iter().filter(|&r| !ruled || doc.line(r).cell.is_some() || between_rules(r)).collect();
     let desc_col = |r: LRef| col_of(doc.line(r).bbox.x0) == Some(IndColumn::Description);
 
     // Rows -> (first page, description, type, target) with lines split by column.
@@ -1242,7 +1379,12 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
                 cells.push((cc, r, s));
             }
         }
-        cells.sort_by(|a, b| a.1 .0.cmp(&b.1 .0).then(doc.line(a.1).row.cmp(&doc.line(b.1).row)).then(doc.line(a.1).bbox.x0.total_cmp(&doc.line(b.1).bbox.x0)));
+        cells.sort_by(|a, b| {
+            a.1 .0
+                .cmp(&b.1 .0)
+                .then(doc.line(a.1).row.cmp(&doc.line(b.1).row))
+                .then(doc.line(a.1).bbox.x0.total_cmp(&doc.line(b.1).bbox.x0))
+        });
         let col = [IndColumn::Description, IndColumn::Type, IndColumn::Target];
         let texts = col.map(|c| join_lines(cells.iter().filter(|x| x.0 == Some(c)).map(|x| x.2.as_str())));
         let srcs = col.map(|c| cells.iter().filter(|x| x.0 == Some(c)).map(|x| x.1).collect::<Vec<_>>());
@@ -1257,7 +1399,10 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
             // A tail continues a sentence: it starts in lower case (a new indicator
             // starts with a capital, even when its type and target are empty).
             let first_on_page = page > prev.page && texts[0].chars().next().is_some_and(|c| !c.is_uppercase());
-            let tail = texts[2].is_empty() && !texts[0].is_empty() && !prev.cells[0].is_empty() && (texts[1].is_empty() || (!prev.cells[1].is_empty() && !prev.cells[2].is_empty()));
+            let tail = texts[2].is_empty()
+                && !texts[0].is_empty()
+                && !prev.cells[0].is_empty()
+                && (texts[1].is_empty() || (!prev.cells[1].is_empty() && !prev.cells[2].is_empty()));
             if first_on_page && tail {
                 for k in 0..2 {
                     if !texts[k].is_empty() {
@@ -1274,7 +1419,11 @@ fn parse_indicators(doc: &Doc, lines: &[LRef], cols: &[&LabelUnit], code: &str, 
     for (i, Row { page, cells: [description, kind, raw], lines }) in rows.into_iter().enumerate() {
         let (t, status) = target::parse_with_status(&raw);
         if status == target::TargetStatus::Unrecognized {
-            diags.push(Diagnostic::warning(Some(doc.pages[page].number), "indicator.target.unparsed", format!("{code}: target {raw:?} has no number, date or yes/no")));
+            diags.push(Diagnostic::warning(
+                Some(doc.pages[page].number),
+                "indicator.target.unparsed",
+                format!("{code}: target {raw:?} has no number, date or yes/no"),
+            ));
         }
         for (name, l) in ["description", "type", "target"].iter().zip(&lines) {
             prov.add(doc, format!("indicators[{i}].{name}"), l);
@@ -1302,7 +1451,10 @@ mod tests {
     #[test]
     fn refs_in_link_text() {
         assert_eq!(dup_refs("CITTA' (incluso obiettivo operativo: 12.1.06: Sviluppare)"), vec!["12.1.06"]);
-        assert_eq!(dup_refs("(Programma 01.01 – Organi; obiettivo operativo 01.02: garantire)"), vec!["01.01", "01.02"]);
+        assert_eq!(
+            dup_refs("(Programma 01.01 – Organi; obiettivo operativo 01.02: garantire)"),
+            vec!["01.01", "01.02"]
+        );
         assert_eq!(dup_refs("Missione 13 - Tutela; Programma 13.07 - Ulteriori"), vec!["13.07"]);
         assert!(dup_refs("almeno 1.250 utenti").is_empty());
     }
@@ -1342,7 +1494,13 @@ mod synthetic {
             let mut x = x;
             for ch in s.chars() {
                 let w = 0.5 * size;
-                self.glyphs.push(Glyph { text: ch.to_string().into(), bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size), baseline, size, bold });
+                self.glyphs.push(Glyph {
+                    text: ch.to_string().into(),
+                    bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size),
+                    baseline,
+                    size,
+                    bold,
+                });
                 x += w;
             }
             self
@@ -1368,7 +1526,15 @@ mod synthetic {
             self
         }
         fn page(&self, number: u32) -> Page {
-            Page { number, width: 600.0, height: 800.0, glyphs: self.glyphs.clone(), rules: self.rules.clone(), images: 0, warnings: vec![] }
+            Page {
+                number,
+                width: 600.0,
+                height: 800.0,
+                glyphs: self.glyphs.clone(),
+                rules: self.rules.clone(),
+                images: 0,
+                warnings: vec![],
+            }
         }
     }
 
@@ -1399,7 +1565,12 @@ mod synthetic {
         p.text("INDICATORI", 40.0, 150.0, true);
         let cols = [40.0, 300.0, 400.0, 560.0];
         p.row(&cols, 155.0, 169.0).row(&cols, 169.0, 195.0);
-        p.text("Descrizione", 42.0, 165.0, true).text("Tipo", 302.0, 165.0, true).text("Valore Atteso", 402.0, 165.0, true);
+        p.text("Descrizione", 42.0, 165.0, true).text("Tipo", 302.0, 165.0, true).text(
+            "Valore Atteso",
+            402.0,
+            165.0,
+            true,
+        );
         p.text("Pratiche evase", 42.0, 179.0, false).text("nei termini", 42.0, 190.0, false);
         p.text("EFFICACIA", 302.0, 179.0, false).text("≥ 90%", 402.0, 179.0, false);
         p
@@ -1438,7 +1609,10 @@ mod synthetic {
     fn index_page_and_footers_yield_nothing() {
         let mut index = P::new();
         index.text("Indice degli obiettivi", 40.0, 60.0, true);
-        index.text("2023_A101", 40.0, 80.0, false).text("Titolo dell obiettivo di prova", 120.0, 80.0, false).text("2", 540.0, 80.0, false);
+        index
+            .text("2023_A101", 40.0, 80.0, false)
+            .text("Titolo dell obiettivo di prova", 120.0, 80.0, false)
+            .text("2", 540.0, 80.0, false);
         index.text("Pag. 1 di 2", 500.0, 780.0, false);
         let mut sheet = sheet_page("2023_A101");
         sheet.text("Pag. 2 di 2", 500.0, 780.0, false);
@@ -1455,8 +1629,18 @@ mod synthetic {
         let mut cont = heading_page("2023_A101");
         let cols = [40.0, 300.0, 400.0, 560.0];
         cont.row(&cols, 90.0, 104.0).row(&cols, 104.0, 118.0);
-        cont.text("Descrizione", 42.0, 100.0, true).text("Tipo", 302.0, 100.0, true).text("Valore Atteso", 402.0, 100.0, true);
-        cont.text("Atti adottati", 42.0, 114.0, false).text("TEMPORALE", 302.0, 114.0, false).text("entro il 31/12/2023", 402.0, 114.0, false);
+        cont.text("Descrizione", 42.0, 100.0, true).text("Tipo", 302.0, 100.0, true).text(
+            "Valore Atteso",
+            402.0,
+            100.0,
+            true,
+        );
+        cont.text("Atti adottati", 42.0, 114.0, false).text("TEMPORALE", 302.0, 114.0, false).text(
+            "entro il 31/12/2023",
+            402.0,
+            114.0,
+            false,
+        );
         let objs = run(&[first.page(1), cont.page(2)]);
         assert_eq!(objs.len(), 1);
         let o = &objs[0];
@@ -1470,7 +1654,9 @@ mod synthetic {
     fn borderless_grid_by_alignment() {
         let mut p = P::new();
         p.text("2024_B2", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
-        p.text("Direzione", 40.0, 100.0, true).text("DIREZIONE CON UN NOME", 120.0, 100.0, false).text("LUNGO", 120.0, 111.0, false);
+        p.text("Direzione", 40.0, 100.0, true)
+            .text("DIREZIONE CON UN NOME", 120.0, 100.0, false)
+            .text("LUNGO", 120.0, 111.0, false);
         p.text("Direttore", 300.0, 100.0, true).text("BIANCHI LUCA", 380.0, 100.0, false);
         p.text("Servizio", 40.0, 130.0, true).text("UFFICIO", 120.0, 130.0, false);
         p.text("Dirigente", 300.0, 130.0, true);
@@ -1486,9 +1672,21 @@ mod synthetic {
     fn columnar_grid_labels_above_values() {
         let mut p = P::new();
         p.text("2024_C9", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
-        p.text("Direzione", 40.0, 100.0, true).text("Direttore", 200.0, 100.0, true).text("Classificazione", 360.0, 100.0, true);
-        p.text("CULTURA", 40.0, 114.0, false).text("NERI ADA", 200.0, 114.0, false).text("SERVIZIO", 360.0, 114.0, false);
-        p.text("Servizio", 40.0, 134.0, true).text("Dirigente", 200.0, 134.0, true).text("Tipologia", 360.0, 134.0, true);
+        p.text("Direzione", 40.0, 100.0, true).text("Direttore", 200.0, 100.0, true).text(
+            "Classificazione",
+            360.0,
+            100.0,
+            true,
+        );
+        p.text("CULTURA", 40.0, 114.0, false)
+            .text("NERI ADA", 200.0, 114.0, false)
+            .text("SERVIZIO", 360.0, 114.0, false);
+        p.text("Servizio", 40.0, 134.0, true).text("Dirigente", 200.0, 134.0, true).text(
+            "Tipologia",
+            360.0,
+            134.0,
+            true,
+        );
         p.text("MUSEI", 40.0, 148.0, false).text("SVILUPPO", 360.0, 148.0, false);
         let objs = run(&[p.page(1)]);
         assert_eq!(objs.len(), 1);
@@ -1505,7 +1703,10 @@ mod synthetic {
         let mut first = sheet_page("2023_A101");
         let cols = [40.0, 300.0, 400.0, 560.0];
         first.row(&cols, 195.0, 221.0);
-        first.text("Riga spezzata dal cambio", 42.0, 205.0, false).text("RISULTATO", 302.0, 205.0, false).text("12", 402.0, 205.0, false);
+        first
+            .text("Riga spezzata dal cambio", 42.0, 205.0, false)
+            .text("RISULTATO", 302.0, 205.0, false)
+            .text("12", 402.0, 205.0, false);
         let mut cont = heading_page("2023_A101");
         cont.row(&cols, 90.0, 104.0);
         cont.text("di pagina", 42.0, 100.0, false);
@@ -1520,8 +1721,14 @@ mod synthetic {
         p.text("2024_Q1", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
         p.text("Direzione", 40.0, 100.0, true).text("AFFARI", 120.0, 100.0, false);
         p.text("INDICATORI", 40.0, 130.0, true);
-        p.text("Descrizione", 40.0, 150.0, true).text("Tipologia", 250.0, 150.0, true).text("Valore atteso 2024", 350.0, 150.0, true).text("Peso", 480.0, 150.0, true);
-        p.text("Atti adottati", 40.0, 165.0, false).text("RISULTATO", 250.0, 165.0, false).text("5", 350.0, 165.0, false).text("30%", 480.0, 165.0, false);
+        p.text("Descrizione", 40.0, 150.0, true)
+            .text("Tipologia", 250.0, 150.0, true)
+            .text("Valore atteso 2024", 350.0, 150.0, true)
+            .text("Peso", 480.0, 150.0, true);
+        p.text("Atti adottati", 40.0, 165.0, false)
+            .text("RISULTATO", 250.0, 165.0, false)
+            .text("5", 350.0, 165.0, false)
+            .text("30%", 480.0, 165.0, false);
         let objs = run(&[p.page(1)]);
         assert_eq!(objs[0].indicators.len(), 1);
         assert_eq!(objs[0].indicators[0].target.raw, "5");
@@ -1562,7 +1769,10 @@ mod synthetic {
         let mut first = sheet_page("2023_A101");
         let cols = [40.0, 300.0, 400.0, 560.0];
         first.open_row(&cols, 195.0, 221.0);
-        first.text("Riga aperta dal cambio", 42.0, 205.0, false).text("OUTCOME", 302.0, 205.0, false).text("7", 402.0, 205.0, false);
+        first
+            .text("Riga aperta dal cambio", 42.0, 205.0, false)
+            .text("OUTCOME", 302.0, 205.0, false)
+            .text("7", 402.0, 205.0, false);
         first.text("Pag. 1 di 2", 500.0, 780.0, false);
         let mut cont = heading_page("2023_A101");
         cont.row(&cols, 90.0, 104.0);
@@ -1575,8 +1785,3 @@ mod synthetic {
         assert_eq!(o.indicators[1].kind.as_deref(), Some("OUTCOME"));
     }
 }
-
-
-
-
-

@@ -404,6 +404,8 @@ impl Builder {
     }
 }
 
+// Three of these live per batch: the size difference costs nothing, a box would add an indirection per row.
+#[allow(clippy::large_enum_variant)]
 enum Out {
     Csv(BufWriter<tempfile::NamedTempFile>),
     Parquet { writer: ArrowWriter<tempfile::NamedTempFile>, schema: SchemaRef, builders: Vec<Builder>, rows: usize },
@@ -530,7 +532,11 @@ impl Sink for TablesSink {
         }
         for (table, rows) in self.tables.iter_mut().zip(rows_keyed(doc, &key)) {
             for row in &rows {
-                table.push(row).map_err(|source| Error::Write { file: input.to_path_buf(), out: table.path.clone(), source })?;
+                table.push(row).map_err(|source| Error::Write {
+                    file: input.to_path_buf(),
+                    out: table.path.clone(),
+                    source,
+                })?;
             }
         }
         Ok(())
@@ -558,7 +564,14 @@ mod tests {
         let ind = |d: &str, value: Option<f64>, date: Option<&str>| Indicator {
             description: d.into(),
             kind: Some("efficacia".into()),
-            target: Target { raw: "≥ 95%".into(), value, unit: Some("%".into()), comparator: Some(">=".into()), date: date.map(Into::into), boolean: None },
+            target: Target {
+                raw: "≥ 95%".into(),
+                value,
+                unit: Some("%".into()),
+                comparator: Some(">=".into()),
+                date: date.map(Into::into),
+                boolean: None,
+            },
         };
         Document {
             schema_version: SCHEMA_VERSION.into(),
@@ -569,12 +582,22 @@ mod tests {
                     year: Some(2023),
                     title: "Titolo, con \"virgolette\"".into(),
                     description: Some("riga uno\nriga due".into()),
-                    dup_links: vec![DupLink { label: "Missione".into(), code: Some("01".into()), text: "Servizi".into(), refs: vec!["01".into(), "01.02".into()] }],
+                    dup_links: vec![DupLink {
+                        label: "Missione".into(),
+                        code: Some("01".into()),
+                        text: "Servizi".into(),
+                        refs: vec!["01".into(), "01.02".into()],
+                    }],
                     indicators: vec![ind("Pratiche", Some(95.0), None), ind("Entro", None, Some("2023-12-31"))],
                     pages: vec![2, 3],
                     ..Default::default()
                 },
-                Objective { code: "2023_A1".into(), title: "Stesso codice".into(), pages: vec![3], ..Default::default() },
+                Objective {
+                    code: "2023_A1".into(),
+                    title: "Stesso codice".into(),
+                    pages: vec![3],
+                    ..Default::default()
+                },
             ],
             diagnostics: vec![],
         }
@@ -621,7 +644,10 @@ mod tests {
             Value::Bool(true),
             Value::StrList(vec!["x".into(), "y".into()]),
         ];
-        assert_eq!(String::from_utf8(csv_row(&row)).unwrap(), "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\",,-3,0.1,true,x;y\r\n");
+        assert_eq!(
+            String::from_utf8(csv_row(&row)).unwrap(),
+            "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\",,-3,0.1,true,x;y\r\n"
+        );
     }
 
     #[test]
@@ -637,7 +663,13 @@ mod tests {
             assert_eq!(sink.duplicates(), 1);
             assert_eq!(sink.row_counts(), [4, 2, 4]);
             // nothing at the destination before finish
-            assert_eq!(std::fs::read_dir(&dir).unwrap().filter(|e| !e.as_ref().unwrap().file_name().to_string_lossy().starts_with('.')).count(), 0);
+            assert_eq!(
+                std::fs::read_dir(&dir)
+                    .unwrap()
+                    .filter(|e| !e.as_ref().unwrap().file_name().to_string_lossy().starts_with('.'))
+                    .count(),
+                0
+            );
             let paths = sink.finish().unwrap();
             assert_eq!(paths.len(), 3);
             assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3, "temporary files are gone");
@@ -652,7 +684,10 @@ mod tests {
                     TableFormat::Parquet => {
                         let (schema, n) = parquet_summary(path).unwrap();
                         assert_eq!(n, rows, "{}", def.name);
-                        assert_eq!(schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>(), def.column_names().collect::<Vec<_>>());
+                        assert_eq!(
+                            schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>(),
+                            def.column_names().collect::<Vec<_>>()
+                        );
                     }
                 }
             }

@@ -142,11 +142,7 @@ pub fn parse_with_status(raw: &str) -> (Target, TargetStatus) {
         }
     }
 
-    let status = if t.value.is_some() || t.date.is_some() {
-        TargetStatus::Parsed
-    } else {
-        TargetStatus::Unrecognized
-    };
+    let status = if t.value.is_some() || t.date.is_some() { TargetStatus::Parsed } else { TargetStatus::Unrecognized };
     (t, status)
 }
 
@@ -164,9 +160,7 @@ fn fold(raw: &str) -> String {
             '\u{2212}' => {
                 out.push('-');
                 // A true minus sign may be typeset with a space before the digits.
-                if chars.get(i + 1) == Some(&' ')
-                    && chars.get(i + 2).is_some_and(|d| d.is_ascii_digit())
-                {
+                if chars.get(i + 1) == Some(&' ') && chars.get(i + 2).is_some_and(|d| d.is_ascii_digit()) {
                     i += 1;
                 }
             }
@@ -178,10 +172,7 @@ fn fold(raw: &str) -> String {
         }
         i += 1;
     }
-    out.replace("> =", ">=")
-        .replace("< =", "<=")
-        .replace("=>", ">=")
-        .replace("=<", "<=")
+    out.replace("> =", ">=").replace("< =", "<=").replace("=>", ">=").replace("=<", "<=")
 }
 
 // ---------------------------------------------------------------------------------
@@ -238,9 +229,7 @@ fn is_not_available(w: &str) -> bool {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    NA_PHRASES
-        .iter()
-        .any(|p| words == *p || (words.starts_with(p) && words[p.len()..].starts_with(' ')))
+    NA_PHRASES.iter().any(|p| words == *p || (words.starts_with(p) && words[p.len()..].starts_with(' ')))
 }
 
 fn boolean(w: &str) -> Option<bool> {
@@ -280,18 +269,15 @@ fn month_number(name: &str) -> Option<u32> {
 fn re_day_month() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(&format!(
-            r"\b(\d{{1,2}})\s*(?:°|º|\.)?\s*({MONTHS})\b\.?(?:\s*,?\s*(\d{{4}})\b)?"
-        ))
-        .expect("day-month regex")
+        Regex::new(&format!(r"\b(\d{{1,2}})\s*(?:°|º|\.)?\s*({MONTHS})\b\.?(?:\s*,?\s*(\d{{4}})\b)?"))
+            .expect("day-month regex")
     })
 }
 
 fn re_month_year() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(&format!(r"\b({MONTHS})\b\.?\s*(?:del\s+|dell'\s*anno\s+)?(\d{{4}})\b"))
-            .expect("month-year regex")
+        Regex::new(&format!(r"\b({MONTHS})\b\.?\s*(?:del\s+|dell'\s*anno\s+)?(\d{{4}})\b")).expect("month-year regex")
     })
 }
 
@@ -678,9 +664,9 @@ const UNITS_AFTER: &[(&str, &str)] = &[
 const CURRENCY_BEFORE: &[&str] = &["€", "euro", "eur"];
 
 const FILLERS: &[&str] = &[
-    "il", "lo", "la", "l'", "i", "gli", "le", "un", "uno", "una", "un'", "a", "ad", "al",
-    "allo", "alla", "all'", "ai", "agli", "alle", "di", "del", "dello", "della", "dell'", "dei",
-    "degli", "delle", "d'", "n.", "n°", "nº", "nr.", "nr", "num.", "num", "numero", "n",
+    "il", "lo", "la", "l'", "i", "gli", "le", "un", "uno", "una", "un'", "a", "ad", "al", "allo", "alla", "all'", "ai",
+    "agli", "alle", "di", "del", "dello", "della", "dell'", "dei", "degli", "delle", "d'", "n.", "n°", "nº", "nr.",
+    "nr", "num.", "num", "numero", "n",
 ];
 
 const COMPARATOR_PHRASES: &[(&str, &str)] = &[
@@ -887,7 +873,8 @@ fn to_f64(num: &Num, shift: usize) -> Option<f64> {
 mod tests {
     use super::*;
 
-    type Case = (&'static str, Option<f64>, Option<&'static str>, Option<&'static str>, Option<&'static str>, Option<bool>);
+    type Case =
+        (&'static str, Option<f64>, Option<&'static str>, Option<&'static str>, Option<&'static str>, Option<bool>);
 
     fn check(case: &Case) {
         let (raw, value, unit, comparator, date, boolean) = *case;
@@ -1174,8 +1161,24 @@ mod tests {
         let st = |s: &str| parse_with_status(s).1;
         assert_eq!(st(""), TargetStatus::Empty);
         assert_eq!(st("   \n\t "), TargetStatus::Empty);
-        for na in ["n.d.", "N.D.", "nd", "n/d", "N/A", "n.a.", "-", "--", "—", "–", "/", "da definire",
-            "Da definire in corso d'anno", "non applicabile", "Non disponibile", "TBD"] {
+        for na in [
+            "n.d.",
+            "N.D.",
+            "nd",
+            "n/d",
+            "N/A",
+            "n.a.",
+            "-",
+            "--",
+            "—",
+            "–",
+            "/",
+            "da definire",
+            "Da definire in corso d'anno",
+            "non applicabile",
+            "Non disponibile",
+            "TBD",
+        ] {
             assert_eq!(st(na), TargetStatus::NotAvailable, "{na:?}");
             let t = parse(na);
             assert_eq!((t.value, t.unit, t.comparator, t.date, t.boolean), (None, None, None, None, None));
@@ -1201,13 +1204,65 @@ mod tests {
         let long_digits = "9".repeat(5000);
         let long_text = "almeno ".repeat(2000) + "5";
         let inputs = [
-            "\u{0}", "\u{FEFF}", "İ1", "ǅ", "ß", "ﬁ10", "１２", "٣", "𝟙𝟚", "🙂 10 🙂", "\u{202E}10%",
-            "e\u{301}\u{301}\u{301}", "-", "+", "−", "− ", "−−5", "..,,", "1.", ",5", "1,,2", "1..2",
-            "1/", "/1", "31/", "/12/2020", "99/99/9999", "00/00/0000", "0/0/0", "2020-02-30",
-            "entro il", "entro", "almeno", "almeno €", "€ €", "%%%", "1%%", ">=<=><", "≥≤", "⩾⩽",
-            "gennaio", "1 gennaio", "gennaio 99999", "entro il 99999", "entro 1899", "mila",
-            "5 mln mln", "1e308", "1E5", "0x10", "NaN", "inf", "1 000 000 000 000 000 000 000",
-            &long_digits, &long_text, "\u{10FFFF}", "a\u{0}1", "Sì Sì", "NO NO",
+            "\u{0}",
+            "\u{FEFF}",
+            "İ1",
+            "ǅ",
+            "ß",
+            "ﬁ10",
+            "１２",
+            "٣",
+            "𝟙𝟚",
+            "🙂 10 🙂",
+            "\u{202E}10%",
+            "e\u{301}\u{301}\u{301}",
+            "-",
+            "+",
+            "−",
+            "− ",
+            "−−5",
+            "..,,",
+            "1.",
+            ",5",
+            "1,,2",
+            "1..2",
+            "1/",
+            "/1",
+            "31/",
+            "/12/2020",
+            "99/99/9999",
+            "00/00/0000",
+            "0/0/0",
+            "2020-02-30",
+            "entro il",
+            "entro",
+            "almeno",
+            "almeno €",
+            "€ €",
+            "%%%",
+            "1%%",
+            ">=<=><",
+            "≥≤",
+            "⩾⩽",
+            "gennaio",
+            "1 gennaio",
+            "gennaio 99999",
+            "entro il 99999",
+            "entro 1899",
+            "mila",
+            "5 mln mln",
+            "1e308",
+            "1E5",
+            "0x10",
+            "NaN",
+            "inf",
+            "1 000 000 000 000 000 000 000",
+            &long_digits,
+            &long_text,
+            "\u{10FFFF}",
+            "a\u{0}1",
+            "Sì Sì",
+            "NO NO",
         ];
         for s in inputs {
             let (t, _) = parse_with_status(s);

@@ -10,11 +10,12 @@ pub fn collapse(s: &str) -> String {
         return s.to_string();
     }
     // Most text is already NFC (the extractor normalizes glyphs): skip the rebuild.
-    let nfc: std::borrow::Cow<str> = if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
-        std::borrow::Cow::Borrowed(s)
-    } else {
-        std::borrow::Cow::Owned(s.nfc().collect())
-    };
+    let nfc: std::borrow::Cow<str> =
+        if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+            std::borrow::Cow::Borrowed(s)
+        } else {
+            std::borrow::Cow::Owned(s.nfc().collect())
+        };
     let mut out = String::with_capacity(nfc.len());
     for w in nfc.split_whitespace() {
         if !out.is_empty() {

@@ -207,7 +207,8 @@ fn truncated_pdf_fails_or_is_recovered_with_a_diagnostic() {
         match e["status"].as_str().unwrap() {
             "failed" => assert!(!e["error"].as_str().unwrap().is_empty(), "{e:#}"),
             "recovered" => {
-                let recovery = ["page.extract_failed", "page.extract_warning", "document.extract_warning", "document.truncated"];
+                let recovery =
+                    ["page.extract_failed", "page.extract_warning", "document.extract_warning", "document.truncated"];
                 assert!(codes(e).iter().any(|c| recovery.contains(&c.as_str())), "{e:#}");
                 assert!(t.path().join("out").join(format!("{}.json", stem(Path::new(name)))).is_file());
             }
@@ -318,7 +319,9 @@ fn a_mixed_batch_accounts_for_every_file_and_writes_the_good_ones() {
     sorted.sort();
     assert_eq!(paths, sorted, "in input order");
     for f in files {
-        for key in ["path", "status", "pages", "objectives", "indicators", "diagnostics", "error", "error_kind", "duration_ms"] {
+        for key in
+            ["path", "status", "pages", "objectives", "indicators", "diagnostics", "error", "error_kind", "duration_ms"]
+        {
             assert!(f.get(key).is_some(), "no {key}: {f:#}");
         }
         assert!(f["duration_ms"].is_u64());
@@ -349,7 +352,10 @@ fn a_mixed_batch_accounts_for_every_file_and_writes_the_good_ones() {
         assert_eq!(totals[s], count(s), "{s}");
     }
     assert_eq!(totals["objectives"], objectives);
-    assert_eq!((&totals["panics"], &totals["timeouts"], &totals["skipped"]), (&Value::from(0), &Value::from(0), &Value::from(0)));
+    assert_eq!(
+        (&totals["panics"], &totals["timeouts"], &totals["skipped"]),
+        (&Value::from(0), &Value::from(0), &Value::from(0))
+    );
     let by_kind: u64 = totals["failed_by_kind"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
     assert_eq!(by_kind, totals["failed"].as_u64().unwrap());
     assert!(totals["failed_by_kind"]["not_pdf"].as_u64().unwrap() >= 3);
@@ -357,7 +363,8 @@ fn a_mixed_batch_accounts_for_every_file_and_writes_the_good_ones() {
     assert_eq!(report["perfplan_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(report["timeout_per_file_s"], 60.0);
     assert_eq!(report["fail_fast"], false);
-    let dir: Vec<_> = std::fs::read_dir(report_path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let dir: Vec<_> =
+        std::fs::read_dir(report_path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(dir, ["run.json"], "the report is written atomically: no temporary file left");
 }
 
@@ -380,7 +387,18 @@ fn bad_files_do_not_change_the_good_files_output_and_reruns_are_byte_identical()
         assert_eq!(code(&o), 1, "{}", stderr(&o));
         let nd = t.path().join(format!("all{i}.ndjson"));
         let nd_report = t.path().join(format!("nd{i}.json"));
-        let o = perfplan(&[&"convert", &mixed, &"--format", &"ndjson", &"--out", &nd, &"--report", &nd_report, &"--jobs", jobs]);
+        let o = perfplan(&[
+            &"convert",
+            &mixed,
+            &"--format",
+            &"ndjson",
+            &"--out",
+            &nd,
+            &"--report",
+            &nd_report,
+            &"--jobs",
+            jobs,
+        ]);
         assert_eq!(code(&o), 1, "{}", stderr(&o));
         let mut files = common::dir_files(&out);
         files.push(("<ndjson>".into(), std::fs::read(&nd).unwrap()));
@@ -430,7 +448,14 @@ fn a_file_past_the_time_limit_fails_and_the_batch_goes_on() {
     std::fs::write(inp.join("slow.pdf"), slow_pdf(12_000)).unwrap();
     // Without a limit the slow file takes seconds.
     let start = Instant::now();
-    let o = perfplan(&[&"convert", &inp.join("slow.pdf"), &"--out", &t.path().join("unlimited"), &"--timeout-per-file", &"0"]);
+    let o = perfplan(&[
+        &"convert",
+        &inp.join("slow.pdf"),
+        &"--out",
+        &t.path().join("unlimited"),
+        &"--timeout-per-file",
+        &"0",
+    ]);
     let unlimited = start.elapsed();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(unlimited > Duration::from_millis(1000), "the slow file is not slow enough: {unlimited:?}");
@@ -491,7 +516,8 @@ fn ndjson_to_a_file_and_the_report_are_atomic_and_complete() {
     std::fs::write(&rep, "old\n").unwrap();
     let o = perfplan(&[&"convert", &inp, &"--format", &"ndjson", &"--out", &nd, &"--report", &rep]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let mut names: Vec<String> = std::fs::read_dir(&dest).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&dest).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     assert_eq!(names, ["all.ndjson", "report.json"], "no temporary file left");
     let report = common::read_json(&rep);

@@ -7,7 +7,6 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-
 use regex::Regex;
 use serde_json::Value;
 

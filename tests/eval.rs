@@ -104,8 +104,11 @@ fn hand_computed_numbers() {
     assert!(close(r.objective_precision, 4.0 / 6.0));
     assert_eq!(r.score, (80.0 / 152.0) * (4.0 / 6.0));
 
-    let rows: Vec<(&str, &str, usize, usize, usize, usize, usize)> =
-        r.files.iter().map(|f| (f.stem.as_str(), f.status.as_str(), f.expected, f.actual, f.matched, f.correct, f.total)).collect();
+    let rows: Vec<(&str, &str, usize, usize, usize, usize, usize)> = r
+        .files
+        .iter()
+        .map(|f| (f.stem.as_str(), f.status.as_str(), f.expected, f.actual, f.matched, f.correct, f.total))
+        .collect();
     assert_eq!(
         rows,
         [
@@ -142,7 +145,16 @@ fn hand_computed_numbers() {
     let wrong: Vec<(&str, &str, &str, bool)> =
         r.mismatches.iter().map(|m| (m.location.as_str(), m.field.as_str(), m.path.as_str(), m.absent)).collect();
     let mut want = vec![("a A1", "title", "title", false)];
-    for f in ["description", "type", "target.raw", "target.value", "target.unit", "target.comparator", "target.date", "target.boolean"] {
+    for f in [
+        "description",
+        "type",
+        "target.raw",
+        "target.value",
+        "target.unit",
+        "target.comparator",
+        "target.date",
+        "target.boolean",
+    ] {
         want.push(("a A1 indicators[1]", "", "", true));
         let last = want.last_mut().unwrap();
         last.1 = Box::leak(format!("indicators.{f}").into_boxed_str());
@@ -191,7 +203,9 @@ fn odd_actual_documents() {
     let t = tempfile::tempdir().unwrap();
     let act = t.path().join("act");
     std::fs::create_dir(&act).unwrap();
-    for (stem, body) in [("l", "[]"), ("n", "{\"objectives\": null}"), ("x", "{\"objectives\": [1, {\"code\": 5}, {}]}")] {
+    for (stem, body) in
+        [("l", "[]"), ("n", "{\"objectives\": null}"), ("x", "{\"objectives\": [1, {\"code\": 5}, {}]}")]
+    {
         write(t.path(), &format!("{stem}.expected.json"), &doc(vec![objective("Z1", &[1], 0, 0)]));
         std::fs::write(act.join(format!("{stem}.json")), body).unwrap();
     }
@@ -248,10 +262,10 @@ fn cli_usage_errors() {
     for args in [
         vec!["eval", nowhere, act],
         vec!["eval", exp, nowhere],
-        vec!["eval", act, act],                       // no *.expected.json
-        vec!["eval", exp],                            // neither ACTUAL_DIR nor --pdf
-        vec!["eval", exp, act, "--pdf", act],         // both
-        vec!["eval", exp, act, "--min-score", "x"],   // not a number
+        vec!["eval", act, act],                     // no *.expected.json
+        vec!["eval", exp],                          // neither ACTUAL_DIR nor --pdf
+        vec!["eval", exp, act, "--pdf", act],       // both
+        vec!["eval", exp, act, "--min-score", "x"], // not a number
         vec!["eval", exp, "--pdf", nowhere],
     ] {
         let out = perfplan(&args);
@@ -269,7 +283,8 @@ fn cli_usage_errors() {
 fn cli_json_report() {
     let t = corpus();
     let (exp, act) = (t.path().join("expected"), t.path().join("actual"));
-    let out = perfplan(&["eval", exp.to_str().unwrap(), act.to_str().unwrap(), "--format", "json", "--min-score", "0.9"]);
+    let out =
+        perfplan(&["eval", exp.to_str().unwrap(), act.to_str().unwrap(), "--format", "json", "--min-score", "0.9"]);
     assert_eq!(out.status.code(), Some(1));
     let r: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
     for key in ["score", "field_accuracy", "objective_recall", "objective_precision"] {
@@ -322,7 +337,11 @@ fn pdf_mode_scores_the_fixtures_perfectly() {
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["score"], json!(1.0), "{:#}", r["mismatches"]);
     assert_eq!(r["files"].as_array().unwrap().len(), expected);
-    assert!(r["files"].as_array().unwrap().iter().all(|f| f["status"] == "ok" && f["actual_file"].as_str().unwrap().ends_with(".pdf")));
+    assert!(r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["status"] == "ok" && f["actual_file"].as_str().unwrap().ends_with(".pdf")));
 
     // A stem without its PDF is missing, not an error.
     let t = tempfile::tempdir().unwrap();
@@ -338,7 +357,8 @@ fn pdf_mode_scores_the_fixtures_perfectly() {
 fn html_report_lists_wrong_fields_and_draws_the_sheets() {
     // One fixture, its ground truth and PDF side by side, and an actual output with
     // one wrong title and one wrong executive.
-    let pdf = common::fixture_pdfs().into_iter().find(|p| common::expected_for(p).is_some()).expect(common::NO_FIXTURES);
+    let pdf =
+        common::fixture_pdfs().into_iter().find(|p| common::expected_for(p).is_some()).expect(common::NO_FIXTURES);
     let stem = pdf.file_stem().unwrap().to_str().unwrap().to_string();
     let t = tempfile::tempdir().unwrap();
     let (exp, act) = (t.path().join("expected"), t.path().join("actual"));
@@ -358,14 +378,22 @@ fn html_report_lists_wrong_fields_and_draws_the_sheets() {
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
     assert!(page.contains("Wrong fields (2)"), "both wrong fields announced");
-    assert!(page.contains("&lt;script&gt;not a title&lt;/script&gt;") && !page.contains("<script>"), "values are escaped, no script");
+    assert!(
+        page.contains("&lt;script&gt;not a title&lt;/script&gt;") && !page.contains("<script>"),
+        "values are escaped, no script"
+    );
     assert!(page.contains("<code>title</code>") && page.contains("<code>executive</code>"));
     // The sheet is drawn with its pages and both wrong fields marked red.
     let sheet = page.split(&format!(r#"id="s-{stem}-{code}""#)).nth(1).expect("the sheet's section");
     let sheet = sheet.split("<h3").next().unwrap();
     assert!(sheet.contains(r#"<svg class="page""#));
-    let wrong_marks: Vec<&str> = sheet.split(r#"class="mark wrong""#).skip(1).map(|s| s.split("</title>").next().unwrap()).collect();
-    assert!(wrong_marks.iter().any(|m| m.ends_with("<title>title")) && wrong_marks.iter().any(|m| m.ends_with("<title>executive")), "{wrong_marks:?}");
+    let wrong_marks: Vec<&str> =
+        sheet.split(r#"class="mark wrong""#).skip(1).map(|s| s.split("</title>").next().unwrap()).collect();
+    assert!(
+        wrong_marks.iter().any(|m| m.ends_with("<title>title"))
+            && wrong_marks.iter().any(|m| m.ends_with("<title>executive")),
+        "{wrong_marks:?}"
+    );
     assert!(sheet.contains(r#"class="mark right""#));
     // No external resource: the report stands alone.
     assert!(!page.contains("src=") && !page.contains("<link"));

@@ -7,7 +7,12 @@ use perfplan::error::ExtractError;
 use perfplan::extract::{self, Paint};
 
 /// Build a one-page PDF with the given content, fonts dict and extra page entries.
-fn build(content: &[u8], fonts: lopdf::Dictionary, extra: Vec<(&str, Object)>, xobjects: Option<lopdf::Dictionary>) -> Document {
+fn build(
+    content: &[u8],
+    fonts: lopdf::Dictionary,
+    extra: Vec<(&str, Object)>,
+    xobjects: Option<lopdf::Dictionary>,
+) -> Document {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let content_id = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
@@ -297,7 +302,8 @@ fn type0_identity_v_stacks_downwards() {
     let mut doc = build(b"BT /F5 10 Tf 100 700 Td <00040004> Tj ET", dictionary! {}, vec![], None);
     let cmap = b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfchar <0004> <0041> endbfchar endcmap";
     let tu = doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
-    let cid = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "X", "DW" => 1000 });
+    let cid =
+        doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "X", "DW" => 1000 });
     let f5 = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "X",
         "Encoding" => "Identity-V", "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
@@ -314,7 +320,8 @@ fn type0_identity_v_stacks_downwards() {
 #[test]
 fn predefined_cmap_warns_instead_of_panicking() {
     let mut doc = build(b"BT /F4 10 Tf 20 20 Td <3042> Tj ET", dictionary! {}, vec![], None);
-    let cid = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "HeiseiMin-W3" });
+    let cid =
+        doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "HeiseiMin-W3" });
     let f4 = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "HeiseiMin-W3",
         "Encoding" => "UniJIS-UCS2-H", "DescendantFonts" => vec![cid.into()],
@@ -372,7 +379,10 @@ fn garbage_and_damaged_input() {
 
 #[test]
 fn garbage_content_stream_does_not_panic() {
-    let p = one_page(b"BT /F1 Tf Tj TJ [ [ [ (unterminated <zz> >> ] } { cm re 1 2 3 c S f Q Q Q ET ET /X Do 9e99 9 9 9 9 9 cm", vec![]);
+    let p = one_page(
+        b"BT /F1 Tf Tj TJ [ [ [ (unterminated <zz> >> ] } { cm re 1 2 3 c S f Q Q Q ET ET /X Do 9e99 9 9 9 9 9 cm",
+        vec![],
+    );
     assert!(p.glyphs.is_empty());
     let p = one_page(b"BT /Nope 10 Tf (x) Tj ET", vec![]);
     assert!(p.glyphs.is_empty());

@@ -109,5 +109,11 @@ fn fuzz_regression_inputs_do_not_panic() {
         }
     }
     let _ = panic::take_hook();
-    assert!(failures.is_empty(), "{} of {} fuzz regression input(s) failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fuzz regression input(s) failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }

@@ -28,7 +28,8 @@ fn main() {
 
     for (name, pdf, expected) in common::golden_pairs() {
         trials.push(Trial::test(format!("golden::{name}"), move || {
-            let doc = convert_file(&pdf, &Options::default()).map_err(|e| Failed::from(format!("conversion failed: {e}")))?;
+            let doc =
+                convert_file(&pdf, &Options::default()).map_err(|e| Failed::from(format!("conversion failed: {e}")))?;
             let actual = serde_json::to_value(&doc).expect("serialize");
             let diff = common::compare(&common::read_json(&expected), &actual);
             if diff.is_empty() {
@@ -110,7 +111,9 @@ fn self_tests() -> Vec<(&'static str, SelfTest)> {
                 Err(d.report().into())
             }
         }),
-        ("empty_string_is_not_null", || expect_wrong(|a| a["objectives"][0]["director"] = json!(""), "2020_Z101 director")),
+        ("empty_string_is_not_null", || {
+            expect_wrong(|a| a["objectives"][0]["director"] = json!(""), "2020_Z101 director")
+        }),
         ("absent_field_is_wrong", || {
             expect_wrong(|a| drop(a["objectives"][0].as_object_mut().unwrap().remove("typology")), "<absent>")
         }),
@@ -129,7 +132,9 @@ fn self_tests() -> Vec<(&'static str, SelfTest)> {
                 "indicators.count",
             )
         }),
-        ("refs_compared", || expect_wrong(|a| a["objectives"][0]["dup_links"][0]["refs"] = json!([]), "dup_links[0].refs")),
+        ("refs_compared", || {
+            expect_wrong(|a| a["objectives"][0]["dup_links"][0]["refs"] = json!([]), "dup_links[0].refs")
+        }),
         ("missing_objective", || expect_wrong(|a| a["objectives"] = json!([]), "missing objective 2020_Z101")),
         ("extra_objective", || {
             expect_wrong(

@@ -131,7 +131,9 @@ fn shifted_offsets_are_recovered_with_warning() {
     // the xref table itself replaced by garbage
     let mut garbled = b.bytes[..b.xref_pos].to_vec();
     garbled.extend_from_slice(b"xref\n0 6\nthis is not a cross-reference table at all\n");
-    garbled.extend_from_slice(format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{}\n%%EOF\n", b.xref_pos).as_bytes());
+    garbled.extend_from_slice(
+        format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{}\n%%EOF\n", b.xref_pos).as_bytes(),
+    );
     let doc = open(&garbled).expect("recovered");
     assert!(has_warning(&doc, "xref rebuilt"), "{:?}", doc.warnings());
     assert_eq!(hello_text(&doc), "Hello hostile world");
@@ -200,15 +202,18 @@ fn xref_prev_chain_that_loops() {
     let mut bytes = b.bytes.clone();
     let x1 = bytes.len();
     bytes.extend_from_slice(
-        format!("xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev {x1} >>\nstartxref\n{x1}\n%%EOF\n")
-            .as_bytes(),
+        format!(
+            "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev {x1} >>\nstartxref\n{x1}\n%%EOF\n"
+        )
+        .as_bytes(),
     );
     let doc = open(&bytes).expect("self loop");
     assert_eq!(hello_text(&doc), "Hello hostile world");
 
     let mut bytes = b.bytes.clone();
     let x1 = bytes.len();
-    let sec = |prev: usize| format!("xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev {prev:010} >>\n");
+    let sec =
+        |prev: usize| format!("xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev {prev:010} >>\n");
     let len1 = sec(0).len();
     let x2 = x1 + len1;
     bytes.extend_from_slice(sec(x2).as_bytes());
@@ -546,7 +551,6 @@ fn hostile_cmap_and_width_arrays_are_bounded() {
     assert!(t.elapsed() < SLOW);
 }
 
-
 #[test]
 fn deadline_expiring_during_a_long_load_fails_with_timeout() {
     let bytes = many_pages(50_000).bytes();
@@ -562,8 +566,11 @@ fn a_form_drawn_on_every_page_is_charged_once() {
     // 40 pages each drawing the same 200 KB form 10 times: 80 MB if decoded each time
     let mut p = many_pages(40);
     let form = [b"0 0 m 1 1 l S\n".repeat(200_000 / 14), HELLO.to_vec()].concat();
-    p.stream(4, "", &b"/X Do ".repeat(10))
-        .stream(6, "/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Filter /FlateDecode", &zlib(&form));
+    p.stream(4, "", &b"/X Do ".repeat(10)).stream(
+        6,
+        "/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Filter /FlateDecode",
+        &zlib(&form),
+    );
     let mut s = String::from_utf8_lossy(&p.objs[&2]).into_owned();
     s = s.replace("/Resources << /Font << /F1 5 0 R >> >>", "/Resources << /XObject << /X 6 0 R >> >>");
     p.obj(2, s);
@@ -588,7 +595,13 @@ fn page_tree_100000_levels_deep() {
         p.obj(id, format!("<< /Type /Pages /Parent {parent} 0 R /Kids [{kid} 0 R] /Count 1 >>"));
     }
     p.obj(2, "<< /Type /Pages /Kids [10 0 R] /Count 1 >>");
-    p.obj(3, format!("<< /Type /Page /Parent {} 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>", 10 + depth - 1));
+    p.obj(
+        3,
+        format!(
+            "<< /Type /Page /Parent {} 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+            10 + depth - 1
+        ),
+    );
     let t = Instant::now();
     match open(&p.bytes()) {
         Ok(doc) => {

@@ -69,10 +69,14 @@ fn reference_extractor_agrees_and_the_later_stages_do_not_depend_on_ours() {
         // The later stages on pdf-extract's pages.
         let layouts: Vec<_> = theirs.iter().map(|p| layout::analyze(p, &params)).collect();
         let (objectives, _) = sheet::parse(&layouts, &params);
-        let expected: serde_json::Value = serde_json::from_slice(&std::fs::read(common::expected_for(pdf).unwrap()).unwrap()).unwrap();
+        let expected: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(common::expected_for(pdf).unwrap()).unwrap()).unwrap();
         let actual = serde_json::json!({ "objectives": objectives });
         let score = eval::score_documents(&name, &expected, &actual).unwrap();
-        report.push(format!("{name}: worst page text agreement {worst:.3}, objectives {}/{}, fields {}/{}", score.matched, score.expected, score.correct, score.total));
+        report.push(format!(
+            "{name}: worst page text agreement {worst:.3}, objectives {}/{}, fields {}/{}",
+            score.matched, score.expected, score.correct, score.total
+        ));
         if worst < 0.97 {
             problems.push(format!("{name}: page text differs from pdf-extract's (agreement {worst:.3})"));
         }

@@ -74,7 +74,13 @@ fn full_document() -> Document {
                 provenance: Some(
                     [
                         ("title".to_string(), vec![Region { page: 1, bbox: [40.0, 60.5, 300.0, 71.25] }]),
-                        ("indicators[0].target".to_string(), vec![Region { page: 1, bbox: [1.0, 2.0, 3.0, 4.0] }, Region { page: 2, bbox: [1.0, 2.0, 3.0, 4.0] }]),
+                        (
+                            "indicators[0].target".to_string(),
+                            vec![
+                                Region { page: 1, bbox: [1.0, 2.0, 3.0, 4.0] },
+                                Region { page: 2, bbox: [1.0, 2.0, 3.0, 4.0] },
+                            ],
+                        ),
                     ]
                     .into_iter()
                     .collect(),
@@ -125,7 +131,14 @@ fn keys(v: &Value) -> BTreeSet<String> {
 }
 
 /// Walk `instance` and `schema` together; collect every key-set disagreement.
-fn check_keys(instance: &Value, schema: &Value, root: &Value, path: &str, used: &mut BTreeSet<String>, errs: &mut Vec<String>) {
+fn check_keys(
+    instance: &Value,
+    schema: &Value,
+    root: &Value,
+    path: &str,
+    used: &mut BTreeSet<String>,
+    errs: &mut Vec<String>,
+) {
     let schema = resolve(schema, root, used);
     match instance {
         Value::Object(map) => {
@@ -336,12 +349,17 @@ fn pipeline_output_of_fixtures_validates() {
     let nd = validator(&ndjson_schema());
     let mut problems = Vec::new();
     let with_provenance = Options { provenance: true, ..Default::default() };
-    let runs = pdfs.iter().filter(|p| common::expected_for(p).is_some()).flat_map(|p| [(p, Options::default()), (p, with_provenance.clone())]);
+    let runs = pdfs
+        .iter()
+        .filter(|p| common::expected_for(p).is_some())
+        .flat_map(|p| [(p, Options::default()), (p, with_provenance.clone())]);
     for (pdf, opts) in runs {
         match convert_file(pdf, &opts) {
             Err(e) => problems.push(format!("{}: conversion failed: {e}", pdf.display())),
             Ok(doc) => {
-                if opts.provenance && doc.objectives.iter().any(|o| o.provenance.as_ref().is_none_or(|p| !p.contains_key("title"))) {
+                if opts.provenance
+                    && doc.objectives.iter().any(|o| o.provenance.as_ref().is_none_or(|p| !p.contains_key("title")))
+                {
                     problems.push(format!("{}: --provenance output lacks the title's region", pdf.display()));
                 }
                 let json: Value = serde_json::from_str(&perfplan::emit::to_json(&doc)).unwrap();

@@ -88,8 +88,10 @@ fn tables_hold_what_the_json_holds_with_stable_unique_keys() {
     let first = &fixture_pdfs()[0];
     let o = perfplan(&[&"convert", &fixtures, &first, &"--tables", &again, &"-q", &"--jobs", &"1"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let again_keys: Vec<String> =
-        csv_records(&std::fs::read_to_string(again.join("objectives.csv")).unwrap())[1..].iter().map(|r| r[0].clone()).collect();
+    let again_keys: Vec<String> = csv_records(&std::fs::read_to_string(again.join("objectives.csv")).unwrap())[1..]
+        .iter()
+        .map(|r| r[0].clone())
+        .collect();
     assert_eq!(again_keys, keys, "the repeated input adds no rows and the keys are the same");
     assert_eq!(dir_files(&again), dir_files(&csv), "byte-identical tables on a rerun");
 
@@ -112,7 +114,8 @@ fn an_unwritable_tables_directory_is_a_usage_error() {
     let o = perfplan(&[&"convert", &common::fixtures_dir(), &"--tables", &file.join("sub")]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("cannot create the tables"), "{}", stderr(&o));
-    let o = perfplan(&[&"convert", &common::fixtures_dir(), &"--out", &t.path().join("o"), &"--tables-format", &"parquet"]);
+    let o =
+        perfplan(&[&"convert", &common::fixtures_dir(), &"--out", &t.path().join("o"), &"--tables-format", &"parquet"]);
     assert_eq!(code(&o), 2, "--tables-format needs --tables: {}", stderr(&o));
 }
 
@@ -140,7 +143,10 @@ fn a_pdf_on_standard_input_converts_like_the_file() {
     let name = pdf.file_name().unwrap().to_str().unwrap();
     let from_file = perfplan(&[&"convert", pdf, &"--format", &"ndjson", &"-q"]);
     assert_eq!(code(&from_file), 0, "{}", stderr(&from_file));
-    let from_stdin = run_with_stdin(&["convert", "-", "--format", "ndjson", "--stdin-name", name, "-q"], &std::fs::read(pdf).unwrap());
+    let from_stdin = run_with_stdin(
+        &["convert", "-", "--format", "ndjson", "--stdin-name", name, "-q"],
+        &std::fs::read(pdf).unwrap(),
+    );
     assert_eq!(code(&from_stdin), 0, "{}", stderr(&from_stdin));
     assert!(!from_file.stdout.is_empty());
     assert_eq!(from_stdin.stdout, from_file.stdout, "same NDJSON, with the name given by --stdin-name");

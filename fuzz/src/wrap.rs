@@ -34,7 +34,10 @@ pub fn wrap_content(content: &[u8]) -> Vec<u8> {
             .to_vec(),
         stream(b"", cmap),
         stream(b"/Type /XObject /Subtype /Form /BBox [0 0 300 40] /Resources << /Font << /F2 6 0 R >> >> ", form),
-        stream(b"/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 ", b"\x80"),
+        stream(
+            b"/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 ",
+            b"\x80",
+        ),
     ];
     let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::with_capacity(objects.len());

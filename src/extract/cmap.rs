@@ -318,8 +318,7 @@ impl CMap {
                 Tok::Hex(d) => {
                     // increment the last UTF-16 unit
                     if d.len() >= 2 {
-                        let mut units: Vec<u16> =
-                            d.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+                        let mut units: Vec<u16> = d.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
                         let last = units.len() - 1;
                         let base = units[last];
                         for (k, code) in (lo..=hi).enumerate() {
@@ -383,8 +382,8 @@ impl CMap {
             if bytes.len() < cs.len {
                 continue;
             }
-            for k in 0..cs.len {
-                if bytes[k] < cs.lo[k] || bytes[k] > cs.hi[k] {
+            for ((&b, &lo), &hi) in bytes[..cs.len].iter().zip(&cs.lo).zip(&cs.hi) {
+                if b < lo || b > hi {
                     continue 'cs;
                 }
             }

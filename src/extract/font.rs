@@ -3,7 +3,7 @@
 use super::agl::glyph_to_unicode;
 use super::cmap::CMap;
 use super::tables;
-use super::{deref, dget, dget_dict, obj_num, obj_name, GlyphText};
+use super::{deref, dget, dget_dict, obj_name, obj_num, GlyphText};
 use lopdf::{Dictionary, Document, Object};
 
 /// How the bytes of a shown string split into codes.
@@ -256,7 +256,10 @@ pub fn base_encoding(name: &[u8]) -> Option<&'static [&'static str; 256]> {
 /// Glyph names per code for a simple font: base encoding + Differences.
 /// `builtin` is the font program's own encoding when known.
 pub fn encoding_names(
-    doc: &Document, fd: &Dictionary, default: &'static [&'static str; 256], builtin: Option<Vec<String>>,
+    doc: &Document,
+    fd: &Dictionary,
+    default: &'static [&'static str; 256],
+    builtin: Option<Vec<String>>,
     warnings: &mut Vec<String>,
 ) -> Vec<String> {
     let mut names: Vec<String> = match builtin {
@@ -310,18 +313,14 @@ pub fn type1_builtin_encoding(program: &[u8]) -> Option<Vec<String>> {
         return Some(tables::STANDARD.iter().map(|s| s.to_string()).collect());
     }
     let mut names = vec![String::new(); 256];
-    let toks: Vec<&[u8]> = rest
-        .split(|b| b.is_ascii_whitespace() || *b == b'/')
-        .filter(|t| !t.is_empty())
-        .collect();
+    let toks: Vec<&[u8]> = rest.split(|b| b.is_ascii_whitespace() || *b == b'/').filter(|t| !t.is_empty()).collect();
     let mut i = 0;
     let mut found = false;
     while i < toks.len() {
         let t = toks[i];
-        if (t == b"readonly" || t == b"def")
-            && found {
-                break;
-            }
+        if (t == b"readonly" || t == b"def") && found {
+            break;
+        }
         if t == b"dup" && i + 3 < toks.len() && toks[i + 3] == b"put" {
             if let Some(code) = std::str::from_utf8(toks[i + 1]).ok().and_then(|s| s.parse::<usize>().ok()) {
                 if code < 256 {
@@ -402,9 +401,7 @@ fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
     let name = base_font_name(doc, fd);
     let desc = dget_dict(doc, fd, b"FontDescriptor");
     let std = Std14::from_name(&name);
-    let embedded = desc.is_some_and(|d| {
-        d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3")
-    });
+    let embedded = desc.is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"));
     let mut warnings = Vec::new();
     let type3 = subtype == b"Type3";
     // Type3 glyph space scale
@@ -492,10 +489,7 @@ fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
             }
         }
     }
-    for code in 0..256 {
-        if have[code] {
-            continue;
-        }
+    for code in (0..256).filter(|&c| !have[c]) {
         let std_w = match (std, font.texts[code].as_deref()) {
             (Some(s), Some(t)) => s.width_of(t),
             (Some(Std14::Courier), None) => Some(600.0),

@@ -113,7 +113,11 @@ fn color_lum(cs: Cs, ops: &[Operand]) -> f32 {
         (Cs::Rgb, 3) => lum_rgb(v[0], v[1], v[2]),
         (Cs::Cmyk, 4) => {
             let k = 1.0 - v[3].clamp(0.0, 1.0);
-            lum_rgb((1.0 - v[0].clamp(0.0, 1.0)) * k, (1.0 - v[1].clamp(0.0, 1.0)) * k, (1.0 - v[2].clamp(0.0, 1.0)) * k)
+            lum_rgb(
+                (1.0 - v[0].clamp(0.0, 1.0)) * k,
+                (1.0 - v[1].clamp(0.0, 1.0)) * k,
+                (1.0 - v[2].clamp(0.0, 1.0)) * k,
+            )
         }
         (Cs::Tint, n) if n >= 1 => (1.0 - v.iter().sum::<f32>() / n as f32).clamp(0.0, 1.0),
         // operand count decides for unknown/ICC spaces that slipped through
@@ -204,7 +208,7 @@ impl<'d> Interp<'d> {
     pub fn run(&mut self, content: &[u8], res: Option<&'d Dictionary>) {
         let mut lex = Lexer::new(content);
         let mut ops: Vec<Operand> = Vec::with_capacity(16);
-        while let Some(tok) = lex.next() {
+        while let Some(tok) = lex.next_token() {
             if !self.tick() {
                 return;
             }
@@ -220,7 +224,7 @@ impl<'d> Interp<'d> {
                     if op == b"BI" {
                         // inline image: header until ID, then data until EI
                         loop {
-                            match lex.next() {
+                            match lex.next_token() {
                                 None => break,
                                 Some(Token::Op(b"ID")) => {
                                     lex.skip_inline_image();
@@ -253,10 +257,9 @@ impl<'d> Interp<'d> {
             Some(m)
         };
         match op {
-            b"q"
-                if self.stack.len() < MAX_QDEPTH => {
-                    self.stack.push(self.gs.clone());
-                }
+            b"q" if self.stack.len() < MAX_QDEPTH => {
+                self.stack.push(self.gs.clone());
+            }
             b"Q" => {
                 if let Some(g) = self.stack.pop() {
                     self.gs = g;
@@ -275,13 +278,12 @@ impl<'d> Interp<'d> {
                 self.tlm = IDENT;
             }
             b"ET" => {}
-            b"Tf"
-                if a.len() >= 2 => {
-                    self.gs.fs = n(1);
-                    if let Some(Operand::Name(name)) = a.first() {
-                        self.gs.font = self.font(name, res);
-                    }
+            b"Tf" if a.len() >= 2 => {
+                self.gs.fs = n(1);
+                if let Some(Operand::Name(name)) = a.first() {
+                    self.gs.font = self.font(name, res);
                 }
+            }
             b"Tc" => self.gs.tc = n(0),
             b"Tw" => self.gs.tw = n(0),
             b"Tz" => self.gs.th = n(0) / 100.0,
@@ -356,14 +358,12 @@ impl<'d> Interp<'d> {
                 let p = (n(0), n(1));
                 self.line_to(p, false);
             }
-            b"c"
-                if a.len() >= 6 => {
-                    self.curve(&[(n(0), n(1)), (n(2), n(3)), (n(4), n(5))]);
-                }
-            b"v" | b"y"
-                if a.len() >= 4 => {
-                    self.curve(&[(n(0), n(1)), (n(2), n(3))]);
-                }
+            b"c" if a.len() >= 6 => {
+                self.curve(&[(n(0), n(1)), (n(2), n(3)), (n(4), n(5))]);
+            }
+            b"v" | b"y" if a.len() >= 4 => {
+                self.curve(&[(n(0), n(1)), (n(2), n(3))]);
+            }
             b"h" => self.close(),
             b"re" => {
                 let (x, y, w, h) = (n(0), n(1), n(2), n(3));
@@ -657,7 +657,13 @@ impl<'d> Interp<'d> {
                             GlyphText::new("\u{FFFD}")
                         }
                     };
-                    self.out.glyphs.push(Glyph { text, bbox: BBox { x0, top: y0, x1, bottom: y1 }, baseline: oy, size, bold });
+                    self.out.glyphs.push(Glyph {
+                        text,
+                        bbox: BBox { x0, top: y0, x1, bottom: y1 },
+                        baseline: oy,
+                        size,
+                        bold,
+                    });
                 }
             }
             let mut tx = adv + tc * th;
@@ -696,7 +702,13 @@ impl<'d> Interp<'d> {
                 let size = fs.abs() * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
                 let bb = BBox::new(p0.0, p0.1, p1.0, p1.1);
                 if bb.x0.is_finite() && bb.x1.is_finite() && bb.top.is_finite() && bb.bottom.is_finite() {
-                    self.out.glyphs.push(Glyph { text: GlyphText::new(t), bbox: bb, baseline: oy, size, bold: font.bold });
+                    self.out.glyphs.push(Glyph {
+                        text: GlyphText::new(t),
+                        bbox: bb,
+                        baseline: oy,
+                        size,
+                        bold: font.bold,
+                    });
                 }
             }
             let ty = -fs + tc;
@@ -774,10 +786,9 @@ impl<'d> Interp<'d> {
             {
                 continue;
             }
-            if fill
-                && bb.width() > 0.01 && bb.height() > 0.01 && sp.pts.len() >= 3 {
-                    self.out.rules.push(Rule { bbox: bb, paint: Paint::Fill, gray: self.gs.fill });
-                }
+            if fill && bb.width() > 0.01 && bb.height() > 0.01 && sp.pts.len() >= 3 {
+                self.out.rules.push(Rule { bbox: bb, paint: Paint::Fill, gray: self.gs.fill });
+            }
             if stroke {
                 let gray = self.gs.stroke;
                 if sp.rect || sp.curve {

@@ -83,7 +83,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Next token, or None at end of data.
-    pub fn next(&mut self) -> Option<Token<'a>> {
+    pub fn next_token(&mut self) -> Option<Token<'a>> {
         self.items = 0;
         self.next_nested(0)
     }
@@ -315,10 +315,7 @@ impl<'a> Lexer<'a> {
         }
         let mut i = self.pos;
         while i + 1 < d.len() {
-            if d[i] == b'E'
-                && d[i + 1] == b'I'
-                && (i == 0 || is_ws(d[i - 1]))
-                && (i + 2 >= d.len() || is_ws(d[i + 2]))
+            if d[i] == b'E' && d[i + 1] == b'I' && (i == 0 || is_ws(d[i - 1])) && (i + 2 >= d.len() || is_ws(d[i + 2]))
             {
                 self.pos = i + 2;
                 return;
@@ -385,7 +382,7 @@ mod tests {
     fn all(src: &[u8]) -> Vec<String> {
         let mut l = Lexer::new(src);
         let mut out = Vec::new();
-        while let Some(t) = l.next() {
+        while let Some(t) = l.next_token() {
             out.push(match t {
                 Token::Op(o) => format!("op:{}", String::from_utf8_lossy(o)),
                 Token::Operand(o) => format!("{:?}", o),
@@ -419,7 +416,7 @@ mod tests {
     fn inline_image_skip() {
         let mut l = Lexer::new(b"BI /W 2 /H 2 /BPC 8 ID \x00EI\xffEI x EI Q");
         let mut ops = Vec::new();
-        while let Some(t) = l.next() {
+        while let Some(t) = l.next_token() {
             if let Token::Op(o) = t {
                 ops.push(o.to_vec());
                 if o == b"ID" {

@@ -29,7 +29,12 @@ impl BBox {
         self.bottom - self.top
     }
     pub fn union(&self, o: &BBox) -> BBox {
-        BBox { x0: self.x0.min(o.x0), top: self.top.min(o.top), x1: self.x1.max(o.x1), bottom: self.bottom.max(o.bottom) }
+        BBox {
+            x0: self.x0.min(o.x0),
+            top: self.top.min(o.top),
+            x1: self.x1.max(o.x1),
+            bottom: self.bottom.max(o.bottom),
+        }
     }
     pub fn cx(&self) -> f32 {
         (self.x0 + self.x1) * 0.5
@@ -192,10 +197,10 @@ use std::sync::{Arc, Mutex};
 pub mod agl;
 pub mod cmap;
 pub mod font;
-#[cfg(feature = "reference-extractor")]
-pub mod reference;
 mod interp;
 pub mod lexer;
+#[cfg(feature = "reference-extractor")]
+pub mod reference;
 mod tables;
 
 /// Upper bound for one decoded stream (content, font program, CMap) when no
@@ -656,25 +661,33 @@ pub fn open_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result
         load_here()
     } else {
         std::thread::scope(|sc| {
-        let g2 = g.clone();
-        let h = std::thread::Builder::new()
-            .name("perfplan-pdf-load".into())
-            .stack_size(LOAD_STACK)
-            .spawn_scoped(sc, move || {
-                let g = g2;
-                let _scope = GuardScope::enter(&g);
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_doc(bytes, password, &g)))
-                    .unwrap_or_else(|p| Err(ExtractError::Damaged(format!("parser panic: {}", panic_message(p)))))
-            });
-        match h {
-            Ok(h) => h.join().unwrap_or_else(|_| Err(ExtractError::Damaged("parser thread failed".into()))),
-            // no thread could be started: parse on this one
-            Err(_) => load_here(),
-        }
-    })
+            let g2 = g.clone();
+            let h = std::thread::Builder::new().name("perfplan-pdf-load".into()).stack_size(LOAD_STACK).spawn_scoped(
+                sc,
+                move || {
+                    let g = g2;
+                    let _scope = GuardScope::enter(&g);
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_doc(bytes, password, &g)))
+                        .unwrap_or_else(|p| Err(ExtractError::Damaged(format!("parser panic: {}", panic_message(p)))))
+                },
+            );
+            match h {
+                Ok(h) => h.join().unwrap_or_else(|_| Err(ExtractError::Damaged("parser thread failed".into()))),
+                // no thread could be started: parse on this one
+                Err(_) => load_here(),
+            }
+        })
     };
     let (doc, pages, warnings, total_pages) = r?;
-    Ok(PdfDoc { doc, pages, fonts: Mutex::new(HashMap::new()), forms: FormCache::default(), guard, warnings, total_pages })
+    Ok(PdfDoc {
+        doc,
+        pages,
+        fonts: Mutex::new(HashMap::new()),
+        forms: FormCache::default(),
+        guard,
+        warnings,
+        total_pages,
+    })
 }
 
 type Loaded = (Document, Vec<ObjectId>, Vec<String>, usize);
@@ -743,9 +756,8 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
              for objects (objects may be missing or come from an older revision)"
                 .to_string(),
         ),
-        Some(lopdf::xref::XrefRecovery::OffsetCorrected) => warnings.push(
-            "xref repaired: a cross-reference offset was wrong and a section found nearby was used".to_string(),
-        ),
+        Some(lopdf::xref::XrefRecovery::OffsetCorrected) => warnings
+            .push("xref repaired: a cross-reference offset was wrong and a section found nearby was used".to_string()),
         Some(other) => warnings.push(format!("xref repaired: {other:?}")),
         None => {}
     }
@@ -1107,15 +1119,7 @@ impl PdfDoc {
         }
         let out = it.out;
         warnings.extend(out.warnings);
-        Ok(Page {
-            number,
-            width,
-            height,
-            glyphs: out.glyphs,
-            rules: out.rules,
-            images: out.images,
-            warnings,
-        })
+        Ok(Page { number, width, height, glyphs: out.glyphs, rules: out.rules, images: out.images, warnings })
     }
 }
 
@@ -1126,7 +1130,19 @@ mod tests {
     #[test]
     fn glyph_text_reads_back_what_it_was_given() {
         // ASCII, a ligature, multi-byte letters up to and across the inline size, long text
-        for s in ["", "a", "fi", "è", "€", "ﬁ", "àèìòùàèìòùà", "àèìòùàèìòùàx", "x".repeat(22).as_str(), "y".repeat(23).as_str(), "una frase lunga mappata da ToUnicode"] {
+        for s in [
+            "",
+            "a",
+            "fi",
+            "è",
+            "€",
+            "ﬁ",
+            "àèìòùàèìòùà",
+            "àèìòùàèìòùàx",
+            "x".repeat(22).as_str(),
+            "y".repeat(23).as_str(),
+            "una frase lunga mappata da ToUnicode",
+        ] {
             let t = GlyphText::new(s);
             assert_eq!(t.as_str(), s);
             assert_eq!(&*t, s);

@@ -77,7 +77,12 @@ impl Collect {
 }
 
 impl OutputDev for Collect {
-    fn begin_page(&mut self, page_num: u32, media_box: &MediaBox, _art_box: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
+    fn begin_page(
+        &mut self,
+        page_num: u32,
+        media_box: &MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
         let (w, h) = ((media_box.urx - media_box.llx) as f32, (media_box.ury - media_box.lly) as f32);
         self.height = media_box.ury as f32;
         self.pages.push(Page { number: page_num, width: w, height: h, ..Default::default() });
@@ -86,7 +91,14 @@ impl OutputDev for Collect {
     fn end_page(&mut self) -> Result<(), OutputError> {
         Ok(())
     }
-    fn output_character(&mut self, trm: &Transform, width: f64, _spacing: f64, font_size: f64, ch: &str) -> Result<(), OutputError> {
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        ch: &str,
+    ) -> Result<(), OutputError> {
         // Glyph origin and advance in device space; size from the matrix' scale.
         let (x, y) = (trm.m31 as f32, self.height - trm.m32 as f32);
         let scale = (trm.m11 * trm.m22 - trm.m12 * trm.m21).abs().sqrt();
@@ -96,7 +108,13 @@ impl OutputDev for Collect {
         if text.is_empty() || size <= 0.0 {
             return Ok(());
         }
-        let glyph = Glyph { text: text.into(), bbox: BBox::new(x, y - 0.8 * size, x + advance, y + 0.2 * size), baseline: y, size, bold: false };
+        let glyph = Glyph {
+            text: text.into(),
+            bbox: BBox::new(x, y - 0.8 * size, x + advance, y + 0.2 * size),
+            baseline: y,
+            size,
+            bold: false,
+        };
         if let Some(page) = self.page() {
             page.glyphs.push(glyph);
         }
@@ -111,11 +129,23 @@ impl OutputDev for Collect {
     fn end_line(&mut self) -> Result<(), OutputError> {
         Ok(())
     }
-    fn stroke(&mut self, ctm: &Transform, colorspace: &ColorSpace, color: &[f64], path: &Path) -> Result<(), OutputError> {
+    fn stroke(
+        &mut self,
+        ctm: &Transform,
+        colorspace: &ColorSpace,
+        color: &[f64],
+        path: &Path,
+    ) -> Result<(), OutputError> {
         self.path(ctm, colorspace, color, path, Paint::Stroke);
         Ok(())
     }
-    fn fill(&mut self, ctm: &Transform, colorspace: &ColorSpace, color: &[f64], path: &Path) -> Result<(), OutputError> {
+    fn fill(
+        &mut self,
+        ctm: &Transform,
+        colorspace: &ColorSpace,
+        color: &[f64],
+        path: &Path,
+    ) -> Result<(), OutputError> {
         self.path(ctm, colorspace, color, path, Paint::Fill);
         Ok(())
     }

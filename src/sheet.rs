@@ -8,6 +8,7 @@
 //! columns, gaps) and from the label table in [`crate::labels`], never from the
 //! order in which text was drawn.
 
+use crate::columns::{is_gutter, word_gaps, ColumnStart, ColumnStarts};
 use crate::extract::BBox;
 use crate::labels::{self, GridField, IndColumn, Label};
 use crate::layout::{Line, PageLayout, Word};
@@ -248,21 +249,14 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
 /// the x where lines holding just that kind of label start elsewhere in the
 /// document (`label_columns`): a borderless grid whose value ran up to the next
 /// label ("DIREZIONE CULTURA E   Direttore").
-fn inline_label_groups(line: &Line, params: &Params, label_columns: &[(f32, f32)]) -> Option<Vec<Vec<Word>>> {
-    // `label_columns` is sorted by x
-    let at_label_column = |x: f32| {
-        let from = label_columns.partition_point(|&(cx, _)| cx <= x - params.align_tol);
-        label_columns[from..]
-            .iter()
-            .take_while(|&&(cx, _)| cx < x + params.align_tol)
-            .any(|&(_, cs)| (cs - line.size).abs() < 0.5)
-    };
+fn inline_label_groups(line: &Line, params: &Params, label_columns: &ColumnStarts) -> Option<Vec<Vec<Word>>> {
+    let at_label_column = |x: f32| label_columns.contains(x, line.size, params);
     if !line.text.contains(':') && !line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0)) {
         return None;
     }
     let w = &line.words;
-    let gaps: Vec<f32> = (1..w.len()).map(|i| w[i].bbox.x0 - w[i - 1].bbox.x1).collect();
-    let opens_run = |i: usize| i == 0 || crate::layout::is_gutter(&gaps, i - 1, line.size, params);
+    let gaps = word_gaps(w);
+    let opens_run = |i: usize| i == 0 || is_gutter(&gaps, i - 1, line.size, params);
     let mut groups: Vec<Vec<Word>> = Vec::new();
     let mut cur: Vec<Word> = Vec::new();
     let mut found = false;
@@ -328,7 +322,7 @@ fn inline_label_groups(line: &Line, params: &Params, label_columns: &[(f32, f32)
 
 /// Pages with inline labels split out of their lines (a copy of those pages only).
 fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) -> Vec<Cow<'a, PageLayout>> {
-    let columns = label_columns(pages);
+    let columns = label_columns(pages, params);
     pages
         .iter()
         .map(|p| {
@@ -346,18 +340,13 @@ fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) -> Vec<Cow<
 /// Where (x, font size) lines made of just a grid label start, over the whole
 /// document: the label columns of its grids, also on pages where a value ran into
 /// the next label and no line of that page starts there. Sorted by x.
-fn label_columns(pages: &[PageLayout]) -> Vec<(f32, f32)> {
-    let mut out: Vec<(f32, f32)> = Vec::new();
-    for l in pages.iter().flat_map(|p| &p.lines) {
-        if l.text.len() <= 40 && l.words.len() <= 4 && labels::grid_field(&l.text).is_some() {
-            let (x, size) = (l.bbox.x0, l.size);
-            if !out.iter().any(|&(cx, cs)| (cx - x).abs() < 0.25 && (cs - size).abs() < 0.25) {
-                out.push((x, size));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.0.total_cmp(&b.0));
-    out
+fn label_columns(pages: &[PageLayout], params: &Params) -> ColumnStarts {
+    let label_starts = pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .filter(|l| l.text.len() <= 40 && l.words.len() <= 4 && labels::grid_field(&l.text).is_some())
+        .map(|l| ColumnStart { x: l.bbox.x0, size: l.size });
+    ColumnStarts::distinct(label_starts, params.label_column_merge)
 }
 
 /// The plan year when codes carry none: the year printed most often in running

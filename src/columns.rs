@@ -206,20 +206,27 @@ impl<K: Copy + PartialEq> TableColumns<K> {
     }
 
     /// The words of a line in runs of consecutive words of one column, each run's
-    /// text joined with single spaces.
-    pub fn runs(&self, words: &[Word], tol: f32) -> Vec<(K, String)> {
-        let mut out: Vec<(K, String)> = Vec::new();
+    /// column and text (joined with single spaces) handed to `emit` left to right.
+    pub fn runs(&self, words: &[Word], tol: f32, mut emit: impl FnMut(K, String)) {
+        let mut cur: Option<(K, String)> = None;
         for w in words {
             let c = self.column_of(w.bbox.x0, tol);
-            match out.last_mut() {
+            match &mut cur {
                 Some((cc, s)) if *cc == c => {
                     s.push(' ');
                     s.push_str(&w.text);
                 }
-                _ => out.push((c, w.text.clone())),
+                _ => {
+                    if let Some((cc, s)) = cur.take() {
+                        emit(cc, s);
+                    }
+                    cur = Some((c, w.text.clone()));
+                }
             }
         }
-        out
+        if let Some((cc, s)) = cur {
+            emit(cc, s);
+        }
     }
 }
 
@@ -295,6 +302,8 @@ mod tests {
         assert_eq!(cols.column_of(148.6, 1.5), 'b');
         assert_eq!(cols.column_of(148.4, 1.5), 'a');
         let w = [word("uno", 10.0, 30.0), word("due", 35.0, 50.0), word("tre", 150.0, 170.0)];
-        assert_eq!(cols.runs(&w, 1.5), vec![('a', "uno due".to_string()), ('b', "tre".to_string())]);
+        let mut runs = Vec::new();
+        cols.runs(&w, 1.5, |c, s| runs.push((c, s)));
+        assert_eq!(runs, vec![('a', "uno due".to_string()), ('b', "tre".to_string())]);
     }
 }

@@ -8,7 +8,9 @@
 //! Ruling evidence: thin painted paths are rule lines; larger stroked or non-white
 //! filled rectangles contribute their four sides (a shaded row is bounded by its
 //! fill even when no line is drawn). Borderless pages simply have no edges and the
-//! parser falls back on alignment.
+//! parser falls back on alignment. The column mechanics shared with the parser
+//! (word gaps, gutters, column starts from aligned left edges) are in
+//! [`crate::columns`].
 
 use crate::columns::{cut_words, word_gaps, ColumnStart, ColumnStarts, GapRule};
 use crate::extract::{BBox, Page, Paint};

@@ -13,6 +13,31 @@ pub enum GridField {
     Typology,
 }
 
+impl GridField {
+    /// Every grid field, in the order of the objective's fields.
+    pub const ALL: [GridField; 6] = [
+        GridField::Directorate,
+        GridField::Director,
+        GridField::Service,
+        GridField::Executive,
+        GridField::Classification,
+        GridField::Typology,
+    ];
+
+    /// The field's name: its key in the output JSON and in provenance (the one place
+    /// these names are written for the parser).
+    pub fn name(self) -> &'static str {
+        match self {
+            GridField::Directorate => "directorate",
+            GridField::Director => "director",
+            GridField::Service => "service",
+            GridField::Executive => "executive",
+            GridField::Classification => "classification",
+            GridField::Typology => "typology",
+        }
+    }
+}
+
 /// A column of the indicator table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IndColumn {

@@ -8,8 +8,11 @@
 //! Ruling evidence: thin painted paths are rule lines; larger stroked or non-white
 //! filled rectangles contribute their four sides (a shaded row is bounded by its
 //! fill even when no line is drawn). Borderless pages simply have no edges and the
-//! parser falls back on alignment.
+//! parser falls back on alignment. The column mechanics shared with the parser
+//! (word gaps, gutters, column starts from aligned left edges) are in
+//! [`crate::columns`].
 
+use crate::columns::{cut_words, word_gaps, ColumnStart, ColumnStarts, GapRule};
 use crate::extract::{BBox, Page, Paint};
 use crate::params::Params;
 use serde::Serialize;
@@ -263,6 +266,14 @@ fn edges(page: &Page, params: &Params) -> (Vec<Edge>, Vec<Edge>) {
     (h, v)
 }
 
+/// The row tolerance of a glyph is taken from at least this font size (points), so
+/// that glyphs of a degenerate size still cluster.
+const MIN_ROW_SIZE: f32 = 1.0;
+
+/// Cells are told apart by their edges rounded to half a point: the same box drawn
+/// twice with sub-point differences is one cell.
+const CELL_KEY_STEPS_PER_POINT: f32 = 2.0;
+
 /// Glyphs -> rows -> words -> lines.
 fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
     let glyphs = &page.glyphs;
@@ -284,7 +295,7 @@ fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
     let mut anchor = f32::NEG_INFINITY;
     for (k, &(baseline, _, i)) in order.iter().enumerate() {
         let g = &glyphs[i as usize];
-        if rows.is_empty() || baseline - anchor > params.baseline_tol * g.size.max(1.0) {
+        if rows.is_empty() || baseline - anchor > params.baseline_tol * g.size.max(MIN_ROW_SIZE) {
             rows.push(k..k);
             anchor = baseline;
         }
@@ -321,7 +332,7 @@ fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
             // A glyph drawn again on top of the previous one (fake bold, shadow) adds nothing.
             if let Some(p) = prev {
                 let pg = &glyphs[p];
-                if !is_space && pg.text == g.text && (pg.bbox.x0 - g.bbox.x0).abs() < 0.1 * g.size {
+                if !is_space && pg.text == g.text && (pg.bbox.x0 - g.bbox.x0).abs() < params.overdraw_tol * g.size {
                     continue;
                 }
             }
@@ -360,7 +371,8 @@ fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
         }
         // Lines: split at wide gaps and at vertical rules.
         line_words.clear();
-        let mut prev_last_size = 10.0f32;
+        // size of the last glyph of the line's last word (set with the first word)
+        let mut prev_last_size = 0.0f32;
         for b in words.drain(..) {
             if let Some(prev) = line_words.last() {
                 let size = prev_last_size.max(b.last_size);
@@ -407,65 +419,27 @@ fn median_in_place(v: &mut [f32]) -> f32 {
 /// split at that word. A change between bold and regular after a gutter-wide gap is
 /// the same boundary (a bold label after a regular value).
 fn split_at_column_starts(layout: &mut PageLayout, params: &Params) {
-    let mut starts: Vec<(f32, f32, usize)> = layout.lines.iter().map(|l| (l.bbox.x0, l.size, l.row)).collect();
-    starts.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let tol = params.align_tol;
-    let mut columns: Vec<(f32, f32)> = Vec::new(); // (x, size)
-    for (i, &(x, size, _)) in starts.iter().enumerate() {
-        if columns.iter().any(|&(cx, cs)| (cx - x).abs() < tol && (cs - size).abs() < 0.5) {
-            continue;
-        }
-        let mut rows: Vec<usize> = Vec::new();
-        for &(x2, s2, r2) in starts[i..].iter().take_while(|e| e.0 - x < tol) {
-            if (s2 - size).abs() < 0.5 && (x2 - x).abs() < tol && !rows.contains(&r2) {
-                rows.push(r2);
-            }
-        }
-        if rows.len() >= params.column_rows {
-            columns.push((x, size));
-        }
-    }
+    let starts = layout.lines.iter().map(|l| (ColumnStart { x: l.bbox.x0, size: l.size }, l.row)).collect();
+    let columns = ColumnStarts::aligned(starts, params);
+    let (gutter, restyle) = (GapRule::gutter(params), GapRule::restyle(params));
     split_lines(layout, |line| {
         let w = &line.words;
-        let gaps: Vec<f32> = (1..w.len()).map(|i| w[i].bbox.x0 - w[i - 1].bbox.x1).collect();
+        let gaps = word_gaps(w);
         let cuts: Vec<usize> = (1..w.len())
             .filter(|&i| {
-                let x = w[i].bbox.x0;
-                let aligned = columns.iter().any(|&(cx, cs)| (cx - x).abs() < tol && (cs - line.size).abs() < 0.5);
+                let aligned = columns.contains(w[i].bbox.x0, line.size, params);
                 // A label set in bold right after a regular value (or the reverse):
                 // the change of weight is evidence enough for a narrower gutter.
                 let restyled = w[i].bold != w[i - 1].bold;
-                (aligned && is_gutter(&gaps, i - 1, line.size, params))
-                    || (restyled && is_restyle_gap(&gaps, i - 1, line.size))
+                (aligned && gutter.passes(&gaps, i - 1, line.size, params))
+                    || (restyled && restyle.passes(&gaps, i - 1, line.size, params))
             })
             .collect();
         if cuts.is_empty() {
             return None;
         }
-        let mut groups = Vec::new();
-        let mut prev = 0;
-        for c in cuts.into_iter().chain(std::iter::once(line.words.len())) {
-            groups.push(line.words[prev..c].to_vec());
-            prev = c;
-        }
-        Some(groups)
+        Some(cut_words(w, cuts))
     });
-}
-
-/// Whether gap `k` of a line's word gaps is a gutter: at least `gutter_min` em and
-/// twice the line's ordinary word space (its narrowest other gap).
-pub fn is_gutter(gaps: &[f32], k: usize, size: f32, params: &Params) -> bool {
-    let space = gaps.iter().enumerate().filter(|&(j, _)| j != k).map(|(_, g)| *g).fold(f32::INFINITY, f32::min);
-    let space = if space.is_finite() { space } else { 0.25 * size };
-    gaps[k] >= (params.gutter_min * size).max(2.0 * space)
-}
-
-/// Whether gap `k` is wider than an ordinary space by half (and at least 0.3 em):
-/// enough, together with a change between bold and regular, to split a line.
-fn is_restyle_gap(gaps: &[f32], k: usize, size: f32) -> bool {
-    let space = gaps.iter().enumerate().filter(|&(j, _)| j != k).map(|(_, g)| *g).fold(f32::INFINITY, f32::min);
-    let space = if space.is_finite() { space } else { 0.25 * size };
-    gaps[k] >= (0.3 * size).max(1.5 * space)
 }
 
 /// Find, for every line, the closest edge on each side; lines closed on all four
@@ -485,15 +459,11 @@ fn assign_cells(layout: &mut PageLayout, vedges: &SortedEdges, params: &Params) 
             continue;
         }
         // A frame around the whole page is not a cell.
-        if bottom - top > layout.height * 0.8 || right - left <= 0.0 {
+        if bottom - top > layout.height * params.page_frame || right - left <= 0.0 {
             continue;
         }
-        let key = (
-            (left * 2.0).round() as i32,
-            (top * 2.0).round() as i32,
-            (right * 2.0).round() as i32,
-            (bottom * 2.0).round() as i32,
-        );
+        let q = |v: f32| (v * CELL_KEY_STEPS_PER_POINT).round() as i32;
+        let key = (q(left), q(top), q(right), q(bottom));
         let ci = match keys.iter().position(|k| *k == key) {
             Some(ci) => ci,
             None => {

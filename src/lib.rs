@@ -11,6 +11,7 @@
 //! `pipeline` wires the stages together for one file (behind a panic boundary) and
 //! for batches.
 
+pub mod columns;
 pub mod emit;
 pub mod error;
 pub mod eval;

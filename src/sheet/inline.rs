@@ -1,0 +1,182 @@
+//! Inline labels: lines -> lines with grid labels cut out of them.
+//!
+//! Owns the one place where the parser rewrites the layout: a grid label printed in
+//! the same line as its value ("Direzione: AFFARI", "DIRETTORE:ROSSI"), or a value
+//! that ran up to the next label of a borderless grid, becomes a line of its own
+//! before the document structure is read. Only the pages that need it are copied.
+
+use crate::columns::{is_gutter, word_gaps, ColumnStart, ColumnStarts};
+use crate::extract::BBox;
+use crate::labels;
+use crate::layout::{split_lines, Line, PageLayout, Word};
+use crate::params::Params;
+use std::borrow::Cow;
+
+/// A grid label is at most this many words ("Direttore di area", "Dirigente
+/// responsabile").
+const MAX_LABEL_WORDS: usize = 4;
+
+/// A line holding just a grid label is at most this long (bytes).
+const MAX_LABEL_BYTES: usize = 40;
+
+/// Where a grid label ending in a colon opens a line or follows a gutter-wide gap
+/// ("Direzione: AFFARI", "SERVIZI AL   Direttore: ROSSI", "DIRETTORE:ROSSI"), the
+/// word groups of the line with the label cut out as a group of its own. (A label
+/// word after an ordinary space is running text: "... della Direzione:".)
+///
+/// Without a colon, a grid label is cut out only where it starts after a gutter at
+/// the x where lines holding just that kind of label start elsewhere in the
+/// document (`label_columns`): a borderless grid whose value ran up to the next
+/// label ("DIREZIONE CULTURA E   Direttore").
+pub(super) fn inline_label_groups(
+    line: &Line,
+    params: &Params,
+    label_columns: &ColumnStarts,
+) -> Option<Vec<Vec<Word>>> {
+    let at_label_column = |x: f32| label_columns.contains(x, line.size, params);
+    if !line.text.contains(':') && !line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0)) {
+        return None;
+    }
+    let w = &line.words;
+    let gaps = word_gaps(w);
+    let opens_run = |i: usize| i == 0 || is_gutter(&gaps, i - 1, line.size, params);
+    let mut groups: Vec<Vec<Word>> = Vec::new();
+    let mut cur: Vec<Word> = Vec::new();
+    let mut found = false;
+    let mut i = 0;
+    'words: while i < w.len() {
+        if i > 0 && at_label_column(w[i].bbox.x0) && opens_run(i) {
+            // the longest run of words from here that is a grid label
+            let label_len = (1..=MAX_LABEL_WORDS.min(w.len() - i)).rev().find(|&k| {
+                let text: Vec<&str> = w[i..i + k].iter().map(|x| x.text.as_str()).collect();
+                labels::grid_field(&text.join(" ")).is_some()
+            });
+            if let Some(k) = label_len {
+                found = true;
+                if !cur.is_empty() {
+                    groups.push(std::mem::take(&mut cur));
+                }
+                groups.push(w[i..i + k].to_vec());
+                i += k;
+                continue 'words;
+            }
+        }
+        for k in 1..=MAX_LABEL_WORDS.min(w.len() - i) {
+            let last = &w[i + k - 1];
+            let Some(colon) = last.text.find(':') else { continue };
+            let mut label: Vec<&str> = w[i..i + k - 1].iter().map(|x| x.text.as_str()).collect();
+            label.push(&last.text[..=colon]);
+            if !opens_run(i) || labels::grid_field(&label.join(" ")).is_none() {
+                continue;
+            }
+            found = true;
+            if !cur.is_empty() {
+                groups.push(std::mem::take(&mut cur));
+            }
+            let mut lab: Vec<Word> = w[i..i + k - 1].to_vec();
+            let rest = &last.text[colon + 1..];
+            if rest.is_empty() {
+                lab.push(last.clone());
+            } else {
+                // The value is glued to the colon: cut the word where the colon ends,
+                // sharing its box in proportion to the characters.
+                let n = last.text.chars().count().max(1) as f32;
+                let head = last.text[..=colon].chars().count() as f32;
+                let xm = last.bbox.x0 + last.bbox.width() * head / n;
+                lab.push(Word {
+                    text: last.text[..=colon].to_string(),
+                    bbox: BBox { x1: xm, ..last.bbox },
+                    ..last.clone()
+                });
+                cur.push(Word { text: rest.to_string(), bbox: BBox { x0: xm, ..last.bbox }, ..last.clone() });
+            }
+            groups.push(lab);
+            i += k;
+            continue 'words;
+        }
+        cur.push(w[i].clone());
+        i += 1;
+    }
+    if !cur.is_empty() {
+        groups.push(cur);
+    }
+    (found && groups.len() > 1).then_some(groups)
+}
+
+/// Pages with inline labels split out of their lines (a copy of those pages only).
+pub(super) fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) -> Vec<Cow<'a, PageLayout>> {
+    let columns = label_columns(pages, params);
+    pages
+        .iter()
+        .map(|p| {
+            if p.lines.iter().any(|l| inline_label_groups(l, params, &columns).is_some()) {
+                let mut page = p.clone();
+                split_lines(&mut page, |l| inline_label_groups(l, params, &columns));
+                Cow::Owned(page)
+            } else {
+                Cow::Borrowed(p)
+            }
+        })
+        .collect()
+}
+
+/// Where (x, font size) lines made of just a grid label start, over the whole
+/// document: the label columns of its grids, also on pages where a value ran into
+/// the next label and no line of that page starts there. Sorted by x.
+fn label_columns(pages: &[PageLayout], params: &Params) -> ColumnStarts {
+    let label_starts = pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .filter(|l| {
+            l.text.len() <= MAX_LABEL_BYTES && l.words.len() <= MAX_LABEL_WORDS && labels::grid_field(&l.text).is_some()
+        })
+        .map(|l| ColumnStart { x: l.bbox.x0, size: l.size });
+    ColumnStarts::distinct(label_starts, params.label_column_merge)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(words: &[(&str, f32)], bold: bool) -> Line {
+        let size = 10.0;
+        let words = words
+            .iter()
+            .map(|&(t, x)| Word {
+                text: t.into(),
+                bbox: BBox::new(x, 90.0, x + 0.5 * size * t.chars().count() as f32, 100.0),
+                size,
+                bold,
+            })
+            .collect();
+        Line::from_words(words, 0)
+    }
+
+    fn texts(groups: &[Vec<Word>]) -> Vec<String> {
+        groups.iter().map(|g| g.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")).collect()
+    }
+
+    #[test]
+    fn colon_labels_are_cut_out_and_glued_values_split() {
+        let p = Params::default();
+        let none = ColumnStarts::default();
+        let g = inline_label_groups(&line(&[("DIRETTORE:ROSSI", 40.0), ("ANNA", 120.0)], false), &p, &none).unwrap();
+        assert_eq!(texts(&g), ["DIRETTORE:", "ROSSI ANNA"]);
+        // The label's box ends where the colon does (10 of 15 characters).
+        assert_eq!(g[0][0].bbox.x1, 40.0 + 75.0 * 10.0 / 15.0);
+        // After an ordinary space a label word is running text.
+        let running = line(&[("Compiti", 40.0), ("della", 77.0), ("Direzione:", 104.0), ("atti", 156.0)], false);
+        assert!(inline_label_groups(&running, &p, &none).is_none());
+    }
+
+    #[test]
+    fn a_label_without_colon_is_cut_only_at_a_label_column() {
+        let p = Params::default();
+        // "CULTURA" then, after a 20 pt gutter, "Direttore" at x = 100.
+        let l = line(&[("CULTURA", 45.0), ("Direttore", 100.0)], false);
+        assert!(inline_label_groups(&l, &p, &ColumnStarts::default()).is_none());
+        let cols = ColumnStarts::distinct([ColumnStart { x: 100.0, size: 10.0 }], p.label_column_merge);
+        let g = inline_label_groups(&l, &p, &cols).unwrap();
+        assert_eq!(texts(&g), ["CULTURA", "Direttore"]);
+    }
+}

@@ -1,0 +1,116 @@
+//! Sheet stage: page layouts -> objective records (the rule-based parser).
+//!
+//! This module only runs the steps in order; each file transforms one thing:
+//!
+//! | step | file | transforms |
+//! |---|---|---|
+//! | inline labels | `inline.rs` | lines -> lines with grid labels cut out ("Direzione: AFFARI") |
+//! | structure | `structure.rs` | lines -> headings, running headers/footers, sheet ranges, plan year |
+//! | label units | `units.rs` | lines -> printed labels (cells, wrapped stacks) |
+//! | sections | `sections.rs` | a sheet's lines -> its sections (grid, DUP, description, indicators) |
+//! | grid | `grid.rs` | grid lines -> directorate, director, service, executive, ... |
+//! | DUP links | `dup.rs` | "Collegato a" lines -> DUP links |
+//! | description | `description.rs` | description lines -> paragraphs and lists |
+//! | indicators | `indicators.rs` | indicator table lines -> indicators with targets |
+//!
+//! plus `doc.rs` (the document view, typed positions, reading order, provenance)
+//! and `table.rs` (rows of a table region, shared by the table sections). Every
+//! decision is made from geometry (rows, cells, columns, gaps; see
+//! [`crate::columns`]) and from the label table in [`crate::labels`], never from
+//! the order in which text was drawn.
+
+mod description;
+mod doc;
+mod dup;
+mod grid;
+mod indicators;
+mod inline;
+mod sections;
+mod structure;
+mod table;
+mod units;
+
+#[cfg(test)]
+mod tests;
+
+use crate::layout::PageLayout;
+use crate::model::{Diagnostic, Objective};
+use crate::params::Params;
+use doc::{Doc, HashSet, LineRef, Prov};
+use sections::{Section, Sections};
+use structure::Heading;
+use units::LabelUnit;
+
+/// Years a code's leading digits may name (`2023_A101`); other digits are no year.
+const PLAN_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// Parse every objective sheet of a document, in document order.
+pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diagnostic>) {
+    let pages = inline::split_inline_labels(pages, params);
+    let doc = Doc { pages: &pages, p: params };
+    let mut diags = Vec::new();
+    let headings = structure::find_headings(&doc);
+    let heading_lines: HashSet<LineRef> = headings.iter().flat_map(|h| h.lines.iter().copied()).collect();
+    let furniture = structure::find_furniture(&doc, &headings, &heading_lines);
+
+    // All grid-label units of the document, to tell sheet headings from index rows.
+    let units = units::label_units(&doc, &furniture, &heading_lines);
+    debug_assert!(units.is_sorted_by_key(|u| u.page));
+
+    let mut objectives = Vec::new();
+    let mut doc_year: Option<Option<i32>> = None;
+    for sheet in structure::find_sheets(&doc, &headings, &units) {
+        let h = sheet.heading;
+        let content = sheet.content(&doc, &furniture, &heading_lines);
+        let pages = sheet.page_numbers(&doc, &content);
+        let sheet_units = units::sheet_units(&units, h.page, &content);
+        let mut obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
+        if obj.year.is_none() {
+            obj.year = *doc_year.get_or_insert_with(|| structure::document_year(&doc));
+        }
+        objectives.push(Objective { pages, ..obj });
+    }
+    (objectives, diags)
+}
+
+/// One sheet's content lines and label units -> its objective.
+fn parse_sheet(
+    doc: &Doc,
+    h: &Heading,
+    content: &[LineRef],
+    units: &[LabelUnit],
+    diags: &mut Vec<Diagnostic>,
+) -> Objective {
+    let page_no = doc.pages[h.page].number;
+    let mut obj = Objective { code: h.code.clone(), title: h.title.clone(), ..Default::default() };
+    obj.year = h.code.get(..4).and_then(|y| y.parse::<i32>().ok()).filter(|y| PLAN_YEARS.contains(y));
+    let mut prov = Prov::default();
+    prov.add(doc, "code".into(), &h.lines[..1]);
+    prov.add(doc, "title".into(), &h.lines[1..]);
+
+    let sections = Sections::find(doc, content, units);
+    for (section, lines) in &sections.parts {
+        match section {
+            Section::Grid => grid::parse_grid(doc, &sections.grid, lines, &mut obj, &mut prov),
+            Section::Dup => dup::parse_links(doc, lines, &mut obj, &mut prov),
+            Section::Desc => {
+                obj.description = description::parse_description(doc, lines);
+                prov.add(doc, "description".into(), lines);
+            }
+            Section::Ind => {
+                let cols = sections.indicator_headers(doc, units);
+                let cols: Vec<&LabelUnit> = cols.iter().collect();
+                obj.indicators = indicators::parse_indicators(doc, lines, &cols, &obj.code, diags, &mut prov);
+            }
+        }
+    }
+    if sections.grid.is_empty() {
+        diags.push(Diagnostic::warning(
+            Some(page_no),
+            "sheet.grid.missing",
+            format!("{}: no label grid found", h.code),
+        ));
+    }
+    obj.provenance = Some(prov.0);
+    obj
+}

@@ -1,0 +1,299 @@
+//! The parser on synthetic pages: glyph boxes and rules placed by hand.
+
+use super::parse;
+use crate::extract::{BBox, Glyph, Page, Paint, Rule};
+use crate::layout::{self, PageLayout};
+use crate::model::Objective;
+use crate::params::Params;
+
+struct P {
+    glyphs: Vec<Glyph>,
+    rules: Vec<Rule>,
+}
+impl P {
+    fn new() -> Self {
+        P { glyphs: vec![], rules: vec![] }
+    }
+    fn text(&mut self, s: &str, x: f32, baseline: f32, bold: bool) -> &mut Self {
+        let size = 9.0;
+        let mut x = x;
+        for ch in s.chars() {
+            let w = 0.5 * size;
+            self.glyphs.push(Glyph {
+                text: ch.to_string().into(),
+                bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size),
+                baseline,
+                size,
+                bold,
+            });
+            x += w;
+        }
+        self
+    }
+    /// A ruled row of cells with the given x boundaries.
+    fn row(&mut self, xs: &[f32], top: f32, bottom: f32) -> &mut Self {
+        let r = |x0, t, x1, b| Rule { bbox: BBox::new(x0, t, x1, b), paint: Paint::Stroke, gray: 0.0 };
+        let (x0, x1) = (xs[0], *xs.last().unwrap());
+        self.rules.push(r(x0, top, x1, top + 0.5));
+        self.rules.push(r(x0, bottom, x1, bottom + 0.5));
+        for &x in xs {
+            self.rules.push(r(x, top, x + 0.5, bottom));
+        }
+        self
+    }
+    /// A ruled row cut open at the bottom (a page break inside it).
+    fn open_row(&mut self, xs: &[f32], top: f32, bottom: f32) -> &mut Self {
+        let r = |x0, t, x1, b| Rule { bbox: BBox::new(x0, t, x1, b), paint: Paint::Stroke, gray: 0.0 };
+        self.rules.push(r(xs[0], top, *xs.last().unwrap(), top + 0.5));
+        for &x in xs {
+            self.rules.push(r(x, top, x + 0.5, bottom));
+        }
+        self
+    }
+    fn page(&self, number: u32) -> Page {
+        Page {
+            number,
+            width: 600.0,
+            height: 800.0,
+            glyphs: self.glyphs.clone(),
+            rules: self.rules.clone(),
+            images: 0,
+            warnings: vec![],
+        }
+    }
+}
+
+fn run(pages: &[Page]) -> Vec<Objective> {
+    let p = Params::default();
+    let layouts: Vec<PageLayout> = pages.iter().map(|pg| layout::analyze(pg, &p)).collect();
+    parse(&layouts, &p).0
+}
+
+/// A ruled sheet: heading, 2x6 grid with an empty Direttore cell, indicators.
+/// A page opening with the test sheet's heading (code, then title), and nothing else.
+fn heading_page(code: &str) -> P {
+    let mut p = P::new();
+    p.text(code, 40.0, 60.0, true).text("Titolo dell obiettivo di prova", 40.0, 75.0, true);
+    p
+}
+
+fn sheet_page(code: &str) -> P {
+    let mut p = heading_page(code);
+    let xs = [40.0, 100.0, 200.0, 260.0, 360.0, 440.0, 560.0];
+    p.row(&xs, 90.0, 104.0).row(&xs, 104.0, 118.0);
+    p.text("Direzione", 42.0, 100.0, true).text("AFFARI", 102.0, 100.0, false);
+    p.text("Direttore", 202.0, 100.0, true);
+    p.text("Classificazione", 362.0, 100.0, true).text("SERVIZIO", 442.0, 100.0, false);
+    p.text("Servizio", 42.0, 114.0, true).text("UFFICIO", 102.0, 114.0, false);
+    p.text("Dirigente", 202.0, 114.0, true).text("ROSSI ANNA", 262.0, 114.0, false);
+    p.text("Tipologia", 362.0, 114.0, true).text("SVILUPPO", 442.0, 114.0, false);
+    p.text("INDICATORI", 40.0, 150.0, true);
+    let cols = [40.0, 300.0, 400.0, 560.0];
+    p.row(&cols, 155.0, 169.0).row(&cols, 169.0, 195.0);
+    p.text("Descrizione", 42.0, 165.0, true).text("Tipo", 302.0, 165.0, true).text("Valore Atteso", 402.0, 165.0, true);
+    p.text("Pratiche evase", 42.0, 179.0, false).text("nei termini", 42.0, 190.0, false);
+    p.text("EFFICACIA", 302.0, 179.0, false).text("≥ 90%", 402.0, 179.0, false);
+    p
+}
+
+#[test]
+fn ruled_sheet_with_empty_cell_and_value_that_looks_like_a_label() {
+    let objs = run(&[sheet_page("2023_A101").page(1)]);
+    assert_eq!(objs.len(), 1);
+    let o = &objs[0];
+    assert_eq!(o.code, "2023_A101");
+    assert_eq!(o.year, Some(2023));
+    assert_eq!(o.title, "Titolo dell obiettivo di prova");
+    assert_eq!(o.directorate.as_deref(), Some("AFFARI"));
+    assert_eq!(o.director, None);
+    assert_eq!(o.classification.as_deref(), Some("SERVIZIO"));
+    assert_eq!(o.service.as_deref(), Some("UFFICIO"));
+    assert_eq!(o.executive.as_deref(), Some("ROSSI ANNA"));
+    assert_eq!(o.typology.as_deref(), Some("SVILUPPO"));
+    assert_eq!(o.indicators.len(), 1);
+    assert_eq!(o.indicators[0].description, "Pratiche evase nei termini");
+    assert_eq!(o.indicators[0].kind.as_deref(), Some("EFFICACIA"));
+    assert_eq!(o.indicators[0].target.raw, "≥ 90%");
+    assert_eq!(o.pages, vec![1]);
+    // Provenance: the value's own box, nothing for the empty cell.
+    let prov = o.provenance.as_ref().unwrap();
+    let dir = &prov["directorate"];
+    assert_eq!(dir.len(), 1);
+    assert_eq!(dir[0].page, 1);
+    assert_eq!(dir[0].bbox[0], 102.0);
+    assert!(!prov.contains_key("director"));
+    assert!(prov.contains_key("indicators[0].target") && prov.contains_key("title"));
+}
+
+#[test]
+fn index_page_and_footers_yield_nothing() {
+    let mut index = P::new();
+    index.text("Indice degli obiettivi", 40.0, 60.0, true);
+    index
+        .text("2023_A101", 40.0, 80.0, false)
+        .text("Titolo dell obiettivo di prova", 120.0, 80.0, false)
+        .text("2", 540.0, 80.0, false);
+    index.text("Pag. 1 di 2", 500.0, 780.0, false);
+    let mut sheet = sheet_page("2023_A101");
+    sheet.text("Pag. 2 di 2", 500.0, 780.0, false);
+    let objs = run(&[index.page(1), sheet.page(2)]);
+    assert_eq!(objs.len(), 1);
+    assert_eq!(objs[0].pages, vec![2]);
+    assert_eq!(objs[0].indicators.len(), 1, "the footer is not an indicator row");
+    assert!(run(&[index.page(1)]).is_empty());
+}
+
+#[test]
+fn repeated_heading_continues_the_sheet() {
+    let first = sheet_page("2023_A101");
+    let mut cont = heading_page("2023_A101");
+    let cols = [40.0, 300.0, 400.0, 560.0];
+    cont.row(&cols, 90.0, 104.0).row(&cols, 104.0, 118.0);
+    cont.text("Descrizione", 42.0, 100.0, true).text("Tipo", 302.0, 100.0, true).text(
+        "Valore Atteso",
+        402.0,
+        100.0,
+        true,
+    );
+    cont.text("Atti adottati", 42.0, 114.0, false).text("TEMPORALE", 302.0, 114.0, false).text(
+        "entro il 31/12/2023",
+        402.0,
+        114.0,
+        false,
+    );
+    let objs = run(&[first.page(1), cont.page(2)]);
+    assert_eq!(objs.len(), 1);
+    let o = &objs[0];
+    assert_eq!(o.pages, vec![1, 2]);
+    assert_eq!(o.indicators.len(), 2);
+    assert_eq!(o.indicators[1].description, "Atti adottati");
+    assert_eq!(o.indicators[1].target.date.as_deref(), Some("2023-12-31"));
+}
+
+#[test]
+fn borderless_grid_by_alignment() {
+    let mut p = P::new();
+    p.text("2024_B2", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
+    p.text("Direzione", 40.0, 100.0, true)
+        .text("DIREZIONE CON UN NOME", 120.0, 100.0, false)
+        .text("LUNGO", 120.0, 111.0, false);
+    p.text("Direttore", 300.0, 100.0, true).text("BIANCHI LUCA", 380.0, 100.0, false);
+    p.text("Servizio", 40.0, 130.0, true).text("UFFICIO", 120.0, 130.0, false);
+    p.text("Dirigente", 300.0, 130.0, true);
+    let objs = run(&[p.page(1)]);
+    assert_eq!(objs.len(), 1);
+    assert_eq!(objs[0].directorate.as_deref(), Some("DIREZIONE CON UN NOME LUNGO"));
+    assert_eq!(objs[0].director.as_deref(), Some("BIANCHI LUCA"));
+    assert_eq!(objs[0].service.as_deref(), Some("UFFICIO"));
+    assert_eq!(objs[0].executive, None);
+}
+
+#[test]
+fn columnar_grid_labels_above_values() {
+    let mut p = P::new();
+    p.text("2024_C9", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
+    p.text("Direzione", 40.0, 100.0, true).text("Direttore", 200.0, 100.0, true).text(
+        "Classificazione",
+        360.0,
+        100.0,
+        true,
+    );
+    p.text("CULTURA", 40.0, 114.0, false).text("NERI ADA", 200.0, 114.0, false).text("SERVIZIO", 360.0, 114.0, false);
+    p.text("Servizio", 40.0, 134.0, true).text("Dirigente", 200.0, 134.0, true).text("Tipologia", 360.0, 134.0, true);
+    p.text("MUSEI", 40.0, 148.0, false).text("SVILUPPO", 360.0, 148.0, false);
+    let objs = run(&[p.page(1)]);
+    assert_eq!(objs.len(), 1);
+    let o = &objs[0];
+    assert_eq!(o.directorate.as_deref(), Some("CULTURA"));
+    assert_eq!(o.director.as_deref(), Some("NERI ADA"));
+    assert_eq!(o.classification.as_deref(), Some("SERVIZIO"));
+    assert_eq!(o.service.as_deref(), Some("MUSEI"));
+    assert_eq!(o.executive, None);
+    assert_eq!(o.typology.as_deref(), Some("SVILUPPO"));
+}
+#[test]
+fn unknown_column_and_row_split_by_page_break() {
+    let mut first = sheet_page("2023_A101");
+    let cols = [40.0, 300.0, 400.0, 560.0];
+    first.row(&cols, 195.0, 221.0);
+    first
+        .text("Riga spezzata dal cambio", 42.0, 205.0, false)
+        .text("RISULTATO", 302.0, 205.0, false)
+        .text("12", 402.0, 205.0, false);
+    let mut cont = heading_page("2023_A101");
+    cont.row(&cols, 90.0, 104.0);
+    cont.text("di pagina", 42.0, 100.0, false);
+    let objs = run(&[first.page(1), cont.page(2)]);
+    let o = &objs[0];
+    assert_eq!(o.indicators.len(), 2);
+    assert_eq!(o.indicators[1].description, "Riga spezzata dal cambio di pagina");
+    assert_eq!(o.indicators[1].target.value, Some(12.0));
+
+    // A fourth column the label table does not know stays out of the target.
+    let mut p = P::new();
+    p.text("2024_Q1", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
+    p.text("Direzione", 40.0, 100.0, true).text("AFFARI", 120.0, 100.0, false);
+    p.text("INDICATORI", 40.0, 130.0, true);
+    p.text("Descrizione", 40.0, 150.0, true)
+        .text("Tipologia", 250.0, 150.0, true)
+        .text("Valore atteso 2024", 350.0, 150.0, true)
+        .text("Peso", 480.0, 150.0, true);
+    p.text("Atti adottati", 40.0, 165.0, false)
+        .text("RISULTATO", 250.0, 165.0, false)
+        .text("5", 350.0, 165.0, false)
+        .text("30%", 480.0, 165.0, false);
+    let objs = run(&[p.page(1)]);
+    assert_eq!(objs[0].indicators.len(), 1);
+    assert_eq!(objs[0].indicators[0].target.raw, "5");
+    assert_eq!(objs[0].indicators[0].kind.as_deref(), Some("RISULTATO"));
+    assert_eq!(objs[0].typology, None, "the table's Tipologia header is not the grid field");
+}
+#[test]
+fn inline_colon_labels_are_cut_out_of_their_lines() {
+    let mut p = P::new();
+    p.text("2024_K7", 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
+    // "DIRETTORE:" glued to its value; a label after a gutter inside a value line.
+    p.text("Direzione: AFFARI GENERALI", 40.0, 100.0, false);
+    p.text("DIRETTORE:ROSSI ANNA", 300.0, 100.0, false);
+    p.text("Servizio: PROTOCOLLO", 40.0, 120.0, false);
+    p.text("Dirigente: BIANCHI", 40.0 + 100.0 + 15.0, 120.0, false);
+    p.text("Descrizione dettagliata dell'obiettivo", 40.0, 150.0, true);
+    p.text("Compiti della Direzione: gestione degli atti.", 40.0, 165.0, false);
+    let objs = run(&[p.page(1)]);
+    assert_eq!(objs.len(), 1);
+    let o = &objs[0];
+    assert_eq!(o.directorate.as_deref(), Some("AFFARI GENERALI"));
+    assert_eq!(o.director.as_deref(), Some("ROSSI ANNA"));
+    assert_eq!(o.service.as_deref(), Some("PROTOCOLLO"));
+    assert_eq!(o.executive.as_deref(), Some("BIANCHI"));
+    assert_eq!(o.description.as_deref(), Some("Compiti della Direzione: gestione degli atti."));
+}
+#[test]
+fn a_code_like_word_and_a_lone_label_are_no_sheet() {
+    // A manual page: "UTF-8" alone on its row, then a line that happens to be a
+    // grid label ("Area").
+    let mut p = P::new();
+    p.text("UTF-8", 40.0, 60.0, false).text("encoding of the connection", 40.0, 75.0, false);
+    p.text("Area", 40.0, 100.0, false).text("land area in square miles", 120.0, 100.0, false);
+    assert!(run(&[p.page(1)]).is_empty());
+}
+#[test]
+fn a_row_cut_open_by_the_page_break_is_kept_and_rejoined() {
+    let mut first = sheet_page("2023_A101");
+    let cols = [40.0, 300.0, 400.0, 560.0];
+    first.open_row(&cols, 195.0, 221.0);
+    first
+        .text("Riga aperta dal cambio", 42.0, 205.0, false)
+        .text("OUTCOME", 302.0, 205.0, false)
+        .text("7", 402.0, 205.0, false);
+    first.text("Pag. 1 di 2", 500.0, 780.0, false);
+    let mut cont = heading_page("2023_A101");
+    cont.row(&cols, 90.0, 104.0);
+    cont.text("di pagina", 42.0, 100.0, false);
+    cont.text("Pag. 2 di 2", 500.0, 780.0, false);
+    let objs = run(&[first.page(1), cont.page(2)]);
+    let o = &objs[0];
+    assert_eq!(o.indicators.len(), 2, "{:?}", o.indicators);
+    assert_eq!(o.indicators[1].description, "Riga aperta dal cambio di pagina");
+    assert_eq!(o.indicators[1].kind.as_deref(), Some("OUTCOME"));
+}

@@ -816,4 +816,63 @@ mod tests {
         let want: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         assert_eq!(files.iter().map(|f| f.path.clone()).collect::<Vec<_>>(), want);
     }
+
+    /// The lifecycle: `begin` with the total before any file, `finish` after the
+    /// last outcome, in sink order; what a sink reports at its end is settled into
+    /// the summary, and the sinks after it see it.
+    #[test]
+    fn sinks_begin_and_finish_and_their_end_is_settled() {
+        use crate::pipeline::sink::{Ending, Lost, Unfinished};
+        #[derive(Default)]
+        struct Life {
+            events: Vec<String>,
+            end: Option<Unfinished>,
+            note: Option<String>,
+            seen_failures: Option<usize>,
+        }
+        impl Sink for Life {
+            fn begin(&mut self, total: usize) {
+                self.events.push(format!("begin {total}"));
+            }
+            fn document(&mut self, input: &Path, _doc: &Document) -> Result<(), Error> {
+                self.events.push(file_name(input));
+                Ok(())
+            }
+            fn finish(&mut self, summary: &BatchSummary) -> Result<Option<String>, Unfinished> {
+                self.events.push("finish".into());
+                self.seen_failures = Some(summary.failures);
+                match self.end.take() {
+                    Some(e) => Err(e),
+                    None => Ok(self.note.take()),
+                }
+            }
+        }
+        let lost = |lost| Unfinished { out: "o".into(), message: "cannot write".into(), lost };
+        let inputs: Vec<PathBuf> = ["a.pdf", "b.pdf", "c.pdf"].iter().map(PathBuf::from).collect();
+        let mut first = Life { note: Some("a note".into()), ..Default::default() };
+        let mut documents = Life { end: Some(lost(Lost::Documents)), ..Default::default() };
+        let mut last = Life::default();
+        let s = run_batch(
+            &inputs,
+            &Options::default(),
+            &BatchOptions { jobs: 2, ..Default::default() },
+            &mut [&mut first, &mut documents, &mut last],
+            Arc::new(|p: &Path, _: &Options, _| match p.to_str() {
+                Some("b.pdf") => Err(Error::Extract { file: p.into(), source: ExtractError::PasswordRequired }),
+                _ => Ok(doc(1, 0, vec![Level::Warning])),
+            }),
+        );
+        assert_eq!(first.events, ["begin 3", "a.pdf", "c.pdf", "finish"]);
+        assert_eq!(last.events, first.events);
+        assert_eq!((first.seen_failures, last.seen_failures), (Some(1), Some(3)), "settled before the next sink");
+        assert_eq!((s.failures, s.recovered, s.objectives), (3, 0, 2));
+        assert_eq!(s.endings, [Ending::Note("a note".into()), Ending::Failed(lost(Lost::Documents))]);
+        assert_eq!(s.documents_lost(), Some("cannot write"));
+        assert_eq!(s.endings[1].to_string(), "error: o: cannot write");
+        // Another output lost: the run failed, the documents stand.
+        let mut tables = Life { end: Some(lost(Lost::Output)), ..Default::default() };
+        let s = convert_batch(&[], &Options::default(), &BatchOptions::default(), &mut [&mut tables]);
+        assert_eq!((s.files, s.failures, s.documents_lost()), (0, 1, None));
+        assert_eq!(tables.events, ["begin 0", "finish"]);
+    }
 }

@@ -349,3 +349,87 @@ impl Sink for RunReportSink {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::file_name;
+    use std::fs;
+
+    fn request(inputs: &[&Path]) -> ConvertRequest {
+        ConvertRequest {
+            inputs: inputs.iter().map(|p| p.to_path_buf()).collect(),
+            inputs_from: None,
+            stdin_name: "stdin.pdf".into(),
+            format: OutputFormat::Json,
+            out: Some("out".into()),
+            fsync: false,
+            tables: None,
+            tables_format: TableFormat::Csv,
+            report: None,
+            options: Options::default(),
+            jobs: 0,
+            timeout_per_file: 60.0,
+            fail_fast: false,
+            quiet: true,
+        }
+    }
+
+    fn valid(request: ConvertRequest) -> ConvertPlan {
+        ConvertPlan::new(request).unwrap_or_else(|e| panic!("a valid request: {e}"))
+    }
+
+    fn usage_message(request: ConvertRequest) -> String {
+        match ConvertPlan::new(request).err().expect("a usage error") {
+            UsageError::Invalid(m) => m,
+            e @ UsageError::MissingOut => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_plan_knows_its_inputs_and_outputs() {
+        let t = tempfile::tempdir().unwrap();
+        fs::write(t.path().join("b.pdf"), b"x").unwrap();
+        fs::write(t.path().join("a.PDF"), b"x").unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let list = elsewhere.path().join("list.txt");
+        fs::write(&list, format!("{}\n\n", elsewhere.path().join("listed.pdf").display())).unwrap();
+        fs::write(elsewhere.path().join("listed.pdf"), b"x").unwrap();
+        let mut r = request(&[t.path()]);
+        r.inputs_from = Some(list);
+        r.timeout_per_file = 0.0;
+        r.tables = Some("t".into());
+        let plan = valid(r);
+        let names: Vec<String> = plan.inputs.iter().map(|p| file_name(p)).collect();
+        assert_eq!(names, ["a.PDF", "b.pdf", "listed.pdf"]);
+        assert_eq!(plan.batch.timeout, None, "0 s: no time limit");
+        assert!(plan.stdin.is_none());
+        assert_eq!(plan.outputs.documents, DocumentOutput::JsonDir { dir: "out".into(), fsync: false });
+        assert_eq!(plan.outputs.tables, Some(("t".into(), TableFormat::Csv)));
+        assert!(matches!(plan.progress, progress::Mode::Off), "quiet");
+        // NDJSON goes to stdout without --out or with `-`; JSON may go nowhere but the tables.
+        for out in [None, Some(PathBuf::from("-"))] {
+            let r = ConvertRequest { format: OutputFormat::Ndjson, out, ..request(&[t.path()]) };
+            assert_eq!(valid(r).outputs.documents, DocumentOutput::NdjsonStdout);
+        }
+        let r = ConvertRequest { out: None, tables: Some("t".into()), ..request(&[t.path()]) };
+        assert_eq!(valid(r).outputs.documents, DocumentOutput::None);
+    }
+
+    #[test]
+    fn requests_that_cannot_run_are_usage_errors() {
+        let t = tempfile::tempdir().unwrap();
+        let r = ConvertRequest { out: None, ..request(&[t.path()]) };
+        assert!(matches!(ConvertPlan::new(r).err(), Some(UsageError::MissingOut)));
+        assert!(usage_message(request(&[])).starts_with("no input: "));
+        let stdin = Path::new(STDIN);
+        assert!(usage_message(request(&[stdin, stdin])).starts_with("standard input can be read once"));
+        let r = ConvertRequest { inputs_from: Some(STDIN.into()), ..request(&[stdin]) };
+        assert!(usage_message(r).starts_with("standard input can be read once"));
+        assert!(usage_message(request(&[t.path()])).starts_with("no PDF file found in "));
+        assert!(usage_message(request(&[&t.path().join("missing.pdf")])).contains("missing.pdf: cannot read"));
+        let list = t.path().join("nolist");
+        let r = ConvertRequest { inputs_from: Some(list.clone()), ..request(&[]) };
+        assert!(usage_message(r).starts_with(&format!("{}: cannot read the input list: ", list.display())));
+    }
+}

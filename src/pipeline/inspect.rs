@@ -48,3 +48,18 @@ pub fn write_layouts(w: &mut impl Write, layouts: &[PageLayout], json: bool) -> 
     }
     w.flush()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts_as_json_or_text() {
+        let mut out = Vec::new();
+        write_layouts(&mut out, &[], true).unwrap();
+        assert_eq!(out, b"[]\n");
+        let mut out = Vec::new();
+        write_layouts(&mut out, &[], false).unwrap();
+        assert!(out.is_empty());
+    }
+}

@@ -363,4 +363,30 @@ mod tests {
         assert_eq!(format_secs(Duration::from_millis(500)), "0.5");
         assert_eq!(format_secs(Duration::from_secs_f64(1.25)), "1.25");
     }
+
+    #[test]
+    fn a_lost_document_fails_a_converted_file_only() {
+        let report = |status| FileReport {
+            path: "a.pdf".into(),
+            status,
+            pages: Some(1),
+            objectives: 1,
+            indicators: 0,
+            diagnostics: DiagnosticSummary::default(),
+            error: None,
+            error_kind: None,
+            duration_ms: 1,
+        };
+        for status in [Status::Ok, Status::Recovered] {
+            let mut f = report(status);
+            f.lose("cannot write output x: gone");
+            assert_eq!(f.status, Status::Failed);
+            assert_eq!(f.error.as_deref(), Some("cannot write output x: gone"));
+            assert_eq!(f.error_kind.as_deref(), Some("write"));
+        }
+        let mut skipped = FileReport::skipped(Path::new("s.pdf"));
+        let before = skipped.clone();
+        skipped.lose("m");
+        assert_eq!(skipped, before);
+    }
 }

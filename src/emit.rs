@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::error::Error;
 use crate::model::{Document, NdjsonRecord, NdjsonSource};
-use crate::pipeline::{Sink, Stage, Staged};
+use crate::pipeline::{BatchSummary, Lost, Sink, Stage, Staged, Unfinished};
 
 /// The document as pretty JSON (2-space indent) with a trailing newline.
 pub fn to_json(doc: &Document) -> String {
@@ -169,9 +169,7 @@ impl Sink for JsonDirSink {
     }
 
     fn document_staged(&mut self, input: &Path, doc: &Document, staged: Staged) -> Result<(), Error> {
-        let Ok(tmp) = staged.downcast::<tempfile::NamedTempFile>() else {
-            return self.document(input, doc);
-        };
+        let Staged::File(tmp) = staged;
         // On a name clash the staged file is dropped, which deletes it.
         let (name, out) = self.claim(input, doc)?;
         tmp.persist(&out).map_err(|e| write_error(input, &out, e.error))?;
@@ -191,7 +189,7 @@ impl Stage for JsonStage {
     fn stage(&self, input: &Path, doc: &Document) -> Result<Staged, Error> {
         let out = self.dir.join(json_file_name(doc));
         let tmp = staged_file(&out, to_json(doc).as_bytes(), self.sync).map_err(|e| write_error(input, &out, e))?;
-        Ok(Box::new(tmp))
+        Ok(Staged::File(tmp))
     }
 }
 
@@ -223,29 +221,44 @@ impl<W: Write> Sink for NdjsonSink<W> {
 }
 
 /// An NDJSON file written atomically: lines go to a temporary file beside the
-/// destination, which replaces the destination only at [`NdjsonFile::finish`].
+/// destination, which replaces the destination only at the end of the batch
+/// ([`Sink::finish`]); if that fails, every document written to it is lost.
 pub struct NdjsonFile {
-    sink: NdjsonSink<BufWriter<tempfile::NamedTempFile>>,
+    /// `None` once finished.
+    sink: Option<NdjsonSink<BufWriter<tempfile::NamedTempFile>>>,
     path: PathBuf,
 }
 
 impl NdjsonFile {
     pub fn create(path: &Path) -> io::Result<Self> {
         let tmp = temp_beside(path)?;
-        Ok(NdjsonFile { sink: NdjsonSink::new(BufWriter::new(tmp), path), path: path.to_path_buf() })
+        Ok(NdjsonFile { sink: Some(NdjsonSink::new(BufWriter::new(tmp), path)), path: path.to_path_buf() })
     }
+
     /// Flush, sync and rename into place.
-    pub fn finish(self) -> io::Result<PathBuf> {
-        let tmp = self.sink.into_inner().into_inner().map_err(|e| e.into_error())?;
+    fn complete(sink: NdjsonSink<BufWriter<tempfile::NamedTempFile>>, path: &Path) -> io::Result<()> {
+        let tmp = sink.into_inner().into_inner().map_err(|e| e.into_error())?;
         tmp.as_file().sync_all()?;
-        tmp.persist(&self.path).map_err(|e| e.error)?;
-        Ok(self.path)
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
     }
 }
 
 impl Sink for NdjsonFile {
     fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
-        self.sink.document(input, doc)
+        match &mut self.sink {
+            Some(sink) => sink.document(input, doc),
+            None => Err(write_error(input, &self.path, io::Error::other("the NDJSON file is already complete"))),
+        }
+    }
+
+    fn finish(&mut self, _summary: &BatchSummary) -> Result<Option<String>, Unfinished> {
+        let Some(sink) = self.sink.take() else { return Ok(None) };
+        NdjsonFile::complete(sink, &self.path).map(|()| None).map_err(|e| Unfinished {
+            out: self.path.clone(),
+            message: format!("cannot write output {}: {e}", self.path.display()),
+            lost: Lost::Documents,
+        })
     }
 }
 
@@ -387,10 +400,27 @@ mod tests {
         f.document(Path::new("x.pdf"), &sample()).unwrap();
         f.document(Path::new("y.pdf"), &sample()).unwrap();
         assert!(!path.exists(), "nothing visible before finish");
-        assert_eq!(f.finish().unwrap(), path);
+        assert_eq!(f.finish(&BatchSummary::default()), Ok(None));
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text, to_ndjson(&sample()).repeat(2));
         assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
+        assert!(f.document(Path::new("z.pdf"), &sample()).is_err(), "no document after finish");
+    }
+
+    /// A file that cannot be renamed into place at the end loses every document
+    /// written to it, and says so.
+    #[test]
+    fn ndjson_file_that_cannot_be_completed_loses_its_documents() {
+        let t = tempfile::tempdir().unwrap();
+        let path = t.path().join("all.ndjson");
+        let mut f = NdjsonFile::create(&path).unwrap();
+        f.document(Path::new("x.pdf"), &sample()).unwrap();
+        // A directory in the way of the rename.
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("keep"), "x").unwrap();
+        let end = f.finish(&BatchSummary::default()).unwrap_err();
+        assert_eq!((end.out.as_path(), end.lost), (path.as_path(), Lost::Documents));
+        assert!(end.message.starts_with(&format!("cannot write output {}: ", path.display())), "{}", end.message);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Typed library errors. Fatal per-file failures only; non-fatal findings are
+//! Typed library errors: fatal per-file failures ([`Error`], [`ExtractError`]) and
+//! requests that cannot run ([`UsageError`]); non-fatal findings are
 //! [`crate::model::Diagnostic`]s in the output.
 
 use std::path::PathBuf;
@@ -35,4 +36,16 @@ pub enum Error {
     Panic { file: PathBuf, message: String },
     #[error("{file}: cannot write output {out}: {source}")]
     Write { file: PathBuf, out: PathBuf, source: std::io::Error },
+}
+
+/// A `perfplan convert` request that cannot run (bad arguments, an input path
+/// that does not exist, no PDF found, an output that cannot be created): nothing
+/// is converted.
+#[derive(Debug, Error)]
+pub enum UsageError {
+    /// No output at all: `--format json` without `--out DIR` or `--tables DIR`.
+    #[error("--out DIR is required with --format json (unless only --tables DIR is wanted)")]
+    MissingOut,
+    #[error("{0}")]
+    Invalid(String),
 }

@@ -1,5 +1,6 @@
-//! `perfplan` command line: argument parsing and reporting only; the work is in the
-//! library (`perfplan::pipeline`, `perfplan::emit`).
+//! `perfplan` command line: argument parsing and exit codes only; the work, and
+//! what it reports on stderr, is in the library (`perfplan::pipeline::run` for
+//! `convert`, `perfplan::eval` for `eval`).
 //!
 //! `eval` scores output against ground truth (`perfplan::eval`): exit 0, 1 when the
 //! score is below `--min-score`, 2 on a usage error.
@@ -8,23 +9,17 @@
 //! file failed or was skipped (the others are written), 2 usage error (bad arguments, an input path that does not exist, no PDF found, an
 //! output that cannot be created); nothing is converted on a usage error.
 
-use std::io::{self, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use perfplan::emit::{JsonDirSink, NdjsonFile, NdjsonSink, PendingFile};
-use perfplan::error::Error;
+use perfplan::error::UsageError;
 use perfplan::eval::{self, Actual};
-use perfplan::layout::PageLayout;
-use perfplan::model::Document;
-use perfplan::pipeline::{self, BatchOptions, Both, FileReport, Options, RunReport, Sink, Stage, Staged, Status};
-use perfplan::progress::{self, Progress};
-use perfplan::tables::{TableFormat, TablesSink};
-use std::sync::Arc;
+use perfplan::pipeline::{self, ConvertPlan, ConvertRequest, Options, OutputFormat};
+use perfplan::tables::TableFormat;
 
 // The work allocates many small, short-lived strings and vectors per page (glyphs,
 // words, lines); mimalloc serves them about twice as fast as glibc's allocator.
@@ -225,253 +220,34 @@ fn usage_error(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
 }
 
 fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
-    let out = args.out.filter(|o| o.as_os_str() != "-");
-    if args.format == Format::Json && out.is_none() && args.tables.is_none() {
-        Cli::command()
-            .error(
-                clap::error::ErrorKind::MissingRequiredArgument,
-                "--out DIR is required with --format json (unless only --tables DIR is wanted)",
-            )
-            .exit();
-    }
-    let mut given = args.inputs.clone();
-    if let Some(list) = &args.inputs_from {
-        match read_input_list(list) {
-            Ok(paths) => given.extend(paths),
-            Err(e) => return usage_error(format!("{}: cannot read the input list: {e}", list.display())),
-        }
-    }
-    if given.is_empty() {
-        return usage_error("no input: give PDF files or directories, `-` for standard input, or --inputs-from FILE");
-    }
-    let stdin_inputs = given.iter().filter(|p| p.as_os_str() == pipeline::STDIN).count();
-    if stdin_inputs > 1 || (stdin_inputs == 1 && args.inputs_from.as_deref() == Some(Path::new("-"))) {
-        return usage_error("standard input can be read once: `-` as an input, or --inputs-from -, not both");
-    }
-    let inputs = match pipeline::expand_inputs(&given) {
-        Ok(inputs) => inputs,
-        Err(e) => return usage_error(e),
-    };
-    if inputs.is_empty() {
-        let given: Vec<String> = given.iter().map(|p| p.display().to_string()).collect();
-        return usage_error(format!("no PDF file found in {}", given.join(", ")));
-    }
-    let stdin = if stdin_inputs == 1 {
-        let mut bytes = Vec::new();
-        if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
-            return usage_error(format!("cannot read the PDF from standard input: {e}"));
-        }
-        Some(pipeline::StdinPdf { name: args.stdin_name.clone(), bytes })
-    } else {
-        None
-    };
-    let opts = Options { password: args.password, provenance: args.provenance, ..Default::default() };
-    let batch = BatchOptions {
+    let request = ConvertRequest {
+        inputs: args.inputs,
+        inputs_from: args.inputs_from,
+        stdin_name: args.stdin_name,
+        format: match args.format {
+            Format::Json => OutputFormat::Json,
+            Format::Ndjson => OutputFormat::Ndjson,
+        },
+        out: args.out,
+        fsync: args.fsync,
+        tables: args.tables,
+        tables_format: match args.tables_format {
+            TablesFormat::Csv => TableFormat::Csv,
+            TablesFormat::Parquet => TableFormat::Parquet,
+        },
+        report: args.report,
+        options: Options { password: args.password, provenance: args.provenance, ..Default::default() },
         jobs: args.jobs,
-        timeout: (args.timeout_per_file > 0.0).then(|| Duration::from_secs_f64(args.timeout_per_file)),
+        timeout_per_file: args.timeout_per_file,
         fail_fast: args.fail_fast,
+        quiet: args.quiet,
     };
-    let report_file = match &args.report {
-        Some(path) => match PendingFile::create(path) {
-            Ok(f) => Some(f),
-            Err(e) => return usage_error(format!("{}: cannot create the run report: {e}", path.display())),
-        },
-        None => None,
-    };
-    // Every output is created before any work, so that an unwritable one is a
-    // usage error rather than a batch of failed files.
-    let primary = match (args.format, out) {
-        (Format::Json, Some(dir)) => {
-            if let Err(e) = std::fs::create_dir_all(&dir) {
-                return usage_error(format!("{}: cannot create output directory: {e}", dir.display()));
-            }
-            Primary::Json(JsonDirSink::new(dir).sync(args.fsync))
+    match ConvertPlan::new(request).and_then(pipeline::run) {
+        Ok(outcome) => Ok(if outcome.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
+        Err(e @ UsageError::MissingOut) => {
+            Cli::command().error(clap::error::ErrorKind::MissingRequiredArgument, e).exit()
         }
-        (Format::Json, None) => Primary::None,
-        (Format::Ndjson, Some(file)) => match NdjsonFile::create(&file) {
-            Ok(f) => Primary::NdjsonFile(f, file),
-            Err(e) => return usage_error(format!("{}: cannot create output file: {e}", file.display())),
-        },
-        (Format::Ndjson, None) => Primary::Stdout(NdjsonSink::new(io::stdout().lock(), "<stdout>")),
-    };
-    let tables = match &args.tables {
-        Some(dir) => {
-            let format = match args.tables_format {
-                TablesFormat::Csv => TableFormat::Csv,
-                TablesFormat::Parquet => TableFormat::Parquet,
-            };
-            match std::fs::create_dir_all(dir).and_then(|()| TablesSink::create(dir, format)) {
-                Ok(t) => Some(t),
-                Err(e) => return usage_error(format!("{}: cannot create the tables: {e}", dir.display())),
-            }
-        }
-        None => None,
-    };
-    let mode = if args.quiet {
-        progress::Mode::Off
-    } else if io::stderr().is_terminal() {
-        progress::Mode::Bar
-    } else {
-        progress::Mode::Lines
-    };
-
-    // Every file's report is kept only for --report: without it, memory does not
-    // grow with the number of files.
-    let mut files = Vec::new();
-    let mut sink = Report {
-        inner: Both(primary, tables),
-        files: &mut files,
-        keep: report_file.is_some(),
-        progress: Progress::new(io::stderr(), mode, inputs.len()),
-    };
-    let mut summary = pipeline::convert_batch_with_stdin(&inputs, &opts, &batch, &mut sink, stdin);
-    sink.progress.finish();
-    let Both(primary, tables) = sink.inner;
-    if let Primary::NdjsonFile(ndjson, file) = primary {
-        if let Err(e) = ndjson.finish() {
-            // Nothing of the stream reached the destination: every converted
-            // file failed after all.
-            let message = format!("cannot write output {}: {e}", file.display());
-            eprintln!("perfplan: error: {}: {message}", file.display());
-            summary.failures = summary.files - summary.skipped;
-            summary.recovered = 0;
-            for f in files.iter_mut().filter(|f| matches!(f.status, Status::Ok | Status::Recovered)) {
-                f.status = Status::Failed;
-                f.error = Some(message.clone());
-                f.error_kind = Some("write".to_string());
-            }
-        }
-    }
-    if let Some(tables) = tables {
-        let duplicates = tables.duplicates();
-        match tables.finish() {
-            Ok(_) if duplicates > 0 && !args.quiet => eprintln!(
-                "perfplan: tables: {duplicates} input(s) repeat an earlier one (same file name and content): their rows are in the tables once"
-            ),
-            Ok(_) => {}
-            Err(e) => {
-                let dir = args.tables.as_deref().unwrap_or(Path::new("."));
-                eprintln!("perfplan: error: {}: cannot write the tables: {e}", dir.display());
-                summary.failures = summary.failures.max(1);
-            }
-        }
-    }
-    if let Some(report_file) = report_file {
-        let path = report_file.path().to_path_buf();
-        let report = RunReport::new(files, &batch, &summary);
-        if let Err(e) = report_file.commit(report.to_json().as_bytes()) {
-            eprintln!("perfplan: error: {}: cannot write the run report: {e}", path.display());
-            summary.failures = summary.failures.max(1);
-        }
-    }
-    if summary.still_running > 0 {
-        eprintln!(
-            "perfplan: {} timed-out conversion(s) had not stopped yet; they end with perfplan",
-            summary.still_running
-        );
-    }
-    if !args.quiet {
-        eprintln!("perfplan: {summary}");
-    }
-    Ok(if summary.failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-/// Input paths listed in a file (or `-`, standard input), one per line; blank
-/// lines are skipped.
-fn read_input_list(list: &Path) -> io::Result<Vec<PathBuf>> {
-    let text = if list.as_os_str() == "-" {
-        let mut s = String::new();
-        io::stdin().lock().read_to_string(&mut s)?;
-        s
-    } else {
-        std::fs::read_to_string(list)?
-    };
-    Ok(text.lines().map(|l| l.trim_end_matches('\r')).filter(|l| !l.trim().is_empty()).map(PathBuf::from).collect())
-}
-
-/// Where the documents go besides the tables.
-enum Primary {
-    Json(JsonDirSink),
-    NdjsonFile(NdjsonFile, PathBuf),
-    Stdout(NdjsonSink<io::StdoutLock<'static>>),
-    /// Only the tables.
-    None,
-}
-
-impl Primary {
-    fn sink(&mut self) -> Option<&mut dyn Sink> {
-        match self {
-            Primary::Json(s) => Some(s),
-            Primary::NdjsonFile(s, _) => Some(s),
-            Primary::Stdout(s) => Some(s),
-            Primary::None => None,
-        }
-    }
-}
-
-impl Sink for Primary {
-    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
-        self.sink().map_or(Ok(()), |s| s.document(input, doc))
-    }
-    fn stage(&self) -> Option<Arc<dyn Stage>> {
-        match self {
-            Primary::Json(s) => s.stage(),
-            _ => None,
-        }
-    }
-    fn document_staged(&mut self, input: &Path, doc: &Document, staged: Staged) -> Result<(), Error> {
-        self.sink().map_or(Ok(()), |s| s.document_staged(input, doc, staged))
-    }
-}
-
-/// Wraps the output sinks: shows progress, reports each failed file on stderr as
-/// it happens, and keeps every file's report if `keep` (for `--report`).
-struct Report<'a, S> {
-    inner: S,
-    files: &'a mut Vec<FileReport>,
-    keep: bool,
-    progress: Progress<io::Stderr>,
-}
-
-impl<S: Sink> Sink for Report<'_, S> {
-    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
-        let r = self.inner.document(input, doc);
-        exit_on_broken_pipe(&r);
-        r
-    }
-    fn stage(&self) -> Option<Arc<dyn Stage>> {
-        self.inner.stage()
-    }
-    fn document_staged(&mut self, input: &Path, doc: &Document, staged: Staged) -> Result<(), Error> {
-        let r = self.inner.document_staged(input, doc, staged);
-        exit_on_broken_pipe(&r);
-        r
-    }
-    fn failure(&mut self, input: &Path, error: &Error) {
-        self.inner.failure(input, error);
-    }
-    fn outcome(&mut self, report: &FileReport) {
-        self.inner.outcome(report);
-        if report.status == Status::Failed {
-            self.progress.message(&format!(
-                "perfplan: error: {}: {}",
-                report.path,
-                report.error.as_deref().unwrap_or("failed")
-            ));
-        }
-        self.progress.file_done(report);
-        if self.keep {
-            self.files.push(report.clone());
-        }
-    }
-}
-
-fn exit_on_broken_pipe(r: &Result<(), Error>) {
-    if let Err(Error::Write { source, .. }) = r {
-        if source.kind() == io::ErrorKind::BrokenPipe {
-            // The reader of stdout went away (`| head`): stop quietly.
-            std::process::exit(0);
-        }
+        Err(e) => usage_error(e),
     }
 }
 
@@ -517,22 +293,10 @@ fn text(args: TextArgs) -> anyhow::Result<ExitCode> {
     }
     let opts = Options { password: args.password, ..Default::default() };
     let layouts = pipeline::layout_file(&args.pdf, &opts, args.page)?;
-    match print_layouts(&mut io::BufWriter::new(io::stdout().lock()), &layouts, args.json) {
+    match pipeline::write_layouts(&mut io::BufWriter::new(io::stdout().lock()), &layouts, args.json) {
         // The reader went away (`| head`): not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         r => r.context("cannot write to stdout")?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn print_layouts(w: &mut impl Write, layouts: &[PageLayout], json: bool) -> io::Result<()> {
-    if json {
-        serde_json::to_writer_pretty(&mut *w, layouts)?;
-        writeln!(w)?;
-    } else {
-        for page in layouts {
-            page.write_text(w)?;
-        }
-    }
-    w.flush()
 }

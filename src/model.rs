@@ -97,17 +97,99 @@ pub struct Diagnostic {
     pub level: Level,
     /// 1-based page, when the finding is about one page.
     pub page: Option<u32>,
-    /// Stable dotted code, e.g. `indicator.target.unparsed`, `page.no_text`.
+    /// Stable dotted code, one of [`DiagCode`], e.g. `indicator.target.unparsed`, `page.no_text`.
     pub code: String,
     pub message: String,
 }
 
 impl Diagnostic {
-    pub fn warning(page: Option<u32>, code: &str, message: impl Into<String>) -> Self {
-        Diagnostic { level: Level::Warning, page, code: code.to_string(), message: message.into() }
+    pub fn warning(page: Option<u32>, code: impl AsRef<str>, message: impl Into<String>) -> Self {
+        Diagnostic { level: Level::Warning, page, code: code.as_ref().to_string(), message: message.into() }
     }
-    pub fn info(page: Option<u32>, code: &str, message: impl Into<String>) -> Self {
-        Diagnostic { level: Level::Info, page, code: code.to_string(), message: message.into() }
+    pub fn info(page: Option<u32>, code: impl AsRef<str>, message: impl Into<String>) -> Self {
+        Diagnostic { level: Level::Info, page, code: code.as_ref().to_string(), message: message.into() }
+    }
+    pub fn error(page: Option<u32>, code: impl AsRef<str>, message: impl Into<String>) -> Self {
+        Diagnostic { level: Level::Error, page, code: code.as_ref().to_string(), message: message.into() }
+    }
+}
+
+/// Every diagnostic code perfplan emits, and when. The output holds the dotted
+/// string ([`DiagCode::as_str`]): the strings are part of the output contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DiagCode {
+    /// `page.no_text`: a page without a text layer; the message mentions its
+    /// images when it is probably a scan (OCR is not supported).
+    PageNoText,
+    /// `page.extract_failed` (level `error`): a page that could not be extracted;
+    /// the other pages go on.
+    PageExtractFailed,
+    /// `page.extract_warning`: a finding of the extractor about an intact page
+    /// (glyphs without a Unicode mapping...), once per distinct message.
+    PageExtractWarning,
+    /// `document.no_objectives`: no objective sheet found in the document.
+    DocumentNoObjectives,
+    /// `document.truncated`: the file does not end with `%%EOF`, it was probably
+    /// cut short.
+    DocumentTruncated,
+    /// `document.extract_warning`: damage the extractor worked around (xref
+    /// rebuilt or repaired, page-tree cycles, pages past the limit, object
+    /// streams over a byte budget).
+    DocumentExtractWarning,
+    /// `sheet.grid.missing`: a sheet heading without a label grid after it.
+    SheetGridMissing,
+    /// `indicators.header.missing`: an indicator table without a recognizable
+    /// header row (its rows are left out).
+    IndicatorsHeaderMissing,
+    /// `indicator.target.unparsed`: an indicator target with no number, date or
+    /// yes/no in it (kept as `raw` only).
+    IndicatorTargetUnparsed,
+}
+
+impl DiagCode {
+    /// Every code, in the order above.
+    pub const ALL: [DiagCode; 9] = [
+        DiagCode::PageNoText,
+        DiagCode::PageExtractFailed,
+        DiagCode::PageExtractWarning,
+        DiagCode::DocumentNoObjectives,
+        DiagCode::DocumentTruncated,
+        DiagCode::DocumentExtractWarning,
+        DiagCode::SheetGridMissing,
+        DiagCode::IndicatorsHeaderMissing,
+        DiagCode::IndicatorTargetUnparsed,
+    ];
+
+    /// Codes that make a converted document `recovered` rather than `ok`: the
+    /// extractor worked around damage. (`page.extract_warning`, such as glyphs
+    /// without a Unicode mapping, is a finding about an intact file: still `ok`.)
+    pub const RECOVERY: [DiagCode; 3] =
+        [DiagCode::PageExtractFailed, DiagCode::DocumentExtractWarning, DiagCode::DocumentTruncated];
+
+    /// The code as written in the output.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DiagCode::PageNoText => "page.no_text",
+            DiagCode::PageExtractFailed => "page.extract_failed",
+            DiagCode::PageExtractWarning => "page.extract_warning",
+            DiagCode::DocumentNoObjectives => "document.no_objectives",
+            DiagCode::DocumentTruncated => "document.truncated",
+            DiagCode::DocumentExtractWarning => "document.extract_warning",
+            DiagCode::SheetGridMissing => "sheet.grid.missing",
+            DiagCode::IndicatorsHeaderMissing => "indicators.header.missing",
+            DiagCode::IndicatorTargetUnparsed => "indicator.target.unparsed",
+        }
+    }
+
+    /// `code` (a [`Diagnostic::code`]) is one of [`DiagCode::RECOVERY`].
+    pub fn is_recovery(code: &str) -> bool {
+        DiagCode::RECOVERY.iter().any(|c| c.as_str() == code)
+    }
+}
+
+impl AsRef<str> for DiagCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -123,4 +205,28 @@ pub struct NdjsonRecord {
 pub struct NdjsonSource {
     pub file: String,
     pub sha256: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostic_codes_are_distinct_dotted_strings() {
+        let codes: Vec<&str> = DiagCode::ALL.iter().map(|c| c.as_str()).collect();
+        for (i, c) in codes.iter().enumerate() {
+            assert!(!codes[..i].contains(c), "{c} twice");
+            assert!(c.contains('.') && c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '.' || ch == '_'), "{c}");
+        }
+        assert_eq!(Diagnostic::warning(None, DiagCode::PageNoText, "m").code, "page.no_text");
+    }
+
+    #[test]
+    fn recovery_codes() {
+        let recovery: Vec<&str> =
+            DiagCode::ALL.iter().filter(|c| DiagCode::is_recovery(c.as_str())).map(|c| c.as_str()).collect();
+        assert_eq!(recovery, ["page.extract_failed", "document.truncated", "document.extract_warning"]);
+        assert!(!DiagCode::is_recovery("page.extract_warning"));
+        assert!(!DiagCode::is_recovery("x.y"));
+    }
 }

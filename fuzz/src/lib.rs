@@ -22,7 +22,7 @@ use perfplan::pipeline::{convert_bytes, Options};
 mod wrap;
 pub use wrap::wrap_content;
 
-/// The batch runner's worker stack (`WORKER_STACK` in `src/pipeline.rs`).
+/// The batch runner's worker stack (`WORKER_STACK` in `src/pipeline/batch.rs`).
 pub const WORKER_STACK: usize = 32 << 20;
 
 thread_local! {

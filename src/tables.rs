@@ -20,6 +20,7 @@
 //! Parquet rows are buffered in batches of [`BATCH_ROWS`] and flushed as row groups
 //! of at most [`ROW_GROUP_BYTES`] encoded bytes.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -308,45 +309,74 @@ pub fn iso_days(s: &str) -> Option<i32> {
 // ---------------------------------------------------------------------------
 // Writers
 
-/// One field of a CSV row, RFC 4180.
-fn csv_field(out: &mut Vec<u8>, v: &Value) {
-    fn quoted(out: &mut Vec<u8>, s: &str) {
-        if s.is_empty() || s.contains([',', '"', '\r', '\n']) {
-            out.push(b'"');
-            for ch in s.bytes() {
-                if ch == b'"' {
-                    out.push(b'"');
-                }
-                out.push(ch);
-            }
-            out.push(b'"');
-        } else {
-            out.extend_from_slice(s.as_bytes());
-        }
+/// CSV rows, RFC 4180, on `csv_core` (the `csv` crate's writer): CRLF line
+/// ends, a field quoted only when it holds a comma, a quote or a line end,
+/// quotes inside doubled.
+///
+/// One rule is ours: an empty string is written `""`, so that it differs from a
+/// null (nothing between the commas). The crate cannot express it: with
+/// `QuoteStyle::Necessary` it quotes an empty field only when the field is the
+/// whole record, the other styles quote every field (or every non-numeric one),
+/// and it has no call to quote one field. So the core writer is used rather
+/// than `csv::Writer`, whose buffer we could not write those two quotes into.
+struct CsvRows {
+    core: csv_core::Writer,
+    row: Vec<u8>,
+}
+
+impl CsvRows {
+    fn new() -> CsvRows {
+        let core = csv_core::WriterBuilder::new()
+            .terminator(csv_core::Terminator::CRLF)
+            .quote_style(csv_core::QuoteStyle::Necessary)
+            .build();
+        CsvRows { core, row: Vec::with_capacity(1024) }
     }
-    match v {
-        Value::Null => {}
-        Value::Str(s) => quoted(out, s),
-        Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
-        // Rust prints the shortest text that reads back to the same double
-        Value::Float(f) => out.extend_from_slice(f.to_string().as_bytes()),
-        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Value::Date(_, iso) => out.extend_from_slice(iso.as_bytes()),
-        Value::StrList(items) => quoted(out, &items.join(";")),
+
+    /// One row with its CRLF.
+    fn row(&mut self, values: &[Value]) -> &[u8] {
+        self.row.clear();
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                put(&mut self.row, 2, |out| self.core.delimiter(out));
+            }
+            let (text, string): (Cow<str>, bool) = match v {
+                Value::Null => ("".into(), false),
+                Value::Str(s) => (s.as_str().into(), true),
+                Value::Int(i) => (i.to_string().into(), false),
+                // Rust prints the shortest text that reads back to the same double
+                Value::Float(f) => (f.to_string().into(), false),
+                Value::Bool(b) => ((if *b { "true" } else { "false" }).into(), false),
+                Value::Date(_, iso) => (iso.as_str().into(), false),
+                Value::StrList(items) => (items.join(";").into(), true),
+            };
+            // Our rule (see above); in a record of one field the crate quotes it itself.
+            if string && text.is_empty() && values.len() > 1 {
+                self.row.extend_from_slice(b"\"\"");
+                continue;
+            }
+            let bytes = text.as_bytes();
+            // At worst an opening quote and every byte a doubled quote.
+            put(&mut self.row, 1 + 2 * bytes.len(), |out| {
+                let (result, read, written) = self.core.field(bytes, out);
+                debug_assert_eq!(read, bytes.len());
+                (result, written)
+            });
+        }
+        // A closing quote, the quotes of a record of one empty field, CRLF.
+        put(&mut self.row, 5, |out| self.core.terminator(out));
+        &self.row
     }
 }
 
-/// A CSV row (with its CRLF).
-pub fn csv_row(values: &[Value]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(128);
-    for (i, v) in values.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        csv_field(&mut out, v);
-    }
-    out.extend_from_slice(b"\r\n");
-    out
+/// Let `write` fill at most `room` more bytes of `row`: room enough, so the
+/// core writer always takes its whole input.
+fn put(row: &mut Vec<u8>, room: usize, write: impl FnOnce(&mut [u8]) -> (csv_core::WriteResult, usize)) {
+    let start = row.len();
+    row.resize(start + room, 0);
+    let (result, written) = write(&mut row[start..]);
+    debug_assert_eq!(result, csv_core::WriteResult::InputEmpty);
+    row.truncate(start + written);
 }
 
 enum Builder {
@@ -407,7 +437,7 @@ impl Builder {
 // Three of these live per batch: the size difference costs nothing, a box would add an indirection per row.
 #[allow(clippy::large_enum_variant)]
 enum Out {
-    Csv(BufWriter<tempfile::NamedTempFile>),
+    Csv(BufWriter<tempfile::NamedTempFile>, CsvRows),
     Parquet { writer: ArrowWriter<tempfile::NamedTempFile>, schema: SchemaRef, builders: Vec<Builder>, rows: usize },
 }
 
@@ -430,9 +460,10 @@ impl TableFile {
         let out = match format {
             TableFormat::Csv => {
                 let mut w = BufWriter::with_capacity(256 << 10, tmp);
+                let mut rows = CsvRows::new();
                 let header: Vec<Value> = def.column_names().map(Value::from).collect();
-                w.write_all(&csv_row(&header))?;
-                Out::Csv(w)
+                w.write_all(rows.row(&header))?;
+                Out::Csv(w, rows)
             }
             TableFormat::Parquet => {
                 let schema = def.schema();
@@ -449,7 +480,7 @@ impl TableFile {
         debug_assert_eq!(row.len(), self.def.columns.len());
         self.rows += 1;
         match &mut self.out {
-            Out::Csv(w) => w.write_all(&csv_row(row)),
+            Out::Csv(w, rows) => w.write_all(rows.row(row)),
             Out::Parquet { builders, rows, .. } => {
                 for (b, v) in builders.iter_mut().zip(row) {
                     b.push(v);
@@ -482,7 +513,7 @@ impl TableFile {
     fn finish(mut self) -> io::Result<PathBuf> {
         self.write_batch()?;
         let tmp = match self.out {
-            Out::Csv(w) => w.into_inner().map_err(|e| e.into_error())?,
+            Out::Csv(w, _) => w.into_inner().map_err(|e| e.into_error())?,
             Out::Parquet { writer, .. } => writer.into_inner().map_err(parquet_err)?,
         };
         tmp.as_file().sync_all()?;
@@ -645,9 +676,20 @@ mod tests {
             Value::StrList(vec!["x".into(), "y".into()]),
         ];
         assert_eq!(
-            String::from_utf8(csv_row(&row)).unwrap(),
+            String::from_utf8(CsvRows::new().row(&row).to_vec()).unwrap(),
             "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\",,-3,0.1,true,x;y\r\n"
         );
+    }
+
+    #[test]
+    fn csv_empty_strings_are_quoted_and_nulls_are_not() {
+        let mut rows = CsvRows::new();
+        let row = [Value::StrList(vec![]), Value::from(""), Value::Null, Value::from("cr\r"), Value::from("")];
+        assert_eq!(rows.row(&row), b"\"\",\"\",,\"cr\r\",\"\"\r\n");
+        // the writer keeps no state from one row to the next
+        assert_eq!(rows.row(&[Value::Null, Value::from("x")]), b",x\r\n");
+        // a record of one empty field is quoted by the crate itself (no table has one column)
+        assert_eq!(rows.row(&[Value::from("")]), b"\"\"\r\n");
     }
 
     #[test]

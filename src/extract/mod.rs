@@ -201,6 +201,7 @@ mod interp;
 pub mod lexer;
 #[cfg(feature = "reference-extractor")]
 pub mod reference;
+#[rustfmt::skip]
 mod tables;
 
 /// Upper bound for one decoded stream (content, font program, CMap) when no

@@ -20,7 +20,7 @@
 # PLAN_COPIES (20), NO_WRITE=1 to leave
 # BENCHMARKS.md alone. Wall times are noisy on a busy machine: look at the load
 # average printed with the results, and prefer callgrind instruction counts
-# (BENCHMARKS.md, "Where the time went") when comparing builds.
+# (BENCHMARKS.md, "Instruction profile") when comparing builds.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

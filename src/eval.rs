@@ -1181,6 +1181,15 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn grid_fields_are_the_labels_grid_fields() {
+        // The grid's field names live in `labels::GridField`; the scorer's
+        // list must follow them (a rename there fails here).
+        let names: Vec<&str> = crate::labels::GridField::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(OBJ_FIELDS[2..8], names[..]);
+        assert_eq!(ALL_FIELDS[2..8], names[..]);
+    }
+
+    #[test]
     fn normalization() {
         assert_eq!(norm("  a\u{a0}\t b\n"), "a b");
         assert_eq!(norm("Attivita\u{300}"), "Attività");

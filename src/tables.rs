@@ -591,6 +591,14 @@ mod tests {
     use super::*;
     use crate::model::{DupLink, Indicator, Objective, Source, Target, SCHEMA_VERSION};
 
+    #[test]
+    fn objective_grid_columns_are_the_labels_grid_fields() {
+        // One source for the grid's field names: `labels::GridField`.
+        let names: Vec<&str> = crate::labels::GridField::ALL.iter().map(|f| f.name()).collect();
+        let cols: Vec<&str> = OBJECTIVES.columns[8..14].iter().map(|c| c.0).collect();
+        assert_eq!(cols, names);
+    }
+
     fn doc(file: &str, sha: &str) -> Document {
         let ind = |d: &str, value: Option<f64>, date: Option<&str>| Indicator {
             description: d.into(),

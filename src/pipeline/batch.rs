@@ -419,7 +419,7 @@ impl Worker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Diagnostic, Indicator, Level, Objective, Source, SCHEMA_VERSION};
+    use crate::model::{DiagCode, Diagnostic, Indicator, Level, Objective, Source, SCHEMA_VERSION};
     use crate::pipeline::convert::should_stop;
     use crate::pipeline::file_name;
     use crate::pipeline::report::RunReport;
@@ -555,7 +555,7 @@ mod tests {
                     d.diagnostics.push(Diagnostic {
                         level: Level::Error,
                         page: Some(2),
-                        code: "page.extract_failed".into(),
+                        code: DiagCode::PageExtractFailed.as_str().into(),
                         message: "m".into(),
                     });
                     Ok(d)

@@ -12,7 +12,7 @@ use super::table::table_rows;
 use super::units::LabelUnit;
 use crate::columns::{leftmost_recurring, uncovered_gaps, widest_gap_ending_in, Span, TableColumns};
 use crate::labels::{IndColumn, Label};
-use crate::model::{Diagnostic, Indicator};
+use crate::model::{DiagCode, Diagnostic, Indicator};
 use crate::target;
 use crate::text::join_lines;
 
@@ -53,7 +53,7 @@ pub(super) fn parse_indicators(
         if !body.is_empty() {
             diags.push(Diagnostic::warning(
                 Some(doc.pages[body[0].page].number),
-                "indicators.header.missing",
+                DiagCode::IndicatorsHeaderMissing,
                 format!("{code}: indicator table without a recognizable header row"),
             ));
         }
@@ -287,7 +287,7 @@ fn indicators(doc: &Doc, rows: Vec<Row>, code: &str, diags: &mut Vec<Diagnostic>
         if status == target::TargetStatus::Unrecognized {
             diags.push(Diagnostic::warning(
                 Some(doc.pages[page].number),
-                "indicator.target.unparsed",
+                DiagCode::IndicatorTargetUnparsed,
                 format!("{code}: target {raw:?} has no number, date or yes/no"),
             ));
         }

@@ -34,7 +34,7 @@ mod units;
 mod tests;
 
 use crate::layout::PageLayout;
-use crate::model::{Diagnostic, Objective};
+use crate::model::{DiagCode, Diagnostic, Objective};
 use crate::params::Params;
 use doc::{Doc, HashSet, LineRef, Prov};
 use sections::{Section, Sections};
@@ -107,7 +107,7 @@ fn parse_sheet(
     if sections.grid.is_empty() {
         diags.push(Diagnostic::warning(
             Some(page_no),
-            "sheet.grid.missing",
+            DiagCode::SheetGridMissing,
             format!("{}: no label grid found", h.code),
         ));
     }

@@ -61,12 +61,15 @@ enum Format {
 }
 
 #[derive(clap::Args)]
+#[command(after_help = "Exit status: 0 every file converted; 1 some file failed or was skipped (the others are \
+written); 2 usage error (bad arguments, no input, output not writable).\n\
+Environment: PERFPLAN_PANIC_TRACE=1 prints the backtrace of an internal error caught at the file boundary.")]
 struct ConvertArgs {
     /// Input PDF files and/or directories; `-` reads one PDF from standard input.
     #[arg(value_name = "PDF|DIR|-")]
     inputs: Vec<PathBuf>,
-    /// json: output directory (created if missing; required). ndjson: output file,
-    /// `-` or omitted for stdout.
+    /// json: output directory (created if missing; required unless --tables is
+    /// given). ndjson: output file, `-` or omitted for stdout.
     #[arg(short, long, value_name = "DIR|FILE")]
     out: Option<PathBuf>,
     /// Output format.
@@ -75,13 +78,14 @@ struct ConvertArgs {
     /// Files converted in parallel (0 = one per CPU core).
     #[arg(short, long, value_name = "N", default_value_t = 0)]
     jobs: usize,
-    /// User password for encrypted PDFs.
+    /// User password for encrypted PDFs (not needed for PDFs protected only by an
+    /// owner password: those open without it).
     #[arg(long, value_name = "PW")]
     password: Option<String>,
     /// Add to every objective where each field was read (page and box).
     #[arg(long)]
     provenance: bool,
-    /// Time limit for one file, in seconds (0 = none): at the limit the file fails
+    /// Time limit for one file, in seconds, fractions allowed (0 = none): at the limit the file fails
     /// with "timed out after N s" and the batch goes on.
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_timeout)]
     timeout_per_file: f64,
@@ -107,8 +111,9 @@ struct ConvertArgs {
     /// Format of --tables.
     #[arg(long, value_enum, default_value_t = TablesFormat::Csv, requires = "tables")]
     tables_format: TablesFormat,
-    /// Also convert the files listed in FILE, one path per line (`-`: standard
-    /// input, e.g. from a `find` or from Spark's `pipe`).
+    /// Also convert the files listed in FILE, one path per line (`-`: read the
+    /// list from standard input, e.g. from a `find` or from Spark's `pipe`; the
+    /// input `-` instead reads one PDF's bytes).
     #[arg(long, value_name = "FILE")]
     inputs_from: Option<PathBuf>,
     /// File name recorded for the PDF read from standard input (input `-`).
@@ -143,11 +148,14 @@ enum ReportFormat {
 }
 
 #[derive(clap::Args)]
+#[command(after_help = "Exit status: 0 scored (and at or above --min-score); 1 below --min-score; \
+2 usage error or unreadable input.")]
 struct EvalArgs {
     /// Directory holding the ground truth, <stem>.expected.json.
     #[arg(value_name = "EXPECTED_DIR")]
     expected: PathBuf,
-    /// Directory holding the output to score, <stem>.json.
+    /// Directory holding the output to score, <stem>.json (give this or --pdf,
+    /// exactly one).
     #[arg(value_name = "ACTUAL_DIR", required_unless_present = "pdf", conflicts_with = "pdf")]
     actual: Option<PathBuf>,
     /// Convert <stem>.pdf of this directory (in memory) and score that instead.
@@ -190,7 +198,8 @@ struct TextArgs {
     /// Dump the page layouts as JSON.
     #[arg(long)]
     json: bool,
-    /// User password for encrypted PDFs.
+    /// User password for encrypted PDFs (not needed for PDFs protected only by an
+    /// owner password: those open without it).
     #[arg(long, value_name = "PW")]
     password: Option<String>,
 }

@@ -280,6 +280,7 @@ mod tests {
                         description: "d".into(),
                         kind: Some("OUTCOME".into()),
                         target: Target { raw: "10,00".into(), value: Some(10.0), ..Default::default() },
+                        ..Default::default()
                     }],
                     pages: vec![1, 2],
                     ..Default::default()
@@ -294,7 +295,7 @@ mod tests {
     fn json_is_pretty_two_space_with_newline_and_roundtrips() {
         let d = sample();
         let s = to_json(&d);
-        assert!(s.starts_with("{\n  \"schema_version\": \"1\",\n  \"source\": {\n    \"file\""), "{s}");
+        assert!(s.starts_with("{\n  \"schema_version\": \"2\",\n  \"source\": {\n    \"file\""), "{s}");
         assert!(s.ends_with("}\n") && !s.ends_with("\n\n"));
         assert!(s.contains("\"type\": \"OUTCOME\""));
         assert!(s.contains("\"value\": 10.0"));

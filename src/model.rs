@@ -1,9 +1,9 @@
-//! Output types: exactly the fields of the output contract (version 1), mirrored by
+//! Output types: exactly the fields of the output contract (version 2), mirrored by
 //! `schemas/perfplan-output.schema.json`. Field order here is the order in the JSON.
 
 use serde::{Deserialize, Serialize};
 
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 /// One JSON document per input PDF (`<stem>.json`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,6 +39,18 @@ pub struct Objective {
     pub description: Option<String>,
     pub indicators: Vec<Indicator>,
     pub pages: Vec<u32>,
+    /// v2: *Livello obiettivo* as printed.
+    pub level: Option<String>,
+    /// v2: *Centro di Responsabilità* (code and name).
+    pub responsibility_center: Option<ResponsibilityCenter>,
+    /// v2: the objective's *Peso*.
+    pub weight: Option<f64>,
+    /// v2: *Finalità*, same text rules as `description`.
+    pub purpose: Option<String>,
+    /// v2: rows of the *FASI* table, in order, across page breaks.
+    pub phases: Vec<Phase>,
+    /// v2: the objective's degree of achievement (performance reports).
+    pub achievement: Option<f64>,
     /// Where each field was read (only with `--provenance`): field path
     /// (`title`, `dup_links[0].text`, `indicators[2].target`...) -> the regions of
     /// the page(s) that hold it.
@@ -57,6 +69,29 @@ pub struct Region {
     pub bbox: [f32; 4],
 }
 
+/// v2: a *Centro di Responsabilità*: `code` is a leading number or code separated
+/// from the name by ` - `.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResponsibilityCenter {
+    pub code: Option<String>,
+    pub name: String,
+}
+
+/// v2: a row of the *FASI* table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Phase {
+    pub description: String,
+    pub weight: Option<f64>,
+    /// ISO date; a month is its first day.
+    pub start: Option<String>,
+    /// ISO date; a month is its last day.
+    pub end: Option<String>,
+    pub responsible: Option<String>,
+    /// The phase's *Centro di Responsabilità* cell as printed.
+    pub responsibility_center: Option<String>,
+    pub notes: Option<String>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DupLink {
     pub label: String,
@@ -70,6 +105,33 @@ pub struct Indicator {
     pub description: String,
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    pub target: Target,
+    /// v2: the *Unità di misura* cell as printed.
+    pub unit: Option<String>,
+    /// v2: the indicator's *Peso*.
+    pub weight: Option<f64>,
+    /// v2: the starting value; null only when the table has no baseline column.
+    pub baseline: Option<Baseline>,
+    /// v2: every per-year target column, in column order.
+    pub targets: Vec<YearTarget>,
+    /// v2: the achieved value of a performance report.
+    pub actual: Option<Target>,
+    /// v2: the indicator's *% raggiungimento*.
+    pub achievement: Option<f64>,
+}
+
+/// v2: an indicator's starting value.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// The year printed in the baseline's header, else null.
+    pub year: Option<i32>,
+    pub value: Target,
+}
+
+/// v2: one per-year target column's cell.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct YearTarget {
+    pub year: i32,
     pub target: Target,
 }
 
@@ -144,11 +206,15 @@ pub enum DiagCode {
     /// `indicator.target.unparsed`: an indicator target with no number, date or
     /// yes/no in it (kept as `raw` only).
     IndicatorTargetUnparsed,
+    /// `objective.value_unparsed`: a weight or achievement cell (of an objective,
+    /// an indicator or a phase) that holds no number (`n.d.`, `-`): the field is
+    /// null and the message names it.
+    ObjectiveValueUnparsed,
 }
 
 impl DiagCode {
     /// Every code, in the order above.
-    pub const ALL: [DiagCode; 9] = [
+    pub const ALL: [DiagCode; 10] = [
         DiagCode::PageNoText,
         DiagCode::PageExtractFailed,
         DiagCode::PageExtractWarning,
@@ -158,6 +224,7 @@ impl DiagCode {
         DiagCode::SheetGridMissing,
         DiagCode::IndicatorsHeaderMissing,
         DiagCode::IndicatorTargetUnparsed,
+        DiagCode::ObjectiveValueUnparsed,
     ];
 
     /// Codes that make a converted document `recovered` rather than `ok`: the
@@ -178,6 +245,7 @@ impl DiagCode {
             DiagCode::SheetGridMissing => "sheet.grid.missing",
             DiagCode::IndicatorsHeaderMissing => "indicators.header.missing",
             DiagCode::IndicatorTargetUnparsed => "indicator.target.unparsed",
+            DiagCode::ObjectiveValueUnparsed => "objective.value_unparsed",
         }
     }
 

@@ -611,6 +611,7 @@ mod tests {
                 date: date.map(Into::into),
                 boolean: None,
             },
+            ..Default::default()
         };
         Document {
             schema_version: SCHEMA_VERSION.into(),

@@ -69,8 +69,34 @@ fn full_document() -> Document {
                         date: Some("2020-12-31".into()),
                         boolean: Some(true),
                     },
+                    unit: Some("n.".into()),
+                    weight: Some(40.0),
+                    baseline: Some(Baseline {
+                        year: Some(2023),
+                        value: Target { raw: "62%".into(), value: Some(62.0), ..Default::default() },
+                    }),
+                    targets: vec![YearTarget { year: 2024, target: Target { raw: "".into(), ..Default::default() } }],
+                    actual: Some(Target { raw: "SI".into(), boolean: Some(true), ..Default::default() }),
+                    achievement: Some(100.0),
                 }],
                 pages: vec![1, 2],
+                level: Some("SPECIFICO".into()),
+                responsibility_center: Some(ResponsibilityCenter {
+                    code: Some("101".into()),
+                    name: "DIREZIONE".into(),
+                }),
+                weight: Some(15.0),
+                purpose: Some("p".into()),
+                phases: vec![Phase {
+                    description: "Ricognizione".into(),
+                    weight: Some(30.0),
+                    start: Some("2024-03-01".into()),
+                    end: Some("2024-06-30".into()),
+                    responsible: Some("ROSSI MARIO".into()),
+                    responsibility_center: Some("101 - DIREZIONE".into()),
+                    notes: Some("n".into()),
+                }],
+                achievement: Some(96.5),
                 provenance: Some(
                     [
                         ("title".to_string(), vec![Region { page: 1, bbox: [40.0, 60.5, 300.0, 71.25] }]),
@@ -91,6 +117,8 @@ fn full_document() -> Document {
                 code: "2020_Z102".into(),
                 indicators: vec![Indicator::default()],
                 dup_links: vec![DupLink::default()],
+                phases: vec![Phase::default()],
+                responsibility_center: Some(ResponsibilityCenter::default()),
                 ..Default::default()
             },
         ],
@@ -112,6 +140,13 @@ fn none_document() -> Document {
 }
 
 fn resolve<'a>(schema: &'a Value, root: &'a Value, used: &mut BTreeSet<String>) -> &'a Value {
+    // A nullable object is `anyOf: [{$ref}, {type: null}]`: a value that is present
+    // follows the referenced branch.
+    if let Some(branch) =
+        schema.get("anyOf").and_then(Value::as_array).and_then(|bs| bs.iter().find(|b| b.get("$ref").is_some()))
+    {
+        return resolve(branch, root, used);
+    }
     match schema.get("$ref").and_then(Value::as_str) {
         Some(r) => {
             let name = r.strip_prefix("#/$defs/").unwrap_or_else(|| panic!("unexpected $ref {r}"));
@@ -311,7 +346,20 @@ fn schema_rejects_contract_violations() {
         ("bad level", Box::new(|d| d["diagnostics"][0]["level"] = json!("fatal"))),
         ("page zero", Box::new(|d| d["objectives"][0]["pages"] = json!([0]))),
         ("short sha", Box::new(|d| d["source"]["sha256"] = json!("abc"))),
-        ("schema version", Box::new(|d| d["schema_version"] = json!("2"))),
+        ("schema version", Box::new(|d| d["schema_version"] = json!("1"))),
+        ("weight as string", Box::new(|d| d["objectives"][0]["weight"] = json!("15%"))),
+        ("missing v2 field", Box::new(|d| drop(d["objectives"][0].as_object_mut().unwrap().remove("phases")))),
+        ("phase date not ISO", Box::new(|d| d["objectives"][0]["phases"][0]["start"] = json!("03/2024"))),
+        (
+            "target year as string",
+            Box::new(|d| d["objectives"][0]["indicators"][0]["targets"][0]["year"] = json!("2024")),
+        ),
+        (
+            "baseline without value",
+            Box::new(|d| {
+                drop(d["objectives"][0]["indicators"][0]["baseline"].as_object_mut().unwrap().remove("value"))
+            }),
+        ),
         ("null title", Box::new(|d| d["objectives"][0]["title"] = Value::Null)),
     ];
     for (what, mutate) in cases {

@@ -294,7 +294,12 @@ fn indicators(doc: &Doc, rows: Vec<Row>, code: &str, diags: &mut Vec<Diagnostic>
         for (name, l) in ["description", "type", "target"].iter().zip(&lines) {
             prov.add(doc, format!("indicators[{i}].{name}"), l);
         }
-        out.push(Indicator { description, kind: if kind.is_empty() { None } else { Some(kind) }, target: t });
+        out.push(Indicator {
+            description,
+            kind: if kind.is_empty() { None } else { Some(kind) },
+            target: t,
+            ..Default::default()
+        });
     }
     out
 }

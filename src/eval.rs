@@ -103,8 +103,70 @@ pub const ALL_FIELDS: [&str; 24] = [
     "indicators.count",
 ];
 
+/// Contract v2 objective fields compared (only where the expected document has
+/// `schema_version` "2").
+pub const V2_OBJ_FIELDS: [&str; 6] =
+    ["level", "responsibility_center.code", "responsibility_center.name", "weight", "purpose", "achievement"];
+/// Phase fields compared (v2), aligned by index.
+pub const PHASE_FIELDS: [&str; 7] =
+    ["description", "weight", "start", "end", "responsible", "responsibility_center", "notes"];
+/// The contract v2 fields, in the scorer's order (`V2_FIELDS` of score.py): scored
+/// only for objectives whose EXPECTED document has `schema_version` "2", and listed
+/// in the reports only when some were compared.
+pub const V2_FIELDS: [&str; 33] = [
+    "level",
+    "responsibility_center.code",
+    "responsibility_center.name",
+    "weight",
+    "purpose",
+    "achievement",
+    "phases.description",
+    "phases.weight",
+    "phases.start",
+    "phases.end",
+    "phases.responsible",
+    "phases.responsibility_center",
+    "phases.notes",
+    "phases.count",
+    "indicators.unit",
+    "indicators.weight",
+    "indicators.baseline.year",
+    "indicators.baseline.value",
+    "indicators.targets.count",
+    "indicators.targets.year",
+    "indicators.targets.target.raw",
+    "indicators.targets.target.value",
+    "indicators.targets.target.unit",
+    "indicators.targets.target.comparator",
+    "indicators.targets.target.date",
+    "indicators.targets.target.boolean",
+    "indicators.actual.raw",
+    "indicators.actual.value",
+    "indicators.actual.unit",
+    "indicators.actual.comparator",
+    "indicators.actual.date",
+    "indicators.actual.boolean",
+    "indicators.achievement",
+];
+
+/// Every field counted: [`ALL_FIELDS`] then [`V2_FIELDS`].
+const FIELD_SLOTS: usize = ALL_FIELDS.len() + V2_FIELDS.len();
+
+/// The name of a counted field by its slot.
+fn slot_name(i: usize) -> &'static str {
+    if i < ALL_FIELDS.len() {
+        ALL_FIELDS[i]
+    } else {
+        V2_FIELDS[i - ALL_FIELDS.len()]
+    }
+}
+
 fn field_index(field: &str) -> usize {
-    ALL_FIELDS.iter().position(|f| *f == field).expect("a scored field")
+    ALL_FIELDS
+        .iter()
+        .position(|f| *f == field)
+        .or_else(|| V2_FIELDS.iter().position(|f| *f == field).map(|i| ALL_FIELDS.len() + i))
+        .expect("a scored field")
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,15 +177,28 @@ enum Cmp {
     Bool,
     NumList,
     StrList,
+    /// A whole Target (v2 `baseline.value`): every sub-field with its own rule.
+    Target,
 }
 
 fn cmp_for(field: &str) -> Cmp {
     match field {
-        "year" | "indicators.target.value" => Cmp::Num,
-        "description" => Cmp::Desc,
+        "year"
+        | "indicators.target.value"
+        | "weight"
+        | "achievement"
+        | "phases.weight"
+        | "indicators.weight"
+        | "indicators.baseline.year"
+        | "indicators.targets.year"
+        | "indicators.targets.target.value"
+        | "indicators.actual.value"
+        | "indicators.achievement" => Cmp::Num,
+        "description" | "purpose" => Cmp::Desc,
         "pages" => Cmp::NumList,
         "dup_links.refs" => Cmp::StrList,
-        "indicators.target.boolean" => Cmp::Bool,
+        "indicators.target.boolean" | "indicators.targets.target.boolean" | "indicators.actual.boolean" => Cmp::Bool,
+        "indicators.baseline.value" => Cmp::Target,
         _ => Cmp::Str,
     }
 }
@@ -226,8 +301,22 @@ fn eq_list(e: &Value, a: Option<&Value>, item: fn(&Value, Option<&Value>) -> boo
     }
 }
 
+/// A whole Target: null only equals null; otherwise an object whose every
+/// [`TARGET_FIELDS`] sub-field compares as `indicators.target.<field>` (an absent
+/// sub-field is wrong).
+fn eq_target(e: &Value, a: Option<&Value>) -> bool {
+    match (e, a) {
+        (Value::Null, a) => matches!(a, Some(Value::Null)),
+        (e, Some(a @ Value::Object(_))) => TARGET_FIELDS.iter().all(|f| {
+            let ef = e.get(f).unwrap_or(&Value::Null);
+            field_eq(&format!("indicators.target.{f}"), ef, a.get(f))
+        }),
+        _ => false,
+    }
+}
+
 /// Does `actual` (`None`: absent) count as equal to `expected` for `field` (one of
-/// [`ALL_FIELDS`])?
+/// [`ALL_FIELDS`] or [`V2_FIELDS`])?
 pub fn field_eq(field: &str, expected: &Value, actual: Option<&Value>) -> bool {
     match cmp_for(field) {
         Cmp::Str => eq_str(expected, actual),
@@ -236,6 +325,7 @@ pub fn field_eq(field: &str, expected: &Value, actual: Option<&Value>) -> bool {
         Cmp::Bool => eq_bool(expected, actual),
         Cmp::NumList => eq_list(expected, actual, eq_num),
         Cmp::StrList => eq_list(expected, actual, eq_str),
+        Cmp::Target => eq_target(expected, actual),
     }
 }
 
@@ -389,19 +479,38 @@ impl FieldCount {
     }
 }
 
-/// One [`FieldCount`] per field of [`ALL_FIELDS`], in that order. Serialized as a
-/// map `field -> {correct, total}`, like the scorer's `fields`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FieldCounts(pub [FieldCount; 24]);
+/// One [`FieldCount`] per field of [`ALL_FIELDS`] and then of [`V2_FIELDS`], in
+/// that order. Serialized as a map `field -> {correct, total}`, like the scorer's
+/// `fields`: the v2 fields only when some of them were compared (as the scorer
+/// shows them only then).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldCounts(pub [FieldCount; FIELD_SLOTS]);
+
+impl Default for FieldCounts {
+    fn default() -> Self {
+        FieldCounts([FieldCount::default(); FIELD_SLOTS])
+    }
+}
 
 impl FieldCounts {
-    /// `(field, count)` in [`ALL_FIELDS`] order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &FieldCount)> {
-        ALL_FIELDS.iter().copied().zip(self.0.iter())
+    /// Were any contract v2 fields compared (an expected document of version 2)?
+    pub fn has_v2(&self) -> bool {
+        self.0[ALL_FIELDS.len()..].iter().any(|c| c.total > 0)
     }
-    /// The count of one field of [`ALL_FIELDS`].
+
+    /// `(field, count)` of the fields shown in a report: [`ALL_FIELDS`], then
+    /// [`V2_FIELDS`] when any of them was compared.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &FieldCount)> {
+        let n = if self.has_v2() { FIELD_SLOTS } else { ALL_FIELDS.len() };
+        self.0[..n].iter().enumerate().map(|(i, c)| (slot_name(i), c))
+    }
+    /// The count of one field of [`ALL_FIELDS`] or [`V2_FIELDS`].
     pub fn get(&self, field: &str) -> Option<&FieldCount> {
-        ALL_FIELDS.iter().position(|f| *f == field).map(|i| &self.0[i])
+        ALL_FIELDS
+            .iter()
+            .position(|f| *f == field)
+            .or_else(|| V2_FIELDS.iter().position(|f| *f == field).map(|i| ALL_FIELDS.len() + i))
+            .map(|i| &self.0[i])
     }
     fn add(&mut self, other: &FieldCounts) {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
@@ -413,7 +522,7 @@ impl FieldCounts {
 
 impl Serialize for FieldCounts {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(ALL_FIELDS.len()))?;
+        let mut m = s.serialize_map(None)?;
         for (f, c) in self.iter() {
             m.serialize_entry(f, c)?;
         }
@@ -770,6 +879,114 @@ fn score_objective(t: &mut Tally, exp: &Value, act: Option<&Value>, code: &str) 
     count_field(t, "indicators.count", matched, ei.len(), ai, &ctx);
 }
 
+/// The scorer's `score_objective_v2`: the contract v2 fields of one objective,
+/// counted after its v1 fields.
+fn score_objective_v2(t: &mut Tally, exp: &Value, act: Option<&Value>, code: &str) {
+    let null = Value::Null;
+    let ctx = ObjCtx { code, expected_pages: pages_of(Some(exp)), actual_pages: pages_of(act) };
+    let matched = act.is_some();
+    // One field: `row` is the scorer's `where` suffix, `path` the field's path.
+    let add = |t: &mut Tally, field: &str, e: &Value, a: Option<&Value>, row: &str, path: &str| {
+        let ok = matched && field_eq(field, e, a);
+        t.add(field, ok, matched.then_some((&ctx, row, path)), e, a);
+    };
+    // The scorer's `_sub`: `parent[key]`; a null expected parent wants a null actual parent.
+    let sub = |t: &mut Tally, field: &str, ep: &Value, ap: Option<&Value>, key: &str, row: &str, path: &str| {
+        if ep.is_null() {
+            let ok = matched && matches!(ap, Some(Value::Null));
+            t.add(field, ok, matched.then_some((&ctx, row, path)), &null, ap);
+        } else {
+            let e = ep.get(key).unwrap_or(&null);
+            add(t, field, e, get(ap, key), row, &format!("{path}.{key}"));
+        }
+    };
+    // A list's length, as `phases.count` / `indicators[i].targets.count`.
+    let count = |t: &mut Tally, field: &str, expected_len: usize, a: Option<&Value>, row: &str, path: &str| {
+        let ok = matched && a.and_then(Value::as_array).is_some_and(|l| l.len() == expected_len);
+        let shown = match a {
+            Some(Value::Array(l)) => Some(Value::from(l.len())),
+            other => other.cloned(),
+        };
+        t.add(field, ok, matched.then_some((&ctx, row, path)), &Value::from(expected_len), shown.as_ref());
+    };
+
+    for f in ["level", "weight", "purpose", "achievement"] {
+        add(t, f, exp.get(f).unwrap_or(&null), get(act, f), "", f);
+    }
+    let erc = exp.get("responsibility_center").unwrap_or(&null);
+    let arc = get(act, "responsibility_center");
+    for k in ["code", "name"] {
+        sub(t, &format!("responsibility_center.{k}"), erc, arc, k, "", "responsibility_center");
+    }
+
+    // Phases, aligned by index.
+    let ep = as_list(exp.get("phases"));
+    let ap = get(act, "phases");
+    let ap_list = as_list(ap);
+    for (i, ph) in ep.iter().enumerate() {
+        let aph = ap_list.get(i);
+        let row = format!("phases[{i}]");
+        for f in PHASE_FIELDS {
+            add(t, &format!("phases.{f}"), ph.get(f).unwrap_or(&null), get(aph, f), &row, &format!("{row}.{f}"));
+        }
+    }
+    count(t, "phases.count", ep.len(), ap, "", "phases.count");
+
+    // Indicators, aligned by index.
+    let ei = as_list(exp.get("indicators"));
+    let ai_list = as_list(get(act, "indicators"));
+    for (i, ind) in ei.iter().enumerate() {
+        let an = ai_list.get(i);
+        let row = format!("indicators[{i}]");
+        for f in ["unit", "weight", "achievement"] {
+            add(t, &format!("indicators.{f}"), ind.get(f).unwrap_or(&null), get(an, f), &row, &format!("{row}.{f}"));
+        }
+        let eb = ind.get("baseline").unwrap_or(&null);
+        let ab = get(an, "baseline");
+        let base = format!("{row}.baseline");
+        sub(t, "indicators.baseline.year", eb, ab, "year", &row, &base);
+        sub(t, "indicators.baseline.value", eb, ab, "value", &row, &base);
+        let et = as_list(ind.get("targets"));
+        let at = get(an, "targets");
+        let at_list = as_list(at);
+        for (j, yt) in et.iter().enumerate() {
+            let ayt = at_list.get(j);
+            let trow = format!("{row}.targets[{j}]");
+            add(
+                t,
+                "indicators.targets.year",
+                yt.get("year").unwrap_or(&null),
+                get(ayt, "year"),
+                &trow,
+                &format!("{trow}.year"),
+            );
+            let etg = yt.get("target").unwrap_or(&null);
+            let atg = get(ayt, "target");
+            let tpath = format!("{trow}.target");
+            for f in TARGET_FIELDS {
+                sub(t, &format!("indicators.targets.target.{f}"), etg, atg, f, &trow, &tpath);
+            }
+        }
+        count(t, "indicators.targets.count", et.len(), at, &row, &format!("{row}.targets.count"));
+        let ea = ind.get("actual").unwrap_or(&null);
+        let aa = get(an, "actual");
+        let apath = format!("{row}.actual");
+        for f in TARGET_FIELDS {
+            sub(t, &format!("indicators.actual.{f}"), ea, aa, f, &row, &apath);
+        }
+    }
+}
+
+/// Is the ground truth a contract v2 document? As the scorer decides it
+/// (`str(schema_version) == "2"`: the string "2" or the integer 2).
+pub fn is_v2_document(expected: &Value) -> bool {
+    match expected.get("schema_version") {
+        Some(Value::String(s)) => s == "2",
+        Some(Value::Number(n)) => n.as_i64() == Some(2) && !n.is_f64(),
+        _ => false,
+    }
+}
+
 /// Python truthiness of a JSON value (for `x or {}`).
 fn truthy(v: &Value) -> bool {
     match v {
@@ -831,6 +1048,7 @@ pub fn score_file(stem: &str, expected: &Value, actual: &ActualDoc) -> Result<Fi
         }
     }
 
+    let v2 = is_v2_document(expected);
     let mut t = Tally { fields: FieldCounts::default(), mismatches: Vec::new(), stem };
     let mut matched = 0;
     let mut expected_set = HashSet::new();
@@ -847,6 +1065,9 @@ pub fn score_file(stem: &str, expected: &Value, actual: &ActualDoc) -> Result<Fi
         }
         expected_set.insert(key);
         score_objective(&mut t, eo, ao, code);
+        if v2 {
+            score_objective_v2(&mut t, eo, ao, code);
+        }
     }
     for key in order.iter().filter(|k| !expected_set.contains(*k)) {
         let j = by_code[key];
@@ -1042,7 +1263,7 @@ impl EvalReport {
     /// objectives, every wrong field, the objective and field summary, and last
     /// `score: X.XXXX` (as the scorer prints it).
     pub fn write_text(&self, w: &mut impl Write) -> io::Result<()> {
-        let fw = ALL_FIELDS.iter().map(|f| f.len()).max().unwrap_or(5);
+        let fw = self.fields.iter().map(|(f, _)| f.len()).max().unwrap_or(5);
         writeln!(w, "{:<fw$}  {:>8}  {:>8}  {:>7}", "field", "correct", "total", "acc")?;
         writeln!(w, "{}", "-".repeat(fw + 29))?;
         for (f, c) in self.fields.iter() {

@@ -104,8 +104,9 @@ struct ConvertArgs {
     /// error and duration, and the totals.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
-    /// Also write the batch as three relational tables into DIR: objectives,
-    /// dup_links and indicators (keys stable across runs and unique across files).
+    /// Also write the batch as relational tables into DIR: objectives, dup_links,
+    /// indicators, phases and indicator_targets (keys stable across runs and unique
+    /// across files).
     #[arg(long, value_name = "DIR")]
     tables: Option<PathBuf>,
     /// Format of --tables.

@@ -1,9 +1,17 @@
-//! Tables stage: converted documents -> three relational tables for a whole batch,
+//! Tables stage: converted documents -> five relational tables for a whole batch,
 //! streamed to CSV (RFC 4180) or Parquet as the documents arrive.
 //!
 //! * `objectives`: one row per objective, keyed by `objective_key`;
 //! * `dup_links`: one row per DUP link, keyed by (`objective_key`, `position`);
-//! * `indicators`: one row per indicator, keyed by (`objective_key`, `position`).
+//! * `indicators`: one row per indicator, keyed by (`objective_key`, `position`);
+//! * `phases` (v2): one row per phase, keyed by (`objective_key`, `position`);
+//! * `indicator_targets` (v2): one row per per-year target of an indicator, keyed by
+//!   (`objective_key`, `indicator_position`, `position`).
+//!
+//! Contract v2 columns are appended after the v1 columns of each table (a loader
+//! that reads columns by name or position from v1 keeps working); a Baseline or an
+//! actual value is flattened like the target (`baseline_raw`, `actual_value`, ...),
+//! all null when the indicator has none.
 //!
 //! Keys are derived from what identifies a document, not from the run: the
 //! `document_key` is the first 16 hex digits of SHA-256 over the file name, a
@@ -36,7 +44,7 @@ use parquet::file::properties::WriterProperties;
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
-use crate::model::Document;
+use crate::model::{Document, Target};
 use crate::pipeline::Sink;
 
 /// File format of the tables.
@@ -174,6 +182,14 @@ pub const OBJECTIVES: TableDef = TableDef {
         ("last_page", Int, true),
         ("dup_link_count", Int, false),
         ("indicator_count", Int, false),
+        // contract v2
+        ("level", Str, true),
+        ("responsibility_center_code", Str, true),
+        ("responsibility_center_name", Str, true),
+        ("weight", Float, true),
+        ("purpose", Str, true),
+        ("achievement", Float, true),
+        ("phase_count", Int, false),
     ],
 };
 
@@ -202,11 +218,68 @@ pub const INDICATORS: TableDef = TableDef {
         ("target_comparator", Str, true),
         ("target_date", Date, true),
         ("target_boolean", Bool, true),
+        // contract v2
+        ("unit", Str, true),
+        ("weight", Float, true),
+        ("baseline_year", Int, true),
+        ("baseline_raw", Str, true),
+        ("baseline_value", Float, true),
+        ("baseline_unit", Str, true),
+        ("baseline_comparator", Str, true),
+        ("baseline_date", Date, true),
+        ("baseline_boolean", Bool, true),
+        ("actual_raw", Str, true),
+        ("actual_value", Float, true),
+        ("actual_unit", Str, true),
+        ("actual_comparator", Str, true),
+        ("actual_date", Date, true),
+        ("actual_boolean", Bool, true),
+        ("achievement", Float, true),
     ],
 };
 
-/// The three tables, in the order they are written.
-pub const TABLES: [&TableDef; 3] = [&OBJECTIVES, &DUP_LINKS, &INDICATORS];
+/// v2: one row per phase of an objective (the *FASI* table).
+pub const PHASES: TableDef = TableDef {
+    name: "phases",
+    columns: &[
+        ("objective_key", Str, false),
+        ("position", Int, false),
+        ("description", Str, false),
+        ("weight", Float, true),
+        ("start", Date, true),
+        ("end", Date, true),
+        ("responsible", Str, true),
+        ("responsibility_center", Str, true),
+        ("notes", Str, true),
+    ],
+};
+
+/// v2: one row per per-year target of an indicator (`indicators[].targets[]`),
+/// keyed by (`objective_key`, `indicator_position`, `position`).
+pub const INDICATOR_TARGETS: TableDef = TableDef {
+    name: "indicator_targets",
+    columns: &[
+        ("objective_key", Str, false),
+        ("indicator_position", Int, false),
+        ("position", Int, false),
+        ("year", Int, false),
+        ("raw", Str, false),
+        ("value", Float, true),
+        ("unit", Str, true),
+        ("comparator", Str, true),
+        ("date", Date, true),
+        ("boolean", Bool, true),
+    ],
+};
+
+/// Number of tables.
+pub const TABLE_COUNT: usize = 5;
+
+/// The tables, in the order they are written.
+pub const TABLES: [&TableDef; TABLE_COUNT] = [&OBJECTIVES, &DUP_LINKS, &INDICATORS, &PHASES, &INDICATOR_TARGETS];
+
+/// Rows of every table, in [`TABLES`] order.
+pub type TableRows = [Vec<Vec<Value>>; TABLE_COUNT];
 
 /// The document's key (see the module header).
 pub fn document_key(doc: &Document) -> String {
@@ -214,17 +287,50 @@ pub fn document_key(doc: &Document) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// The rows of one document: (objectives, dup_links, indicators).
-pub fn rows(doc: &Document) -> [Vec<Vec<Value>>; 3] {
+/// The rows of one document: (objectives, dup_links, indicators, phases,
+/// indicator_targets).
+pub fn rows(doc: &Document) -> TableRows {
     rows_keyed(doc, &document_key(doc))
 }
 
+/// An ISO date cell: typed in Parquet, the ISO text in CSV; null when absent or not
+/// a valid `YYYY-MM-DD`.
+fn date(iso: Option<&str>) -> Value {
+    match iso {
+        Some(iso) => iso_days(iso).map_or(Value::Null, |d| Value::Date(d, iso.to_string())),
+        None => Value::Null,
+    }
+}
+
+/// A number cell (a non-finite number is null).
+fn number(v: Option<f64>) -> Value {
+    v.filter(|v| v.is_finite()).into()
+}
+
+/// The six cells of a Target (raw, value, unit, comparator, date, boolean): all
+/// null when there is no Target.
+fn target_cells(t: Option<&Target>) -> [Value; 6] {
+    match t {
+        None => std::array::from_fn(|_| Value::Null),
+        Some(t) => [
+            t.raw.clone().into(),
+            number(t.value),
+            t.unit.clone().into(),
+            t.comparator.clone().into(),
+            date(t.date.as_deref()),
+            t.boolean.into(),
+        ],
+    }
+}
+
 /// [`rows`] with the document's key already computed.
-fn rows_keyed(doc: &Document, dkey: &str) -> [Vec<Vec<Value>>; 3] {
+fn rows_keyed(doc: &Document, dkey: &str) -> TableRows {
     let (mut objectives, mut dups, mut indicators) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut phases, mut targets) = (Vec::new(), Vec::new());
     for (i, o) in doc.objectives.iter().enumerate() {
         let key = format!("{dkey}-{}", i + 1);
         let page = |p: Option<&u32>| p.and_then(|&p| i32::try_from(p).ok());
+        let rc = o.responsibility_center.as_ref();
         objectives.push(vec![
             key.clone().into(),
             dkey.into(),
@@ -245,6 +351,13 @@ fn rows_keyed(doc: &Document, dkey: &str) -> [Vec<Vec<Value>>; 3] {
             page(o.pages.iter().max()).into(),
             count(o.dup_links.len()),
             count(o.indicators.len()),
+            o.level.clone().into(),
+            rc.and_then(|rc| rc.code.clone()).into(),
+            rc.map(|rc| rc.name.clone()).into(),
+            number(o.weight),
+            o.purpose.clone().into(),
+            number(o.achievement),
+            count(o.phases.len()),
         ]);
         for (j, d) in o.dup_links.iter().enumerate() {
             dups.push(vec![
@@ -257,26 +370,39 @@ fn rows_keyed(doc: &Document, dkey: &str) -> [Vec<Vec<Value>>; 3] {
             ]);
         }
         for (j, ind) in o.indicators.iter().enumerate() {
-            let t = &ind.target;
-            let date = match t.date.as_deref() {
-                Some(iso) => iso_days(iso).map_or(Value::Null, |d| Value::Date(d, iso.to_string())),
-                None => Value::Null,
-            };
-            indicators.push(vec![
+            let mut row =
+                vec![key.clone().into(), count(j + 1), ind.description.clone().into(), ind.kind.clone().into()];
+            row.extend(target_cells(Some(&ind.target)));
+            row.extend([
+                ind.unit.clone().into(),
+                number(ind.weight),
+                ind.baseline.as_ref().and_then(|b| b.year).into(),
+            ]);
+            row.extend(target_cells(ind.baseline.as_ref().map(|b| &b.value)));
+            row.extend(target_cells(ind.actual.as_ref()));
+            row.push(number(ind.achievement));
+            indicators.push(row);
+            for (k, yt) in ind.targets.iter().enumerate() {
+                let mut row = vec![key.clone().into(), count(j + 1), count(k + 1), yt.year.into()];
+                row.extend(target_cells(Some(&yt.target)));
+                targets.push(row);
+            }
+        }
+        for (j, ph) in o.phases.iter().enumerate() {
+            phases.push(vec![
                 key.clone().into(),
                 count(j + 1),
-                ind.description.clone().into(),
-                ind.kind.clone().into(),
-                t.raw.clone().into(),
-                t.value.filter(|v| v.is_finite()).into(),
-                t.unit.clone().into(),
-                t.comparator.clone().into(),
-                date,
-                t.boolean.into(),
+                ph.description.clone().into(),
+                number(ph.weight),
+                date(ph.start.as_deref()),
+                date(ph.end.as_deref()),
+                ph.responsible.clone().into(),
+                ph.responsibility_center.clone().into(),
+                ph.notes.clone().into(),
             ]);
         }
     }
-    [objectives, dups, indicators]
+    [objectives, dups, indicators, phases, targets]
 }
 
 fn count(n: usize) -> Value {
@@ -434,7 +560,7 @@ impl Builder {
     }
 }
 
-// Three of these live per batch: the size difference costs nothing, a box would add an indirection per row.
+// Five of these live per batch: the size difference costs nothing, a box would add an indirection per row.
 #[allow(clippy::large_enum_variant)]
 enum Out {
     Csv(BufWriter<tempfile::NamedTempFile>, CsvRows),
@@ -522,7 +648,7 @@ impl TableFile {
     }
 }
 
-/// Batch sink writing the three tables into a directory (see the module header).
+/// Batch sink writing the tables into a directory (see the module header).
 pub struct TablesSink {
     tables: Vec<TableFile>,
     seen: HashSet<String>,
@@ -530,7 +656,7 @@ pub struct TablesSink {
 }
 
 impl TablesSink {
-    /// Create the three temporary files in `dir` (which must exist), so that an
+    /// Create the temporary files of every table in `dir` (which must exist), so that an
     /// unwritable destination is known before any work.
     pub fn create(dir: &Path, format: TableFormat) -> io::Result<TablesSink> {
         let tables = TABLES.iter().map(|&def| TableFile::create(def, dir, format)).collect::<io::Result<Vec<_>>>()?;
@@ -544,8 +670,8 @@ impl TablesSink {
     }
 
     /// Rows written so far per table, in [`TABLES`] order.
-    pub fn row_counts(&self) -> [u64; 3] {
-        [self.tables[0].rows, self.tables[1].rows, self.tables[2].rows]
+    pub fn row_counts(&self) -> [u64; TABLE_COUNT] {
+        std::array::from_fn(|i| self.tables[i].rows)
     }
 
     /// Complete every table and rename it into place; returns the paths written.
@@ -589,7 +715,10 @@ pub fn parquet_summary(path: &Path) -> io::Result<(SchemaRef, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DupLink, Indicator, Objective, Source, Target, SCHEMA_VERSION};
+    use crate::model::{
+        Baseline, DupLink, Indicator, Objective, Phase, ResponsibilityCenter, Source, Target, YearTarget,
+        SCHEMA_VERSION,
+    };
 
     #[test]
     fn objective_grid_columns_are_the_labels_grid_fields() {
@@ -628,8 +757,37 @@ mod tests {
                         text: "Servizi".into(),
                         refs: vec!["01".into(), "01.02".into()],
                     }],
-                    indicators: vec![ind("Pratiche", Some(95.0), None), ind("Entro", None, Some("2023-12-31"))],
+                    indicators: vec![
+                        v2_indicator(ind("Pratiche", Some(95.0), None)),
+                        ind("Entro", None, Some("2023-12-31")),
+                    ],
                     pages: vec![2, 3],
+                    level: Some("SPECIFICO".into()),
+                    responsibility_center: Some(ResponsibilityCenter {
+                        code: Some("104".into()),
+                        name: "DIREZIONE AFFARI GENERALI".into(),
+                    }),
+                    weight: Some(25.5),
+                    purpose: Some("Ridurre i tempi,\n\n- uno;\n- due".into()),
+                    phases: vec![
+                        Phase {
+                            description: "Ricognizione".into(),
+                            weight: Some(30.0),
+                            start: Some("2024-03-01".into()),
+                            end: Some("2024-06-30".into()),
+                            responsible: Some("ROSSI MARIO".into()),
+                            responsibility_center: Some("104 - DIREZIONE".into()),
+                            notes: None,
+                        },
+                        Phase {
+                            description: "Avvio".into(),
+                            weight: None,
+                            start: Some("2024-02-30".into()),
+                            notes: Some("".into()),
+                            ..Default::default()
+                        },
+                    ],
+                    achievement: Some(96.5),
                     ..Default::default()
                 },
                 Objective {
@@ -643,10 +801,94 @@ mod tests {
         }
     }
 
+    /// A target cell with a number (and a date when given).
+    fn cell(raw: &str, value: Option<f64>, date: Option<&str>) -> Target {
+        Target { raw: raw.into(), value, date: date.map(Into::into), ..Default::default() }
+    }
+
+    /// `ind` with every contract v2 field filled.
+    fn v2_indicator(ind: Indicator) -> Indicator {
+        Indicator {
+            unit: Some("%".into()),
+            weight: Some(40.0),
+            baseline: Some(Baseline { year: Some(2023), value: cell("62%", Some(62.0), None) }),
+            targets: vec![
+                YearTarget { year: 2024, target: cell("100%", Some(100.0), None) },
+                YearTarget { year: 2025, target: cell("entro il 31/12/2025", None, Some("2025-12-31")) },
+                YearTarget { year: 2026, target: cell("", None, None) },
+            ],
+            actual: Some(Target { boolean: Some(true), ..cell("SI", None, None) }),
+            achievement: Some(100.0),
+            ..ind
+        }
+    }
+
+    #[test]
+    fn v2_fields_fill_the_new_columns_and_tables() {
+        let a = doc("a.pdf", &"1".repeat(64));
+        let [objs, _, inds, phases, targets] = rows(&a);
+        let col = |def: &TableDef, name: &str| def.column_names().position(|c| c == name).unwrap();
+        // New columns come after the v1 columns.
+        assert_eq!(OBJECTIVES.columns[18].0, "indicator_count");
+        assert_eq!(INDICATORS.columns[9].0, "target_boolean");
+        let o = &objs[0];
+        assert_eq!(o[col(&OBJECTIVES, "level")], Value::from("SPECIFICO"));
+        assert_eq!(o[col(&OBJECTIVES, "responsibility_center_code")], Value::from("104"));
+        assert_eq!(o[col(&OBJECTIVES, "responsibility_center_name")], Value::from("DIREZIONE AFFARI GENERALI"));
+        assert_eq!(o[col(&OBJECTIVES, "weight")], Value::Float(25.5));
+        assert_eq!(o[col(&OBJECTIVES, "achievement")], Value::Float(96.5));
+        assert_eq!(o[col(&OBJECTIVES, "phase_count")], Value::Int(2));
+        // The second objective has no v2 value: nulls and a zero count.
+        let o = &objs[1];
+        assert!([
+            "level",
+            "responsibility_center_code",
+            "responsibility_center_name",
+            "weight",
+            "purpose",
+            "achievement"
+        ]
+        .iter()
+        .all(|c| o[col(&OBJECTIVES, c)] == Value::Null));
+        assert_eq!(o[col(&OBJECTIVES, "phase_count")], Value::Int(0));
+
+        let i = &inds[0];
+        assert_eq!(i[col(&INDICATORS, "unit")], Value::from("%"));
+        assert_eq!(i[col(&INDICATORS, "weight")], Value::Float(40.0));
+        assert_eq!(i[col(&INDICATORS, "baseline_year")], Value::Int(2023));
+        assert_eq!(i[col(&INDICATORS, "baseline_raw")], Value::from("62%"));
+        assert_eq!(i[col(&INDICATORS, "baseline_value")], Value::Float(62.0));
+        assert_eq!(i[col(&INDICATORS, "actual_raw")], Value::from("SI"));
+        assert_eq!(i[col(&INDICATORS, "actual_value")], Value::Null);
+        assert_eq!(i[col(&INDICATORS, "actual_boolean")], Value::Bool(true));
+        assert_eq!(i[col(&INDICATORS, "achievement")], Value::Float(100.0));
+        // No baseline, no actual: every flattened column null (not "").
+        let i = &inds[1];
+        let from = col(&INDICATORS, "unit");
+        assert!(i[from..].iter().all(|v| *v == Value::Null), "{:?}", &i[from..]);
+
+        assert_eq!(phases.len(), 2);
+        assert_eq!(phases[0][4], Value::Date(19_783, "2024-03-01".into()));
+        assert_eq!(phases[0][5], Value::Date(19_904, "2024-06-30".into()));
+        assert_eq!(phases[1][3], Value::Null, "no weight");
+        assert_eq!(phases[1][4], Value::Null, "not a date");
+        assert_eq!(phases[1][8], Value::from(""), "empty notes stay an empty string");
+        assert!(phases.iter().all(|r| r.len() == PHASES.columns.len()));
+
+        assert_eq!(targets.len(), 3, "the per-year targets of the first indicator");
+        let keys: Vec<(&Value, &Value, &Value, &Value)> =
+            targets.iter().map(|r| (&r[0], &r[1], &r[2], &r[3])).collect();
+        assert_eq!(keys[1], (&objs[0][0], &Value::Int(1), &Value::Int(2), &Value::Int(2025)));
+        assert_eq!(targets[0][5], Value::Float(100.0));
+        assert_eq!(targets[1][8], Value::Date(20_453, "2025-12-31".into()));
+        assert_eq!(targets[2][4], Value::from(""));
+        assert!(targets.iter().all(|r| r.len() == INDICATOR_TARGETS.columns.len()));
+    }
+
     #[test]
     fn keys_are_stable_unique_and_independent_of_codes() {
         let a = doc("a.pdf", &"1".repeat(64));
-        let [objs, dups, inds] = rows(&a);
+        let [objs, dups, inds, phases, targets] = rows(&a);
         let keys: Vec<&Value> = objs.iter().map(|r| &r[0]).collect();
         assert_eq!(keys.len(), 2);
         assert_ne!(keys[0], keys[1], "the same code twice in one plan gets two keys");
@@ -654,7 +896,11 @@ mod tests {
         // same bytes under another name, or other bytes under the same name: other keys
         assert_ne!(rows(&doc("b.pdf", &"1".repeat(64)))[0][0][0], objs[0][0]);
         assert_ne!(rows(&doc("a.pdf", &"2".repeat(64)))[0][0][0], objs[0][0]);
-        assert!(dups.iter().chain(&inds).all(|r| r[0] == objs[0][0]));
+        assert!(dups.iter().chain(&inds).chain(&phases).chain(&targets).all(|r| r[0] == objs[0][0]));
+        // (objective, position) and (objective, indicator, position) are unique.
+        let unique = |keys: Vec<String>| keys.iter().collect::<HashSet<_>>().len() == keys.len();
+        assert!(unique(phases.iter().map(|r| format!("{:?}", &r[..2])).collect()));
+        assert!(unique(targets.iter().map(|r| format!("{:?}", &r[..3])).collect()));
         let Value::Str(k) = &objs[1][0] else { panic!() };
         assert_eq!(k, &format!("{}-2", document_key(&a)));
     }
@@ -712,7 +958,7 @@ mod tests {
             sink.document(Path::new("copy/a.pdf"), &doc("a.pdf", &"1".repeat(64))).unwrap();
             sink.document(Path::new("b.pdf"), &doc("b.pdf", &"2".repeat(64))).unwrap();
             assert_eq!(sink.duplicates(), 1);
-            assert_eq!(sink.row_counts(), [4, 2, 4]);
+            assert_eq!(sink.row_counts(), [4, 2, 4, 4, 6]);
             // nothing at the destination before finish
             assert_eq!(
                 std::fs::read_dir(&dir)
@@ -722,9 +968,9 @@ mod tests {
                 0
             );
             let paths = sink.finish().unwrap();
-            assert_eq!(paths.len(), 3);
-            assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3, "temporary files are gone");
-            for (path, (def, rows)) in paths.iter().zip(TABLES.iter().zip([4usize, 2, 4])) {
+            assert_eq!(paths.len(), 5);
+            assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 5, "temporary files are gone");
+            for (path, (def, rows)) in paths.iter().zip(TABLES.iter().zip([4usize, 2, 4, 4, 6])) {
                 match format {
                     TableFormat::Csv => {
                         let text = std::fs::read_to_string(path).unwrap();
@@ -746,7 +992,20 @@ mod tests {
         let (schema, _) = parquet_summary(&t.path().join("parquet/indicators.parquet")).unwrap();
         assert_eq!(schema.field_with_name("target_date").unwrap().data_type(), &DataType::Date32);
         assert_eq!(schema.field_with_name("target_value").unwrap().data_type(), &DataType::Float64);
+        for name in ["baseline_date", "actual_date"] {
+            assert_eq!(schema.field_with_name(name).unwrap().data_type(), &DataType::Date32);
+        }
+        assert_eq!(schema.field_with_name("baseline_year").unwrap().data_type(), &DataType::Int32);
         let (schema, _) = parquet_summary(&t.path().join("parquet/dup_links.parquet")).unwrap();
         assert!(matches!(schema.field_with_name("refs").unwrap().data_type(), DataType::List(_)));
+        let (schema, _) = parquet_summary(&t.path().join("parquet/phases.parquet")).unwrap();
+        assert_eq!(schema.field_with_name("start").unwrap().data_type(), &DataType::Date32);
+        assert_eq!(schema.field_with_name("weight").unwrap().data_type(), &DataType::Float64);
+        let (schema, _) = parquet_summary(&t.path().join("parquet/indicator_targets.parquet")).unwrap();
+        assert_eq!(schema.field_with_name("date").unwrap().data_type(), &DataType::Date32);
+        // CSV: dates as ISO text, an invalid one as null.
+        let phases = std::fs::read_to_string(t.path().join("csv/phases.csv")).unwrap();
+        assert!(phases.contains(",30,2024-03-01,2024-06-30,ROSSI MARIO,104 - DIREZIONE,\r\n"), "{phases}");
+        assert!(phases.contains(",Avvio,,,,,,\"\"\r\n"), "{phases}");
     }
 }

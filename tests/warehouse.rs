@@ -14,15 +14,22 @@ use serde_json::Value;
 
 use common::{code, dir_files, fixture_pdfs, perfplan, stderr};
 
-/// (objectives, dup links, indicators) in a directory of `<stem>.json` outputs.
-fn json_counts(dir: &Path) -> [usize; 3] {
-    let mut n = [0; 3];
+const TABLE_NAMES: [&str; 5] = ["objectives", "dup_links", "indicators", "phases", "indicator_targets"];
+
+/// (objectives, dup links, indicators, phases, per-year indicator targets) in a
+/// directory of `<stem>.json` outputs.
+fn json_counts(dir: &Path) -> [usize; 5] {
+    let mut n = [0; 5];
     for (_, bytes) in dir_files(dir) {
         let doc: Value = serde_json::from_slice(&bytes).unwrap();
         for o in doc["objectives"].as_array().unwrap() {
             n[0] += 1;
             n[1] += o["dup_links"].as_array().unwrap().len();
             n[2] += o["indicators"].as_array().unwrap().len();
+            n[3] += o["phases"].as_array().unwrap().len();
+            for i in o["indicators"].as_array().unwrap() {
+                n[4] += i["targets"].as_array().unwrap().len();
+            }
         }
     }
     n
@@ -66,7 +73,7 @@ fn tables_hold_what_the_json_holds_with_stable_unique_keys() {
     assert!(counts[0] > 0 && counts[2] > 0);
 
     let mut keys = Vec::new();
-    for (i, name) in ["objectives", "dup_links", "indicators"].iter().enumerate() {
+    for (i, name) in TABLE_NAMES.iter().enumerate() {
         let text = std::fs::read_to_string(csv.join(format!("{name}.csv"))).unwrap();
         let records = csv_records(&text);
         assert_eq!(records.len() - 1, counts[i], "{name}: one row per item of the JSON");
@@ -98,12 +105,22 @@ fn tables_hold_what_the_json_holds_with_stable_unique_keys() {
     // Parquet: same row counts, read back with the parquet crate.
     let o = perfplan(&[&"convert", &fixtures, &"--tables", &pq, &"--tables-format", &"parquet", &"-q"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    for (i, name) in ["objectives", "dup_links", "indicators"].iter().enumerate() {
+    for (i, name) in TABLE_NAMES.iter().enumerate() {
         let (_, rows) = perfplan::tables::parquet_summary(&pq.join(format!("{name}.parquet"))).unwrap();
         assert_eq!(rows, counts[i], "{name}.parquet");
     }
     let names: Vec<String> = dir_files(&pq).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(names, ["dup_links.parquet", "indicators.parquet", "objectives.parquet"], "no temporary file left");
+    assert_eq!(
+        names,
+        [
+            "dup_links.parquet",
+            "indicator_targets.parquet",
+            "indicators.parquet",
+            "objectives.parquet",
+            "phases.parquet"
+        ],
+        "no temporary file left"
+    );
 }
 
 #[test]
@@ -218,4 +235,125 @@ fn progress_is_a_bar_in_a_terminal() {
     assert!(tty.contains("\x1b[K"), "cleared: {tty:?}");
     assert!(!tty.contains(&format!("perfplan: {n}/{n} files,")), "no plain lines in a terminal: {tty:?}");
     assert!(tty.contains(&format!("perfplan: {n} files, ")), "the summary line: {tty:?}");
+}
+
+/// A contract v2 document (the parser does not fill these fields yet): two
+/// objectives, one with phases, weights, a baseline, per-year targets and an actual
+/// value, one with none of them.
+fn v2_document() -> perfplan::model::Document {
+    let t = |raw: &str, value: Option<f64>, date: Option<&str>| serde_json::json!({"raw": raw, "value": value, "unit": null, "comparator": null, "date": date, "boolean": null});
+    let ind = |d: &str, baseline: Value, targets: Value, actual: Value| {
+        serde_json::json!({"description": d, "type": "EFFICACIA", "target": t("100%", Some(100.0), None),
+            "unit": "%", "weight": 30.5, "baseline": baseline, "targets": targets, "actual": actual, "achievement": 96.5})
+    };
+    let phase = |d: &str, w: Option<f64>, start: Option<&str>, end: Option<&str>| {
+        serde_json::json!({"description": d, "weight": w, "start": start, "end": end, "responsible": "ROSSI MARIO",
+            "responsibility_center": "104 - DIREZIONE", "notes": null})
+    };
+    let v = serde_json::json!({
+        "schema_version": "2",
+        "source": {"file": "peg-2024-v2.pdf", "sha256": "ab".repeat(32), "pages": 3},
+        "objectives": [
+            {"code": "2024_A101", "year": 2024, "title": "Semplificazione", "directorate": null, "director": null,
+             "service": null, "executive": null, "classification": null, "typology": null, "dup_links": [],
+             "description": null, "pages": [1, 2], "level": "SPECIFICO",
+             "responsibility_center": {"code": "104", "name": "DIREZIONE AFFARI GENERALI"}, "weight": 25.5,
+             "purpose": "Finalità", "achievement": 96.5,
+             "phases": [phase("Ricognizione", Some(30.0), Some("2024-03-01"), Some("2024-06-30")),
+                        phase("Analisi", Some(70.0), Some("2024-07-01"), None), phase("Chiusura", None, None, None)],
+             "indicators": [
+                ind("Procedimenti mappati", serde_json::json!({"year": 2023, "value": t("62%", Some(62.0), None)}),
+                    serde_json::json!([{"year": 2024, "target": t("100%", Some(100.0), None)},
+                                       {"year": 2025, "target": t("entro il 31/12/2025", None, Some("2025-12-31"))},
+                                       {"year": 2026, "target": t("1.250,50", Some(1250.5), None)}]),
+                    t("46,2%", Some(46.2), None)),
+                ind("Atti digitali", serde_json::json!({"year": null, "value": t("", None, None)}),
+                    serde_json::json!([]), Value::Null)]},
+            {"code": "2024_A102", "year": 2024, "title": "Senza v2", "directorate": null, "director": null,
+             "service": null, "executive": null, "classification": null, "typology": null, "dup_links": [],
+             "description": null, "pages": [3], "level": null, "responsibility_center": null, "weight": null,
+             "purpose": null, "achievement": null, "phases": [],
+             "indicators": [ind("Solo target", Value::Null, serde_json::json!([]), Value::Null)]}
+        ],
+        "diagnostics": []
+    });
+    serde_json::from_value(v).expect("a v2 document")
+}
+
+/// Sum of a Float64 column (nulls skipped) and its non-null count, from a Parquet file.
+fn parquet_sum(path: &Path, column: &str) -> (f64, usize) {
+    use arrow_array::{Array, Float64Array};
+    let file = std::fs::File::open(path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+    let (mut sum, mut n) = (0.0, 0);
+    for batch in reader {
+        let batch = batch.unwrap();
+        let col = batch.column_by_name(column).unwrap().as_any().downcast_ref::<Float64Array>().unwrap().clone();
+        for i in 0..col.len() {
+            if col.is_valid(i) {
+                sum += col.value(i);
+                n += 1;
+            }
+        }
+    }
+    (sum, n)
+}
+
+/// Sum and non-null count of a CSV column (an empty unquoted field is null).
+fn csv_sum(path: &Path, column: &str) -> (f64, usize) {
+    let records = csv_records(&std::fs::read_to_string(path).unwrap());
+    let at = records[0].iter().position(|c| c == column).unwrap();
+    let values: Vec<f64> = records[1..].iter().filter(|r| !r[at].is_empty()).map(|r| r[at].parse().unwrap()).collect();
+    (values.iter().sum(), values.len())
+}
+
+#[test]
+fn v2_tables_hold_the_weights_targets_and_actual_values_of_the_json() {
+    use perfplan::pipeline::Sink;
+    use perfplan::tables::{TableFormat, TablesSink};
+    let doc = v2_document();
+    let t = tempfile::tempdir().unwrap();
+    for format in [TableFormat::Csv, TableFormat::Parquet] {
+        let dir = t.path().join(format.extension());
+        std::fs::create_dir(&dir).unwrap();
+        let mut sink = TablesSink::create(&dir, format).unwrap();
+        sink.document(Path::new("peg-2024-v2.pdf"), &doc).unwrap();
+        assert_eq!(sink.row_counts(), [2, 0, 3, 3, 3]);
+        sink.finish().unwrap();
+    }
+    // What the JSON says, summed over the document.
+    let objs = &doc.objectives;
+    let inds = || objs.iter().flat_map(|o| &o.indicators);
+    let sum = |it: &mut dyn Iterator<Item = Option<f64>>| it.flatten().fold((0.0, 0), |(s, n), v| (s + v, n + 1));
+    let want = [
+        ("objectives", "weight", sum(&mut objs.iter().map(|o| o.weight))),
+        ("objectives", "achievement", sum(&mut objs.iter().map(|o| o.achievement))),
+        ("phases", "weight", sum(&mut objs.iter().flat_map(|o| &o.phases).map(|p| p.weight))),
+        ("indicators", "weight", sum(&mut inds().map(|i| i.weight))),
+        ("indicators", "achievement", sum(&mut inds().map(|i| i.achievement))),
+        ("indicators", "baseline_value", sum(&mut inds().map(|i| i.baseline.as_ref().and_then(|b| b.value.value)))),
+        ("indicators", "actual_value", sum(&mut inds().map(|i| i.actual.as_ref().and_then(|a| a.value)))),
+        ("indicator_targets", "value", sum(&mut inds().flat_map(|i| &i.targets).map(|y| y.target.value))),
+    ];
+    assert_eq!(want[2].2, (100.0, 2), "the fixture sums what it means to");
+    for (table, column, (s, n)) in want {
+        for got in [
+            csv_sum(&t.path().join(format!("csv/{table}.csv")), column),
+            parquet_sum(&t.path().join(format!("parquet/{table}.parquet")), column),
+        ] {
+            assert_eq!(got.1, n, "{table}.{column}: non-null count");
+            assert!((got.0 - s).abs() < 1e-9, "{table}.{column}: {} vs {s}", got.0);
+        }
+    }
+    // A null baseline is null in every flattened column, an empty baseline cell is "".
+    let inds = csv_records(&std::fs::read_to_string(t.path().join("csv/indicators.csv")).unwrap());
+    let col = |name: &str| inds[0].iter().position(|c| c == name).unwrap();
+    let raw = std::fs::read_to_string(t.path().join("csv/indicators.csv")).unwrap();
+    assert_eq!(inds[2][col("baseline_raw")], "");
+    assert!(raw.lines().nth(2).unwrap().contains(",%,30.5,,\"\","), "{raw}");
+    assert!(raw.lines().nth(3).unwrap().contains(",%,30.5,,,,,,,,,,,,,,96.5"), "{raw}");
+    let phases = std::fs::read_to_string(t.path().join("csv/phases.csv")).unwrap();
+    assert!(phases.contains(",1,Ricognizione,30,2024-03-01,2024-06-30,ROSSI MARIO,104 - DIREZIONE,\r\n"), "{phases}");
+    let targets = std::fs::read_to_string(t.path().join("csv/indicator_targets.csv")).unwrap();
+    assert!(targets.contains(",1,2,2025,entro il 31/12/2025,,,,2025-12-31,\r\n"), "{targets}");
 }

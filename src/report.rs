@@ -3,9 +3,9 @@
 //! the parser saw them: text lines, ruled cells and edges, with the boxes each field
 //! was read from highlighted (green when right, red when wrong).
 
-use crate::eval::{EvalReport, FileReport, Mismatch};
+use crate::eval::{self, EvalReport, FileReport, Mismatch};
 use crate::layout::PageLayout;
-use crate::model::{Objective, Region};
+use crate::model::{Objective, Region, Target};
 use crate::pipeline::{self, Options};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -81,6 +81,23 @@ fn provenance_key(path: &str) -> Option<String> {
         "pages" => "title".to_string(),
         p => p.to_string(),
     })
+}
+
+/// Is `path` (a field path, or a provenance key) the wrong field `bad` or a part or
+/// a container of it? `indicators[0].targets[1]` covers
+/// `indicators[0].targets[1].target.raw`, `responsibility_center` covers
+/// `responsibility_center.code` and the other way round; `indicators[1]` does not
+/// cover `indicators[10].unit`.
+fn covers(path: &str, bad: &str) -> bool {
+    let within = |outer: &str, inner: &str| {
+        inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+    };
+    path == bad || within(path, bad) || within(bad, path)
+}
+
+/// Does a provenance key show one of the wrong fields (`bad`: scored field paths)?
+fn key_is_wrong(key: &str, bad: &[&str]) -> bool {
+    bad.iter().filter_map(|p| provenance_key(p)).any(|k| covers(key, &k))
 }
 
 fn value_cell(v: &serde_json::Value, absent: bool) -> String {
@@ -218,10 +235,11 @@ pub fn html(report: &EvalReport, views: &[FileView]) -> String {
                 bad.len(),
                 if bad.len() == 1 { "" } else { "s" }
             );
-            let bad_keys: Vec<String> = bad.iter().filter_map(|m| provenance_key(&m.path)).collect();
+            let bad_paths: Vec<&str> = bad.iter().map(|m| m.path.as_str()).collect();
+            v2_tables(&mut o, obj, &bad);
             let mut marks = Vec::new();
             for (key, regions) in obj.provenance.iter().flatten() {
-                let kind = if bad_keys.iter().any(|k| k == key) { MarkKind::Wrong } else { MarkKind::Right };
+                let kind = if key_is_wrong(key, &bad_paths) { MarkKind::Wrong } else { MarkKind::Right };
                 for r in regions {
                     marks.push(Mark { region: r.clone(), kind, label: key.clone() });
                 }
@@ -235,6 +253,142 @@ pub fn html(report: &EvalReport, views: &[FileView]) -> String {
     }
     o.push_str("\n</body></html>\n");
     o
+}
+
+/// Does the objective carry any contract v2 value?
+fn has_v2(obj: &Objective) -> bool {
+    obj.level.is_some()
+        || obj.responsibility_center.is_some()
+        || obj.weight.is_some()
+        || obj.purpose.is_some()
+        || obj.achievement.is_some()
+        || !obj.phases.is_empty()
+        || obj.indicators.iter().any(|i| {
+            i.unit.is_some()
+                || i.weight.is_some()
+                || i.baseline.is_some()
+                || !i.targets.is_empty()
+                || i.actual.is_some()
+                || i.achievement.is_some()
+        })
+}
+
+/// A cell of the v2 tables: the value as perfplan read it, red (with what was
+/// expected on hover) when the scored field at `path` or a part of it is wrong.
+fn v2_cell(o: &mut String, path: &str, text: &str, bad: &[&&Mismatch]) {
+    let wrong: Vec<String> =
+        bad.iter().filter(|m| covers(path, &m.path)).map(|m| format!("{}: expected {}", m.path, m.expected)).collect();
+    if wrong.is_empty() {
+        let _ = write!(o, r#"<td data-field="{}">{}</td>"#, esc(path), esc(text));
+    } else {
+        let _ = write!(
+            o,
+            r#"<td class="wrong" data-field="{}" title="{}">{}</td>"#,
+            esc(path),
+            esc(&wrong.join("\n")),
+            esc(text)
+        );
+    }
+}
+
+fn opt_num(v: Option<f64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn opt_str(v: Option<&str>) -> String {
+    v.unwrap_or("").to_string()
+}
+
+/// A Target as shown in a cell: its raw text, and what it was read as.
+fn target_text(t: &Target) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = &t.comparator {
+        parts.push(c.clone());
+    }
+    if let Some(v) = t.value {
+        parts.push(v.to_string());
+    }
+    if let Some(u) = &t.unit {
+        parts.push(u.clone());
+    }
+    if let Some(d) = &t.date {
+        parts.push(d.clone());
+    }
+    if let Some(b) = t.boolean {
+        parts.push(b.to_string());
+    }
+    if parts.is_empty() {
+        format!("{:?}", t.raw)
+    } else {
+        format!("{:?} = {}", t.raw, parts.join(" "))
+    }
+}
+
+/// The contract v2 fields of one objective as perfplan read them: the objective's
+/// own (level, responsibility centre, weight, purpose, achievement), its phases
+/// and the v2 columns of its indicators. Wrong fields are red like the v1 ones.
+/// Nothing for an objective without any v2 value or v2 mismatch.
+fn v2_tables(o: &mut String, obj: &Objective, bad: &[&&Mismatch]) {
+    let v2_bad: Vec<&&Mismatch> = bad.iter().copied().filter(|m| eval::V2_FIELDS.contains(&m.field.as_str())).collect();
+    if !has_v2(obj) && v2_bad.is_empty() {
+        return;
+    }
+    o.push_str(r#"<div class="v2"><table class="fields"><tr><th>level</th><th>responsibility centre</th><th>weight</th><th>achievement</th><th>purpose</th></tr><tr>"#);
+    let rc = obj
+        .responsibility_center
+        .as_ref()
+        .map(|rc| format!("{}{}", rc.code.as_deref().map(|c| format!("{c} - ")).unwrap_or_default(), rc.name))
+        .unwrap_or_default();
+    v2_cell(o, "level", &opt_str(obj.level.as_deref()), &v2_bad);
+    v2_cell(o, "responsibility_center", &rc, &v2_bad);
+    v2_cell(o, "weight", &opt_num(obj.weight), &v2_bad);
+    v2_cell(o, "achievement", &opt_num(obj.achievement), &v2_bad);
+    v2_cell(o, "purpose", &opt_str(obj.purpose.as_deref()), &v2_bad);
+    o.push_str("</tr></table>");
+    let count_bad = v2_bad.iter().any(|m| m.path == "phases.count");
+    let _ = write!(
+        o,
+        r#"<table class="phases"><caption{}>Phases ({})</caption><tr><th>#</th><th>description</th><th>weight</th><th>start</th><th>end</th><th>responsible</th><th>responsibility centre</th><th>notes</th></tr>"#,
+        if count_bad { r#" class="wrong""# } else { "" },
+        obj.phases.len()
+    );
+    for (i, ph) in obj.phases.iter().enumerate() {
+        let row = format!("phases[{i}]");
+        let _ = write!(o, "<tr><td class=\"num\">{}</td>", i + 1);
+        v2_cell(o, &format!("{row}.description"), &ph.description, &v2_bad);
+        v2_cell(o, &format!("{row}.weight"), &opt_num(ph.weight), &v2_bad);
+        v2_cell(o, &format!("{row}.start"), &opt_str(ph.start.as_deref()), &v2_bad);
+        v2_cell(o, &format!("{row}.end"), &opt_str(ph.end.as_deref()), &v2_bad);
+        v2_cell(o, &format!("{row}.responsible"), &opt_str(ph.responsible.as_deref()), &v2_bad);
+        v2_cell(o, &format!("{row}.responsibility_center"), &opt_str(ph.responsibility_center.as_deref()), &v2_bad);
+        v2_cell(o, &format!("{row}.notes"), &opt_str(ph.notes.as_deref()), &v2_bad);
+        o.push_str("</tr>");
+    }
+    o.push_str("</table>");
+    o.push_str(r#"<table class="indicators"><caption>Indicators (v2 columns)</caption><tr><th>#</th><th>description</th><th>unit</th><th>weight</th><th>baseline</th><th>targets by year</th><th>actual</th><th>achievement</th></tr>"#);
+    for (i, ind) in obj.indicators.iter().enumerate() {
+        let row = format!("indicators[{i}]");
+        let _ = write!(o, "<tr><td class=\"num\">{}</td><td>{}</td>", i + 1, esc(&ind.description));
+        v2_cell(o, &format!("{row}.unit"), &opt_str(ind.unit.as_deref()), &v2_bad);
+        v2_cell(o, &format!("{row}.weight"), &opt_num(ind.weight), &v2_bad);
+        let baseline = ind
+            .baseline
+            .as_ref()
+            .map(|b| format!("{}{}", b.year.map(|y| format!("{y}: ")).unwrap_or_default(), target_text(&b.value)))
+            .unwrap_or_default();
+        v2_cell(o, &format!("{row}.baseline"), &baseline, &v2_bad);
+        let targets = ind
+            .targets
+            .iter()
+            .map(|y| format!("{}: {}", y.year, target_text(&y.target)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        v2_cell(o, &format!("{row}.targets"), &targets, &v2_bad);
+        v2_cell(o, &format!("{row}.actual"), &ind.actual.as_ref().map(target_text).unwrap_or_default(), &v2_bad);
+        v2_cell(o, &format!("{row}.achievement"), &opt_num(ind.achievement), &v2_bad);
+        o.push_str("</tr>");
+    }
+    o.push_str("</table></div>");
 }
 
 /// How a highlighted box is drawn.
@@ -372,6 +526,8 @@ svg .mark.right { fill: #1e8e3e; stroke: #1e8e3e; }
 svg .mark.wrong { fill: #d93025; stroke: #d93025; stroke-width: 1.5; fill-opacity: .25; }
 .legend span { display: inline-block; padding: 0 6px; margin-right: 8px; }
 .legend .right { background: #d2ecd9; } .legend .wrong { background: #f8d0cc; }
+.v2 table { font-size: 12px; } .v2 caption { text-align: left; font-weight: bold; padding: 2px 0; }
+.v2 td.wrong, .v2 caption.wrong { background: #f8d0cc; outline: 1px solid #d93025; }
 "#;
 
 #[cfg(test)]
@@ -379,6 +535,74 @@ mod tests {
     use super::*;
     use crate::extract::BBox;
     use crate::layout::{Line, PageLayout};
+
+    #[test]
+    fn wrong_v2_fields_mark_their_provenance_boxes() {
+        let bad = ["indicators[0].targets[1].target.raw", "phases[2].start", "weight", "responsibility_center.code"];
+        for key in ["indicators[0].targets[1]", "phases[2].start", "weight", "responsibility_center"] {
+            assert!(key_is_wrong(key, &bad), "{key}");
+        }
+        for key in ["indicators[0].targets[0]", "phases[2].end", "phases[20].start", "purpose", "indicators[0].target"]
+        {
+            assert!(!key_is_wrong(key, &bad), "{key}");
+        }
+        // v1 keys as before
+        assert!(key_is_wrong("indicators[2].target", &["indicators[2].target.value"]));
+        assert!(key_is_wrong("code", &["year"]));
+        assert!(!key_is_wrong("phases", &["phases.count"]));
+    }
+
+    #[test]
+    fn v2_tables_show_phases_and_indicator_columns_with_wrong_cells() {
+        use crate::model::{Baseline, Indicator, Phase, YearTarget};
+        let obj = Objective {
+            code: "2024_A101".into(),
+            weight: Some(25.5),
+            phases: vec![
+                Phase { description: "Ricognizione".into(), start: Some("2024-03-01".into()), ..Default::default() },
+                Phase { description: "Chiusura <fine>".into(), ..Default::default() },
+            ],
+            indicators: vec![Indicator {
+                description: "Procedimenti".into(),
+                baseline: Some(Baseline {
+                    year: Some(2023),
+                    value: Target { raw: "62%".into(), value: Some(62.0), ..Default::default() },
+                }),
+                targets: vec![YearTarget { year: 2025, target: Target { raw: "100%".into(), ..Default::default() } }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let m = |path: &str, field: &str| Mismatch {
+            location: String::new(),
+            field: field.into(),
+            expected: serde_json::json!("2024-04-01"),
+            actual: serde_json::json!(null),
+            absent: false,
+            file: "f".into(),
+            code: "2024_A101".into(),
+            path: path.into(),
+            expected_pages: vec![],
+            actual_pages: vec![],
+        };
+        let (m1, m2) = (
+            m("phases[0].start", "phases.start"),
+            m("indicators[0].targets[0].target.raw", "indicators.targets.target.raw"),
+        );
+        let bad = [&m1, &m2];
+        let bad: Vec<&&Mismatch> = bad.iter().collect();
+        let mut o = String::new();
+        v2_tables(&mut o, &obj, &bad);
+        assert!(o.contains("Phases (2)") && o.contains("Chiusura &lt;fine&gt;"));
+        assert!(o.contains(r#"<td class="wrong" data-field="phases[0].start" title="phases[0].start: expected &quot;2024-04-01&quot;">2024-03-01</td>"#), "{o}");
+        assert!(o.contains(r#"class="wrong" data-field="indicators[0].targets""#), "{o}");
+        assert!(o.contains(r#"<td data-field="weight">25.5</td>"#), "{o}");
+        assert!(o.contains("2023: &quot;62%&quot; = 62"), "{o}");
+        // An objective without v2 values or v2 mismatches gets no v2 tables.
+        let mut o = String::new();
+        v2_tables(&mut o, &Objective::default(), &[]);
+        assert!(o.is_empty());
+    }
 
     #[test]
     fn escapes_markup() {

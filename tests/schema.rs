@@ -424,3 +424,39 @@ fn pipeline_output_of_fixtures_validates() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn ndjson_records_carry_the_v2_fields_at_the_top_level() {
+    let doc = full_document();
+    let line = perfplan::emit::to_ndjson(&doc);
+    let first: Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    assert_eq!(first["source"], json!({"file": "peg.pdf", "sha256": doc.source.sha256}));
+    assert_eq!(first["level"], "SPECIFICO");
+    assert_eq!(first["responsibility_center"], json!({"code": "101", "name": "DIREZIONE"}));
+    assert_eq!((first["weight"].as_f64(), first["achievement"].as_f64()), (Some(15.0), Some(96.5)));
+    assert_eq!(first["purpose"], "p");
+    assert_eq!(first["phases"][0]["start"], "2024-03-01");
+    assert_eq!(first["phases"][0]["responsibility_center"], "101 - DIREZIONE");
+    let ind = &first["indicators"][0];
+    assert_eq!((ind["unit"].as_str(), ind["weight"].as_f64()), (Some("n."), Some(40.0)));
+    assert_eq!(ind["baseline"]["year"], 2023);
+    assert_eq!(ind["baseline"]["value"]["raw"], "62%");
+    assert_eq!(ind["targets"][0]["year"], 2024);
+    assert_eq!(ind["actual"]["boolean"], true);
+    assert_eq!(ind["achievement"].as_f64(), Some(100.0));
+    // The empty objective: v2 values null / [] (present, not absent).
+    let second: Value = serde_json::from_str(line.lines().nth(1).unwrap()).unwrap();
+    for k in ["level", "weight", "purpose", "achievement"] {
+        assert_eq!(second.get(k), Some(&Value::Null), "{k}");
+    }
+    assert_eq!(second["indicators"][0]["targets"], json!([]));
+    assert_eq!(second["indicators"][0]["baseline"], Value::Null);
+    // Every v2 key is required by the NDJSON schema, and a record reads back whole.
+    let schema = ndjson_schema();
+    let required: Vec<&str> = schema["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    for k in ["level", "responsibility_center", "weight", "purpose", "phases", "achievement"] {
+        assert!(required.contains(&k), "{k} not required in the NDJSON record schema");
+    }
+    let back: perfplan::model::NdjsonRecord = serde_json::from_value(first).unwrap();
+    assert_eq!(back.objective, doc.objectives[0]);
+}

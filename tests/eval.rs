@@ -398,3 +398,136 @@ fn html_report_lists_wrong_fields_and_draws_the_sheets() {
     // No external resource: the report stands alone.
     assert!(!page.contains("src=") && !page.contains("<link"));
 }
+
+fn v2_target(raw: &str, value: Option<f64>) -> Value {
+    json!({"raw": raw, "value": value, "unit": "%", "comparator": null, "date": null, "boolean": null})
+}
+
+/// A contract v2 objective: level, responsibility centre, weight, purpose,
+/// achievement, two phases and one indicator with a baseline, two per-year targets
+/// and an actual value. 20 v1 fields, 47 v2 fields.
+fn v2_objective(code: &str) -> Value {
+    let mut o = objective(code, &[1, 2], 0, 1);
+    let phase = |d: &str, start: &str| {
+        json!({"description": d, "weight": 50.0, "start": start, "end": "2024-06-30", "responsible": "ROSSI MARIO",
+               "responsibility_center": "104 - DIREZIONE", "notes": null})
+    };
+    let extra = json!({
+        "level": "SPECIFICO", "responsibility_center": {"code": "104", "name": "DIREZIONE AFFARI GENERALI"},
+        "weight": 25.5, "purpose": "Finalità:\n\n- uno;\n- due", "achievement": 96.5,
+        "phases": [phase("Ricognizione", "2024-01-08"), phase("Analisi", "2024-03-01")],
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        o[k] = v.clone();
+    }
+    let ind = &mut o["indicators"][0];
+    ind["unit"] = json!("%");
+    ind["weight"] = json!(40.0);
+    ind["baseline"] = json!({"year": 2023, "value": v2_target("62%", Some(62.0))});
+    ind["targets"] = json!([{"year": 2024, "target": v2_target("100%", Some(100.0))},
+                            {"year": 2025, "target": v2_target("90%", Some(90.0))}]);
+    ind["actual"] = v2_target("46,2%", Some(46.2));
+    ind["achievement"] = json!(100.0);
+    o
+}
+
+#[test]
+fn v2_fields_are_scored_only_for_v2_ground_truth() {
+    let t = tempfile::tempdir().unwrap();
+    let (exp, act) = (t.path().join("expected"), t.path().join("actual"));
+    std::fs::create_dir_all(&exp).unwrap();
+    std::fs::create_dir_all(&act).unwrap();
+    let v1 = v2_objective("V1");
+    let mut v2doc = doc(vec![v1.clone()]);
+    v2doc["schema_version"] = json!("2");
+    write(&exp, "v.expected.json", &v2doc);
+    // The same objective under v1 ground truth (integer 2 would be v2, as in score.py).
+    write(&exp, "w.expected.json", &doc(vec![v2_objective("W1")]));
+    let mut n = doc(vec![v2_objective("N1")]);
+    n["schema_version"] = json!(2);
+    write(&exp, "n.expected.json", &n);
+    write(&act, "n.json", &doc(vec![v2_objective("N1")]));
+
+    let mut a = v1;
+    a["weight"] = json!("25,5"); // wrong: a string
+    a["achievement"] = json!(96.5000000001); // right: within 1e-9
+    a["purpose"] = json!("Finalità:\n\n• uno;\n2) due"); // right: bullets stripped
+    a["responsibility_center"] = Value::Null; // code and name wrong
+    a["phases"].as_array_mut().unwrap().pop(); // phases[1].* (7) and phases.count wrong
+    a["indicators"][0]["targets"][1]["target"]["value"] = json!(91.0); // one wrong
+    a["indicators"][0]["baseline"]["value"]["raw"] = json!(""); // the whole baseline.value wrong
+    a["indicators"][0]["actual"] = Value::Null; // six wrong
+    write(&act, "v.json", &doc(vec![a.clone()]));
+    let mut w = a;
+    w["code"] = json!("W1");
+    w["title"] = json!("Obiettivo W1");
+    write(&act, "w.json", &doc(vec![w]));
+
+    let r = eval::evaluate(&exp, &Actual::Dir(act.clone()), 1).unwrap();
+    let rows: Vec<(&str, usize, usize)> = r.files.iter().map(|f| (f.stem.as_str(), f.correct, f.total)).collect();
+    assert_eq!(rows, [("n", 67, 67), ("v", 48, 67), ("w", 20, 20)]);
+    let count = |f: &str| {
+        let c = r.fields.get(f).unwrap();
+        (c.correct, c.total)
+    };
+    assert_eq!(count("weight"), (1, 2));
+    assert_eq!(count("achievement"), (2, 2));
+    assert_eq!(count("purpose"), (2, 2));
+    assert_eq!(count("responsibility_center.name"), (1, 2));
+    assert_eq!(count("phases.start"), (3, 4));
+    assert_eq!(count("phases.count"), (1, 2));
+    assert_eq!(count("indicators.baseline.value"), (1, 2));
+    assert_eq!(count("indicators.targets.year"), (4, 4));
+    assert_eq!(count("indicators.targets.target.value"), (3, 4));
+    assert_eq!(count("indicators.targets.count"), (2, 2));
+    assert_eq!(count("indicators.actual.raw"), (1, 2));
+    // The v2 rows follow the v1 rows, in score.py's order.
+    let names: Vec<&str> = r.fields.iter().map(|(f, _)| f).collect();
+    assert_eq!(names[..ALL_FIELDS.len()], ALL_FIELDS);
+    assert_eq!(names[ALL_FIELDS.len()..], eval::V2_FIELDS);
+
+    let wrong: Vec<(&str, &str, &str)> =
+        r.mismatches.iter().map(|m| (m.location.as_str(), m.field.as_str(), m.path.as_str())).collect();
+    let mut want = vec![
+        ("v V1", "weight", "weight"),
+        ("v V1", "responsibility_center.code", "responsibility_center.code"),
+        ("v V1", "responsibility_center.name", "responsibility_center.name"),
+    ];
+    for f in eval::PHASE_FIELDS {
+        let (field, path) = (format!("phases.{f}"), format!("phases[1].{f}"));
+        want.push(("v V1 phases[1]", Box::leak(field.into_boxed_str()), Box::leak(path.into_boxed_str())));
+    }
+    want.push(("v V1", "phases.count", "phases.count"));
+    want.push(("v V1 indicators[0]", "indicators.baseline.value", "indicators[0].baseline.value"));
+    want.push((
+        "v V1 indicators[0].targets[1]",
+        "indicators.targets.target.value",
+        "indicators[0].targets[1].target.value",
+    ));
+    for f in eval::TARGET_FIELDS {
+        want.push((
+            "v V1 indicators[0]",
+            Box::leak(format!("indicators.actual.{f}").into_boxed_str()),
+            Box::leak(format!("indicators[0].actual.{f}").into_boxed_str()),
+        ));
+    }
+    assert_eq!(wrong, want);
+    assert!(r.mismatches[3].absent, "a dropped phase is absent");
+    assert_eq!((&r.mismatches[1].expected, &r.mismatches[1].actual), (&json!("104"), &Value::Null));
+    assert!(r.mismatches[1].absent, "a key of a null parent is absent, as in score.py");
+    assert_eq!(r.mismatches[11].expected, v2_target("62%", Some(62.0)), "the whole expected Target");
+
+    // Text and JSON reports list the v2 rows; a v1-only corpus does not.
+    let text = r.to_text();
+    assert!(text.contains("\nindicators.targets.target.comparator  "), "{text}");
+    assert!(text.contains("DIFF     v V1  phases[1].start  (pages: expected 1,2, actual 1,2)"), "{text}");
+    let out = perfplan(&["eval", exp.to_str().unwrap(), act.to_str().unwrap(), "--format", "json"]);
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["fields"]["phases.count"], json!({"correct": 1, "total": 2}));
+    assert_eq!(j["fields"].as_object().unwrap().len(), ALL_FIELDS.len() + eval::V2_FIELDS.len());
+    std::fs::remove_file(exp.join("v.expected.json")).unwrap();
+    std::fs::remove_file(exp.join("n.expected.json")).unwrap();
+    let r = eval::evaluate(&exp, &Actual::Dir(act), 1).unwrap();
+    assert_eq!(r.fields.iter().count(), ALL_FIELDS.len());
+    assert!(!r.to_text().contains("phases.count"));
+}

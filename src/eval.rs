@@ -11,7 +11,15 @@
 //!   listed twice matches the same actual objective twice, as in the scorer.
 //! * Per matched objective the [`ALL_FIELDS`] are compared: the objective's fields,
 //!   `dup_links[i].*` and `indicators[i].*` aligned by index, and the list lengths
-//!   `dup_links.count`, `indicators.count` (so extra rows are not free). A missing
+//!   `dup_links.count`, `indicators.count` (so extra rows are not free). Where the
+//!   EXPECTED document has `schema_version` "2", the [`V2_FIELDS`] too, after the v1
+//!   fields of each objective: `level`, `responsibility_center.{code,name}`,
+//!   `weight`, `purpose`, `achievement`, `phases[i].*` and `phases.count`, and per
+//!   indicator `unit`, `weight`, `baseline.year`, `baseline.value` (the whole
+//!   Target), `targets[j].year`, `targets[j].target.*`, `targets.count`,
+//!   `actual.*`, `achievement`; a sub-field of an expected null (`actual`,
+//!   `responsibility_center`, `baseline`) is right only when the actual parent is
+//!   null. The reports list the v2 rows only when some were compared. A missing
 //!   expected objective counts all of its fields wrong (they are not listed as
 //!   mismatches; the objective is listed as missing).
 //! * Normalization: Unicode NFC (not NFKC), whitespace collapsed and trimmed; in

@@ -291,6 +291,31 @@ fn v2_cell(o: &mut String, path: &str, text: &str, bad: &[&&Mismatch]) {
     }
 }
 
+/// Rows `from..` of the list `list` (`phases`, `indicators`) that have a wrong v2
+/// field but are not in the view (perfplan read fewer rows than expected): one
+/// placeholder row each, its wrong cells red, so that no wrong row is hidden.
+fn missing_rows(o: &mut String, list: &str, from: usize, columns: &[&str], bad: &[&&Mismatch]) {
+    let prefix = format!("{list}[");
+    let mut rows: Vec<usize> = bad
+        .iter()
+        .filter_map(|m| m.path.strip_prefix(&prefix)?.split(']').next()?.parse().ok())
+        .filter(|&i| i >= from)
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    for i in rows {
+        let _ = write!(o, "<tr><td class=\"num\">{}</td>", i + 1);
+        for (k, c) in columns.iter().enumerate() {
+            if k == 0 && list == "indicators" {
+                o.push_str("<td><em>not read</em></td>");
+            } else {
+                v2_cell(o, &format!("{list}[{i}].{c}"), if k == 0 { "(not read)" } else { "" }, bad);
+            }
+        }
+        o.push_str("</tr>");
+    }
+}
+
 fn opt_num(v: Option<f64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -364,6 +389,7 @@ fn v2_tables(o: &mut String, obj: &Objective, bad: &[&&Mismatch]) {
         v2_cell(o, &format!("{row}.notes"), &opt_str(ph.notes.as_deref()), &v2_bad);
         o.push_str("</tr>");
     }
+    missing_rows(o, "phases", obj.phases.len(), &eval::PHASE_FIELDS, &v2_bad);
     o.push_str("</table>");
     o.push_str(r#"<table class="indicators"><caption>Indicators (v2 columns)</caption><tr><th>#</th><th>description</th><th>unit</th><th>weight</th><th>baseline</th><th>targets by year</th><th>actual</th><th>achievement</th></tr>"#);
     for (i, ind) in obj.indicators.iter().enumerate() {
@@ -388,6 +414,8 @@ fn v2_tables(o: &mut String, obj: &Objective, bad: &[&&Mismatch]) {
         v2_cell(o, &format!("{row}.achievement"), &opt_num(ind.achievement), &v2_bad);
         o.push_str("</tr>");
     }
+    let ind_columns = ["description", "unit", "weight", "baseline", "targets", "actual", "achievement"];
+    missing_rows(o, "indicators", obj.indicators.len(), &ind_columns, &v2_bad);
     o.push_str("</table></div>");
 }
 
@@ -598,6 +626,14 @@ mod tests {
         assert!(o.contains(r#"class="wrong" data-field="indicators[0].targets""#), "{o}");
         assert!(o.contains(r#"<td data-field="weight">25.5</td>"#), "{o}");
         assert!(o.contains("2023: &quot;62%&quot; = 62"), "{o}");
+        // A wrong phase that perfplan did not read at all still gets its row.
+        let m3 = m("phases[3].end", "phases.end");
+        let bad = [&m1, &m3];
+        let bad: Vec<&&Mismatch> = bad.iter().collect();
+        let mut o = String::new();
+        v2_tables(&mut o, &obj, &bad);
+        assert!(o.contains(r#"<td class="num">4</td><td data-field="phases[3].description">(not read)</td>"#), "{o}");
+        assert!(o.contains(r#"<td class="wrong" data-field="phases[3].end""#), "{o}");
         // An objective without v2 values or v2 mismatches gets no v2 tables.
         let mut o = String::new();
         v2_tables(&mut o, &Objective::default(), &[]);

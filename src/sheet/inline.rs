@@ -24,32 +24,44 @@ const MAX_LABEL_BYTES: usize = 40;
 /// word groups of the line with the label cut out as a group of its own. (A label
 /// word after an ordinary space is running text: "... della Direzione:".)
 ///
-/// Without a colon, a grid label is cut out only where it starts after a gutter at
+/// Without a colon, a grid label is cut out where it starts after a gutter at
 /// the x where lines holding just that kind of label start elsewhere in the
 /// document (`label_columns`): a borderless grid whose value ran up to the next
-/// label ("DIREZIONE CULTURA E   Direttore").
+/// label ("DIREZIONE CULTURA E   Direttore"). Outside ruled cells it is also cut
+/// where it stands as a phrase of its own, a gutter before it and a gutter or the
+/// line's end after it: on an OCR text layer (every word placed alone, no rules) a
+/// value can run up to the next label of its row without any label column in the
+/// document ("RICCI ELENA  Classificazione"), and a known label is never part of
+/// another field's value.
 pub(super) fn inline_label_groups(
     line: &Line,
     params: &Params,
     label_columns: &ColumnStarts,
 ) -> Option<Vec<Vec<Word>>> {
     let at_label_column = |x: f32| label_columns.contains(x, line.size, params);
-    if !line.text.contains(':') && !line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0)) {
-        return None;
-    }
     let w = &line.words;
     let gaps = word_gaps(w);
-    let opens_run = |i: usize| i == 0 || is_gutter(&gaps, i - 1, line.size, params);
+    let opens_run = |i: usize| i == 0 || i == w.len() || is_gutter(&gaps, i - 1, line.size, params);
+    // Outside ruled cells, a label set apart by gutters is cut out wherever it stands.
+    let borderless = line.cell.is_none();
+    if !line.text.contains(':')
+        && !line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0))
+        && !(borderless && (1..w.len()).any(opens_run))
+    {
+        return None;
+    }
     let mut groups: Vec<Vec<Word>> = Vec::new();
     let mut cur: Vec<Word> = Vec::new();
     let mut found = false;
     let mut i = 0;
     'words: while i < w.len() {
-        if i > 0 && at_label_column(w[i].bbox.x0) && opens_run(i) {
-            // the longest run of words from here that is a grid label
+        let at_column = at_label_column(w[i].bbox.x0);
+        if i > 0 && (at_column || borderless) && opens_run(i) {
+            // the longest run of words from here that is a grid label (away from a
+            // label column: a phrase of its own)
             let label_len = (1..=MAX_LABEL_WORDS.min(w.len() - i)).rev().find(|&k| {
                 let text: Vec<&str> = w[i..i + k].iter().map(|x| x.text.as_str()).collect();
-                labels::grid_field(&text.join(" ")).is_some()
+                (at_column || opens_run(i + k)) && labels::grid_field(&text.join(" ")).is_some()
             });
             if let Some(k) = label_len {
                 found = true;
@@ -178,5 +190,27 @@ mod tests {
         let cols = ColumnStarts::distinct([ColumnStart { x: 100.0, size: 10.0 }], p.label_column_merge);
         let g = inline_label_groups(&l, &p, &cols).unwrap();
         assert_eq!(texts(&g), ["CULTURA", "Direttore"]);
+    }
+
+    #[test]
+    fn a_label_set_apart_by_gutters_is_cut_outside_cells() {
+        let p = Params::default();
+        let none = ColumnStarts::default();
+        // OCR: "RICCI ELENA" then, after a 1 em gutter, "Classificazione" ends the line.
+        let l = line(&[("RICCI", 40.0), ("ELENA", 68.0), ("Classificazione", 103.0)], false);
+        let g = inline_label_groups(&l, &p, &none).unwrap();
+        assert_eq!(texts(&g), ["RICCI ELENA", "Classificazione"]);
+        // ... also with a value after it, set apart by a gutter.
+        let l = line(&[("RICCI", 40.0), ("ELENA", 68.0), ("Tipologia", 103.0), ("SVILUPPO", 158.0)], false);
+        assert_eq!(texts(&inline_label_groups(&l, &p, &none).unwrap()), ["RICCI ELENA", "Tipologia", "SVILUPPO"]);
+        // A label word after an ordinary space, or running on into more words, is text.
+        let l = line(&[("Ufficio", 40.0), ("Servizio", 79.0)], false);
+        assert!(inline_label_groups(&l, &p, &none).is_none());
+        let l = line(&[("ROSSI", 40.0), ("Servizio", 75.0), ("clienti", 119.0)], false);
+        assert!(inline_label_groups(&l, &p, &none).is_none());
+        // Inside a ruled cell the cell is the unit: no cut without a label column.
+        let mut l = line(&[("RICCI", 40.0), ("ELENA", 68.0), ("Classificazione", 103.0)], false);
+        l.cell = Some(0);
+        assert!(inline_label_groups(&l, &p, &none).is_none());
     }
 }

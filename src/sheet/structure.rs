@@ -235,10 +235,13 @@ pub(super) fn find_sheets<'h>(doc: &Doc, headings: &'h [Heading], units: &[Label
         fields.dedup();
         let has_grid = fields.len() >= MIN_GRID_FIELDS;
         let current = starts.last().map(|&s| headings[s].code.as_str());
-        if has_grid {
-            starts.push(i);
-        } else if current == Some(h.code.as_str()) {
+        // A heading repeating the current sheet's code continues it, even above
+        // grid labels: a continued table's header (FASI: "Peso", "Responsabile",
+        // "Centro di Responsabilità") names grid fields too.
+        if current == Some(h.code.as_str()) {
             repeats.push(i);
+        } else if has_grid {
+            starts.push(i);
         }
     }
     starts

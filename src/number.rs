@@ -34,7 +34,11 @@ pub fn parse_weight(cell: &str) -> Result<Option<f64>, NoNumber> {
 /// number: `2024_A101: weight "n.d." has no number`. `field` is the field's output
 /// name (`weight`, `achievement`, `indicators[0].weight`, `phases[2].weight`).
 pub fn unparsed_diagnostic(page: Option<u32>, code: &str, field: &str, bad: &NoNumber) -> Diagnostic {
-    Diagnostic::warning(page, DiagCode::ObjectiveValueUnparsed, format!("{code}: {field} \"{}\" has no number", bad.raw))
+    Diagnostic::warning(
+        page,
+        DiagCode::ObjectiveValueUnparsed,
+        format!("{code}: {field} \"{}\" has no number", bad.raw),
+    )
 }
 
 #[cfg(test)]

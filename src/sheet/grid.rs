@@ -136,7 +136,13 @@ pub(super) fn parse_grid(
 /// objective: text fields as they are, the responsibility centre split into code
 /// and name, numbers parsed (a value without a number is null and reported on
 /// `page`).
-pub(super) fn assign(obj: &mut Objective, field: GridField, text: &str, page: Option<u32>, diags: &mut Vec<Diagnostic>) {
+pub(super) fn assign(
+    obj: &mut Objective,
+    field: GridField,
+    text: &str,
+    page: Option<u32>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let text = collapse(text);
     let number = |diags: &mut Vec<Diagnostic>| match parse_weight(&text) {
         Ok(v) => v,
@@ -282,7 +288,10 @@ mod tests {
     #[test]
     fn responsibility_centre_code_and_name() {
         let rc = |s: &str| responsibility_center(s).map(|r| (r.code, r.name));
-        assert_eq!(rc("104 - DIREZIONE AFFARI GENERALI"), Some((Some("104".into()), "DIREZIONE AFFARI GENERALI".into())));
+        assert_eq!(
+            rc("104 - DIREZIONE AFFARI GENERALI"),
+            Some((Some("104".into()), "DIREZIONE AFFARI GENERALI".into()))
+        );
         assert_eq!(rc("CDR_12 – Servizi sociali"), Some((Some("CDR_12".into()), "Servizi sociali".into())));
         assert_eq!(rc("DIREZIONE UFFICIO DEL SINDACO"), Some((None, "DIREZIONE UFFICIO DEL SINDACO".into())));
         assert_eq!(rc("AREA TECNICA - MANUTENZIONI"), Some((None, "AREA TECNICA - MANUTENZIONI".into())));

@@ -61,7 +61,10 @@ pub(super) fn inline_label_groups(
             // label column: a phrase of its own)
             let label_len = (1..=MAX_LABEL_WORDS.min(w.len() - i)).rev().find(|&k| {
                 let text: Vec<&str> = w[i..i + k].iter().map(|x| x.text.as_str()).collect();
-                (at_column || opens_run(i + k)) && labels::grid_field(&text.join(" ")).is_some()
+                // away from a label column, a label also starts with a capital
+                // (running text does not: "... della   direzione")
+                let capital = w[i].text.chars().next().is_some_and(char::is_uppercase);
+                (at_column || (opens_run(i + k) && capital)) && labels::grid_field(&text.join(" ")).is_some()
             });
             if let Some(k) = label_len {
                 found = true;
@@ -184,8 +187,10 @@ mod tests {
     #[test]
     fn a_label_without_colon_is_cut_only_at_a_label_column() {
         let p = Params::default();
-        // "CULTURA" then, after a 20 pt gutter, "Direttore" at x = 100.
-        let l = line(&[("CULTURA", 45.0), ("Direttore", 100.0)], false);
+        // "CULTURA" then, after a 20 pt gutter, "Direttore" at x = 100, in a ruled
+        // cell (outside cells a label set apart by gutters is always cut: below).
+        let mut l = line(&[("CULTURA", 45.0), ("Direttore", 100.0)], false);
+        l.cell = Some(0);
         assert!(inline_label_groups(&l, &p, &ColumnStarts::default()).is_none());
         let cols = ColumnStarts::distinct([ColumnStart { x: 100.0, size: 10.0 }], p.label_column_merge);
         let g = inline_label_groups(&l, &p, &cols).unwrap();
@@ -208,6 +213,8 @@ mod tests {
         assert!(inline_label_groups(&l, &p, &none).is_none());
         let l = line(&[("ROSSI", 40.0), ("Servizio", 75.0), ("clienti", 119.0)], false);
         assert!(inline_label_groups(&l, &p, &none).is_none());
+        let l = line(&[("ufficio", 40.0), ("di", 78.0), ("direzione", 100.0)], false);
+        assert!(inline_label_groups(&l, &p, &none).is_none(), "no capital: running text");
         // Inside a ruled cell the cell is the unit: no cut without a label column.
         let mut l = line(&[("RICCI", 40.0), ("ELENA", 68.0), ("Classificazione", 103.0)], false);
         l.cell = Some(0);

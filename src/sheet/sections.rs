@@ -46,9 +46,9 @@ pub(super) struct Sections<'u> {
 /// vertically on its page): `u` is then a header cell of a table, not a label of
 /// the sheet's label column.
 fn shares_row_with_label(u: &LabelUnit, units: &[LabelUnit]) -> bool {
-    units.iter().any(|o| {
-        !std::ptr::eq(o, u) && o.page == u.page && o.bbox.top < u.bbox.bottom && o.bbox.bottom > u.bbox.top
-    })
+    units
+        .iter()
+        .any(|o| !std::ptr::eq(o, u) && o.page == u.page && o.bbox.top < u.bbox.bottom && o.bbox.bottom > u.bbox.top)
 }
 
 /// The section a label unit opens, if any. A bare *Descrizione* (the indicator
@@ -141,9 +141,14 @@ impl<'u> Sections<'u> {
 
     /// The header units of the indicator table: the column labels, and a
     /// "Tipologia" grid label past the grid (the table's type column).
+    /// Only units inside the indicator section count: a bare *Descrizione* of the
+    /// label column or the header of the FASI table above is no indicator column.
     pub fn indicator_headers(&self, doc: &Doc, units: &[LabelUnit]) -> Vec<LabelUnit> {
+        let ind_lines: HashSet<LineRef> =
+            self.parts.iter().filter(|(s, _)| *s == Section::Ind).flat_map(|(_, v)| v.iter().copied()).collect();
         units
             .iter()
+            .filter(|u| ind_lines.contains(&u.lines[0]))
             .filter_map(|u| match u.label {
                 Label::Column(_) => Some(u.clone()),
                 Label::Grid(GridField::Typology) if !self.before_sections(doc, u) => {

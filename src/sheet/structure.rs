@@ -95,7 +95,8 @@ pub(super) fn find_headings(doc: &Doc) -> Vec<Heading> {
                 let alone = doc.row_mates(LineRef { page: pi, line: lj }).next().is_none();
                 if !alone
                     || gap > doc.p.title_gap * t.size.max(prev.size)
-                    || t.cell.is_some()
+                    // a title in a cell only in the code's own (a heading box)
+                    || (t.cell.is_some() && t.cell != l.cell)
                     || labels::lookup(&t.text).is_some()
                     || is_code(t.text.split_whitespace().next().unwrap_or(""))
                 {

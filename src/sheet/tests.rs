@@ -372,7 +372,9 @@ fn v2_objective_fields_of_the_newer_family() {
     let cols = [40.0, 300.0, 400.0, 560.0];
     p.row(&cols, 345.0, 359.0).row(&cols, 359.0, 373.0);
     p.text("Descrizione", 42.0, 355.0, true).text("Tipo", 302.0, 355.0, true).text("Valore Atteso", 402.0, 355.0, true);
-    p.text("Pratiche evase", 42.0, 369.0, false).text("EFFICACIA", 302.0, 369.0, false).text("90%", 402.0, 369.0, false);
+    p.text("Pratiche evase", 42.0, 369.0, false)
+        .text("EFFICACIA", 302.0, 369.0, false)
+        .text("90%", 402.0, 369.0, false);
     p.text("Grado di raggiungimento dell'obiettivo: 96,5%", 40.0, 395.0, false);
     let objs = run(&[p.page(1)]);
     assert_eq!(objs.len(), 1);
@@ -389,7 +391,7 @@ fn v2_objective_fields_of_the_newer_family() {
     );
     assert_eq!(o.description.as_deref(), Some("Revisione del catalogo."));
     assert_eq!(o.achievement, Some(96.5));
-    assert_eq!(o.indicators.len(), 1, "the achievement line is no indicator row");
+    assert_eq!(o.indicators.len(), 1, "the achievement line is no indicator row: {:?}", o.indicators);
     assert_eq!(o.indicators[0].description, "Pratiche evase");
     let prov = o.provenance.as_ref().unwrap();
     for k in ["level", "responsibility_center", "weight", "purpose", "achievement"] {

@@ -44,10 +44,10 @@ pub(super) fn inline_label_groups(
     let opens_run = |i: usize| i == 0 || i == w.len() || is_gutter(&gaps, i - 1, line.size, params);
     // Outside ruled cells, a label set apart by gutters is cut out wherever it stands.
     let borderless = line.cell.is_none();
-    if !line.text.contains(':')
-        && !line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0))
-        && !(borderless && (1..w.len()).any(opens_run))
-    {
+    let may_hold_a_label = line.text.contains(':')
+        || line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0))
+        || (borderless && (1..w.len()).any(opens_run));
+    if !may_hold_a_label {
         return None;
     }
     let mut groups: Vec<Vec<Word>> = Vec::new();

@@ -42,11 +42,16 @@ pub(super) fn inline_label_groups(
     let w = &line.words;
     let gaps = word_gaps(w);
     let opens_run = |i: usize| i == 0 || i == w.len() || is_gutter(&gaps, i - 1, line.size, params);
-    // Outside ruled cells, a label set apart by gutters is cut out wherever it stands.
+    // A boundary before word `i`: a gutter, or a change between bold and regular
+    // (a bold label right after a regular value, however narrow the gap: OCR
+    // layers place the next word wherever the engine measured it).
+    let apart = |i: usize| opens_run(i) || w[i].bold != w[i - 1].bold;
+    // Outside ruled cells, a label set apart from the words around it is cut out
+    // wherever it stands.
     let borderless = line.cell.is_none();
     let may_hold_a_label = line.text.contains(':')
         || line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0))
-        || (borderless && (1..w.len()).any(opens_run));
+        || (borderless && (1..w.len()).any(apart));
     if !may_hold_a_label {
         return None;
     }
@@ -56,15 +61,18 @@ pub(super) fn inline_label_groups(
     let mut i = 0;
     'words: while i < w.len() {
         let at_column = at_label_column(w[i].bbox.x0);
-        if i > 0 && (at_column || borderless) && opens_run(i) {
-            // the longest run of words from here that is a grid label (away from a
-            // label column: a phrase of its own)
+        if i > 0 && (at_column || (borderless && apart(i))) {
+            // the longest run of words from here that is a grid label: at a label
+            // column, set apart from the words before or after it; elsewhere (outside
+            // cells), a phrase of its own, set apart on both sides
+            let capital = w[i].text.chars().next().is_some_and(char::is_uppercase);
             let label_len = (1..=MAX_LABEL_WORDS.min(w.len() - i)).rev().find(|&k| {
                 let text: Vec<&str> = w[i..i + k].iter().map(|x| x.text.as_str()).collect();
+                let ends = i + k == w.len() || apart(i + k);
                 // away from a label column, a label also starts with a capital
                 // (running text does not: "... della   direzione")
-                let capital = w[i].text.chars().next().is_some_and(char::is_uppercase);
-                (at_column || (opens_run(i + k) && capital)) && labels::grid_field(&text.join(" ")).is_some()
+                let set_apart = if at_column { apart(i) || ends } else { ends && capital };
+                set_apart && labels::grid_field(&text.join(" ")).is_some()
             });
             if let Some(k) = label_len {
                 found = true;
@@ -215,6 +223,14 @@ mod tests {
         assert!(inline_label_groups(&l, &p, &none).is_none());
         let l = line(&[("ufficio", 40.0), ("di", 78.0), ("direzione", 100.0)], false);
         assert!(inline_label_groups(&l, &p, &none).is_none(), "no capital: running text");
+        // OCR: the value ran right up to a bold label at a label column (2.3 pt gap,
+        // no gutter): the change of weight and the column set it apart.
+        let mut l = line(&[("SANTAMBROGIO", 40.0), ("PIERLUIGI", 102.0), ("Classificazione", 149.3)], false);
+        l.words[2].bold = true;
+        assert!(inline_label_groups(&l, &p, &none).is_some(), "bold after regular, line end: a phrase of its own");
+        let cols = ColumnStarts::distinct([ColumnStart { x: 149.3, size: 10.0 }], p.label_column_merge);
+        l.words[2].bold = false;
+        assert_eq!(texts(&inline_label_groups(&l, &p, &cols).unwrap()), ["SANTAMBROGIO PIERLUIGI", "Classificazione"]);
         // Inside a ruled cell the cell is the unit: no cut without a label column.
         let mut l = line(&[("RICCI", 40.0), ("ELENA", 68.0), ("Classificazione", 103.0)], false);
         l.cell = Some(0);

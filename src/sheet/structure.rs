@@ -131,13 +131,16 @@ pub(super) fn find_headings(doc: &Doc) -> Vec<Heading> {
 /// takes its row only when nothing else stands on it.
 pub(super) fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LineRef>) -> HashSet<LineRef> {
     let band = doc.p.margin_band;
-    // The top band reaches down to the page's first code heading when that is
-    // lower (a running header above the heading of a landscape page).
+    // On a page with a code heading the top band ends at the first heading: it
+    // reaches down to it when that is lower (a running header above the heading of
+    // a landscape page), and stops there when it is higher (the sheet's first grid
+    // row, "LIVELLO ... PESO: 50%", printed at the same height on every page is
+    // content, not a running header).
     let first_heading: HashMap<usize, f32> =
         headings.iter().rev().map(|h| (h.page, doc.line(h.lines[0]).bbox.top)).collect();
     let in_band = |pi: usize, l: &Line| {
         let pg = &doc.pages[pi];
-        let top_band = (band * pg.height).max(first_heading.get(&pi).copied().unwrap_or(0.0));
+        let top_band = first_heading.get(&pi).copied().unwrap_or(band * pg.height);
         l.bbox.bottom <= top_band || l.bbox.top >= pg.height * (1.0 - band)
     };
     let usable = |pi: usize, li: usize| !exempt.contains(&LineRef { page: pi, line: li });

@@ -86,6 +86,31 @@ fn split_code(value: &str) -> (Option<String>, String) {
     }
 }
 
+/// A row of the link table cut before every label line that follows a label line
+/// ending in a colon: a colon closes a label, so on a borderless page with tight
+/// line spacing "programma:" over "obiettivo strategico:" are two rows, not one
+/// wrapped label. The other lines go to the part their middle falls in.
+fn split_after_colon(doc: &Doc, row: Vec<LineRef>, is_label: &dyn Fn(LineRef) -> bool) -> Vec<Vec<LineRef>> {
+    let mut labels: Vec<LineRef> = row.iter().copied().filter(|&r| is_label(r)).collect();
+    labels.sort_by(|&a, &b| doc.reading_cmp(a, b));
+    let starts: Vec<(usize, f32)> = labels
+        .windows(2)
+        .filter(|w| w[0].page == w[1].page && doc.line(w[0]).text.trim_end().ends_with(':'))
+        .map(|w| (w[1].page, doc.line(w[1]).bbox.top - doc.p.row_pad * doc.line(w[1]).size))
+        .collect();
+    if starts.is_empty() {
+        return vec![row];
+    }
+    let mut parts: Vec<Vec<LineRef>> = vec![Vec::new(); starts.len() + 1];
+    for r in row {
+        let cy = doc.line(r).bbox.cy();
+        let k = starts.iter().filter(|&&(page, top)| page == r.page && top <= cy).count();
+        parts[k].push(r);
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
 fn parse_rows(doc: &Doc, lines: &[LineRef]) -> Vec<(DupLink, Vec<LineRef>, Vec<LineRef>)> {
     if lines.is_empty() {
         return Vec::new();
@@ -94,7 +119,8 @@ fn parse_rows(doc: &Doc, lines: &[LineRef]) -> Vec<(DupLink, Vec<LineRef>, Vec<L
     let min_x = lines.iter().map(|&r| doc.line(r).bbox.x0).fold(f32::INFINITY, f32::min);
     let is_label = |r: LineRef| doc.line(r).bbox.x0 <= min_x + doc.p.column_slack * doc.line(r).size;
     let mut out = Vec::new();
-    for row in table_rows(doc, lines, &is_label) {
+    let rows = table_rows(doc, lines, &is_label).into_iter().flat_map(|row| split_after_colon(doc, row, &is_label));
+    for row in rows {
         let (lab, mut val): (Vec<LineRef>, Vec<LineRef>) = row.iter().partition(|&&r| is_label(r));
         let (label, value) = match split_merged_dup(doc, &lab) {
             // A borderless row whose label ran into its value on one line.

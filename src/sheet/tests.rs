@@ -415,3 +415,24 @@ fn a_weight_without_a_number_is_null_and_reported() {
     assert_eq!(d[0].message, "2024_A101: weight \"n.d.\" has no number");
     assert_eq!(d[0].page, Some(1));
 }
+
+#[test]
+fn dup_labels_ending_in_a_colon_on_tight_lines_are_two_rows() {
+    let mut p = heading_page("2025_LP01");
+    p.text("Direzione:", 40.0, 100.0, true).text("LAVORI PUBBLICI", 160.0, 100.0, false);
+    p.text("Dirigente:", 300.0, 100.0, true).text("ROSSI MARIO", 400.0, 100.0, false);
+    p.text("Collegato a", 40.0, 130.0, true);
+    // 11 pt between baselines at 9 pt: closer than the block gap.
+    p.text("Missione/Programma:", 40.0, 145.0, true).text("2025_10_M Trasporti (programma 10.05)", 160.0, 145.0, false);
+    p.text("Obiettivo strategico:", 40.0, 156.0, true).text("2025_04_02 Strade sicure", 160.0, 156.0, false);
+    let objs = run(&[p.page(1)]);
+    assert_eq!(objs.len(), 1);
+    let links = &objs[0].dup_links;
+    assert_eq!(links.len(), 2, "{links:?}");
+    assert_eq!(links[0].label, "Missione/Programma");
+    assert_eq!(links[0].code.as_deref(), Some("2025_10_M"));
+    assert_eq!(links[0].refs, vec!["10.05"]);
+    assert_eq!(links[1].label, "Obiettivo strategico");
+    assert_eq!(links[1].code.as_deref(), Some("2025_04_02"));
+    assert_eq!(links[1].text, "Strade sicure");
+}

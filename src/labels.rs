@@ -11,10 +11,20 @@ pub enum GridField {
     Executive,
     Classification,
     Typology,
+    /// v2: *Livello obiettivo* (text as printed).
+    Level,
+    /// v2: *Centro di Responsabilità* (`code - name`).
+    ResponsibilityCenter,
+    /// v2: the objective's *Peso* (a number).
+    Weight,
+    /// v2: the objective's degree of achievement in a report (a number). Also read
+    /// outside the grid: a `label: 96,5%` line under a table.
+    Achievement,
 }
 
 impl GridField {
-    /// Every grid field, in the order of the objective's fields.
+    /// The text fields of the grid (contract v1), in the order of the objective's
+    /// fields: the value is the cell's text as printed.
     pub const ALL: [GridField; 6] = [
         GridField::Directorate,
         GridField::Director,
@@ -23,6 +33,18 @@ impl GridField {
         GridField::Classification,
         GridField::Typology,
     ];
+
+    /// The grid fields added by contract v2, whose value is read into a typed field
+    /// (`level` as text, `responsibility_center` as code and name, `weight` and
+    /// `achievement` as numbers).
+    pub const V2: [GridField; 4] =
+        [GridField::Level, GridField::ResponsibilityCenter, GridField::Weight, GridField::Achievement];
+
+    /// A field that may be printed on its own past the label grid (a line
+    /// `Grado di raggiungimento dell'obiettivo: 96,5%` under the indicator table).
+    pub fn stands_alone(self) -> bool {
+        matches!(self, GridField::Achievement)
+    }
 
     /// The field's name: its key in the output JSON and in provenance (the one place
     /// these names are written for the parser).
@@ -34,6 +56,10 @@ impl GridField {
             GridField::Executive => "executive",
             GridField::Classification => "classification",
             GridField::Typology => "typology",
+            GridField::Level => "level",
+            GridField::ResponsibilityCenter => "responsibility_center",
+            GridField::Weight => "weight",
+            GridField::Achievement => "achievement",
         }
     }
 }
@@ -56,6 +82,11 @@ pub enum Label {
     Description,
     /// "INDICATORI": the indicator table follows.
     Indicators,
+    /// v2: "Finalità": the objective's purpose (a text section like the description).
+    Purpose,
+    /// v2: "FASI": the phase table follows (its parser fills `phases`; here the
+    /// title ends the section above it).
+    Phases,
     /// A header cell of the indicator table (only looked up inside that table).
     Column(IndColumn),
 }
@@ -104,6 +135,39 @@ const LABELS: &[(&str, Label)] = &[
     ("valore obiettivo", Label::Column(C::Target)),
     ("risultato atteso", Label::Column(C::Target)),
     ("target", Label::Column(C::Target)),
+    // --- v2 objective fields (r11-obj): level, responsibility centre, weight,
+    // achievement, purpose, the FASI title, "Tipo di obiettivo". ---
+    ("livello obiettivo", Label::Grid(Level)),
+    ("livello dell'obiettivo", Label::Grid(Level)),
+    ("livello", Label::Grid(Level)),
+    ("centro di responsabilita", Label::Grid(ResponsibilityCenter)),
+    ("centro di responsabilita'", Label::Grid(ResponsibilityCenter)),
+    ("centro responsabilita", Label::Grid(ResponsibilityCenter)),
+    ("cdr", Label::Grid(ResponsibilityCenter)),
+    ("c.d.r", Label::Grid(ResponsibilityCenter)),
+    ("centro di costo", Label::Grid(ResponsibilityCenter)),
+    ("peso", Label::Grid(Weight)),
+    ("peso %", Label::Grid(Weight)),
+    ("peso (%)", Label::Grid(Weight)),
+    ("peso obiettivo", Label::Grid(Weight)),
+    ("peso dell'obiettivo", Label::Grid(Weight)),
+    ("pesatura", Label::Grid(Weight)),
+    ("pesatura obiettivo", Label::Grid(Weight)),
+    ("tipo di obiettivo", Label::Grid(Typology)),
+    ("grado di raggiungimento dell'obiettivo", Label::Grid(Achievement)),
+    ("grado di raggiungimento obiettivo", Label::Grid(Achievement)),
+    ("% di raggiungimento dell'obiettivo", Label::Grid(Achievement)),
+    ("% raggiungimento obiettivo", Label::Grid(Achievement)),
+    ("percentuale di raggiungimento", Label::Grid(Achievement)),
+    ("percentuale di raggiungimento dell'obiettivo", Label::Grid(Achievement)),
+    ("finalita", Label::Purpose),
+    ("finalita dell'obiettivo", Label::Purpose),
+    ("finalita obiettivo", Label::Purpose),
+    ("finalita'", Label::Purpose),
+    ("finalita'dell'obiettivo", Label::Purpose),
+    ("fasi", Label::Phases),
+    ("fasi di attuazione", Label::Phases),
+    ("cronoprogramma", Label::Phases),
 ];
 
 /// Longest printed form of a label worth normalizing (bytes; generous for spaces,
@@ -260,7 +324,9 @@ pub fn column(printed: &str) -> Option<IndColumn> {
 /// A section anchor (not a grid field, not a column header).
 pub fn section(printed: &str) -> Option<Label> {
     match lookup(printed) {
-        Some(l @ (Label::DupSection | Label::Description | Label::Indicators)) => Some(l),
+        Some(l @ (Label::DupSection | Label::Description | Label::Indicators | Label::Purpose | Label::Phases)) => {
+            Some(l)
+        }
         _ => None,
     }
 }
@@ -328,5 +394,25 @@ mod tests {
         assert_eq!(column("Valore atteso 2023"), Some(C::Target));
         assert_eq!(column("Target (2024)"), Some(C::Target));
         assert_eq!(lookup("Servizio 12"), None);
+    }
+
+    #[test]
+    fn v2_objective_labels() {
+        assert_eq!(grid_field("Livello obiettivo"), Some(Level));
+        assert_eq!(grid_field("Centro di\nResponsabilità"), Some(ResponsibilityCenter));
+        assert_eq!(grid_field("Centro di responsabilita'"), Some(ResponsibilityCenter));
+        assert_eq!(grid_field("CdR:"), Some(ResponsibilityCenter));
+        assert_eq!(grid_field("Centro di costo"), Some(ResponsibilityCenter));
+        assert_eq!(grid_field("PESO %"), Some(Weight));
+        assert_eq!(grid_field("Pesatura"), Some(Weight));
+        assert_eq!(grid_field("Tipo di Obiettivo"), Some(Typology));
+        assert_eq!(grid_field("Grado di raggiungimento dell\u{2019}obiettivo:"), Some(Achievement));
+        assert_eq!(grid_field("% di raggiungimento dell'obiettivo"), Some(Achievement));
+        assert_eq!(section("Finalità"), Some(Label::Purpose));
+        assert_eq!(section("FINALITA'"), Some(Label::Purpose));
+        assert_eq!(section("FINALITA' DELL'OBIETTIVO"), Some(Label::Purpose));
+        assert_eq!(section("Finalità dell'obiettivo"), Some(Label::Purpose));
+        assert_eq!(section("FASI"), Some(Label::Phases));
+        assert!(GridField::Achievement.stands_alone() && !GridField::Weight.stands_alone());
     }
 }

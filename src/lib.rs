@@ -19,6 +19,7 @@ pub mod extract;
 pub mod labels;
 pub mod layout;
 pub mod model;
+pub mod number;
 pub mod params;
 pub mod pipeline;
 pub mod progress;

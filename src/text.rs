@@ -1,5 +1,6 @@
 //! Text normalization shared by every stage: NFC, whitespace collapse, and the
-//! contract's line-joining rule (a line ending with a hyphen joins the next directly).
+//! contract's line-joining rule (a line ending with a hyphen or a slash joins the
+//! next directly).
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -27,7 +28,8 @@ pub fn collapse(s: &str) -> String {
 }
 
 /// Join wrapped lines: one space between lines, except after a line that ends with a
-/// hyphen glued to a letter (`tecnico-` + `manutentivi` = `tecnico-manutentivi`).
+/// hyphen or a slash glued to its last word (`tecnico-` + `manutentivi` =
+/// `tecnico-manutentivi`, `Missione/` + `Programma` = `Missione/Programma`).
 pub fn join_lines<'a, I: IntoIterator<Item = &'a str>>(lines: I) -> String {
     let mut out = String::new();
     for line in lines {
@@ -45,7 +47,7 @@ pub fn join_lines<'a, I: IntoIterator<Item = &'a str>>(lines: I) -> String {
 
 fn ends_with_glued_hyphen(s: &str) -> bool {
     let mut it = s.chars().rev();
-    matches!((it.next(), it.next()), (Some('-'), Some(c)) if c.is_alphanumeric())
+    matches!((it.next(), it.next()), (Some('-' | '/'), Some(c)) if c.is_alphanumeric())
 }
 
 #[cfg(test)]
@@ -61,5 +63,8 @@ mod tests {
         assert_eq!(join_lines(["tecnico-", "manutentivi"]), "tecnico-manutentivi");
         assert_eq!(join_lines(["a -", "b"]), "a - b");
         assert_eq!(join_lines(["uno", "", "due"]), "uno due");
+        assert_eq!(join_lines(["Missione/", "Programma"]), "Missione/Programma");
+        assert_eq!(join_lines(["MISSIONE /", "PROGRAMMA"]), "MISSIONE / PROGRAMMA");
+        assert_eq!(join_lines(["e/o", "altro"]), "e/o altro");
     }
 }

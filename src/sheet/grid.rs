@@ -1,5 +1,6 @@
 //! Label grid: the grid section's lines -> the objective's grid fields
-//! (directorate, director, service, executive, classification, typology).
+//! (directorate, director, service, executive, classification, typology; v2:
+//! level, responsibility centre, weight, achievement).
 //!
 //! Owns where a grid label's value is: to its right up to the next label of its row
 //! (in its cell's row band, or down to the next label row when borderless), or,
@@ -9,8 +10,9 @@
 use super::doc::{Doc, LineRef, Prov};
 use super::units::LabelUnit;
 use crate::labels::{GridField, Label};
-use crate::model::Objective;
-use crate::text::join_lines;
+use crate::model::{Diagnostic, Objective, ResponsibilityCenter};
+use crate::number::{parse_weight, unparsed_diagnostic};
+use crate::text::{collapse, join_lines};
 
 /// A row of at least this many labels with nothing beside them is a columnar header
 /// (values below, column by column).
@@ -31,7 +33,14 @@ impl Band {
 
 /// Read the grid fields from the grid section's `lines`, given the grid's label
 /// units (one per field).
-pub(super) fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LineRef], obj: &mut Objective, prov: &mut Prov) {
+pub(super) fn parse_grid(
+    doc: &Doc,
+    grid: &[&LabelUnit],
+    lines: &[LineRef],
+    obj: &mut Objective,
+    prov: &mut Prov,
+    diags: &mut Vec<Diagnostic>,
+) {
     let p = doc.p;
     let tol = p.edge_tol;
     // Row band of each label: its cell, else down to the next label row below.
@@ -68,7 +77,7 @@ pub(super) fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LineRef], obj:
     for row in &mut rows {
         row.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
     }
-    let mut values: Vec<(GridField, Option<String>)> = Vec::new();
+    let mut values: Vec<(GridField, String, Vec<LineRef>)> = Vec::new();
     for row in &rows {
         // Values to the right of each label, up to the next label of the row.
         let mut right_vals: Vec<Vec<LineRef>> = Vec::new();
@@ -113,25 +122,83 @@ pub(super) fn parse_grid(doc: &Doc, grid: &[&LabelUnit], lines: &[LineRef], obj:
         for (u, (text, from)) in row.iter().zip(per_label) {
             if let Label::Grid(f) = u.label {
                 prov.add(doc, f.name().into(), &from);
-                values.push((f, (!text.is_empty()).then_some(text)));
+                values.push((f, text, from));
             }
         }
     }
-    for (field, value) in values {
-        *slot(obj, field) = value;
+    for (field, text, from) in values {
+        let page = from.first().map(|r| doc.pages[r.page].number);
+        assign(obj, field, &text, page, diags);
     }
 }
 
-/// The objective's field for a grid field.
-fn slot(obj: &mut Objective, field: GridField) -> &mut Option<String> {
+/// Store a grid field's value `text` (as printed; empty when the cell is) in the
+/// objective: text fields as they are, the responsibility centre split into code
+/// and name, numbers parsed (a value without a number is null and reported on
+/// `page`).
+pub(super) fn assign(
+    obj: &mut Objective,
+    field: GridField,
+    text: &str,
+    page: Option<u32>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let text = collapse(text);
+    let number = |diags: &mut Vec<Diagnostic>| match parse_weight(&text) {
+        Ok(v) => v,
+        Err(bad) => {
+            diags.push(unparsed_diagnostic(page, &obj.code, field.name(), &bad));
+            None
+        }
+    };
     match field {
+        GridField::Weight => obj.weight = number(diags),
+        GridField::Achievement => obj.achievement = number(diags),
+        GridField::ResponsibilityCenter => obj.responsibility_center = responsibility_center(&text),
+        GridField::Level => obj.level = (!text.is_empty()).then_some(text),
+        _ => {
+            if let Some(s) = slot(obj, field) {
+                *s = (!text.is_empty()).then_some(text);
+            }
+        }
+    }
+}
+
+/// The objective's text field for a text grid field (`None` for the typed v2 fields).
+fn slot(obj: &mut Objective, field: GridField) -> Option<&mut Option<String>> {
+    Some(match field {
         GridField::Directorate => &mut obj.directorate,
         GridField::Director => &mut obj.director,
         GridField::Service => &mut obj.service,
         GridField::Executive => &mut obj.executive,
         GridField::Classification => &mut obj.classification,
         GridField::Typology => &mut obj.typology,
+        GridField::Level | GridField::ResponsibilityCenter | GridField::Weight | GridField::Achievement => return None,
+    })
+}
+
+/// A responsibility centre as printed -> code and name: a leading number or code
+/// (one token holding a digit: `104`, `CDR_12`, `A.3`) separated from the name by a
+/// dash between spaces (` - `, ` – `, ` — `) is the code; otherwise the whole text is
+/// the name. Empty -> `None`.
+pub fn responsibility_center(text: &str) -> Option<ResponsibilityCenter> {
+    let text = collapse(text);
+    if text.is_empty() {
+        return None;
     }
+    for dash in [" - ", " – ", " — "] {
+        if let Some((code, name)) = text.split_once(dash) {
+            let code = code.trim();
+            let is_code = !code.is_empty()
+                && !code.contains(' ')
+                && code.chars().any(|c| c.is_ascii_digit())
+                && code.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'));
+            if is_code && !name.trim().is_empty() {
+                return Some(ResponsibilityCenter { code: Some(code.to_string()), name: name.trim().to_string() });
+            }
+        }
+    }
+    Some(ResponsibilityCenter { code: None, name: text })
 }
 
 /// The values of a borderless columnar label row (`vals[i]`: the lines under label
@@ -187,9 +254,48 @@ mod tests {
         // The provenance key of a grid field is the name of the JSON field it fills.
         for f in GridField::ALL {
             let mut obj = Objective::default();
-            *slot(&mut obj, f) = Some("x".into());
+            *slot(&mut obj, f).unwrap() = Some("x".into());
             let json = serde_json::to_value(&obj).unwrap();
             assert_eq!(json[f.name()], "x", "{f:?}");
         }
+        for f in GridField::V2 {
+            let mut obj = Objective::default();
+            assign(&mut obj, f, "12", None, &mut Vec::new());
+            let json = serde_json::to_value(&obj).unwrap();
+            assert!(!json[f.name()].is_null(), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn v2_values_are_typed() {
+        let mut obj = Objective { code: "2024_A101".into(), ..Default::default() };
+        let mut diags = Vec::new();
+        assign(&mut obj, GridField::Weight, "40%", Some(1), &mut diags);
+        assign(&mut obj, GridField::Achievement, "96,5 %", Some(1), &mut diags);
+        assign(&mut obj, GridField::Level, "  SPECIFICO ", Some(1), &mut diags);
+        assert_eq!((obj.weight, obj.achievement, obj.level.as_deref()), (Some(40.0), Some(96.5), Some("SPECIFICO")));
+        assert!(diags.is_empty());
+        assign(&mut obj, GridField::Weight, "", Some(1), &mut diags);
+        assert_eq!(obj.weight, None);
+        assert!(diags.is_empty(), "an empty cell is no finding");
+        assign(&mut obj, GridField::Weight, "n.d.", Some(2), &mut diags);
+        assert_eq!(obj.weight, None);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "objective.value_unparsed");
+        assert_eq!(diags[0].message, "2024_A101: weight \"n.d.\" has no number");
+    }
+
+    #[test]
+    fn responsibility_centre_code_and_name() {
+        let rc = |s: &str| responsibility_center(s).map(|r| (r.code, r.name));
+        assert_eq!(
+            rc("104 - DIREZIONE AFFARI GENERALI"),
+            Some((Some("104".into()), "DIREZIONE AFFARI GENERALI".into()))
+        );
+        assert_eq!(rc("CDR_12 – Servizi sociali"), Some((Some("CDR_12".into()), "Servizi sociali".into())));
+        assert_eq!(rc("DIREZIONE UFFICIO DEL SINDACO"), Some((None, "DIREZIONE UFFICIO DEL SINDACO".into())));
+        assert_eq!(rc("AREA TECNICA - MANUTENZIONI"), Some((None, "AREA TECNICA - MANUTENZIONI".into())));
+        assert_eq!(rc("Servizi - Cultura"), Some((None, "Servizi - Cultura".into())), "no digit: no code");
+        assert_eq!(rc(""), None);
     }
 }

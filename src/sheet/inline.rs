@@ -24,32 +24,55 @@ const MAX_LABEL_BYTES: usize = 40;
 /// word groups of the line with the label cut out as a group of its own. (A label
 /// word after an ordinary space is running text: "... della Direzione:".)
 ///
-/// Without a colon, a grid label is cut out only where it starts after a gutter at
+/// Without a colon, a grid label is cut out where it starts after a gutter at
 /// the x where lines holding just that kind of label start elsewhere in the
 /// document (`label_columns`): a borderless grid whose value ran up to the next
-/// label ("DIREZIONE CULTURA E   Direttore").
+/// label ("DIREZIONE CULTURA E   Direttore"). Outside ruled cells it is also cut
+/// where it stands as a phrase of its own, a gutter before it and a gutter or the
+/// line's end after it: on an OCR text layer (every word placed alone, no rules) a
+/// value can run up to the next label of its row without any label column in the
+/// document ("RICCI ELENA  Classificazione"), and a known label is never part of
+/// another field's value.
 pub(super) fn inline_label_groups(
     line: &Line,
     params: &Params,
     label_columns: &ColumnStarts,
 ) -> Option<Vec<Vec<Word>>> {
     let at_label_column = |x: f32| label_columns.contains(x, line.size, params);
-    if !line.text.contains(':') && !line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0)) {
-        return None;
-    }
     let w = &line.words;
     let gaps = word_gaps(w);
-    let opens_run = |i: usize| i == 0 || is_gutter(&gaps, i - 1, line.size, params);
+    let opens_run = |i: usize| i == 0 || i == w.len() || is_gutter(&gaps, i - 1, line.size, params);
+    // A boundary before word `i`: a gutter, or a change between bold and regular
+    // (a bold label right after a regular value, however narrow the gap: OCR
+    // layers place the next word wherever the engine measured it).
+    let apart = |i: usize| opens_run(i) || w[i].bold != w[i - 1].bold;
+    // Outside ruled cells, a label set apart from the words around it is cut out
+    // wherever it stands.
+    let borderless = line.cell.is_none();
+    let may_hold_a_label = line.text.contains(':')
+        || line.words.iter().skip(1).any(|w| at_label_column(w.bbox.x0))
+        || (borderless && (1..w.len()).any(apart));
+    if !may_hold_a_label {
+        return None;
+    }
     let mut groups: Vec<Vec<Word>> = Vec::new();
     let mut cur: Vec<Word> = Vec::new();
     let mut found = false;
     let mut i = 0;
     'words: while i < w.len() {
-        if i > 0 && at_label_column(w[i].bbox.x0) && opens_run(i) {
-            // the longest run of words from here that is a grid label
+        let at_column = at_label_column(w[i].bbox.x0);
+        if i > 0 && (at_column || (borderless && apart(i))) {
+            // the longest run of words from here that is a grid label: at a label
+            // column, set apart from the words before or after it; elsewhere (outside
+            // cells), a phrase of its own, set apart on both sides
+            let capital = w[i].text.chars().next().is_some_and(char::is_uppercase);
             let label_len = (1..=MAX_LABEL_WORDS.min(w.len() - i)).rev().find(|&k| {
                 let text: Vec<&str> = w[i..i + k].iter().map(|x| x.text.as_str()).collect();
-                labels::grid_field(&text.join(" ")).is_some()
+                let ends = i + k == w.len() || apart(i + k);
+                // away from a label column, a label also starts with a capital
+                // (running text does not: "... della   direzione")
+                let set_apart = if at_column { apart(i) || ends } else { ends && capital };
+                set_apart && labels::grid_field(&text.join(" ")).is_some()
             });
             if let Some(k) = label_len {
                 found = true;
@@ -172,11 +195,45 @@ mod tests {
     #[test]
     fn a_label_without_colon_is_cut_only_at_a_label_column() {
         let p = Params::default();
-        // "CULTURA" then, after a 20 pt gutter, "Direttore" at x = 100.
-        let l = line(&[("CULTURA", 45.0), ("Direttore", 100.0)], false);
+        // "CULTURA" then, after a 20 pt gutter, "Direttore" at x = 100, in a ruled
+        // cell (outside cells a label set apart by gutters is always cut: below).
+        let mut l = line(&[("CULTURA", 45.0), ("Direttore", 100.0)], false);
+        l.cell = Some(0);
         assert!(inline_label_groups(&l, &p, &ColumnStarts::default()).is_none());
         let cols = ColumnStarts::distinct([ColumnStart { x: 100.0, size: 10.0 }], p.label_column_merge);
         let g = inline_label_groups(&l, &p, &cols).unwrap();
         assert_eq!(texts(&g), ["CULTURA", "Direttore"]);
+    }
+
+    #[test]
+    fn a_label_set_apart_by_gutters_is_cut_outside_cells() {
+        let p = Params::default();
+        let none = ColumnStarts::default();
+        // OCR: "RICCI ELENA" then, after a 1 em gutter, "Classificazione" ends the line.
+        let l = line(&[("RICCI", 40.0), ("ELENA", 68.0), ("Classificazione", 103.0)], false);
+        let g = inline_label_groups(&l, &p, &none).unwrap();
+        assert_eq!(texts(&g), ["RICCI ELENA", "Classificazione"]);
+        // ... also with a value after it, set apart by a gutter.
+        let l = line(&[("RICCI", 40.0), ("ELENA", 68.0), ("Tipologia", 103.0), ("SVILUPPO", 158.0)], false);
+        assert_eq!(texts(&inline_label_groups(&l, &p, &none).unwrap()), ["RICCI ELENA", "Tipologia", "SVILUPPO"]);
+        // A label word after an ordinary space, or running on into more words, is text.
+        let l = line(&[("Ufficio", 40.0), ("Servizio", 79.0)], false);
+        assert!(inline_label_groups(&l, &p, &none).is_none());
+        let l = line(&[("ROSSI", 40.0), ("Servizio", 75.0), ("clienti", 119.0)], false);
+        assert!(inline_label_groups(&l, &p, &none).is_none());
+        let l = line(&[("ufficio", 40.0), ("di", 78.0), ("direzione", 100.0)], false);
+        assert!(inline_label_groups(&l, &p, &none).is_none(), "no capital: running text");
+        // OCR: the value ran right up to a bold label at a label column (2.3 pt gap,
+        // no gutter): the change of weight and the column set it apart.
+        let mut l = line(&[("SANTAMBROGIO", 40.0), ("PIERLUIGI", 102.0), ("Classificazione", 149.3)], false);
+        l.words[2].bold = true;
+        assert!(inline_label_groups(&l, &p, &none).is_some(), "bold after regular, line end: a phrase of its own");
+        let cols = ColumnStarts::distinct([ColumnStart { x: 149.3, size: 10.0 }], p.label_column_merge);
+        l.words[2].bold = false;
+        assert_eq!(texts(&inline_label_groups(&l, &p, &cols).unwrap()), ["SANTAMBROGIO PIERLUIGI", "Classificazione"]);
+        // Inside a ruled cell the cell is the unit: no cut without a label column.
+        let mut l = line(&[("RICCI", 40.0), ("ELENA", 68.0), ("Classificazione", 103.0)], false);
+        l.cell = Some(0);
+        assert!(inline_label_groups(&l, &p, &none).is_none());
     }
 }

@@ -10,7 +10,7 @@
 //! | sections | `sections.rs` | a sheet's lines -> its sections (grid, DUP, description, indicators) |
 //! | grid | `grid.rs` | grid lines -> directorate, director, service, executive, ... |
 //! | DUP links | `dup.rs` | "Collegato a" lines -> DUP links |
-//! | description | `description.rs` | description lines -> paragraphs and lists |
+//! | description | `description.rs` | description (and purpose) lines -> paragraphs and lists |
 //! | indicators | `indicators.rs` | indicator table lines -> indicators with targets |
 //!
 //! plus `doc.rs` (the document view, typed positions, reading order, provenance)
@@ -33,6 +33,7 @@ mod units;
 #[cfg(test)]
 mod tests;
 
+use crate::labels;
 use crate::layout::PageLayout;
 use crate::model::{DiagCode, Diagnostic, Objective};
 use crate::params::Params;
@@ -91,17 +92,33 @@ fn parse_sheet(
     let sections = Sections::find(doc, content, units);
     for (section, lines) in &sections.parts {
         match section {
-            Section::Grid => grid::parse_grid(doc, &sections.grid, lines, &mut obj, &mut prov),
+            Section::Grid => grid::parse_grid(doc, &sections.grid, lines, &mut obj, &mut prov, diags),
             Section::Dup => dup::parse_links(doc, lines, &mut obj, &mut prov),
             Section::Desc => {
                 obj.description = description::parse_description(doc, lines);
                 prov.add(doc, "description".into(), lines);
             }
+            Section::Purpose => {
+                obj.purpose = description::parse_description(doc, lines);
+                prov.add(doc, "purpose".into(), lines);
+            }
+            // The FASI table: its title ends the section above it; the phase table's
+            // parser reads its rows into `obj.phases`.
+            Section::Phases => {}
             Section::Ind => {
                 let cols = sections.indicator_headers(doc, units);
                 let cols: Vec<&LabelUnit> = cols.iter().collect();
                 obj.indicators = indicators::parse_indicators(doc, lines, &cols, &obj.code, diags, &mut prov);
             }
+        }
+    }
+    // Fields printed on their own past the grid (the objective's achievement under
+    // the indicator table).
+    for (u, values) in &sections.fields {
+        if let labels::Label::Grid(f) = u.label {
+            let text = doc.join_reading(values);
+            prov.add(doc, f.name().into(), values);
+            grid::assign(&mut obj, f, &text, Some(doc.pages[u.page].number), diags);
         }
     }
     if sections.grid.is_empty() {

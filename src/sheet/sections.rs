@@ -22,6 +22,10 @@ pub(super) enum Section {
     Dup,
     Desc,
     Ind,
+    /// v2: "Finalità", read like the description.
+    Purpose,
+    /// v2: the FASI table (read by the phase table's parser).
+    Phases,
 }
 
 /// The sections of one sheet.
@@ -30,8 +34,41 @@ pub(super) struct Sections<'u> {
     pub grid: Vec<&'u LabelUnit>,
     /// Each section in document order, with its lines (label lines left out).
     pub parts: Vec<(Section, Vec<LineRef>)>,
+    /// Grid fields printed on their own past the grid (`Grado di raggiungimento
+    /// dell'obiettivo: 96,5%` under the indicator table): the label unit and the
+    /// lines of its value, both kept out of every section.
+    pub fields: Vec<(&'u LabelUnit, Vec<LineRef>)>,
     /// Top of the first non-grid section (DUP, description, indicators), if any.
     first_section: Option<PagePos>,
+}
+
+/// Whether another label unit stands in the row of `u` (boxes overlapping
+/// vertically on its page): `u` is then a header cell of a table, not a label of
+/// the sheet's label column.
+fn shares_row_with_label(u: &LabelUnit, units: &[LabelUnit]) -> bool {
+    units
+        .iter()
+        .any(|o| !std::ptr::eq(o, u) && o.page == u.page && o.bbox.top < u.bbox.bottom && o.bbox.bottom > u.bbox.top)
+}
+
+/// The section a label unit opens, if any. A bare *Descrizione* (the indicator
+/// table's description header) opens the description when it stands in the
+/// sheet's label column: alone in its row and above the first table section
+/// (`table_start`: the first INDICATORI or FASI title).
+fn anchor_section(doc: &Doc, u: &LabelUnit, units: &[LabelUnit], table_start: Option<PagePos>) -> Option<Section> {
+    Some(match u.label {
+        Label::DupSection => Section::Dup,
+        Label::Description => Section::Desc,
+        Label::Indicators => Section::Ind,
+        Label::Purpose => Section::Purpose,
+        Label::Phases => Section::Phases,
+        Label::Column(IndColumn::Description)
+            if table_start.is_none_or(|t| u.top(doc).is_before(t)) && !shares_row_with_label(u, units) =>
+        {
+            Section::Desc
+        }
+        _ => return None,
+    })
 }
 
 impl<'u> Sections<'u> {
@@ -42,20 +79,26 @@ impl<'u> Sections<'u> {
         // other labels.
         // Grid labels come before the first section; a "Tipologia" header inside the
         // indicator table is that table's type column, not the grid field.
-        let first_section = units
+        let table_start = units
             .iter()
-            .filter(|u| matches!(u.label, Label::DupSection | Label::Description | Label::Indicators))
+            .filter(|u| matches!(u.label, Label::Indicators | Label::Phases))
             .map(|u| u.top(doc))
             .min_by(|a, b| a.total_cmp(b));
-        let mut sections = Sections { grid: Vec::new(), parts: Vec::new(), first_section };
+        let anchor_units: Vec<(&LabelUnit, Section)> =
+            units.iter().filter_map(|u| anchor_section(doc, u, units, table_start).map(|s| (u, s))).collect();
+        let first_section = anchor_units.iter().map(|(u, _)| u.top(doc)).min_by(|a, b| a.total_cmp(b));
+        let mut sections = Sections { grid: Vec::new(), parts: Vec::new(), fields: Vec::new(), first_section };
         let grid_candidates: Vec<&LabelUnit> =
             units.iter().filter(|u| matches!(u.label, Label::Grid(_)) && sections.before_sections(doc, u)).collect();
         sections.grid = choose_grid_units(doc, &grid_candidates);
+        sections.fields = standalone_fields(doc, content, units, &sections);
         let label_lines: HashSet<LineRef> = units
             .iter()
             .filter(|u| !matches!(u.label, Label::Grid(_) | Label::Column(_)))
             .flat_map(|u| u.lines.iter().copied())
+            .chain(anchor_units.iter().flat_map(|(u, _)| u.lines.iter().copied()))
             .chain(sections.grid.iter().flat_map(|u| u.lines.iter().copied()))
+            .chain(sections.fields.iter().flat_map(|(u, v)| u.lines.iter().chain(v).copied()))
             .collect();
 
         // Section anchors in document order.
@@ -63,13 +106,7 @@ impl<'u> Sections<'u> {
         if let Some(first) = sections.grid.iter().min_by(|a, b| a.top(doc).total_cmp(&b.top(doc))) {
             anchors.push((Section::Grid, first.top(doc)));
         }
-        for u in units {
-            let s = match u.label {
-                Label::DupSection => Section::Dup,
-                Label::Description => Section::Desc,
-                Label::Indicators => Section::Ind,
-                _ => continue,
-            };
+        for &(u, s) in &anchor_units {
             // A repeated section title (INDICATORI on a continuation page) continues it.
             if anchors.last().is_some_and(|a| a.0 == s) {
                 continue;
@@ -104,9 +141,14 @@ impl<'u> Sections<'u> {
 
     /// The header units of the indicator table: the column labels, and a
     /// "Tipologia" grid label past the grid (the table's type column).
+    /// Only units inside the indicator section count: a bare *Descrizione* of the
+    /// label column or the header of the FASI table above is no indicator column.
     pub fn indicator_headers(&self, doc: &Doc, units: &[LabelUnit]) -> Vec<LabelUnit> {
+        let ind_lines: HashSet<LineRef> =
+            self.parts.iter().filter(|(s, _)| *s == Section::Ind).flat_map(|(_, v)| v.iter().copied()).collect();
         units
             .iter()
+            .filter(|u| ind_lines.contains(&u.lines[0]))
             .filter_map(|u| match u.label {
                 Label::Column(_) => Some(u.clone()),
                 Label::Grid(GridField::Typology) if !self.before_sections(doc, u) => {
@@ -116,6 +158,47 @@ impl<'u> Sections<'u> {
             })
             .collect()
     }
+}
+
+/// Grid fields that may stand alone ([`GridField::stands_alone`]) printed past the
+/// grid, each with the lines of its value: the lines of the sheet that start right
+/// of the label in its row (its cell's band, or its text's). A unit in a table's
+/// header row (beside another label) is a column header, and a label with nothing
+/// beside it is no field.
+fn standalone_fields<'u>(
+    doc: &Doc,
+    content: &[LineRef],
+    units: &'u [LabelUnit],
+    sections: &Sections,
+) -> Vec<(&'u LabelUnit, Vec<LineRef>)> {
+    let mut out = Vec::new();
+    for u in units {
+        let Label::Grid(f) = u.label else { continue };
+        if !f.stands_alone() || sections.before_sections(doc, u) || shares_row_with_label(u, units) {
+            continue;
+        }
+        let pad = doc.p.row_pad * u.size;
+        let (top, bottom, right) = match u.cell {
+            Some(c) => {
+                let b = doc.pages[u.page].cells[c].bbox;
+                (b.top, b.bottom, b.x1)
+            }
+            None => (u.bbox.top - pad, u.bbox.bottom + pad, u.bbox.x1),
+        };
+        let values: Vec<LineRef> = content
+            .iter()
+            .copied()
+            .filter(|r| r.page == u.page && !u.lines.contains(r))
+            .filter(|&r| {
+                let b = doc.line(r).bbox;
+                b.cy() > top && b.cy() < bottom && b.x0 >= right - doc.p.edge_tol
+            })
+            .collect();
+        if !values.is_empty() {
+            out.push((u, values));
+        }
+    }
+    out
 }
 
 /// One unit per grid field among `units`: where several units name one field, the

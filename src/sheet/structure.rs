@@ -95,7 +95,8 @@ pub(super) fn find_headings(doc: &Doc) -> Vec<Heading> {
                 let alone = doc.row_mates(LineRef { page: pi, line: lj }).next().is_none();
                 if !alone
                     || gap > doc.p.title_gap * t.size.max(prev.size)
-                    || t.cell.is_some()
+                    // a title in a cell only in the code's own (a heading box)
+                    || (t.cell.is_some() && t.cell != l.cell)
                     || labels::lookup(&t.text).is_some()
                     || is_code(t.text.split_whitespace().next().unwrap_or(""))
                 {
@@ -130,13 +131,16 @@ pub(super) fn find_headings(doc: &Doc) -> Vec<Heading> {
 /// takes its row only when nothing else stands on it.
 pub(super) fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LineRef>) -> HashSet<LineRef> {
     let band = doc.p.margin_band;
-    // The top band reaches down to the page's first code heading when that is
-    // lower (a running header above the heading of a landscape page).
+    // On a page with a code heading the top band ends at the first heading: it
+    // reaches down to it when that is lower (a running header above the heading of
+    // a landscape page), and stops there when it is higher (the sheet's first grid
+    // row, "LIVELLO ... PESO: 50%", printed at the same height on every page is
+    // content, not a running header).
     let first_heading: HashMap<usize, f32> =
         headings.iter().rev().map(|h| (h.page, doc.line(h.lines[0]).bbox.top)).collect();
     let in_band = |pi: usize, l: &Line| {
         let pg = &doc.pages[pi];
-        let top_band = (band * pg.height).max(first_heading.get(&pi).copied().unwrap_or(0.0));
+        let top_band = first_heading.get(&pi).copied().unwrap_or(band * pg.height);
         l.bbox.bottom <= top_band || l.bbox.top >= pg.height * (1.0 - band)
     };
     let usable = |pi: usize, li: usize| !exempt.contains(&LineRef { page: pi, line: li });
@@ -235,10 +239,13 @@ pub(super) fn find_sheets<'h>(doc: &Doc, headings: &'h [Heading], units: &[Label
         fields.dedup();
         let has_grid = fields.len() >= MIN_GRID_FIELDS;
         let current = starts.last().map(|&s| headings[s].code.as_str());
-        if has_grid {
-            starts.push(i);
-        } else if current == Some(h.code.as_str()) {
+        // A heading repeating the current sheet's code continues it, even above
+        // grid labels: a continued table's header (FASI: "Peso", "Responsabile",
+        // "Centro di Responsabilità") names grid fields too.
+        if current == Some(h.code.as_str()) {
             repeats.push(i);
+        } else if has_grid {
+            starts.push(i);
         }
     }
     starts

@@ -297,3 +297,142 @@ fn a_row_cut_open_by_the_page_break_is_kept_and_rejoined() {
     assert_eq!(o.indicators[1].description, "Riga aperta dal cambio di pagina");
     assert_eq!(o.indicators[1].kind.as_deref(), Some("OUTCOME"));
 }
+
+/// An OCR text layer: every word placed alone (no space glyphs), no rules.
+fn ocr_words(p: &mut P, words: &[(&str, f32)], baseline: f32) {
+    for &(w, x) in words {
+        p.text(w, x, baseline, false);
+    }
+}
+
+#[test]
+fn ocr_label_beside_a_value_is_not_swallowed_into_it() {
+    let mut p = heading_page("2023_A101");
+    // Size 9: a glyph is 4.5 pt wide. "RICCI ELENA" (ends at 308), then after a 1 em
+    // gutter "Classificazione" (317): one layout line, narrower than a phrase gap.
+    ocr_words(
+        &mut p,
+        &[
+            ("Direzione", 40.0),
+            ("AFFARI", 100.0),
+            ("Direttore", 200.0),
+            ("RICCI", 260.0),
+            ("ELENA", 285.5),
+            ("Classificazione", 317.0),
+            ("DIREZIONALE", 400.0),
+        ],
+        100.0,
+    );
+    ocr_words(
+        &mut p,
+        &[
+            ("Servizio", 40.0),
+            ("UFFICIO", 100.0),
+            ("Dirigente", 200.0),
+            ("ESPOSITO", 260.0),
+            ("Tipologia", 440.0),
+            ("SVILUPPO", 500.0),
+        ],
+        114.0,
+    );
+    let objs = run(&[p.page(1)]);
+    assert_eq!(objs.len(), 1);
+    let o = &objs[0];
+    assert_eq!(o.director.as_deref(), Some("RICCI ELENA"));
+    assert_eq!(o.classification.as_deref(), Some("DIREZIONALE"));
+    assert_eq!(o.directorate.as_deref(), Some("AFFARI"));
+    assert_eq!(o.executive.as_deref(), Some("ESPOSITO"));
+    assert_eq!(o.typology.as_deref(), Some("SVILUPPO"));
+}
+
+/// The newer sheet family: level, responsibility centre (label wrapped in its cell),
+/// weight, a "Finalità" section with a list, a bare "Descrizione" label in the label
+/// column, a FASI table whose header also says "Descrizione", and a report's
+/// achievement printed as `label: value` under the indicator table.
+#[test]
+fn v2_objective_fields_of_the_newer_family() {
+    let mut p = heading_page("2024_A101");
+    let xs = [40.0, 130.0, 300.0, 390.0, 560.0];
+    p.row(&xs, 90.0, 104.0).row(&[40.0, 130.0, 560.0], 104.0, 128.0).row(&xs, 128.0, 142.0);
+    p.text("Livello obiettivo", 42.0, 100.0, true).text("SPECIFICO", 132.0, 100.0, false);
+    p.text("Tipo di Obiettivo", 302.0, 100.0, true).text("SVILUPPO", 392.0, 100.0, false);
+    p.text("Centro di", 42.0, 114.0, true).text("Responsabilità", 42.0, 124.0, true);
+    p.text("104 - DIREZIONE AFFARI", 132.0, 114.0, false);
+    p.text("Peso", 42.0, 138.0, true).text("40%", 132.0, 138.0, false);
+    p.text("Dirigente", 302.0, 138.0, true).text("ROSSI MARIO", 392.0, 138.0, false);
+    p.text("Finalità", 40.0, 170.0, true);
+    p.text("Ridurre i tempi-", 130.0, 170.0, false).text("medi dei procedimenti.", 130.0, 181.0, false);
+    p.text("Risultati attesi:", 130.0, 200.0, false);
+    p.text("- meno atti;", 136.0, 211.0, false).text("- piu tracciabilita.", 136.0, 222.0, false);
+    p.text("Descrizione", 40.0, 250.0, true).text("Revisione del catalogo.", 130.0, 250.0, false);
+    p.text("FASI", 40.0, 280.0, true);
+    p.text("Descrizione", 42.0, 295.0, true).text("Peso", 200.0, 295.0, true).text("Responsabile", 300.0, 295.0, true);
+    p.text("Ricognizione", 42.0, 309.0, false).text("10%", 200.0, 309.0, false).text("ROSSI", 300.0, 309.0, false);
+    p.text("INDICATORI", 40.0, 340.0, true);
+    let cols = [40.0, 300.0, 400.0, 560.0];
+    p.row(&cols, 345.0, 359.0).row(&cols, 359.0, 373.0);
+    p.text("Descrizione", 42.0, 355.0, true).text("Tipo", 302.0, 355.0, true).text("Valore Atteso", 402.0, 355.0, true);
+    p.text("Pratiche evase", 42.0, 369.0, false)
+        .text("EFFICACIA", 302.0, 369.0, false)
+        .text("90%", 402.0, 369.0, false);
+    p.text("Grado di raggiungimento dell'obiettivo: 96,5%", 40.0, 395.0, false);
+    let objs = run(&[p.page(1)]);
+    assert_eq!(objs.len(), 1);
+    let o = &objs[0];
+    assert_eq!(o.level.as_deref(), Some("SPECIFICO"));
+    assert_eq!(o.typology.as_deref(), Some("SVILUPPO"));
+    let rc = o.responsibility_center.as_ref().unwrap();
+    assert_eq!((rc.code.as_deref(), rc.name.as_str()), (Some("104"), "DIREZIONE AFFARI"));
+    assert_eq!(o.weight, Some(40.0));
+    assert_eq!(o.executive.as_deref(), Some("ROSSI MARIO"));
+    assert_eq!(
+        o.purpose.as_deref(),
+        Some("Ridurre i tempi-medi dei procedimenti.\n\nRisultati attesi:\n\n- meno atti;\n- piu tracciabilita.")
+    );
+    assert_eq!(o.description.as_deref(), Some("Revisione del catalogo."));
+    assert_eq!(o.achievement, Some(96.5));
+    assert_eq!(o.indicators.len(), 1, "the achievement line is no indicator row: {:?}", o.indicators);
+    assert_eq!(o.indicators[0].description, "Pratiche evase");
+    let prov = o.provenance.as_ref().unwrap();
+    for k in ["level", "responsibility_center", "weight", "purpose", "achievement"] {
+        assert!(prov.contains_key(k), "{k}");
+    }
+}
+
+#[test]
+fn a_weight_without_a_number_is_null_and_reported() {
+    let mut p = heading_page("2024_A101");
+    let xs = [40.0, 130.0, 300.0, 390.0, 560.0];
+    p.row(&xs, 90.0, 104.0);
+    p.text("Peso", 42.0, 100.0, true).text("n.d.", 132.0, 100.0, false);
+    p.text("Dirigente", 302.0, 100.0, true).text("ROSSI MARIO", 392.0, 100.0, false);
+    let pr = Params::default();
+    let layouts: Vec<PageLayout> = [p.page(1)].iter().map(|pg| layout::analyze(pg, &pr)).collect();
+    let (objs, diags) = parse(&layouts, &pr);
+    assert_eq!(objs[0].weight, None);
+    let d: Vec<_> = diags.iter().filter(|d| d.code == "objective.value_unparsed").collect();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].message, "2024_A101: weight \"n.d.\" has no number");
+    assert_eq!(d[0].page, Some(1));
+}
+
+#[test]
+fn dup_labels_ending_in_a_colon_on_tight_lines_are_two_rows() {
+    let mut p = heading_page("2025_LP01");
+    p.text("Direzione:", 40.0, 100.0, true).text("LAVORI PUBBLICI", 160.0, 100.0, false);
+    p.text("Dirigente:", 300.0, 100.0, true).text("ROSSI MARIO", 400.0, 100.0, false);
+    p.text("Collegato a", 40.0, 130.0, true);
+    // 11 pt between baselines at 9 pt: closer than the block gap.
+    p.text("Missione/Programma:", 40.0, 145.0, true).text("2025_10_M Trasporti (programma 10.05)", 160.0, 145.0, false);
+    p.text("Obiettivo strategico:", 40.0, 156.0, true).text("2025_04_02 Strade sicure", 160.0, 156.0, false);
+    let objs = run(&[p.page(1)]);
+    assert_eq!(objs.len(), 1);
+    let links = &objs[0].dup_links;
+    assert_eq!(links.len(), 2, "{links:?}");
+    assert_eq!(links[0].label, "Missione/Programma");
+    assert_eq!(links[0].code.as_deref(), Some("2025_10_M"));
+    assert_eq!(links[0].refs, vec!["10.05"]);
+    assert_eq!(links[1].label, "Obiettivo strategico");
+    assert_eq!(links[1].code.as_deref(), Some("2025_04_02"));
+    assert_eq!(links[1].text, "Strade sicure");
+}

@@ -12,9 +12,11 @@
 //! | DUP links | `dup.rs` | "Collegato a" lines -> DUP links |
 //! | description | `description.rs` | description lines -> paragraphs and lists |
 //! | indicators | `indicators.rs` | indicator table lines -> indicators with targets |
+//! | phases | `phases.rs` | phase table lines -> phases (v2) |
 //!
 //! plus `doc.rs` (the document view, typed positions, reading order, provenance)
-//! and `table.rs` (rows of a table region, shared by the table sections). Every
+//! and `table.rs` (header, columns and rows of a table region, shared by the table
+//! sections), `value.rs` (numbers and dates of v2 cells). Every
 //! decision is made from geometry (rows, cells, columns, gaps; see
 //! [`crate::columns`]) and from the label table in [`crate::labels`], never from
 //! the order in which text was drawn.
@@ -25,10 +27,12 @@ mod dup;
 mod grid;
 mod indicators;
 mod inline;
+mod phases;
 mod sections;
 mod structure;
 mod table;
 mod units;
+mod value;
 
 #[cfg(test)]
 mod tests;
@@ -98,10 +102,9 @@ fn parse_sheet(
                 prov.add(doc, "description".into(), lines);
             }
             Section::Ind => {
-                let cols = sections.indicator_headers(doc, units);
-                let cols: Vec<&LabelUnit> = cols.iter().collect();
-                obj.indicators = indicators::parse_indicators(doc, lines, &cols, &obj.code, diags, &mut prov);
+                obj.indicators = indicators::parse_indicators(doc, lines, &obj.code, obj.year, diags, &mut prov);
             }
+            Section::Phases => obj.phases = phases::parse_phases(doc, lines, &obj.code, diags, &mut prov),
         }
     }
     if sections.grid.is_empty() {

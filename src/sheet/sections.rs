@@ -8,7 +8,7 @@
 
 use super::doc::{Doc, HashSet, LineRef, PagePos};
 use super::units::LabelUnit;
-use crate::labels::{GridField, IndColumn, Label};
+use crate::labels::{GridField, Label};
 
 /// Score of a grid-label candidate set in the majority weight of the sure labels,
 /// and the same for the majority case ...
@@ -22,6 +22,8 @@ pub(super) enum Section {
     Dup,
     Desc,
     Ind,
+    /// v2: the phase table (*FASI*).
+    Phases,
 }
 
 /// The sections of one sheet.
@@ -44,7 +46,7 @@ impl<'u> Sections<'u> {
         // indicator table is that table's type column, not the grid field.
         let first_section = units
             .iter()
-            .filter(|u| matches!(u.label, Label::DupSection | Label::Description | Label::Indicators))
+            .filter(|u| matches!(u.label, Label::DupSection | Label::Description | Label::Indicators | Label::Phases))
             .map(|u| u.top(doc))
             .min_by(|a, b| a.total_cmp(b));
         let mut sections = Sections { grid: Vec::new(), parts: Vec::new(), first_section };
@@ -53,7 +55,7 @@ impl<'u> Sections<'u> {
         sections.grid = choose_grid_units(doc, &grid_candidates);
         let label_lines: HashSet<LineRef> = units
             .iter()
-            .filter(|u| !matches!(u.label, Label::Grid(_) | Label::Column(_)))
+            .filter(|u| !matches!(u.label, Label::Grid(_) | Label::Column(_) | Label::PhaseColumn(_)))
             .flat_map(|u| u.lines.iter().copied())
             .chain(sections.grid.iter().flat_map(|u| u.lines.iter().copied()))
             .collect();
@@ -68,6 +70,8 @@ impl<'u> Sections<'u> {
                 Label::DupSection => Section::Dup,
                 Label::Description => Section::Desc,
                 Label::Indicators => Section::Ind,
+                // v2: the phase table
+                Label::Phases => Section::Phases,
                 _ => continue,
             };
             // A repeated section title (INDICATORI on a continuation page) continues it.
@@ -100,21 +104,6 @@ impl<'u> Sections<'u> {
     /// Whether `u` lies before the first non-grid section (where grid labels are).
     fn before_sections(&self, doc: &Doc, u: &LabelUnit) -> bool {
         self.first_section.is_none_or(|f| u.top(doc).is_before(f))
-    }
-
-    /// The header units of the indicator table: the column labels, and a
-    /// "Tipologia" grid label past the grid (the table's type column).
-    pub fn indicator_headers(&self, doc: &Doc, units: &[LabelUnit]) -> Vec<LabelUnit> {
-        units
-            .iter()
-            .filter_map(|u| match u.label {
-                Label::Column(_) => Some(u.clone()),
-                Label::Grid(GridField::Typology) if !self.before_sections(doc, u) => {
-                    Some(LabelUnit { label: Label::Column(IndColumn::Type), ..u.clone() })
-                }
-                _ => None,
-            })
-            .collect()
     }
 }
 

@@ -200,6 +200,9 @@ fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Opti
         };
         let chain = &chain[..n];
         used.extend(chain.iter().copied());
+        // The header owns its cell only when it is the cell's whole text (a shaded
+        // band around a whole header row is no column's cell).
+        let cell = l.cell.filter(|&c| doc.pages[r.page].cells[c].lines.iter().all(|&k| chain.contains(&LineRef { page: r.page, line: k })));
         let mut s = Stack {
             lines: chain.to_vec(),
             key,
@@ -208,7 +211,7 @@ fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Opti
             bottom: f32::NEG_INFINITY,
             x0: f32::INFINITY,
             x1: f32::NEG_INFINITY,
-            cell: l.cell,
+            cell,
         };
         for &c in chain {
             let b = doc.line(c).bbox;

@@ -372,7 +372,10 @@ impl<K: Copy + PartialEq> TableHeader<K> {
         let l = doc.line(r);
         let f = self.first;
         let after = r.page > f.page || (r.page == f.page && f.bottom <= l.bbox.top + doc.p.overlap_tol);
-        !self.lines.contains(&r) && after && !self.rows.iter().any(|hr| hr.holds(r.page, l.bbox.cy()))
+        // Above a header repeated after a page break stands the page's running
+        // heading, not the table (a split row continues under the repetition).
+        let above_repeat = self.rows.iter().any(|hr| hr.page == r.page && l.bbox.cy() <= hr.top);
+        !self.lines.contains(&r) && after && !above_repeat && !self.rows.iter().any(|hr| hr.holds(r.page, l.bbox.cy()))
     }
 
     /// The table's columns (by index into `cols`). Where headers are not in cells,

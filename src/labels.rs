@@ -478,4 +478,49 @@ mod tests {
         assert_eq!(column("Target (2024)"), Some(C::Target));
         assert_eq!(lookup("Servizio 12"), None);
     }
+
+    #[test]
+    fn v2_table_headers() {
+        assert_eq!(column("Unità di\nmisura"), Some(C::Unit));
+        assert_eq!(column("U.M."), Some(C::Unit));
+        assert_eq!(column("UdM"), Some(C::Unit));
+        assert_eq!(column("Peso %"), Some(C::Weight));
+        assert_eq!(column("Pesatura"), Some(C::Weight));
+        assert_eq!(column("Peso"), Some(C::Weight), "also a phase column: each table asks its own");
+        assert_eq!(column("Baseline 2023"), Some(C::Baseline));
+        assert_eq!(column("Valore di partenza"), Some(C::Baseline));
+        assert_eq!(column("Rilev. 2023"), Some(C::Baseline));
+        assert_eq!(column("Valore 2023 (consuntivo)"), Some(C::Baseline));
+        assert_eq!(column("Valore consuntivo"), Some(C::Actual));
+        assert_eq!(column("Valore\nRaggiunto"), Some(C::Actual));
+        assert_eq!(column("Risultato conseguito"), Some(C::Actual));
+        assert_eq!(column("% Raggiungimento"), Some(C::Achievement));
+        assert_eq!(column("% di raggiungimento"), Some(C::Achievement));
+        assert_eq!(column("Target 2024"), Some(C::Target));
+        assert_eq!(column("Valore atteso 2025"), Some(C::Target));
+        assert_eq!(column("Tipologia"), Some(C::Type));
+        assert_eq!(column("2026"), None, "a bare year is no label");
+        assert_eq!(header_year("Baseline 2023"), Some(2023));
+        assert_eq!(header_year("Target (2024)"), Some(2024));
+        assert_eq!(header_year("Valore atteso"), None);
+        assert_eq!(phase_column("Inizio\nPrevisto"), Some(Ph::Start));
+        assert_eq!(phase_column("Data fine"), Some(Ph::End));
+        assert_eq!(phase_column("Scadenza"), Some(Ph::End));
+        assert_eq!(phase_column("Dal"), Some(Ph::Start));
+        assert_eq!(phase_column("Al"), Some(Ph::End));
+        assert_eq!(phase_column("Centro di\nResponsabilità"), Some(Ph::ResponsibilityCenter));
+        assert_eq!(phase_column("CdR"), Some(Ph::ResponsibilityCenter));
+        assert_eq!(phase_column("Descrizione"), Some(Ph::Description));
+        assert_eq!(phase_column("Fase"), Some(Ph::Description));
+        assert_eq!(phase_column("Responsabile"), Some(Ph::Responsible));
+        assert_eq!(phase_column("Note"), Some(Ph::Notes));
+        assert_eq!(section("FASI"), Some(Label::Phases));
+        assert_eq!(section("Fasi di attuazione"), Some(Label::Phases));
+        assert_eq!(section("Cronoprogramma"), Some(Label::Phases));
+        assert_eq!(section("Attività / Fasi"), Some(Label::Phases));
+        // A word listed with a table meaning keeps its first meaning elsewhere.
+        assert_eq!(lookup("Descrizione"), Some(Label::Column(C::Description)));
+        assert_eq!(grid_field("Responsabile"), Some(Executive));
+        assert_eq!(lookup_squashed("DESCRI ZIONE"), Some(Label::Column(C::Description)));
+    }
 }

@@ -280,7 +280,9 @@ fn header_on_page<K: Copy>(
             continue;
         }
         let in_row = s.cy() > top && s.cy() < bottom;
-        let under = s.top >= bottom - doc.p.overlap_tol && s.top <= sub_bottom;
+        // in the band or in the row right under it (a sub-row may start inside the
+        // band of a header centred over both rows)
+        let under = s.cy() > top && s.top <= sub_bottom;
         if !in_row && !under {
             continue;
         }

@@ -385,7 +385,10 @@ pub fn lookup_any<T>(printed: &str, pick: impl Fn(Label) -> Option<T>) -> Option
 
 /// A plan year (1990..=2100) printed as a word of `s`, if any: the first one.
 pub fn header_year(s: &str) -> Option<i32> {
-    s.split(|c: char| !c.is_ascii_digit()).filter(|t| t.len() == 4).filter_map(|t| t.parse().ok()).find(|y| (1990..=2100).contains(y))
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(|t| t.len() == 4)
+        .filter_map(|t| t.parse().ok())
+        .find(|y| (1990..=2100).contains(y))
 }
 
 /// `s` without its four-digit year words (and parentheses left empty).
@@ -396,7 +399,11 @@ fn strip_years(s: &str) -> String {
             let core = w.trim_matches(|c: char| c == '(' || c == ')' || c == ',' || c == ':');
             if core.len() == 4 && core.chars().all(|c| c.is_ascii_digit()) && header_year(core).is_some() {
                 let rest: String = w.replace(core, "");
-                if rest == "()" { String::new() } else { rest }
+                if rest == "()" {
+                    String::new()
+                } else {
+                    rest
+                }
             } else {
                 w.to_string()
             }

@@ -159,7 +159,8 @@ fn is_bare_year(text: &str) -> bool {
 fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Option<K>) -> Vec<Stack<K>> {
     let mut used: HashSet<LineRef> = HashSet::default();
     let mut out = Vec::new();
-    let year_rows: Vec<usize> = lines.iter().filter(|&&r| is_bare_year(&doc.line(r).text)).map(|&r| doc.line(r).row).collect();
+    let year_rows: Vec<usize> =
+        lines.iter().filter(|&&r| is_bare_year(&doc.line(r).text)).map(|&r| doc.line(r).row).collect();
     for (i, &r) in lines.iter().enumerate() {
         if used.contains(&r) {
             continue;
@@ -202,7 +203,9 @@ fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Opti
         used.extend(chain.iter().copied());
         // The header owns its cell only when it is the cell's whole text (a shaded
         // band around a whole header row is no column's cell).
-        let cell = l.cell.filter(|&c| doc.pages[r.page].cells[c].lines.iter().all(|&k| chain.contains(&LineRef { page: r.page, line: k })));
+        let cell = l.cell.filter(|&c| {
+            doc.pages[r.page].cells[c].lines.iter().all(|&k| chain.contains(&LineRef { page: r.page, line: k }))
+        });
         let mut s = Stack {
             lines: chain.to_vec(),
             key,
@@ -290,7 +293,11 @@ fn header_on_page<K: Copy>(
         let spanner = (0..in_band.len()).find(|&pos| {
             let h = &st[in_band[pos]];
             let (lo, hi) = zone(pos);
-            h.key.is_some_and(|key| spans(key)) && crate::labels::header_year(&h.text).is_none() && h.top < s.top && cx > lo && cx < hi
+            h.key.is_some_and(spans)
+                && crate::labels::header_year(&h.text).is_none()
+                && h.top < s.top
+                && cx > lo
+                && cx < hi
         });
         match spanner {
             Some(pos) => years.push((pos, k)),
@@ -490,8 +497,10 @@ pub(super) fn read_rows(
             columns.runs(&doc.line(r).words, tol, |c, s| parts.push((c, r, s)));
         }
         parts.sort_by(|a, b| doc.reading_cmp(a.1, b.1));
-        let cells: Vec<String> = (0..n).map(|c| join_lines(parts.iter().filter(|x| x.0 == c).map(|x| x.2.as_str()))).collect();
-        let lines: Vec<Vec<LineRef>> = (0..n).map(|c| parts.iter().filter(|x| x.0 == c).map(|x| x.1).collect()).collect();
+        let cells: Vec<String> =
+            (0..n).map(|c| join_lines(parts.iter().filter(|x| x.0 == c).map(|x| x.2.as_str()))).collect();
+        let lines: Vec<Vec<LineRef>> =
+            (0..n).map(|c| parts.iter().filter(|x| x.0 == c).map(|x| x.1).collect()).collect();
         if (0..n).all(|c| !known[c] || cells[c].is_empty()) {
             continue;
         }

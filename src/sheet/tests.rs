@@ -322,7 +322,9 @@ fn a_header_stacked_over_two_lines_without_rules_keeps_its_column() {
     p.text("Descrizione", 40.0, 151.0, true).text("Tipo", 250.0, 151.0, true);
     p.text("Valore", 356.0, 146.0, true).text("Atteso", 354.0, 156.0, true);
     p.text("Atti adottati", 40.0, 175.0, false).text("RISULTATO", 250.0, 175.0, false).text("5", 362.0, 175.0, false);
-    p.text("Pratiche evase", 40.0, 190.0, false).text("EFFICACIA", 250.0, 190.0, false).text("≥ 90%", 356.0, 190.0, false);
+    p.text("Pratiche evase", 40.0, 190.0, false)
+        .text("EFFICACIA", 250.0, 190.0, false)
+        .text("≥ 90%", 356.0, 190.0, false);
     let objs = run(&[p.page(1)]);
     let ind = &objs[0].indicators;
     assert_eq!(ind.len(), 2);
@@ -339,10 +341,12 @@ fn indicator_columns_by_header_with_year_sub_columns() {
     let mut p = table_sheet("2025_Q2");
     p.text("INDICATORI", 40.0, 125.0, true);
     p.text("Target", 458.0, 145.0, true);
-    p.text("Descrizione", 40.0, 151.0, true)
-        .text("U.M.", 200.0, 151.0, true)
-        .text("Peso", 250.0, 151.0, true)
-        .text("Baseline 2023", 300.0, 151.0, true);
+    p.text("Descrizione", 40.0, 151.0, true).text("U.M.", 200.0, 151.0, true).text("Peso", 250.0, 151.0, true).text(
+        "Baseline 2023",
+        300.0,
+        151.0,
+        true,
+    );
     p.text("2024", 400.0, 157.0, true).text("2025", 455.0, 157.0, true).text("2026", 510.0, 157.0, true);
     p.text("Atti adottati", 40.0, 175.0, false)
         .text("n.", 200.0, 175.0, false)

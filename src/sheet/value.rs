@@ -43,8 +43,20 @@ pub(super) enum MonthEnd {
     Last,
 }
 
-const MONTHS: [&str; 12] =
-    ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"];
+const MONTHS: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
 
 fn days_in(year: i32, month: u32) -> u32 {
     match month {
@@ -83,7 +95,9 @@ pub(super) fn date_cell(raw: &str, end: MonthEnd) -> Option<String> {
         MonthEnd::First => iso(year, month, 1),
         MonthEnd::Last => iso(year, month, days_in(year, month)),
     };
-    if let Some(c) = re(&NAMED, r"(?:^|[^\p{L}\d])(?:(\d{1,2})\s+)?(\p{L}{3,})\.?\s+(\d{4})(?:$|[^\d])").captures(&lower) {
+    if let Some(c) =
+        re(&NAMED, r"(?:^|[^\p{L}\d])(?:(\d{1,2})\s+)?(\p{L}{3,})\.?\s+(\d{4})(?:$|[^\d])").captures(&lower)
+    {
         let name = &c[2];
         if let Some(m) = MONTHS.iter().position(|m| *m == name || (name.len() == 3 && m.starts_with(name))) {
             let year: i32 = c[3].parse().ok()?;

@@ -93,7 +93,8 @@ fn parse_sheet(
     prov.add(doc, "title".into(), &h.lines[1..]);
 
     let sections = Sections::find(doc, content, units);
-    for (section, lines) in &sections.parts {
+    let parts = phases::fold_headerless(doc, &sections.parts, &obj.code, diags);
+    for (section, lines) in &parts {
         match section {
             Section::Grid => grid::parse_grid(doc, &sections.grid, lines, &mut obj, &mut prov),
             Section::Dup => dup::parse_links(doc, lines, &mut obj, &mut prov),

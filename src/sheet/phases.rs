@@ -9,6 +9,7 @@
 //! first day for a start, its last for an end), empty cells as null.
 
 use super::doc::{Doc, LineRef, Prov};
+use super::sections::Section;
 use super::table::{read_rows, TableHeader, TableRow};
 use super::value::{date_cell, number_cell, MonthEnd, NumberCell};
 use crate::labels::{self, PhaseColumn};
@@ -40,6 +41,41 @@ pub(super) fn parse_phases(
     let known: Vec<bool> = header.cols.iter().map(|c| c.key.is_some()).collect();
     let rows = read_rows(doc, &body, &columns, &known, desc, &[]);
     rows.iter().enumerate().map(|(i, row)| phase(doc, &header, row, i, code, diags, prov)).collect()
+}
+
+/// The sections of a sheet with every phase section that has no table header
+/// (a "Fasi" sub-heading inside the description) given back to the description
+/// before it, with a `phases.header.missing` warning; the others unchanged.
+pub(super) fn fold_headerless(
+    doc: &Doc,
+    parts: &[(Section, Vec<LineRef>)],
+    code: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(Section, Vec<LineRef>)> {
+    let mut out: Vec<(Section, Vec<LineRef>)> = Vec::with_capacity(parts.len());
+    for (section, lines) in parts {
+        let headerless = *section == Section::Phases && !has_header(doc, lines);
+        match out.last_mut() {
+            Some((Section::Desc, prev)) if headerless => {
+                if let Some(first) = lines.iter().min() {
+                    diags.push(Diagnostic::warning(
+                        Some(doc.pages[first.page].number),
+                        DiagCode::PhasesHeaderMissing,
+                        format!("{code}: phase title without a table header; its lines are read as description"),
+                    ));
+                }
+                prev.extend(lines.iter().copied());
+            }
+            _ => out.push((*section, lines.clone())),
+        }
+    }
+    out
+}
+
+/// Whether `lines` open with a phase-table header (with a description column).
+fn has_header(doc: &Doc, lines: &[LineRef]) -> bool {
+    TableHeader::read(doc, lines, &labels::phase_column, &|_| false)
+        .is_some_and(|h| h.find(PhaseColumn::Description).is_some())
 }
 
 /// One row -> one phase.

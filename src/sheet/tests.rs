@@ -479,3 +479,16 @@ fn a_phase_table_without_a_header_is_reported() {
     assert!(objs[0].phases.is_empty());
     assert!(diags.iter().any(|d| d.code == "phases.header.missing"));
 }
+
+#[test]
+fn a_phases_sub_heading_inside_the_description_stays_description() {
+    let mut p = table_sheet("2024_F3");
+    p.text("Descrizione dettagliata dell'obiettivo", 40.0, 130.0, true);
+    p.text("Il progetto si svolge in tre tempi.", 40.0, 145.0, false);
+    p.text("Fasi", 40.0, 160.0, false);
+    p.text("prima la ricognizione, poi la revisione.", 40.0, 175.0, false);
+    let (objs, diags) = run_diags(&[p.page(1)]);
+    assert!(objs[0].phases.is_empty());
+    assert!(objs[0].description.as_deref().unwrap_or("").contains("poi la revisione"), "{:?}", objs[0].description);
+    assert!(diags.iter().any(|d| d.code == "phases.header.missing"));
+}

@@ -70,6 +70,28 @@ pub enum IndColumn {
     Description,
     Type,
     Target,
+    /// v2: *Unità di misura*.
+    Unit,
+    /// v2: the indicator's *Peso*.
+    Weight,
+    /// v2: the starting value (*Baseline*, *Valore di partenza*).
+    Baseline,
+    /// v2: the achieved value of a report (*Valore raggiunto*).
+    Actual,
+    /// v2: *% raggiungimento*.
+    Achievement,
+}
+
+/// A column of the phase table (*FASI*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PhaseColumn {
+    Description,
+    Weight,
+    Start,
+    End,
+    Responsible,
+    ResponsibilityCenter,
+    Notes,
 }
 
 /// What a printed label announces.
@@ -84,15 +106,17 @@ pub enum Label {
     Indicators,
     /// v2: "Finalità": the objective's purpose (a text section like the description).
     Purpose,
-    /// v2: "FASI": the phase table follows (its parser fills `phases`; here the
-    /// title ends the section above it).
+    /// v2: "FASI", "Cronoprogramma": the phase table follows.
     Phases,
     /// A header cell of the indicator table (only looked up inside that table).
     Column(IndColumn),
+    /// A header cell of the phase table (only looked up inside that table).
+    PhaseColumn(PhaseColumn),
 }
 
 use GridField::*;
 use IndColumn as C;
+use PhaseColumn as Ph;
 
 /// Printed label (normalized with [`normalize`]) -> meaning. Add synonyms here only.
 const LABELS: &[(&str, Label)] = &[
@@ -168,6 +192,73 @@ const LABELS: &[(&str, Label)] = &[
     ("fasi", Label::Phases),
     ("fasi di attuazione", Label::Phases),
     ("cronoprogramma", Label::Phases),
+    // --- v2 tables (indicator columns, phase table): the table parsers look up
+    // every meaning of a header (`column`, `phase_column`), so a word that also
+    // names a grid field ("Peso", "Responsabile") can stand here too. ---
+    ("tipologia", Label::Column(C::Type)),
+    ("valore target", Label::Column(C::Target)),
+    ("valore atteso", Label::Column(C::Target)),
+    ("target atteso", Label::Column(C::Target)),
+    ("unita di misura", Label::Column(C::Unit)),
+    ("u.m", Label::Column(C::Unit)),
+    ("udm", Label::Column(C::Unit)),
+    ("unita", Label::Column(C::Unit)),
+    ("peso", Label::Column(C::Weight)),
+    ("peso %", Label::Column(C::Weight)),
+    ("peso (%)", Label::Column(C::Weight)),
+    ("pesatura", Label::Column(C::Weight)),
+    ("peso indicatore", Label::Column(C::Weight)),
+    ("peso ind", Label::Column(C::Weight)),
+    ("baseline", Label::Column(C::Baseline)),
+    ("valore di partenza", Label::Column(C::Baseline)),
+    ("valore iniziale", Label::Column(C::Baseline)),
+    ("valore di riferimento", Label::Column(C::Baseline)),
+    ("rilev", Label::Column(C::Baseline)),
+    ("rilevazione", Label::Column(C::Baseline)),
+    ("valore (consuntivo)", Label::Column(C::Baseline)),
+    ("valore raggiunto", Label::Column(C::Actual)),
+    ("valore consuntivo", Label::Column(C::Actual)),
+    ("valore finale", Label::Column(C::Actual)),
+    ("valore rilevato", Label::Column(C::Actual)),
+    ("risultato conseguito", Label::Column(C::Actual)),
+    ("risultato raggiunto", Label::Column(C::Actual)),
+    ("% raggiungimento", Label::Column(C::Achievement)),
+    ("% di raggiungimento", Label::Column(C::Achievement)),
+    ("grado di raggiungimento", Label::Column(C::Achievement)),
+    ("percentuale di raggiungimento", Label::Column(C::Achievement)),
+    ("fasi", Label::Phases),
+    ("fasi di attuazione", Label::Phases),
+    ("fasi di realizzazione", Label::Phases),
+    ("cronoprogramma", Label::Phases),
+    ("attivita/fasi", Label::Phases),
+    ("descrizione", Label::PhaseColumn(Ph::Description)),
+    ("fase", Label::PhaseColumn(Ph::Description)),
+    ("attivita", Label::PhaseColumn(Ph::Description)),
+    ("descrizione fase", Label::PhaseColumn(Ph::Description)),
+    ("descrizione attivita", Label::PhaseColumn(Ph::Description)),
+    ("peso", Label::PhaseColumn(Ph::Weight)),
+    ("pesatura", Label::PhaseColumn(Ph::Weight)),
+    ("peso %", Label::PhaseColumn(Ph::Weight)),
+    ("inizio previsto", Label::PhaseColumn(Ph::Start)),
+    ("inizio prevista", Label::PhaseColumn(Ph::Start)),
+    ("data inizio", Label::PhaseColumn(Ph::Start)),
+    ("data di inizio", Label::PhaseColumn(Ph::Start)),
+    ("dal", Label::PhaseColumn(Ph::Start)),
+    ("inizio", Label::PhaseColumn(Ph::Start)),
+    ("fine prevista", Label::PhaseColumn(Ph::End)),
+    ("fine previsto", Label::PhaseColumn(Ph::End)),
+    ("data fine", Label::PhaseColumn(Ph::End)),
+    ("data di fine", Label::PhaseColumn(Ph::End)),
+    ("al", Label::PhaseColumn(Ph::End)),
+    ("fine", Label::PhaseColumn(Ph::End)),
+    ("scadenza", Label::PhaseColumn(Ph::End)),
+    ("responsabile", Label::PhaseColumn(Ph::Responsible)),
+    ("responsabile fase", Label::PhaseColumn(Ph::Responsible)),
+    ("centro di responsabilita", Label::PhaseColumn(Ph::ResponsibilityCenter)),
+    ("cdr", Label::PhaseColumn(Ph::ResponsibilityCenter)),
+    ("c.d.r", Label::PhaseColumn(Ph::ResponsibilityCenter)),
+    ("note", Label::PhaseColumn(Ph::Notes)),
+    ("annotazioni", Label::PhaseColumn(Ph::Notes)),
 ];
 
 /// Longest printed form of a label worth normalizing (bytes; generous for spaces,
@@ -288,7 +379,11 @@ pub fn lookup_squashed(printed: &str) -> Option<Label> {
     static SQUASHED: std::sync::OnceLock<Vec<(String, Option<Label>)>> = std::sync::OnceLock::new();
     let table = SQUASHED.get_or_init(|| {
         let mut v: Vec<(String, Option<Label>)> = Vec::new();
-        for (k, l) in LABELS {
+        for (i, (k, l)) in LABELS.iter().enumerate() {
+            // A printed form listed again with a table meaning keeps its first one.
+            if LABELS[..i].iter().any(|(k2, _)| k2 == k) {
+                continue;
+            }
             let key: String = k.chars().filter(|c| *c != ' ').collect();
             match v.iter_mut().find(|(s, _)| *s == key) {
                 Some(entry) if entry.1 != Some(*l) => entry.1 = None,
@@ -313,12 +408,70 @@ pub fn grid_field(printed: &str) -> Option<GridField> {
     }
 }
 
-/// Indicator-table column named by a printed header, if any.
+/// Indicator-table column named by a printed header, if any (every meaning of the
+/// header is looked at: "Peso" is also a grid label).
 pub fn column(printed: &str) -> Option<IndColumn> {
-    match lookup(printed) {
-        Some(Label::Column(c)) => Some(c),
+    lookup_any(printed, |l| match l {
+        Label::Column(c) => Some(c),
         _ => None,
+    })
+}
+
+/// Phase-table column named by a printed header, if any.
+pub fn phase_column(printed: &str) -> Option<PhaseColumn> {
+    lookup_any(printed, |l| match l {
+        Label::PhaseColumn(c) => Some(c),
+        _ => None,
+    })
+}
+
+/// The first meaning of `printed` that `pick` accepts, among every table entry of
+/// its normalized form; a year printed in a header ("Target 2024", "Valore 2023
+/// (consuntivo)", "Rilev. 2023") is no part of the label. Wrapped words broken
+/// mid-word are matched without spaces.
+pub fn lookup_any<T>(printed: &str, pick: impl Fn(Label) -> Option<T>) -> Option<T> {
+    if printed.len() > MAX_LABEL_BYTES || !printed.chars().any(char::is_alphabetic) {
+        return None;
     }
+    let n = normalize(&strip_years(printed));
+    if n.is_empty() {
+        return None;
+    }
+    let squash = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+    LABELS.iter().filter(|(k, _)| *k == n).find_map(|(_, l)| pick(*l)).or_else(|| {
+        let key = squash(&n);
+        LABELS.iter().filter(|(k, _)| squash(k) == key).find_map(|(_, l)| pick(*l))
+    })
+}
+
+/// A plan year (1990..=2100) printed as a word of `s`, if any: the first one.
+pub fn header_year(s: &str) -> Option<i32> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(|t| t.len() == 4)
+        .filter_map(|t| t.parse().ok())
+        .find(|y| (1990..=2100).contains(y))
+}
+
+/// `s` without its four-digit year words (and parentheses left empty).
+fn strip_years(s: &str) -> String {
+    let words: Vec<String> = s
+        .split_whitespace()
+        .map(|w| {
+            let core = w.trim_matches(|c: char| c == '(' || c == ')' || c == ',' || c == ':');
+            if core.len() == 4 && core.chars().all(|c| c.is_ascii_digit()) && header_year(core).is_some() {
+                let rest: String = w.replace(core, "");
+                if rest == "()" {
+                    String::new()
+                } else {
+                    rest
+                }
+            } else {
+                w.to_string()
+            }
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.join(" ")
 }
 
 /// A section anchor (not a grid field, not a column header).
@@ -414,5 +567,50 @@ mod tests {
         assert_eq!(section("Finalità dell'obiettivo"), Some(Label::Purpose));
         assert_eq!(section("FASI"), Some(Label::Phases));
         assert!(GridField::Achievement.stands_alone() && !GridField::Weight.stands_alone());
+    }
+
+    #[test]
+    fn v2_table_headers() {
+        assert_eq!(column("Unità di\nmisura"), Some(C::Unit));
+        assert_eq!(column("U.M."), Some(C::Unit));
+        assert_eq!(column("UdM"), Some(C::Unit));
+        assert_eq!(column("Peso %"), Some(C::Weight));
+        assert_eq!(column("Pesatura"), Some(C::Weight));
+        assert_eq!(column("Peso"), Some(C::Weight), "also a phase column: each table asks its own");
+        assert_eq!(column("Baseline 2023"), Some(C::Baseline));
+        assert_eq!(column("Valore di partenza"), Some(C::Baseline));
+        assert_eq!(column("Rilev. 2023"), Some(C::Baseline));
+        assert_eq!(column("Valore 2023 (consuntivo)"), Some(C::Baseline));
+        assert_eq!(column("Valore consuntivo"), Some(C::Actual));
+        assert_eq!(column("Valore\nRaggiunto"), Some(C::Actual));
+        assert_eq!(column("Risultato conseguito"), Some(C::Actual));
+        assert_eq!(column("% Raggiungimento"), Some(C::Achievement));
+        assert_eq!(column("% di raggiungimento"), Some(C::Achievement));
+        assert_eq!(column("Target 2024"), Some(C::Target));
+        assert_eq!(column("Valore atteso 2025"), Some(C::Target));
+        assert_eq!(column("Tipologia"), Some(C::Type));
+        assert_eq!(column("2026"), None, "a bare year is no label");
+        assert_eq!(header_year("Baseline 2023"), Some(2023));
+        assert_eq!(header_year("Target (2024)"), Some(2024));
+        assert_eq!(header_year("Valore atteso"), None);
+        assert_eq!(phase_column("Inizio\nPrevisto"), Some(Ph::Start));
+        assert_eq!(phase_column("Data fine"), Some(Ph::End));
+        assert_eq!(phase_column("Scadenza"), Some(Ph::End));
+        assert_eq!(phase_column("Dal"), Some(Ph::Start));
+        assert_eq!(phase_column("Al"), Some(Ph::End));
+        assert_eq!(phase_column("Centro di\nResponsabilità"), Some(Ph::ResponsibilityCenter));
+        assert_eq!(phase_column("CdR"), Some(Ph::ResponsibilityCenter));
+        assert_eq!(phase_column("Descrizione"), Some(Ph::Description));
+        assert_eq!(phase_column("Fase"), Some(Ph::Description));
+        assert_eq!(phase_column("Responsabile"), Some(Ph::Responsible));
+        assert_eq!(phase_column("Note"), Some(Ph::Notes));
+        assert_eq!(section("FASI"), Some(Label::Phases));
+        assert_eq!(section("Fasi di attuazione"), Some(Label::Phases));
+        assert_eq!(section("Cronoprogramma"), Some(Label::Phases));
+        assert_eq!(section("Attività / Fasi"), Some(Label::Phases));
+        // A word listed with a table meaning keeps its first meaning elsewhere.
+        assert_eq!(lookup("Descrizione"), Some(Label::Column(C::Description)));
+        assert_eq!(grid_field("Responsabile"), Some(Executive));
+        assert_eq!(lookup_squashed("DESCRI ZIONE"), Some(Label::Column(C::Description)));
     }
 }

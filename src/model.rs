@@ -210,11 +210,14 @@ pub enum DiagCode {
     /// an indicator or a phase) that holds no number (`n.d.`, `-`): the field is
     /// null and the message names it.
     ObjectiveValueUnparsed,
+    /// `phases.header.missing`: a phase table (*FASI*) without a recognizable
+    /// header row (its rows are left out).
+    PhasesHeaderMissing,
 }
 
 impl DiagCode {
     /// Every code, in the order above.
-    pub const ALL: [DiagCode; 10] = [
+    pub const ALL: [DiagCode; 11] = [
         DiagCode::PageNoText,
         DiagCode::PageExtractFailed,
         DiagCode::PageExtractWarning,
@@ -225,6 +228,7 @@ impl DiagCode {
         DiagCode::IndicatorsHeaderMissing,
         DiagCode::IndicatorTargetUnparsed,
         DiagCode::ObjectiveValueUnparsed,
+        DiagCode::PhasesHeaderMissing,
     ];
 
     /// Codes that make a converted document `recovered` rather than `ok`: the
@@ -246,6 +250,7 @@ impl DiagCode {
             DiagCode::IndicatorsHeaderMissing => "indicators.header.missing",
             DiagCode::IndicatorTargetUnparsed => "indicator.target.unparsed",
             DiagCode::ObjectiveValueUnparsed => "objective.value_unparsed",
+            DiagCode::PhasesHeaderMissing => "phases.header.missing",
         }
     }
 

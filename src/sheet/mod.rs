@@ -12,9 +12,11 @@
 //! | DUP links | `dup.rs` | "Collegato a" lines -> DUP links |
 //! | description | `description.rs` | description (and purpose) lines -> paragraphs and lists |
 //! | indicators | `indicators.rs` | indicator table lines -> indicators with targets |
+//! | phases | `phases.rs` | phase table lines -> phases (v2) |
 //!
 //! plus `doc.rs` (the document view, typed positions, reading order, provenance)
-//! and `table.rs` (rows of a table region, shared by the table sections). Every
+//! and `table.rs` (header, columns and rows of a table region, shared by the table
+//! sections), `value.rs` (numbers and dates of v2 cells). Every
 //! decision is made from geometry (rows, cells, columns, gaps; see
 //! [`crate::columns`]) and from the label table in [`crate::labels`], never from
 //! the order in which text was drawn.
@@ -25,10 +27,12 @@ mod dup;
 mod grid;
 mod indicators;
 mod inline;
+mod phases;
 mod sections;
 mod structure;
 mod table;
 mod units;
+mod value;
 
 #[cfg(test)]
 mod tests;
@@ -90,7 +94,8 @@ fn parse_sheet(
     prov.add(doc, "title".into(), &h.lines[1..]);
 
     let sections = Sections::find(doc, content, units);
-    for (section, lines) in &sections.parts {
+    let parts = phases::fold_headerless(doc, &sections.parts, &obj.code, diags);
+    for (section, lines) in &parts {
         match section {
             Section::Grid => grid::parse_grid(doc, &sections.grid, lines, &mut obj, &mut prov, diags),
             Section::Dup => dup::parse_links(doc, lines, &mut obj, &mut prov),
@@ -102,14 +107,10 @@ fn parse_sheet(
                 obj.purpose = description::parse_description(doc, lines);
                 prov.add(doc, "purpose".into(), lines);
             }
-            // The FASI table: its title ends the section above it; the phase table's
-            // parser reads its rows into `obj.phases`.
-            Section::Phases => {}
             Section::Ind => {
-                let cols = sections.indicator_headers(doc, units);
-                let cols: Vec<&LabelUnit> = cols.iter().collect();
-                obj.indicators = indicators::parse_indicators(doc, lines, &cols, &obj.code, diags, &mut prov);
+                obj.indicators = indicators::parse_indicators(doc, lines, &obj.code, obj.year, diags, &mut prov);
             }
+            Section::Phases => obj.phases = phases::parse_phases(doc, lines, &obj.code, diags, &mut prov),
         }
     }
     // Fields printed on their own past the grid (the objective's achievement under

@@ -94,7 +94,7 @@ impl<'u> Sections<'u> {
         sections.fields = standalone_fields(doc, content, units, &sections);
         let label_lines: HashSet<LineRef> = units
             .iter()
-            .filter(|u| !matches!(u.label, Label::Grid(_) | Label::Column(_)))
+            .filter(|u| !matches!(u.label, Label::Grid(_) | Label::Column(_) | Label::PhaseColumn(_)))
             .flat_map(|u| u.lines.iter().copied())
             .chain(anchor_units.iter().flat_map(|(u, _)| u.lines.iter().copied()))
             .chain(sections.grid.iter().flat_map(|u| u.lines.iter().copied()))
@@ -137,26 +137,6 @@ impl<'u> Sections<'u> {
     /// Whether `u` lies before the first non-grid section (where grid labels are).
     fn before_sections(&self, doc: &Doc, u: &LabelUnit) -> bool {
         self.first_section.is_none_or(|f| u.top(doc).is_before(f))
-    }
-
-    /// The header units of the indicator table: the column labels, and a
-    /// "Tipologia" grid label past the grid (the table's type column).
-    /// Only units inside the indicator section count: a bare *Descrizione* of the
-    /// label column or the header of the FASI table above is no indicator column.
-    pub fn indicator_headers(&self, doc: &Doc, units: &[LabelUnit]) -> Vec<LabelUnit> {
-        let ind_lines: HashSet<LineRef> =
-            self.parts.iter().filter(|(s, _)| *s == Section::Ind).flat_map(|(_, v)| v.iter().copied()).collect();
-        units
-            .iter()
-            .filter(|u| ind_lines.contains(&u.lines[0]))
-            .filter_map(|u| match u.label {
-                Label::Column(_) => Some(u.clone()),
-                Label::Grid(GridField::Typology) if !self.before_sections(doc, u) => {
-                    Some(LabelUnit { label: Label::Column(IndColumn::Type), ..u.clone() })
-                }
-                _ => None,
-            })
-            .collect()
     }
 }
 

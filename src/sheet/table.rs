@@ -5,7 +5,9 @@
 //! lines closer than the block gap), or at the horizontal rules that cross the
 //! region; the other columns' lines join the row their top falls in.
 
-use super::doc::{Doc, LineRef, PagePos};
+use super::doc::{Doc, HashSet, LineRef, PagePos};
+use crate::columns::{leftmost_recurring, uncovered_gaps, widest_gap_ending_in, Span, TableColumns};
+use crate::text::join_lines;
 
 /// Rules between two anchor lines are looked for this far (points) inside the
 /// lower line's left edge: on the rule that crosses the column, not on a vertical
@@ -64,6 +66,465 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
         } else if !rows.is_empty() {
             rows[0].push(r);
         }
+    }
+    rows
+}
+
+// ---------------------------------------------------------------------------
+// Table header: header cells joined by column, any set of known columns
+
+/// A header cell joins at most this many wrapped lines ("Centro di" /
+/// "Responsabilità", "Valore" / "Atteso" / "2024").
+const MAX_HEADER_LINES: usize = 3;
+
+/// A header row (the first, or one repeated after a page break) names at least
+/// this many known columns.
+pub(super) const MIN_KNOWN_COLUMNS: usize = 2;
+
+/// A header row of a table: its page and vertical extent.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct HeaderRow {
+    pub page: usize,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+impl HeaderRow {
+    fn holds(&self, page: usize, cy: f32) -> bool {
+        self.page == page && cy > self.top && cy < self.bottom
+    }
+}
+
+/// One column of a table header.
+#[derive(Clone, Debug)]
+pub(super) struct HeadCol<K> {
+    /// What the column holds (`None`: a header the label table does not know).
+    pub key: Option<K>,
+    /// The year printed in the header ("Target 2024"), or the year sub-column under
+    /// a spanning header.
+    pub year: Option<i32>,
+    /// The header's lines.
+    pub lines: Vec<LineRef>,
+    /// Printed extent of the header text.
+    pub x0: f32,
+    pub x1: f32,
+    /// Where the column starts: its ruled cell's left edge, else the text's.
+    pub start: f32,
+    /// The header is in a ruled cell.
+    pub ruled: bool,
+}
+
+/// A table's header: its columns (left to right), every header row (the first and
+/// its repetitions after page breaks) and their lines.
+pub(super) struct TableHeader<K> {
+    pub cols: Vec<HeadCol<K>>,
+    pub rows: Vec<HeaderRow>,
+    pub lines: HashSet<LineRef>,
+    first: HeaderRow,
+}
+
+/// Header lines stacked in one column (a header cell wrapped over lines).
+struct Stack<K> {
+    lines: Vec<LineRef>,
+    key: Option<K>,
+    text: String,
+    top: f32,
+    bottom: f32,
+    x0: f32,
+    x1: f32,
+    cell: Option<usize>,
+}
+
+impl<K> Stack<K> {
+    fn cy(&self) -> f32 {
+        (self.top + self.bottom) / 2.0
+    }
+    fn overlaps(&self, top: f32, bottom: f32) -> bool {
+        self.top < bottom && self.bottom > top
+    }
+}
+
+/// A line that holds a year and nothing else ("2026" under a spanning "Target").
+fn is_bare_year(text: &str) -> bool {
+    let t = text.trim().trim_matches(|c| c == '(' || c == ')');
+    t.len() == 4 && crate::labels::header_year(t).is_some()
+}
+
+/// The stacks of one page's `lines` (sorted by top): from each line not yet used,
+/// the lines right below it that overlap it horizontally and share its cell (if
+/// any); the longest prefix whose joined text the caller knows (`classify`) is a
+/// header cell, else the line stands alone. A bare year joins a stack only inside
+/// one ruled cell or when no other bare year shares its row (years side by side are
+/// a sub-row under a spanning header).
+fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Option<K>) -> Vec<Stack<K>> {
+    let mut used: HashSet<LineRef> = HashSet::default();
+    let mut out = Vec::new();
+    let year_rows: Vec<usize> =
+        lines.iter().filter(|&&r| is_bare_year(&doc.line(r).text)).map(|&r| doc.line(r).row).collect();
+    for (i, &r) in lines.iter().enumerate() {
+        if used.contains(&r) {
+            continue;
+        }
+        let l = doc.line(r);
+        let mut chain = vec![r];
+        let (mut x0, mut x1, mut last) = (l.bbox.x0, l.bbox.x1, l);
+        while chain.len() < MAX_HEADER_LINES {
+            let next = lines[i + 1..].iter().copied().filter(|c| !used.contains(c)).find(|&c| {
+                let t = doc.line(c);
+                let gap = t.bbox.top - last.bbox.bottom;
+                let shared_year_row = year_rows.iter().filter(|&&y| y == t.row).count() > 1;
+                t.row != last.row
+                    && t.bbox.x0 < x1
+                    && t.bbox.x1 > x0
+                    && gap > -doc.p.overlap_tol
+                    && gap <= doc.p.block_gap * t.size
+                    && t.cell == l.cell
+                    && (!is_bare_year(&t.text) || t.cell.is_some() || !shared_year_row)
+            });
+            let Some(n) = next else { break };
+            let t = doc.line(n);
+            x0 = x0.min(t.bbox.x0);
+            x1 = x1.max(t.bbox.x1);
+            last = t;
+            chain.push(n);
+        }
+        let mut found: Option<(usize, K, String)> = None;
+        for k in 1..=chain.len() {
+            let text = join_lines(chain[..k].iter().map(|&c| doc.line(c).text.as_str()));
+            if let Some(key) = classify(&text) {
+                found = Some((k, key, text));
+            }
+        }
+        let (n, key, text) = match found {
+            Some((k, key, text)) => (k, Some(key), text),
+            None => (1, None, l.text.clone()),
+        };
+        let chain = &chain[..n];
+        used.extend(chain.iter().copied());
+        // The header owns its cell only when it is the cell's whole text (a shaded
+        // band around a whole header row is no column's cell).
+        let cell = l.cell.filter(|&c| {
+            doc.pages[r.page].cells[c].lines.iter().all(|&k| chain.contains(&LineRef { page: r.page, line: k }))
+        });
+        let mut s = Stack {
+            lines: chain.to_vec(),
+            key,
+            text,
+            top: f32::INFINITY,
+            bottom: f32::NEG_INFINITY,
+            x0: f32::INFINITY,
+            x1: f32::NEG_INFINITY,
+            cell,
+        };
+        for &c in chain {
+            let b = doc.line(c).bbox;
+            s.top = s.top.min(b.top);
+            s.bottom = s.bottom.max(b.bottom);
+            s.x0 = s.x0.min(b.x0);
+            s.x1 = s.x1.max(b.x1);
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// The header row on one page's `lines` (sorted by top), if any: the first known
+/// header cell, every known cell overlapping its band (transitively), unknown
+/// cells centred in the band, and year sub-columns under a spanning header whose
+/// key `spans` years. Returns the columns and the band.
+fn header_on_page<K: Copy>(
+    doc: &Doc,
+    lines: &[LineRef],
+    classify: &dyn Fn(&str) -> Option<K>,
+    spans: &dyn Fn(K) -> bool,
+) -> Option<(Vec<HeadCol<K>>, HeaderRow)> {
+    let st = stacks(doc, lines, classify);
+    let s0 = st.iter().find(|s| s.key.is_some())?;
+    let (mut top, mut bottom) = (s0.top, s0.bottom);
+    let mut in_band: Vec<usize> = Vec::new();
+    loop {
+        let before = in_band.len();
+        for (k, s) in st.iter().enumerate() {
+            if s.key.is_some() && !in_band.contains(&k) && s.overlaps(top, bottom) {
+                in_band.push(k);
+                top = top.min(s.top);
+                bottom = bottom.max(s.bottom);
+            }
+        }
+        if in_band.len() == before {
+            break;
+        }
+    }
+    let size = s0.lines.first().map(|&r| doc.line(r).size).unwrap_or(1.0);
+    // Unknown header cells centred in the band; bare years are looked at below.
+    for (k, s) in st.iter().enumerate() {
+        if s.key.is_none() && !is_bare_year(&s.text) && s.cy() > top && s.cy() < bottom {
+            in_band.push(k);
+        }
+    }
+    in_band.sort_by(|&a, &b| st[a].x0.total_cmp(&st[b].x0));
+    // Year sub-columns: bare years in the band or in the row right under it, under
+    // a spanning header (its cell, else the room between its neighbours).
+    let sub_bottom = bottom + doc.p.header_row_band * size;
+    let zone = |pos: usize| -> (f32, f32) {
+        let s = &st[in_band[pos]];
+        if let Some(c) = s.cell {
+            let b = doc.pages[s.lines[0].page].cells[c].bbox;
+            return (b.x0, b.x1);
+        }
+        let lo = if pos > 0 { st[in_band[pos - 1]].x1 } else { f32::NEG_INFINITY };
+        let hi = in_band.get(pos + 1).map(|&n| st[n].x0).unwrap_or(f32::INFINITY);
+        (lo, hi)
+    };
+    let mut years: Vec<(usize, usize)> = Vec::new(); // (spanner position in in_band, stack)
+    let mut lone_years: Vec<usize> = Vec::new();
+    for (k, s) in st.iter().enumerate() {
+        if s.key.is_some() || !is_bare_year(&s.text) {
+            continue;
+        }
+        let in_row = s.cy() > top && s.cy() < bottom;
+        // in the band or in the row right under it (a sub-row may start inside the
+        // band of a header centred over both rows)
+        let under = s.cy() > top && s.top <= sub_bottom;
+        if !in_row && !under {
+            continue;
+        }
+        let cx = (s.x0 + s.x1) / 2.0;
+        let spanner = (0..in_band.len()).find(|&pos| {
+            let h = &st[in_band[pos]];
+            let (lo, hi) = zone(pos);
+            h.key.is_some_and(spans)
+                && crate::labels::header_year(&h.text).is_none()
+                && h.top < s.top
+                && cx > lo
+                && cx < hi
+        });
+        match spanner {
+            Some(pos) => years.push((pos, k)),
+            None if in_row => lone_years.push(k),
+            None => {}
+        }
+    }
+    let mut cols: Vec<HeadCol<K>> = Vec::new();
+    let col_of = |s: &Stack<K>, key: Option<K>, year: Option<i32>| {
+        let start = s.cell.map(|c| doc.pages[s.lines[0].page].cells[c].bbox.x0).unwrap_or(s.x0);
+        HeadCol { key, year, lines: s.lines.clone(), x0: s.x0, x1: s.x1, start, ruled: s.cell.is_some() }
+    };
+    for (pos, &k) in in_band.iter().enumerate() {
+        let s = &st[k];
+        let subs: Vec<usize> = years.iter().filter(|(p, _)| *p == pos).map(|(_, y)| *y).collect();
+        if subs.is_empty() {
+            let year = s.key.and_then(|_| crate::labels::header_year(&s.text));
+            cols.push(col_of(s, s.key, year));
+        } else {
+            for y in subs {
+                let ys = &st[y];
+                let mut c = col_of(ys, s.key, crate::labels::header_year(&ys.text));
+                c.lines.extend(s.lines.iter().copied());
+                cols.push(c);
+                bottom = bottom.max(ys.bottom);
+            }
+        }
+    }
+    for k in lone_years {
+        cols.push(col_of(&st[k], None, None));
+    }
+    cols.sort_by(|a, b| a.start.total_cmp(&b.start));
+    let page = lines.first().map(|r| r.page).unwrap_or(0);
+    Some((cols, HeaderRow { page, top, bottom }))
+}
+
+impl<K: Copy + PartialEq> TableHeader<K> {
+    /// The header of a table region's `lines`: the first header row naming at least
+    /// [`MIN_KNOWN_COLUMNS`] known columns defines the columns; later pages'
+    /// header rows are repetitions. Header cells are found by column: lines stacked
+    /// in one column are joined before `classify` looks them up.
+    pub fn read(
+        doc: &Doc,
+        lines: &[LineRef],
+        classify: &dyn Fn(&str) -> Option<K>,
+        spans: &dyn Fn(K) -> bool,
+    ) -> Option<TableHeader<K>> {
+        let mut sorted = lines.to_vec();
+        sorted.sort_by(|&a, &b| {
+            let (la, lb) = (doc.line(a), doc.line(b));
+            a.page.cmp(&b.page).then(la.bbox.top.total_cmp(&lb.bbox.top)).then(la.bbox.x0.total_cmp(&lb.bbox.x0))
+        });
+        let mut header: Option<TableHeader<K>> = None;
+        for page_lines in sorted.chunk_by(|a, b| a.page == b.page) {
+            let Some((cols, row)) = header_on_page(doc, page_lines, classify, spans) else { continue };
+            if cols.iter().filter(|c| c.key.is_some()).count() < MIN_KNOWN_COLUMNS {
+                continue;
+            }
+            match &mut header {
+                None => {
+                    let lines = cols.iter().flat_map(|c| c.lines.iter().copied()).collect();
+                    header = Some(TableHeader { cols, rows: vec![row], lines, first: row });
+                }
+                Some(h) => {
+                    h.lines.extend(cols.iter().flat_map(|c| c.lines.iter().copied()));
+                    h.rows.push(row);
+                }
+            }
+        }
+        header
+    }
+
+    /// Index of the first column of key `k`.
+    pub fn find(&self, k: K) -> Option<usize> {
+        self.cols.iter().position(|c| c.key == Some(k))
+    }
+
+    /// Whether line `r` is in the table's body: not a header line, below the first
+    /// header row, and in no header row.
+    pub fn is_body(&self, doc: &Doc, r: LineRef) -> bool {
+        let l = doc.line(r);
+        let f = self.first;
+        let after = r.page > f.page || (r.page == f.page && f.bottom <= l.bbox.top + doc.p.overlap_tol);
+        // Above a header repeated after a page break stands the page's running
+        // heading, not the table (a split row continues under the repetition).
+        let above_repeat = self.rows.iter().any(|hr| hr.page == r.page && l.bbox.cy() <= hr.top);
+        !self.lines.contains(&r) && after && !above_repeat && !self.rows.iter().any(|hr| hr.holds(r.page, l.bbox.cy()))
+    }
+
+    /// The table's columns (by index into `cols`). Where headers are not in cells,
+    /// body columns may start left of a centred header. The gutter between two
+    /// columns is a gap that no body word covers on any row: the widest such gap
+    /// between the two headers' centres gives the start of the right column.
+    /// Without a clear gutter, the leftmost body line start that recurs between the
+    /// headers does.
+    pub fn columns(&self, doc: &Doc, body: &[LineRef]) -> TableColumns<usize> {
+        let p = doc.p;
+        let mut starts: Vec<(usize, f32)> = self.cols.iter().enumerate().map(|(i, c)| (i, c.start)).collect();
+        let size = body.first().map(|&r| doc.line(r).size).unwrap_or(DEFAULT_SIZE);
+        let spans = body.iter().flat_map(|&r| doc.line(r).words.iter().map(|w| Span { x0: w.bbox.x0, x1: w.bbox.x1 }));
+        let gaps = uncovered_gaps(spans.collect());
+        let centre = |i: usize| (self.cols[i].x0 + self.cols[i].x1) / 2.0;
+        let need = if body.len() > FEW_BODY_LINES { RECUR_MANY } else { RECUR_FEW };
+        for i in 1..starts.len() {
+            if self.cols[i].ruled {
+                continue;
+            }
+            let (lo, hi) = (centre(i - 1), centre(i));
+            // The gap may open left of the left header's centre (a short value under a
+            // wide centred header): what matters is where it ends, the right column's start.
+            if let Some(g) = widest_gap_ending_in(&gaps, lo, hi + p.column_slack * size, p.table_gutter_min * size) {
+                starts[i].1 = g.x1;
+                continue;
+            }
+            let prev_end = self.cols[i - 1].x1.max(starts[i - 1].1);
+            let s = starts[i].1;
+            let xs: Vec<f32> = body
+                .iter()
+                .map(|&r| doc.line(r).bbox.x0)
+                .filter(|&x| x < s - p.header_start_margin && x > prev_end + p.header_end_margin)
+                .collect();
+            // A column start recurs on several rows; a lone phrase inside a justified
+            // description does not.
+            starts[i].1 = leftmost_recurring(&xs, p.align_tol, need, s);
+        }
+        TableColumns::new(starts)
+    }
+
+    /// Ruled tables: keep only lines in cells, or between the table's vertical rules
+    /// (a cell cut open by a page break has no bottom rule); a footer below the table
+    /// is neither.
+    pub fn keep_ruled(&self, doc: &Doc, body: Vec<LineRef>) -> Vec<LineRef> {
+        let ruled = self.cols.iter().any(|c| c.ruled);
+        let tol = doc.p.overlap_tol;
+        let between_rules = |r: LineRef| {
+            let (l, pg) = (doc.line(r), &doc.pages[r.page]);
+            let cy = l.bbox.cy();
+            let side = |left: bool| {
+                pg.vedges.iter().any(|e| {
+                    e.from <= cy && e.to >= cy && if left { e.pos <= l.bbox.x0 + tol } else { e.pos >= l.bbox.x1 - tol }
+                })
+            };
+            side(true) && side(false)
+        };
+        body.into_iter().filter(|&r| !ruled || doc.line(r).cell.is_some() || between_rules(r)).collect()
+    }
+}
+
+/// A font size for a table with no body (nothing is measured with it then).
+const DEFAULT_SIZE: f32 = 9.0;
+/// On a body of more than this many lines, a column start must recur on two rows
+/// (a lone phrase inside a justified description is no column start) ...
+const FEW_BODY_LINES: usize = 3;
+/// ... on a smaller body, one line is all there is.
+const RECUR_MANY: usize = 2;
+const RECUR_FEW: usize = 1;
+
+/// A row of a table: its first page, each column's text (by column index) and the
+/// lines behind each.
+pub(super) struct TableRow {
+    pub page: usize,
+    pub cells: Vec<String>,
+    pub lines: Vec<Vec<LineRef>>,
+}
+
+impl TableRow {
+    /// The text of column `i` (`""` for no column).
+    pub fn text(&self, i: Option<usize>) -> &str {
+        i.map(|i| self.cells[i].as_str()).unwrap_or("")
+    }
+    /// The lines of column `i`.
+    pub fn src(&self, i: Option<usize>) -> &[LineRef] {
+        i.map(|i| self.lines[i].as_slice()).unwrap_or(&[])
+    }
+}
+
+/// The rows of a table body, anchored on column `anchor`, each split into its
+/// cells (only columns whose header is `known` count). A row cut by a page break is
+/// joined to the row it continues: its tail opens the next page in lower case with
+/// the anchor cell and, at most, cells of the `tail_ok` columns, which continue
+/// only when the previous row has them and a value.
+pub(super) fn read_rows(
+    doc: &Doc,
+    body: &[LineRef],
+    columns: &TableColumns<usize>,
+    known: &[bool],
+    anchor: usize,
+    tail_ok: &[usize],
+) -> Vec<TableRow> {
+    let tol = doc.p.edge_tol;
+    let n = known.len();
+    let is_anchor = |r: LineRef| columns.column_of(doc.line(r).bbox.x0, tol) == anchor;
+    let mut rows: Vec<TableRow> = Vec::new();
+    for row in table_rows(doc, body, &is_anchor) {
+        let mut parts: Vec<(usize, LineRef, String)> = Vec::new();
+        for &r in &row {
+            columns.runs(&doc.line(r).words, tol, |c, s| parts.push((c, r, s)));
+        }
+        parts.sort_by(|a, b| doc.reading_cmp(a.1, b.1));
+        let cells: Vec<String> =
+            (0..n).map(|c| join_lines(parts.iter().filter(|x| x.0 == c).map(|x| x.2.as_str()))).collect();
+        let lines: Vec<Vec<LineRef>> =
+            (0..n).map(|c| parts.iter().filter(|x| x.0 == c).map(|x| x.1).collect()).collect();
+        if (0..n).all(|c| !known[c] || cells[c].is_empty()) {
+            continue;
+        }
+        let page = row.iter().map(|r| r.page).min().unwrap_or(0);
+        if let Some(prev) = rows.last_mut() {
+            // A tail continues a sentence: it starts in lower case (a new row starts
+            // with a capital, even when its other cells are empty).
+            let first_on_page = page > prev.page && cells[anchor].chars().next().is_some_and(|c| !c.is_uppercase());
+            let value_cols = |c: usize| known[c] && c != anchor && !tail_ok.contains(&c);
+            let prev_has_value = (0..n).any(|c| value_cols(c) && !prev.cells[c].is_empty());
+            let tail = (0..n).all(|c| !value_cols(c) || cells[c].is_empty())
+                && !prev.cells[anchor].is_empty()
+                && tail_ok.iter().all(|&t| cells[t].is_empty() || (!prev.cells[t].is_empty() && prev_has_value));
+            if first_on_page && tail {
+                for c in (0..n).filter(|&c| c == anchor || tail_ok.contains(&c)) {
+                    if !cells[c].is_empty() {
+                        prev.cells[c] = join_lines([prev.cells[c].as_str(), cells[c].as_str()]);
+                        prev.lines[c].extend(lines[c].iter().copied());
+                    }
+                }
+                continue;
+            }
+        }
+        rows.push(TableRow { page, cells, lines });
     }
     rows
 }

@@ -436,3 +436,198 @@ fn dup_labels_ending_in_a_colon_on_tight_lines_are_two_rows() {
     assert_eq!(links[1].code.as_deref(), Some("2025_04_02"));
     assert_eq!(links[1].text, "Strade sicure");
 }
+
+/// A sheet opening with a code heading and a one-label grid, for table tests.
+fn table_sheet(code: &str) -> P {
+    let mut p = P::new();
+    p.text(code, 40.0, 60.0, true).text("Titolo", 40.0, 75.0, true);
+    p.text("Direzione", 40.0, 100.0, true).text("AFFARI", 120.0, 100.0, false);
+    p.text("Dirigente", 300.0, 100.0, true).text("ROSSI ANNA", 380.0, 100.0, false);
+    p
+}
+
+fn run_diags(pages: &[Page]) -> (Vec<Objective>, Vec<crate::model::Diagnostic>) {
+    let p = Params::default();
+    let layouts: Vec<PageLayout> = pages.iter().map(|pg| layout::analyze(pg, &p)).collect();
+    parse(&layouts, &p)
+}
+
+#[test]
+fn a_header_stacked_over_two_lines_without_rules_keeps_its_column() {
+    // pdfLaTeX nested tabular: "Valore" / "Atteso" centred on two lines (their left
+    // edges differ), no ruled cell around them; the other headers sit between.
+    let mut p = table_sheet("2024_L1");
+    p.text("INDICATORI", 40.0, 125.0, true);
+    p.text("Descrizione", 40.0, 151.0, true).text("Tipo", 250.0, 151.0, true);
+    p.text("Valore", 356.0, 146.0, true).text("Atteso", 354.0, 156.0, true);
+    p.text("Atti adottati", 40.0, 175.0, false).text("RISULTATO", 250.0, 175.0, false).text("5", 362.0, 175.0, false);
+    p.text("Pratiche evase", 40.0, 190.0, false)
+        .text("EFFICACIA", 250.0, 190.0, false)
+        .text("≥ 90%", 356.0, 190.0, false);
+    let objs = run(&[p.page(1)]);
+    let ind = &objs[0].indicators;
+    assert_eq!(ind.len(), 2);
+    assert_eq!(ind[0].target.raw, "5");
+    assert_eq!(ind[1].target.raw, "≥ 90%");
+    assert_eq!(ind[1].kind.as_deref(), Some("EFFICACIA"));
+    assert!(ind[0].targets.is_empty(), "one target column without a year");
+}
+
+#[test]
+fn indicator_columns_by_header_with_year_sub_columns() {
+    // Unit, weight, baseline with its year, and a spanning "Target" over three
+    // bare years (a two-row header, no rules); the objective's year picks `target`.
+    let mut p = table_sheet("2025_Q2");
+    p.text("INDICATORI", 40.0, 125.0, true);
+    p.text("Target", 458.0, 145.0, true);
+    p.text("Descrizione", 40.0, 151.0, true).text("U.M.", 200.0, 151.0, true).text("Peso", 250.0, 151.0, true).text(
+        "Baseline 2023",
+        300.0,
+        151.0,
+        true,
+    );
+    p.text("2024", 400.0, 157.0, true).text("2025", 455.0, 157.0, true).text("2026", 510.0, 157.0, true);
+    p.text("Atti adottati", 40.0, 175.0, false)
+        .text("n.", 200.0, 175.0, false)
+        .text("30%", 250.0, 175.0, false)
+        .text("10", 300.0, 175.0, false)
+        .text("12", 400.0, 175.0, false)
+        .text("14", 455.0, 175.0, false)
+        .text("16", 510.0, 175.0, false);
+    p.text("Pratiche evase", 40.0, 190.0, false)
+        .text("%", 200.0, 190.0, false)
+        .text("n.d.", 250.0, 190.0, false)
+        .text("95%", 400.0, 190.0, false)
+        .text("96%", 455.0, 190.0, false)
+        .text("97%", 510.0, 190.0, false);
+    let (objs, diags) = run_diags(&[p.page(1)]);
+    let ind = &objs[0].indicators;
+    assert_eq!(ind.len(), 2);
+    assert_eq!(ind[0].description, "Atti adottati");
+    assert_eq!(ind[0].unit.as_deref(), Some("n."));
+    assert_eq!(ind[0].weight, Some(30.0));
+    let b = ind[0].baseline.as_ref().unwrap();
+    assert_eq!((b.year, b.value.value), (Some(2023), Some(10.0)));
+    let years: Vec<i32> = ind[0].targets.iter().map(|t| t.year).collect();
+    assert_eq!(years, vec![2024, 2025, 2026]);
+    assert_eq!(ind[0].targets[2].target.raw, "16");
+    assert_eq!(ind[0].target.raw, "14", "the column of the objective's year");
+    assert_eq!(ind[1].target.raw, "96%");
+    assert_eq!((ind[0].actual.as_ref(), ind[0].achievement), (None, None), "no such columns");
+    // An empty baseline cell is a baseline with raw ""; a weight that is no number
+    // is null with a warning naming the field.
+    assert_eq!(ind[1].baseline.as_ref().map(|b| b.value.raw.as_str()), Some(""));
+    assert_eq!(ind[1].weight, None);
+    assert!(diags.iter().any(|d| d.code == "objective.value_unparsed" && d.message.contains("indicators[1].weight")));
+    let prov = objs[0].provenance.as_ref().unwrap();
+    for key in ["indicators[0].weight", "indicators[0].baseline", "indicators[0].targets[1]", "indicators[0].unit"] {
+        assert!(prov.contains_key(key), "{key}");
+    }
+}
+
+#[test]
+fn report_columns_actual_and_achievement() {
+    let mut p = table_sheet("2023_R1");
+    p.text("INDICATORI", 40.0, 125.0, true);
+    let cols = [40.0, 220.0, 320.0, 420.0, 560.0];
+    p.row(&cols, 135.0, 160.0).row(&cols, 160.0, 175.0).row(&cols, 175.0, 190.0);
+    p.text("Descrizione", 42.0, 150.0, true).text("Valore Atteso", 222.0, 150.0, true);
+    p.text("Valore", 322.0, 145.0, true).text("Raggiunto", 322.0, 155.0, true);
+    p.text("% Raggiungimento", 422.0, 150.0, true);
+    p.text("Certificati on line", 42.0, 170.0, false)
+        .text(">= 40%", 222.0, 170.0, false)
+        .text("46,2%", 322.0, 170.0, false)
+        .text("100%", 422.0, 170.0, false);
+    p.text("Gradimento", 42.0, 185.0, false).text("≥ 7,5", 222.0, 185.0, false).text("n.d.", 322.0, 185.0, false);
+    // the objective's own degree of achievement, under the table: no indicator
+    p.text("Grado di raggiungimento dell'obiettivo: 96,5%", 38.0, 205.0, false);
+    let objs = run(&[p.page(1)]);
+    let ind = &objs[0].indicators;
+    assert_eq!(ind.len(), 2);
+    assert_eq!(ind[0].actual.as_ref().and_then(|t| t.value), Some(46.2));
+    assert_eq!(ind[0].achievement, Some(100.0));
+    assert_eq!(ind[1].actual.as_ref().map(|t| t.raw.as_str()), Some("n.d."));
+    assert_eq!(ind[1].achievement, None, "empty cell");
+    assert!(ind[0].baseline.is_none() && ind[0].targets.is_empty(), "no baseline, no year columns");
+}
+
+/// A phase table page: the header row (two-line cells) at `top`, ruled.
+fn phase_header(p: &mut P, top: f32) {
+    let xs = [40.0, 150.0, 180.0, 230.0, 280.0, 340.0, 420.0, 560.0];
+    p.row(&xs, top, top + 30.0);
+    let (a, b) = (top + 13.0, top + 23.0);
+    p.text("Descrizione", 42.0, a + 5.0, true).text("Peso", 152.0, a + 5.0, true);
+    p.text("Inizio", 182.0, a, true).text("Previsto", 182.0, b, true);
+    p.text("Fine", 232.0, a, true).text("Prevista", 232.0, b, true);
+    p.text("Responsabile", 282.0, a + 5.0, true);
+    p.text("Centro di", 342.0, a, true).text("Responsabilità", 342.0, b, true);
+    p.text("Note", 422.0, a + 5.0, true);
+}
+
+#[test]
+fn phase_table_across_a_page_break_with_a_repeated_header() {
+    let xs = [40.0, 150.0, 180.0, 230.0, 280.0, 340.0, 420.0, 560.0];
+    let mut first = table_sheet("2024_F1");
+    first.text("FASI", 40.0, 140.0, true);
+    phase_header(&mut first, 150.0);
+    first.row(&xs, 180.0, 205.0);
+    first
+        .text("Ricognizione dei", 42.0, 190.0, false)
+        .text("procedimenti", 42.0, 200.0, false)
+        .text("10%", 152.0, 190.0, false)
+        .text("03/2024", 182.0, 190.0, false)
+        .text("02/2024", 232.0, 190.0, false)
+        .text("ROSSI", 282.0, 190.0, false)
+        .text("104 - AFFARI", 342.0, 190.0, false);
+    let mut cont = heading_page("2024_F1");
+    phase_header(&mut cont, 90.0);
+    cont.row(&xs, 120.0, 145.0);
+    cont.text("Verifica finale", 42.0, 130.0, false)
+        .text("n.d.", 152.0, 130.0, false)
+        .text("01/07/2024", 182.0, 130.0, false)
+        .text("31/12/2024", 232.0, 130.0, false)
+        .text("BIANCHI", 282.0, 130.0, false)
+        .text("Con il Nucleo", 422.0, 130.0, false);
+    let (objs, diags) = run_diags(&[first.page(1), cont.page(2)]);
+    let ph = &objs[0].phases;
+    assert_eq!(ph.len(), 2, "{ph:?}");
+    assert_eq!(ph[0].description, "Ricognizione dei procedimenti");
+    assert_eq!(ph[0].weight, Some(10.0));
+    assert_eq!(ph[0].start.as_deref(), Some("2024-03-01"), "a month starts on its first day");
+    assert_eq!(ph[0].end.as_deref(), Some("2024-02-29"), "and ends on its last (leap year)");
+    assert_eq!(ph[0].responsible.as_deref(), Some("ROSSI"));
+    assert_eq!(ph[0].responsibility_center.as_deref(), Some("104 - AFFARI"));
+    assert_eq!(ph[0].notes, None, "empty notes");
+    assert_eq!(ph[1].description, "Verifica finale");
+    assert_eq!(ph[1].weight, None);
+    assert_eq!((ph[1].start.as_deref(), ph[1].end.as_deref()), (Some("2024-07-01"), Some("2024-12-31")));
+    assert_eq!(ph[1].notes.as_deref(), Some("Con il Nucleo"));
+    assert!(diags.iter().any(|d| d.code == "objective.value_unparsed" && d.message.contains("phases[1].weight")));
+    assert!(objs[0].indicators.is_empty());
+    let prov = objs[0].provenance.as_ref().unwrap();
+    assert_eq!(prov["phases[1].start"][0].page, 2);
+    assert!(prov.contains_key("phases[0].responsibility_center"));
+}
+
+#[test]
+fn a_phase_table_without_a_header_is_reported() {
+    let mut p = table_sheet("2024_F2");
+    p.text("FASI", 40.0, 140.0, true);
+    p.text("Prima cosa da fare", 40.0, 160.0, false).text("entro marzo", 250.0, 160.0, false);
+    let (objs, diags) = run_diags(&[p.page(1)]);
+    assert!(objs[0].phases.is_empty());
+    assert!(diags.iter().any(|d| d.code == "phases.header.missing"));
+}
+
+#[test]
+fn a_phases_sub_heading_inside_the_description_stays_description() {
+    let mut p = table_sheet("2024_F3");
+    p.text("Descrizione dettagliata dell'obiettivo", 40.0, 130.0, true);
+    p.text("Il progetto si svolge in tre tempi.", 40.0, 145.0, false);
+    p.text("Fasi", 40.0, 160.0, false);
+    p.text("prima la ricognizione, poi la revisione.", 40.0, 175.0, false);
+    let (objs, diags) = run_diags(&[p.page(1)]);
+    assert!(objs[0].phases.is_empty());
+    assert!(objs[0].description.as_deref().unwrap_or("").contains("poi la revisione"), "{:?}", objs[0].description);
+    assert!(diags.iter().any(|d| d.code == "phases.header.missing"));
+}

@@ -475,6 +475,59 @@ fn assign_cells(layout: &mut PageLayout, vedges: &SortedEdges, params: &Params) 
         layout.cells[ci].lines.push(li);
         layout.lines[li].cell = Some(ci);
     }
+    dissolve_containers(layout, params);
+}
+
+/// A ruled cell that holds several rows of side-by-side lines starting at the same
+/// columns (a table nested in one cell of an outer ruled table) is a container, not
+/// a cell: its lines are left without a cell, so the rows and columns inside it are
+/// read from their geometry like those of a borderless table.
+fn dissolve_containers(layout: &mut PageLayout, params: &Params) {
+    let tol = params.align_tol;
+    let container = |c: &Cell| {
+        // The starts of the lines after the first in each row holding several lines.
+        let mut rows: Vec<(usize, Vec<f32>)> = Vec::new();
+        for &li in &c.lines {
+            let l = &layout.lines[li];
+            match rows.iter_mut().find(|(r, _)| *r == l.row) {
+                Some((_, xs)) => xs.push(l.bbox.x0),
+                None => rows.push((l.row, vec![l.bbox.x0])),
+            }
+        }
+        let starts: Vec<Vec<f32>> = rows
+            .into_iter()
+            .filter(|(_, xs)| xs.len() > 1)
+            .map(|(_, mut xs)| {
+                xs.sort_by(f32::total_cmp);
+                xs.split_off(1)
+            })
+            .collect();
+        // A column start inside the cell (not its left edge) shared by as many rows
+        // as evidence a column.
+        starts.iter().flatten().any(|&x| {
+            starts.iter().filter(|xs| xs.iter().any(|&y| (x - y).abs() <= tol)).count() >= params.column_rows.max(2)
+        })
+    };
+    let keep: Vec<bool> = layout.cells.iter().map(|c| !container(c)).collect();
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    let mut renumber = vec![None; keep.len()];
+    let mut next = 0;
+    for (i, &k) in keep.iter().enumerate() {
+        if k {
+            renumber[i] = Some(next);
+            next += 1;
+        }
+    }
+    let mut i = 0;
+    layout.cells.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    for l in &mut layout.lines {
+        l.cell = l.cell.and_then(|c| renumber[c]);
+    }
 }
 
 #[cfg(test)]

@@ -474,6 +474,36 @@ fn a_header_stacked_over_two_lines_without_rules_keeps_its_column() {
 }
 
 #[test]
+fn a_table_nested_in_one_ruled_cell_keeps_its_rows_and_columns() {
+    // pdfLaTeX tabular nested in the cells of an outer ruled table: one ruled cell
+    // around the whole header, one around all the rows; a cell holding several rows
+    // of lines aligned in columns is a container, not one cell.
+    let mut p = table_sheet("2024_N1");
+    p.row(&[35.0, 560.0], 115.0, 130.0);
+    p.text("INDICATORI", 40.0, 125.0, true);
+    p.row(&[35.0, 560.0], 130.0, 161.0);
+    p.text("Valore", 356.0, 146.0, true);
+    p.text("Descrizione", 40.0, 156.0, true).text("Tipo", 250.0, 156.0, true).text("Atteso", 356.0, 156.0, true);
+    p.row(&[35.0, 560.0], 161.0, 212.0);
+    p.text("Atti adottati", 40.0, 175.0, false).text("RISULTATO", 250.0, 175.0, false).text("5", 356.0, 175.0, false);
+    p.text("Pratiche evase", 40.0, 190.0, false)
+        .text("EFFICACIA", 250.0, 190.0, false)
+        .text("≥ 90%", 356.0, 190.0, false);
+    p.text("Atti pubblicati", 40.0, 205.0, false).text("SI", 356.0, 205.0, false);
+    let objs = run(&[p.page(1)]);
+    let ind = &objs[0].indicators;
+    assert_eq!(ind.len(), 3, "{ind:?}");
+    assert_eq!(ind[0].description, "Atti adottati");
+    assert_eq!(ind[0].target.raw, "5");
+    assert_eq!(ind[1].description, "Pratiche evase");
+    assert_eq!(ind[1].kind.as_deref(), Some("EFFICACIA"));
+    assert_eq!(ind[1].target.raw, "≥ 90%");
+    assert_eq!(ind[2].description, "Atti pubblicati");
+    assert_eq!(ind[2].kind, None);
+    assert_eq!(ind[2].target.raw, "SI");
+}
+
+#[test]
 fn indicator_columns_by_header_with_year_sub_columns() {
     // Unit, weight, baseline with its year, and a spanning "Target" over three
     // bare years (a two-row header, no rules); the objective's year picks `target`.

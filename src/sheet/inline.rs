@@ -5,7 +5,7 @@
 //! that ran up to the next label of a borderless grid, becomes a line of its own
 //! before the document structure is read. Only the pages that need it are copied.
 
-use crate::columns::{is_gutter, word_gaps, ColumnStart, ColumnStarts};
+use crate::columns::{cut_words, is_gutter, word_gaps, ColumnStart, ColumnStarts};
 use crate::extract::BBox;
 use crate::labels;
 use crate::layout::{split_lines, Line, PageLayout, Word};
@@ -126,15 +126,46 @@ pub(super) fn inline_label_groups(
     (found && groups.len() > 1).then_some(groups)
 }
 
-/// Pages with inline labels split out of their lines (a copy of those pages only).
+/// A table header row of a borderless table drawn as one line ("Peso %
+/// (consuntivo)   Target 2026   Target 2027"): outside ruled cells, a line whose
+/// gutter-separated word groups name at least [`MIN_HEADER_GROUPS`] known table
+/// columns (indicator or phase table) is cut at every gutter, so that each header
+/// cell is a line of its own (a group naming no column, such as the second line of
+/// a stacked header, is kept as a line too: the table header stacks it).
+pub(super) fn header_cell_groups(line: &Line, params: &Params) -> Option<Vec<Vec<Word>>> {
+    if line.cell.is_some() || line.words.len() < 2 {
+        return None;
+    }
+    let gaps = word_gaps(&line.words);
+    let cuts: Vec<usize> = (1..line.words.len()).filter(|&i| is_gutter(&gaps, i - 1, line.size, params)).collect();
+    if cuts.is_empty() {
+        return None;
+    }
+    let groups = cut_words(&line.words, cuts);
+    let known = groups
+        .iter()
+        .filter(|g| {
+            let text = g.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+            labels::column(&text).is_some() || labels::phase_column(&text).is_some()
+        })
+        .count();
+    (known >= MIN_HEADER_GROUPS).then_some(groups)
+}
+
+/// A line is cut into header cells only when this many of its groups name a column.
+const MIN_HEADER_GROUPS: usize = 2;
+
+/// Pages with inline labels (and header rows of borderless tables) split out of
+/// their lines (a copy of those pages only).
 pub(super) fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) -> Vec<Cow<'a, PageLayout>> {
     let columns = label_columns(pages, params);
+    let split = |l: &Line| inline_label_groups(l, params, &columns).or_else(|| header_cell_groups(l, params));
     pages
         .iter()
         .map(|p| {
-            if p.lines.iter().any(|l| inline_label_groups(l, params, &columns).is_some()) {
+            if p.lines.iter().any(|l| split(l).is_some()) {
                 let mut page = p.clone();
-                split_lines(&mut page, |l| inline_label_groups(l, params, &columns));
+                split_lines(&mut page, split);
                 Cow::Owned(page)
             } else {
                 Cow::Borrowed(p)

@@ -136,21 +136,66 @@ pub(super) fn header_cell_groups(line: &Line, params: &Params) -> Option<Vec<Vec
     if line.cell.is_some() || line.words.len() < 2 {
         return None;
     }
+    let text = |g: &[Word]| g.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+    let ind = |t: &str| labels::column(t).is_some();
+    let phase = |t: &str| labels::phase_column(t).is_some();
     let gaps = word_gaps(&line.words);
     let cuts: Vec<usize> = (1..line.words.len()).filter(|&i| is_gutter(&gaps, i - 1, line.size, params)).collect();
-    if cuts.is_empty() {
+    if !cuts.is_empty() {
+        let groups = cut_words(&line.words, cuts);
+        let known = groups.iter().filter(|g| ind(&text(g)) || phase(&text(g))).count();
+        if known >= MIN_HEADER_GROUPS {
+            return Some(groups);
+        }
+    }
+    // Header cells packed closer than a gutter ("Pesatura Data inizio Data fine"):
+    // the line is cut where it reads as consecutive column names of one table,
+    // and only when the whole line names none.
+    let whole = text(&line.words);
+    if ind(&whole) || phase(&whole) {
         return None;
     }
-    let groups = cut_words(&line.words, cuts);
-    let known = groups
-        .iter()
-        .filter(|g| {
-            let text = g.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
-            labels::column(&text).is_some() || labels::phase_column(&text).is_some()
-        })
-        .count();
-    (known >= MIN_HEADER_GROUPS).then_some(groups)
+    label_segments(&line.words, &text, &ind).or_else(|| label_segments(&line.words, &text, &phase))
 }
+
+/// The fewest consecutive runs of `words` (at least two) whose texts are each a
+/// `known` label, if the words can be so cut.
+fn label_segments(
+    words: &[Word],
+    text: &dyn Fn(&[Word]) -> String,
+    known: &dyn Fn(&str) -> bool,
+) -> Option<Vec<Vec<Word>>> {
+    let n = words.len();
+    // best[i]: the fewest runs covering words[..i], and where the last run starts
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for i in 1..=n {
+        for j in i.saturating_sub(MAX_HEADER_WORDS)..i {
+            let Some((k, _)) = best[j] else { continue };
+            if known(&text(&words[j..i])) && best[i].is_none_or(|(b, _)| k + 1 < b) {
+                best[i] = Some((k + 1, j));
+            }
+        }
+    }
+    let (count, _) = best[n]?;
+    if count < MIN_HEADER_GROUPS {
+        return None;
+    }
+    let mut cuts = Vec::new();
+    let mut i = n;
+    while i > 0 {
+        let (_, j) = best[i]?;
+        if j > 0 {
+            cuts.push(j);
+        }
+        i = j;
+    }
+    cuts.reverse();
+    Some(cut_words(words, cuts))
+}
+
+/// A table header cell names its column in at most this many words.
+const MAX_HEADER_WORDS: usize = 5;
 
 /// A line is cut into header cells only when this many of its groups name a column.
 const MIN_HEADER_GROUPS: usize = 2;

@@ -25,14 +25,27 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
         a.page.cmp(&b.page).then(la.bbox.top.total_cmp(&lb.bbox.top)).then(la.bbox.x0.total_cmp(&lb.bbox.x0))
     });
     let pad = |size: f32| doc.p.row_pad * size;
-    let anchors: Vec<LineRef> = sorted.iter().copied().filter(|&r| is_anchor(r)).collect();
-    // The ordinary gap between the wrapped lines of one anchor cell: the narrowest
-    // gap between consecutive anchor lines of one page (borderless tables set rows
-    // apart only by a wider gap than that, often narrower than the block gap).
-    let line_gap = anchors
-        .windows(2)
-        .filter(|w| w[0].page == w[1].page && doc.line(w[0]).row != doc.line(w[1]).row)
-        .map(|w| doc.line(w[1]).bbox.top - doc.line(w[0]).bbox.bottom)
+    // The ordinary gap between the wrapped lines of one cell: the narrowest gap
+    // between a line and the next line below it that it overlaps, on one page, in
+    // any column (borderless tables set rows apart only by a wider gap than that,
+    // often narrower than the block gap).
+    let line_gap = sorted
+        .iter()
+        .filter_map(|&a| {
+            let la = doc.line(a);
+            sorted
+                .iter()
+                .map(|&b| (b, doc.line(b)))
+                .filter(|(b, lb)| {
+                    b.page == a.page
+                        && lb.row != la.row
+                        && lb.bbox.top > la.bbox.top
+                        && lb.bbox.x0 < la.bbox.x1
+                        && lb.bbox.x1 > la.bbox.x0
+                })
+                .map(|(_, lb)| lb.bbox.top - la.bbox.bottom)
+                .reduce(f32::min)
+        })
         .fold(f32::INFINITY, f32::min);
     // Whether the row of anchor line `r` holds other lines of the table (a row's
     // first line has its other cells beside it).
@@ -43,7 +56,7 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
     // Row starts: the top of each row.
     let mut starts: Vec<PagePos> = Vec::new();
     let mut prev: Option<LineRef> = None;
-    for &r in &anchors {
+    for &r in sorted.iter().filter(|&&r| is_anchor(r)) {
         let l = doc.line(r);
         let new_row = match prev {
             None => true,
@@ -60,7 +73,7 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
                     let probe = l.bbox.x0 + RULE_PROBE_INSET;
                     let ruled = doc.pages[r.page].hedges_between(probe, pl.bbox.cy(), l.bbox.cy()).next().is_some();
                     let spaced = line_gap.is_finite()
-                        && gap > line_gap + doc.p.paragraph_gap * l.size
+                        && gap > line_gap + doc.p.row_gap_extra * l.size
                         && pl.cell.is_none()
                         && l.cell.is_none()
                         && has_row_mates(r);

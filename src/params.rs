@@ -93,6 +93,10 @@ pub struct Params {
     /// A row (a borderless grid label's band, a table row) starts this far (em)
     /// above its first line's top.
     pub row_pad: f32,
+    /// In a borderless table, a line of the anchor column starts a new row when it
+    /// stands this much (em) further below the line above than wrapped lines of one
+    /// cell do (and its row holds other cells).
+    pub row_gap_extra: f32,
     /// A borderless grid label's band ends this far (points) above the next label.
     pub band_gap: f32,
     /// Values under a columnar label row may reach this far (points) up into it.
@@ -143,6 +147,7 @@ impl Default for Params {
             anchor_tol: 0.5,
             label_align_tol: 2.0,
             row_pad: 0.3,
+            row_gap_extra: 0.25,
             band_gap: 0.1,
             value_overlap: 0.5,
             overlap_tol: 1.0,

@@ -5,7 +5,7 @@
 //! that ran up to the next label of a borderless grid, becomes a line of its own
 //! before the document structure is read. Only the pages that need it are copied.
 
-use crate::columns::{is_gutter, word_gaps, ColumnStart, ColumnStarts};
+use crate::columns::{cut_words, is_gutter, word_gaps, ColumnStart, ColumnStarts};
 use crate::extract::BBox;
 use crate::labels;
 use crate::layout::{split_lines, Line, PageLayout, Word};
@@ -126,15 +126,91 @@ pub(super) fn inline_label_groups(
     (found && groups.len() > 1).then_some(groups)
 }
 
-/// Pages with inline labels split out of their lines (a copy of those pages only).
+/// A table header row of a borderless table drawn as one line ("Peso %
+/// (consuntivo)   Target 2026   Target 2027"): outside ruled cells, a line whose
+/// gutter-separated word groups name at least [`MIN_HEADER_GROUPS`] known table
+/// columns (indicator or phase table) is cut at every gutter, so that each header
+/// cell is a line of its own (a group naming no column, such as the second line of
+/// a stacked header, is kept as a line too: the table header stacks it).
+pub(super) fn header_cell_groups(line: &Line, params: &Params) -> Option<Vec<Vec<Word>>> {
+    if line.cell.is_some() || line.words.len() < 2 {
+        return None;
+    }
+    let text = |g: &[Word]| g.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+    let ind = |t: &str| labels::column(t).is_some();
+    let phase = |t: &str| labels::phase_column(t).is_some();
+    let gaps = word_gaps(&line.words);
+    let cuts: Vec<usize> = (1..line.words.len()).filter(|&i| is_gutter(&gaps, i - 1, line.size, params)).collect();
+    if !cuts.is_empty() {
+        let groups = cut_words(&line.words, cuts);
+        let known = groups.iter().filter(|g| ind(&text(g)) || phase(&text(g))).count();
+        if known >= MIN_HEADER_GROUPS {
+            return Some(groups);
+        }
+    }
+    // Header cells packed closer than a gutter ("Pesatura Data inizio Data fine"):
+    // the line is cut where it reads as consecutive column names of one table,
+    // and only when the whole line names none.
+    let whole = text(&line.words);
+    if ind(&whole) || phase(&whole) {
+        return None;
+    }
+    label_segments(&line.words, &text, &ind).or_else(|| label_segments(&line.words, &text, &phase))
+}
+
+/// The fewest consecutive runs of `words` (at least two) whose texts are each a
+/// `known` label, if the words can be so cut.
+fn label_segments(
+    words: &[Word],
+    text: &dyn Fn(&[Word]) -> String,
+    known: &dyn Fn(&str) -> bool,
+) -> Option<Vec<Vec<Word>>> {
+    let n = words.len();
+    // best[i]: the fewest runs covering words[..i], and where the last run starts
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for i in 1..=n {
+        for j in i.saturating_sub(MAX_HEADER_WORDS)..i {
+            let Some((k, _)) = best[j] else { continue };
+            if known(&text(&words[j..i])) && best[i].is_none_or(|(b, _)| k + 1 < b) {
+                best[i] = Some((k + 1, j));
+            }
+        }
+    }
+    let (count, _) = best[n]?;
+    if count < MIN_HEADER_GROUPS {
+        return None;
+    }
+    let mut cuts = Vec::new();
+    let mut i = n;
+    while i > 0 {
+        let (_, j) = best[i]?;
+        if j > 0 {
+            cuts.push(j);
+        }
+        i = j;
+    }
+    cuts.reverse();
+    Some(cut_words(words, cuts))
+}
+
+/// A table header cell names its column in at most this many words.
+const MAX_HEADER_WORDS: usize = 5;
+
+/// A line is cut into header cells only when this many of its groups name a column.
+const MIN_HEADER_GROUPS: usize = 2;
+
+/// Pages with inline labels (and header rows of borderless tables) split out of
+/// their lines (a copy of those pages only).
 pub(super) fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) -> Vec<Cow<'a, PageLayout>> {
     let columns = label_columns(pages, params);
+    let split = |l: &Line| inline_label_groups(l, params, &columns).or_else(|| header_cell_groups(l, params));
     pages
         .iter()
         .map(|p| {
-            if p.lines.iter().any(|l| inline_label_groups(l, params, &columns).is_some()) {
+            if p.lines.iter().any(|l| split(l).is_some()) {
                 let mut page = p.clone();
-                split_lines(&mut page, |l| inline_label_groups(l, params, &columns));
+                split_lines(&mut page, split);
                 Cow::Owned(page)
             } else {
                 Cow::Borrowed(p)

@@ -25,6 +25,34 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
         a.page.cmp(&b.page).then(la.bbox.top.total_cmp(&lb.bbox.top)).then(la.bbox.x0.total_cmp(&lb.bbox.x0))
     });
     let pad = |size: f32| doc.p.row_pad * size;
+    // The ordinary gap between the wrapped lines of one cell: the narrowest gap
+    // between a line and the next line below it that it overlaps, on one page, in
+    // any column (borderless tables set rows apart only by a wider gap than that,
+    // often narrower than the block gap).
+    let line_gap = sorted
+        .iter()
+        .filter_map(|&a| {
+            let la = doc.line(a);
+            sorted
+                .iter()
+                .map(|&b| (b, doc.line(b)))
+                .filter(|(b, lb)| {
+                    b.page == a.page
+                        && lb.row != la.row
+                        && lb.bbox.top > la.bbox.top
+                        && lb.bbox.x0 < la.bbox.x1
+                        && lb.bbox.x1 > la.bbox.x0
+                })
+                .map(|(_, lb)| lb.bbox.top - la.bbox.bottom)
+                .reduce(f32::min)
+        })
+        .fold(f32::INFINITY, f32::min);
+    // Whether the row of anchor line `r` holds other lines of the table (a row's
+    // first line has its other cells beside it).
+    let has_row_mates = |r: LineRef| {
+        let row = doc.line(r).row;
+        sorted.iter().any(|&o| o != r && o.page == r.page && doc.line(o).row == row && !is_anchor(o))
+    };
     // Row starts: the top of each row.
     let mut starts: Vec<PagePos> = Vec::new();
     let mut prev: Option<LineRef> = None;
@@ -44,7 +72,12 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
                     let gap = l.bbox.top - pl.bbox.bottom;
                     let probe = l.bbox.x0 + RULE_PROBE_INSET;
                     let ruled = doc.pages[r.page].hedges_between(probe, pl.bbox.cy(), l.bbox.cy()).next().is_some();
-                    ruled || gap > doc.p.block_gap * l.size
+                    let spaced = line_gap.is_finite()
+                        && gap > line_gap + doc.p.row_gap_extra * l.size
+                        && pl.cell.is_none()
+                        && l.cell.is_none()
+                        && has_row_mates(r);
+                    ruled || gap > doc.p.block_gap * l.size || spaced
                 }
             }
         };

@@ -661,3 +661,32 @@ fn a_phases_sub_heading_inside_the_description_stays_description() {
     assert!(objs[0].description.as_deref().unwrap_or("").contains("poi la revisione"), "{:?}", objs[0].description);
     assert!(diags.iter().any(|d| d.code == "phases.header.missing"));
 }
+
+#[test]
+fn a_borderless_phase_table_with_packed_headers_and_tight_rows() {
+    // No rules: "Peso", "Data inizio" and "Data fine" are drawn closer than a
+    // gutter (one layout line), and rows stand apart only by a slightly wider gap
+    // than the wrapped lines of one cell (narrower than the block gap).
+    let mut p = table_sheet("2025_B1");
+    p.text("FASI", 40.0, 125.0, true);
+    p.text("Descrizione", 40.0, 150.0, true).text("Responsabile", 300.0, 150.0, true);
+    p.text("Peso", 150.0, 150.0, true).text("Data inizio", 175.0, 150.0, true).text("Data fine", 231.5, 150.0, true);
+    let row = |p: &mut P, y: f32, d: &str, w: &str, s: &str, e: &str, r: &str| {
+        p.text(d, 40.0, y, false).text(w, 150.0, y, false).text(s, 175.0, y, false);
+        p.text(e, 231.5, y, false).text(r, 300.0, y, false);
+    };
+    row(&mut p, 165.0, "Rilievo dei", "30%", "02/2025", "03/2025", "ROSSI");
+    p.text("posteggi", 40.0, 175.0, false);
+    row(&mut p, 188.0, "Nuova pianta", "70%", "04/2025", "07/2025", "BIANCHI");
+    let objs = run(&[p.page(1)]);
+    let ph = &objs[0].phases;
+    assert_eq!(ph.len(), 2, "{ph:?}");
+    assert_eq!(ph[0].description, "Rilievo dei posteggi");
+    assert_eq!(ph[0].weight, Some(30.0));
+    assert_eq!((ph[0].start.as_deref(), ph[0].end.as_deref()), (Some("2025-02-01"), Some("2025-03-31")));
+    assert_eq!(ph[0].responsible.as_deref(), Some("ROSSI"));
+    assert_eq!(ph[1].description, "Nuova pianta");
+    assert_eq!(ph[1].weight, Some(70.0));
+    assert_eq!(ph[1].start.as_deref(), Some("2025-04-01"));
+    assert_eq!(ph[1].responsible.as_deref(), Some("BIANCHI"));
+}

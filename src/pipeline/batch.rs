@@ -209,18 +209,19 @@ fn run_batch(
     let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
     let lock = || queue.lock().unwrap_or_else(PoisonError::into_inner);
     let mut workers = 0;
+    let new_worker = || Worker {
+        opts: &opts,
+        timeout: batch.timeout,
+        convert: &convert,
+        abandoned: &abandoned,
+        stages: &stages,
+        thread: None,
+    };
     std::thread::scope(|scope| {
         for w in 0..jobs {
             let tx = tx.clone();
             let (queue, moved) = (&queue, &moved);
-            let mut worker = Worker {
-                opts: &opts,
-                timeout: batch.timeout,
-                convert: &convert,
-                abandoned: &abandoned,
-                stages: &stages,
-                thread: None,
-            };
+            let mut worker = new_worker();
             let abandoned = &abandoned;
             let spawned = std::thread::Builder::new().name(format!("perfplan-{w}")).spawn_scoped(scope, move || loop {
                 // Timed-out conversions still running take cores from the live ones
@@ -271,14 +272,7 @@ fn run_batch(
     });
     if workers == 0 {
         // Not even one worker thread to be had: convert here, one file at a time.
-        let mut worker = Worker {
-            opts: &opts,
-            timeout: batch.timeout,
-            convert: &convert,
-            abandoned: &abandoned,
-            stages: &stages,
-            thread: None,
-        };
+        let mut worker = new_worker();
         let mut q = lock();
         while q.next < inputs.len() && !q.stop {
             let i = q.next;

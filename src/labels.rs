@@ -485,6 +485,275 @@ pub fn section(printed: &str) -> Option<Label> {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Plans printed as a table: the column headers of a table of objectives
+
+/// A column of a table of objectives (a plan printed as one table, a block of rows
+/// per objective). Table headers have a vocabulary of their own: the same words
+/// mean something else on a sheet (*Descrizione obiettivo* is a title here,
+/// *Obiettivo operativo* a column, not a DUP label).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TabColumn {
+    /// *Codice*: the objective code (preferred over the abbreviations below).
+    Code,
+    /// *Cod.*: the objective code.
+    CodeShort,
+    /// *N.*, *Nr.*: a number standing for the code when no other code column exists.
+    Number,
+    /// *Obiettivo*, *Obiettivo operativo*: the objective's title.
+    Objective,
+    /// *Descrizione obiettivo*: the title when no objective column exists, else the
+    /// description.
+    ObjectiveDescription,
+    /// *Descrizione* beside an objective column: the description.
+    Description,
+    /// *Area*, *Settore*, *Direzione*: the directorate.
+    Area,
+    /// *Servizio*.
+    Service,
+    /// *Responsabile*, *Dirigente*: the executive.
+    Person,
+    /// *Missione*, *Programma*, *Obiettivo strategico*: one DUP link per column.
+    Dup,
+    /// *Peso*: the objective's weight when printed once per block, else the
+    /// indicator's.
+    Weight,
+    /// *Peso ind.*: always the indicator's weight.
+    IndicatorWeight,
+    /// *Indicatore*, *Indicatori di risultato*: one indicator per row.
+    Indicator,
+    /// *Tipo*: the indicator's type.
+    Type,
+    /// *U.M.*: the indicator's unit.
+    Unit,
+    /// *Baseline 2024*, *Valore di partenza*.
+    Baseline,
+    /// *Valore 2023*: a value with a year and no other word is the baseline; without
+    /// a year it names nothing.
+    YearValue,
+    /// *Target 2024*, *Valore atteso*.
+    Target,
+    /// *Valore raggiunto* (report).
+    Actual,
+    /// *% raggiungimento* (report): the indicator's, or the objective's when printed
+    /// once per block.
+    Achievement,
+    /// *Note*: known, so that it is a column of its own, but not in the contract.
+    Notes,
+}
+
+/// Printed table header (normalized with [`normalize`], years removed) -> column.
+/// Add synonyms here only.
+const TABLE_HEADERS: &[(&str, TabColumn)] = &[
+    ("codice", TabColumn::Code),
+    ("codice obiettivo", TabColumn::Code),
+    ("codice ob", TabColumn::Code),
+    ("cod", TabColumn::CodeShort),
+    ("cod. obiettivo", TabColumn::CodeShort),
+    ("cod. ob", TabColumn::CodeShort),
+    ("id", TabColumn::CodeShort),
+    ("n", TabColumn::Number),
+    ("n°", TabColumn::Number),
+    ("nr", TabColumn::Number),
+    ("num", TabColumn::Number),
+    ("numero", TabColumn::Number),
+    ("obiettivo", TabColumn::Objective),
+    ("obiettivi", TabColumn::Objective),
+    ("obiettivo operativo", TabColumn::Objective),
+    ("obiettivi operativi", TabColumn::Objective),
+    ("obiettivo di performance", TabColumn::Objective),
+    ("obiettivi di performance", TabColumn::Objective),
+    ("obiettivo specifico", TabColumn::Objective),
+    ("obiettivo esecutivo", TabColumn::Objective),
+    ("obiettivo gestionale", TabColumn::Objective),
+    ("obiettivo di gestione", TabColumn::Objective),
+    ("obiettivo di peg", TabColumn::Objective),
+    ("obiettivo peg", TabColumn::Objective),
+    ("titolo", TabColumn::Objective),
+    ("titolo obiettivo", TabColumn::Objective),
+    ("denominazione obiettivo", TabColumn::Objective),
+    ("denominazione", TabColumn::Objective),
+    ("descrizione obiettivo", TabColumn::ObjectiveDescription),
+    ("descrizione dell'obiettivo", TabColumn::ObjectiveDescription),
+    ("descrizione obiettivo operativo", TabColumn::ObjectiveDescription),
+    ("descrizione", TabColumn::Description),
+    ("descrizione sintetica", TabColumn::Description),
+    ("descrizione attivita", TabColumn::Description),
+    ("area", TabColumn::Area),
+    ("settore", TabColumn::Area),
+    ("direzione", TabColumn::Area),
+    ("area/settore", TabColumn::Area),
+    ("settore/area", TabColumn::Area),
+    ("area organizzativa", TabColumn::Area),
+    ("struttura", TabColumn::Area),
+    ("struttura organizzativa", TabColumn::Area),
+    ("unita organizzativa", TabColumn::Area),
+    ("servizio", TabColumn::Service),
+    ("servizi", TabColumn::Service),
+    ("ufficio", TabColumn::Service),
+    ("servizio/ufficio", TabColumn::Service),
+    ("responsabile", TabColumn::Person),
+    ("responsabili", TabColumn::Person),
+    ("responsabile eq", TabColumn::Person),
+    ("responsabile e.q", TabColumn::Person),
+    ("responsabile po", TabColumn::Person),
+    ("responsabile p.o", TabColumn::Person),
+    ("responsabile del servizio", TabColumn::Person),
+    ("responsabile di settore", TabColumn::Person),
+    ("responsabile di area", TabColumn::Person),
+    ("titolare eq", TabColumn::Person),
+    ("titolare p.o", TabColumn::Person),
+    ("dirigente", TabColumn::Person),
+    ("dirigente responsabile", TabColumn::Person),
+    ("missione", TabColumn::Dup),
+    ("programma", TabColumn::Dup),
+    ("missione/programma", TabColumn::Dup),
+    ("missione e programma", TabColumn::Dup),
+    ("missione - programma", TabColumn::Dup),
+    ("programma dup", TabColumn::Dup),
+    ("missione dup", TabColumn::Dup),
+    ("obiettivo strategico", TabColumn::Dup),
+    ("obiettivi strategici", TabColumn::Dup),
+    ("obiettivo strategico dup", TabColumn::Dup),
+    ("linea strategica", TabColumn::Dup),
+    ("indirizzo strategico", TabColumn::Dup),
+    ("peso", TabColumn::Weight),
+    ("peso %", TabColumn::Weight),
+    ("peso (%)", TabColumn::Weight),
+    ("peso obiettivo", TabColumn::Weight),
+    ("peso ob", TabColumn::Weight),
+    ("pesatura", TabColumn::Weight),
+    ("peso ponderale", TabColumn::Weight),
+    ("peso ind", TabColumn::IndicatorWeight),
+    ("peso ind. %", TabColumn::IndicatorWeight),
+    ("peso ind. (%)", TabColumn::IndicatorWeight),
+    ("peso indicatore", TabColumn::IndicatorWeight),
+    ("peso indicatore %", TabColumn::IndicatorWeight),
+    ("peso indicatori", TabColumn::IndicatorWeight),
+    ("indicatore", TabColumn::Indicator),
+    ("indicatori", TabColumn::Indicator),
+    ("indicatore di risultato", TabColumn::Indicator),
+    ("indicatori di risultato", TabColumn::Indicator),
+    ("indicatore di performance", TabColumn::Indicator),
+    ("indicatori di performance", TabColumn::Indicator),
+    ("indicatore di misurazione", TabColumn::Indicator),
+    ("descrizione indicatore", TabColumn::Indicator),
+    ("indicatore/i", TabColumn::Indicator),
+    ("tipo", TabColumn::Type),
+    ("tipo indicatore", TabColumn::Type),
+    ("tipologia", TabColumn::Type),
+    ("tipologia indicatore", TabColumn::Type),
+    ("u.m", TabColumn::Unit),
+    ("um", TabColumn::Unit),
+    ("unita di misura", TabColumn::Unit),
+    ("baseline", TabColumn::Baseline),
+    ("valore di partenza", TabColumn::Baseline),
+    ("valore iniziale", TabColumn::Baseline),
+    ("valore di riferimento", TabColumn::Baseline),
+    ("valore storico", TabColumn::Baseline),
+    ("dato storico", TabColumn::Baseline),
+    ("valore", TabColumn::YearValue),
+    ("target", TabColumn::Target),
+    ("valore atteso", TabColumn::Target),
+    ("valori attesi", TabColumn::Target),
+    ("valore target", TabColumn::Target),
+    ("valore obiettivo", TabColumn::Target),
+    ("risultato atteso", TabColumn::Target),
+    ("risultati attesi", TabColumn::Target),
+    ("target atteso", TabColumn::Target),
+    ("valore programmato", TabColumn::Target),
+    ("valore raggiunto", TabColumn::Actual),
+    ("risultato raggiunto", TabColumn::Actual),
+    ("valore consuntivo", TabColumn::Actual),
+    ("valore a consuntivo", TabColumn::Actual),
+    ("consuntivo", TabColumn::Actual),
+    ("valore rilevato", TabColumn::Actual),
+    ("valore effettivo", TabColumn::Actual),
+    ("valore realizzato", TabColumn::Actual),
+    ("risultato conseguito", TabColumn::Actual),
+    ("% raggiungimento", TabColumn::Achievement),
+    ("% di raggiungimento", TabColumn::Achievement),
+    ("% raggiungimento obiettivo", TabColumn::Achievement),
+    ("raggiungimento %", TabColumn::Achievement),
+    ("percentuale di raggiungimento", TabColumn::Achievement),
+    ("grado di raggiungimento", TabColumn::Achievement),
+    ("grado di raggiungimento %", TabColumn::Achievement),
+    ("% realizzazione", TabColumn::Achievement),
+    ("note", TabColumn::Notes),
+    ("osservazioni", TabColumn::Notes),
+    ("note/criticita", TabColumn::Notes),
+    ("criticita", TabColumn::Notes),
+    ("commento", TabColumn::Notes),
+];
+
+/// The column a printed table header names, if any (any case, accents, wraps;
+/// a year printed in the header is no part of it: "Target 2024"). A bare
+/// *Valore* names the baseline only with a year.
+pub fn table_column(printed: &str) -> Option<TabColumn> {
+    if printed.len() > MAX_LABEL_BYTES || !printed.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let n = normalize(&strip_years(printed));
+    let squashed = |k: &str| k.chars().filter(|c| *c != ' ').eq(n.chars().filter(|c| *c != ' '));
+    let hit = TABLE_HEADERS.iter().find(|(k, _)| *k == n).or_else(|| TABLE_HEADERS.iter().find(|(k, _)| squashed(k)));
+    match hit.map(|(_, c)| *c)? {
+        TabColumn::YearValue => header_year(printed).map(|_| TabColumn::Baseline),
+        c => Some(c),
+    }
+}
+
+/// What a row between the blocks of a table of objectives is: a strategic
+/// objective or line (no field), or an organisational unit (its directorate).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupRow {
+    Strategic,
+    Unit,
+}
+
+/// Openings (normalized) of group rows that name a strategic objective or line:
+/// they give no field. Checked before [`UNIT_OPENINGS`] ("area strategica" is no
+/// organisational unit).
+const STRATEGIC_OPENINGS: &[&str] = &[
+    "obiettivo strategico",
+    "obiettivi strategici",
+    "linea strategica",
+    "linee strategiche",
+    "linea di mandato",
+    "linee di mandato",
+    "indirizzo strategico",
+    "area strategica",
+    "ambito strategico",
+    "missione",
+    "programma",
+];
+
+/// Openings (normalized) of headings that name an organisational unit (a heading
+/// above a table, outside it, must open with one of these or name a
+/// *Responsabile:*).
+const UNIT_OPENINGS: &[&str] = &[
+    "area",
+    "settore",
+    "direzione",
+    "dipartimento",
+    "servizio",
+    "servizi",
+    "ufficio",
+    "unita organizzativa",
+    "u.o",
+    "struttura",
+];
+
+/// The kind of a group row or heading `text`, and whether it opens with an
+/// organisational unit's word (`Area ...`, `SETTORE ...`).
+pub fn group_row(text: &str) -> (GroupRow, bool) {
+    let n = normalize(text);
+    let opens = |w: &&str| n.starts_with(*w) && n[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+    if STRATEGIC_OPENINGS.iter().any(opens) {
+        return (GroupRow::Strategic, false);
+    }
+    (GroupRow::Unit, UNIT_OPENINGS.iter().any(opens))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,6 +53,14 @@ fn dup_refs(text: &str) -> Vec<String> {
     out
 }
 
+/// A link of a table's DUP column: the header as label, the cell as text (its
+/// leading DUP code split off), the codes quoted in it.
+pub(super) fn link(label: String, cell: &str) -> DupLink {
+    let (code, text) = split_code(cell);
+    let refs = dup_refs(&text);
+    DupLink { label, code, text, refs }
+}
+
 /// The label lines of a DUP row with its value run into one of them: "INDIRIZZO
 /// STRATEGICO D.U.P.: 2023_IND_STRATEG_05 UNA CITTÀ ..." (cut after the colon) or
 /// "Obiettivo Operativo 2023_IND_STRATEG_09 TERRITORIO ..." (cut before the DUP

@@ -62,7 +62,7 @@ fn missing_header(doc: &Doc, lines: &[LineRef], code: &str, diags: &mut Vec<Diag
 
 /// The indicators of the rows, with their targets normalized and their sources
 /// recorded.
-fn indicators(
+pub(super) fn indicators(
     doc: &Doc,
     header: &TableHeader<IndColumn>,
     rows: Vec<TableRow>,

@@ -13,6 +13,7 @@
 //! | description | `description.rs` | description (and purpose) lines -> paragraphs and lists |
 //! | indicators | `indicators.rs` | indicator table lines -> indicators with targets |
 //! | phases | `phases.rs` | phase table lines -> phases (v2) |
+//! | tables of objectives | `tabular.rs` | pages with no sheet -> objectives of a plan printed as a table |
 //!
 //! plus `doc.rs` (the document view, typed positions, reading order, provenance)
 //! and `table.rs` (header, columns and rows of a table region, shared by the table
@@ -31,6 +32,7 @@ mod phases;
 mod sections;
 mod structure;
 mod table;
+mod tabular;
 mod units;
 mod value;
 
@@ -74,6 +76,15 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
             obj.year = *doc_year.get_or_insert_with(|| structure::document_year(&doc));
         }
         objectives.push(Objective { pages, ..obj });
+    }
+    // Plans printed as a table, on the pages that hold no sheet.
+    let sheet_pages: HashSet<usize> =
+        (0..doc.pages.len()).filter(|&i| objectives.iter().any(|o| o.pages.contains(&doc.pages[i].number))).collect();
+    let tables = tabular::parse_tables(&doc, &furniture, &sheet_pages, &mut diags);
+    if !tables.is_empty() {
+        objectives.extend(tables);
+        // Document order: by first page (a sort that keeps each family's order).
+        objectives.sort_by_key(|o| o.pages.first().copied().unwrap_or(u32::MAX));
     }
     (objectives, diags)
 }

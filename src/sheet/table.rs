@@ -272,7 +272,48 @@ fn header_on_page<K: Copy>(
     spans: &dyn Fn(K) -> bool,
 ) -> Option<(Vec<HeadCol<K>>, HeaderRow)> {
     let st = stacks(doc, lines, classify);
-    let s0 = st.iter().find(|s| s.key.is_some())?;
+    let s0 = st.iter().position(|s| s.key.is_some())?;
+    let (cols, row, _) = header_band(doc, lines, &st, s0, spans);
+    Some((cols, row))
+}
+
+/// Every header row on one page's `lines` (sorted by top), top to bottom: each
+/// band grown from a known header cell not in an earlier band (a table of
+/// objectives may sit under prose or under another table on its page).
+pub(super) fn header_rows_on_page<K: Copy>(
+    doc: &Doc,
+    lines: &[LineRef],
+    classify: &dyn Fn(&str) -> Option<K>,
+    spans: &dyn Fn(K) -> bool,
+) -> Vec<(Vec<HeadCol<K>>, HeaderRow)> {
+    let st = stacks(doc, lines, classify);
+    let mut used = vec![false; st.len()];
+    let mut out = Vec::new();
+    for s0 in 0..st.len() {
+        if used[s0] || st[s0].key.is_none() {
+            continue;
+        }
+        let (cols, row, members) = header_band(doc, lines, &st, s0, spans);
+        for k in members {
+            used[k] = true;
+        }
+        out.push((cols, row));
+    }
+    out
+}
+
+/// The header row grown from stack `s0` of `st`: every known header cell
+/// overlapping its band (transitively), unknown cells centred in the band, and
+/// year sub-columns under a spanning header whose key `spans` years. Returns the
+/// columns, the band and the stacks it took.
+fn header_band<K: Copy>(
+    doc: &Doc,
+    lines: &[LineRef],
+    st: &[Stack<K>],
+    s0: usize,
+    spans: &dyn Fn(K) -> bool,
+) -> (Vec<HeadCol<K>>, HeaderRow, Vec<usize>) {
+    let s0 = &st[s0];
     let (mut top, mut bottom) = (s0.top, s0.bottom);
     let mut in_band: Vec<usize> = Vec::new();
     loop {
@@ -359,12 +400,14 @@ fn header_on_page<K: Copy>(
             }
         }
     }
-    for k in lone_years {
+    for &k in &lone_years {
         cols.push(col_of(&st[k], None, None));
     }
     cols.sort_by(|a, b| a.start.total_cmp(&b.start));
     let page = lines.first().map(|r| r.page).unwrap_or(0);
-    Some((cols, HeaderRow { page, top, bottom }))
+    let mut members = in_band;
+    members.extend(years.iter().map(|&(_, k)| k).chain(lone_years));
+    (cols, HeaderRow { page, top, bottom }, members)
 }
 
 impl<K: Copy + PartialEq> TableHeader<K> {
@@ -401,6 +444,14 @@ impl<K: Copy + PartialEq> TableHeader<K> {
             }
         }
         header
+    }
+
+    /// A header made of given columns and header rows (the first row defines
+    /// where the body starts).
+    pub fn from_rows(cols: Vec<HeadCol<K>>, rows: Vec<HeaderRow>) -> Option<TableHeader<K>> {
+        let first = *rows.first()?;
+        let lines = cols.iter().flat_map(|c| c.lines.iter().copied()).collect();
+        Some(TableHeader { cols, rows, lines, first })
     }
 
     /// Index of the first column of key `k`.

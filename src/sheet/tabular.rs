@@ -1,0 +1,901 @@
+//! Plans printed as a table: page layouts -> the objectives of tables whose header
+//! row names an objective column and an indicator column, with a block of rows per
+//! objective and one row per indicator (contract: "Plans printed as a table").
+//!
+//! Owns, in steps:
+//! * header rows: on pages that hold no objective sheet, every band of known table
+//!   headers (vocabulary [`labels::table_column`], lines stacked in a column joined
+//!   first); a band naming an objective and an indicator column opens a table;
+//! * tables: a header with the same columns on a later page repeats its table;
+//!   pages with no header continue it while their lines start at its columns
+//!   (a header printed once);
+//! * segments (one page's part of a table): body lines -> group rows (a line whose
+//!   cell or text spans several columns) and column cells (wrapped lines of one
+//!   column, split by rules, ruled cells or a gap wider than a wrap);
+//! * blocks: an objective starts at each cell of its key column (the code column,
+//!   else the objective column), rows at each cell of the indicator column; the
+//!   other columns' cells join the block or row their top falls in; rows above the
+//!   first block of a page continue the previous page's block (a merged cell split
+//!   by a page break);
+//! * objectives: code and title, directorate and executive (columns, else the
+//!   group row or heading the block sits under), DUP links per column, weights and
+//!   achievements of the objective (once per block) or of the indicators (on every
+//!   row), indicators read by the indicator table's own rules.
+
+use super::doc::{re, Doc, HashSet, LineRef, Prov};
+use super::indicators;
+use super::table::{header_rows_on_page, HeadCol, HeaderRow, TableHeader, TableRow};
+use super::PLAN_YEARS;
+use crate::columns::TableColumns;
+use crate::labels::{self, GroupRow, IndColumn, TabColumn};
+use crate::model::{Diagnostic, Objective};
+use crate::number;
+use crate::text::join_lines;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Header keys whose column may span year sub-columns ("Target" over "2025 2026").
+fn spans_years(c: TabColumn) -> bool {
+    matches!(c, TabColumn::Target | TabColumn::Baseline | TabColumn::Actual)
+}
+
+/// A header row opens a table of objectives when it names an objective column and
+/// an indicator column (other tables of a plan, staff, budget, risks, name
+/// neither both).
+fn opens_table(cols: &[HeadCol<TabColumn>]) -> bool {
+    let has = |k: TabColumn| cols.iter().any(|c| c.key == Some(k));
+    (has(TabColumn::Objective) || has(TabColumn::ObjectiveDescription)) && has(TabColumn::Indicator)
+}
+
+/// A header row found on a page.
+struct Hit {
+    cols: Vec<HeadCol<TabColumn>>,
+    row: HeaderRow,
+}
+
+impl Hit {
+    /// What identifies a repetition of the header: its columns' keys and years.
+    fn same_columns(&self, other: &Hit) -> bool {
+        self.cols.len() == other.cols.len()
+            && self.cols.iter().zip(&other.cols).all(|(a, b)| a.key == b.key && a.year == b.year)
+    }
+}
+
+/// The meaning of each column of a table (indices into its header's columns).
+#[derive(Default)]
+struct Roles {
+    code: Option<usize>,
+    title: Option<usize>,
+    description: Option<usize>,
+    area: Option<usize>,
+    service: Option<usize>,
+    person: Option<usize>,
+    dup: Vec<usize>,
+    weight: Option<usize>,
+    achievement: Option<usize>,
+    indicator: usize,
+}
+
+impl Roles {
+    fn of(cols: &[HeadCol<TabColumn>]) -> Option<Roles> {
+        let find = |k: TabColumn| cols.iter().position(|c| c.key == Some(k));
+        let objective = find(TabColumn::Objective);
+        let obj_desc = find(TabColumn::ObjectiveDescription);
+        Some(Roles {
+            // Codice before Cod. before N.
+            code: find(TabColumn::Code).or_else(|| find(TabColumn::CodeShort)).or_else(|| find(TabColumn::Number)),
+            title: objective.or(obj_desc),
+            description: find(TabColumn::Description).or(objective.and(obj_desc)),
+            area: find(TabColumn::Area),
+            service: find(TabColumn::Service),
+            person: find(TabColumn::Person),
+            dup: (0..cols.len()).filter(|&i| cols[i].key == Some(TabColumn::Dup)).collect(),
+            weight: find(TabColumn::Weight),
+            achievement: find(TabColumn::Achievement),
+            indicator: find(TabColumn::Indicator)?,
+        })
+    }
+
+    /// Columns whose cell belongs to the block (printed once per objective).
+    fn block_columns(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = [self.code, self.title, self.description, self.area, self.service, self.person]
+            .into_iter()
+            .flatten()
+            .collect();
+        v.extend(self.dup.iter().copied());
+        v
+    }
+
+    /// The key column: where an objective's block starts.
+    fn key(&self) -> Option<usize> {
+        self.code.or(self.title)
+    }
+}
+
+/// A column's cell in one segment: wrapped lines of one column, top to bottom.
+struct ColCell {
+    col: usize,
+    /// (line, text of the line's run in this column), in reading order.
+    parts: Vec<(LineRef, String)>,
+    /// Where the cell's slot starts: its ruled cell's top, else its text's top
+    /// less the row pad.
+    slot: f32,
+    top: f32,
+}
+
+impl ColCell {
+    fn text(&self) -> String {
+        join_lines(self.parts.iter().map(|(_, t)| t.as_str()))
+    }
+}
+
+/// A row of an objective's block: its column cells (text and lines per column).
+struct Row {
+    page: usize,
+    cells: Vec<Vec<(LineRef, String)>>,
+}
+
+impl Row {
+    fn new(page: usize, n: usize) -> Row {
+        Row { page, cells: vec![Vec::new(); n] }
+    }
+}
+
+/// An objective's block: the cells printed once for it, its rows, the group row it
+/// sits under.
+struct Block {
+    cells: Vec<Vec<(LineRef, String)>>,
+    rows: Vec<Row>,
+    unit: Option<Unit>,
+    pages: Vec<u32>,
+}
+
+/// An organisational unit named by a group row or heading.
+#[derive(Clone, Debug, PartialEq)]
+struct Unit {
+    directorate: Option<String>,
+    executive: Option<String>,
+    lines: Vec<LineRef>,
+}
+
+/// Every objective of the tables of objectives on the pages not in `skip` (pages
+/// that hold objective sheets), in document order.
+pub(super) fn parse_tables(
+    doc: &Doc,
+    furniture: &HashSet<LineRef>,
+    skip: &HashSet<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Objective> {
+    // Header rows of every page, top to bottom.
+    let mut page_lines: Vec<Vec<LineRef>> = Vec::with_capacity(doc.pages.len());
+    let mut hits: Vec<(usize, Hit)> = Vec::new();
+    for (pi, pg) in doc.pages.iter().enumerate() {
+        let mut lines: Vec<LineRef> = (0..pg.lines.len())
+            .map(|line| LineRef { page: pi, line })
+            .filter(|r| !skip.contains(&pi) && !furniture.contains(r))
+            .collect();
+        lines.sort_by(|&a, &b| doc.line(a).bbox.top.total_cmp(&doc.line(b).bbox.top).then(a.line.cmp(&b.line)));
+        for (cols, row) in header_rows_on_page(doc, &lines, &labels::table_column, &spans_years) {
+            if opens_table(&cols) {
+                hits.push((pi, Hit { cols, row }));
+            }
+        }
+        page_lines.push(lines);
+    }
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    let header_lines: HashSet<LineRef> =
+        hits.iter().flat_map(|(_, h)| h.cols.iter().flat_map(|c| c.lines.iter().copied())).collect();
+    let plan_year = plan_year(doc, &page_lines, hits[0].0, hits[0].1.row.top);
+
+    let mut out = Vec::new();
+    let mut unit: Option<Unit> = None;
+    let mut k = 0;
+    while k < hits.len() {
+        // One table: its first header, its repetitions on later pages.
+        let first = k;
+        let mut last = k;
+        while last + 1 < hits.len() && hits[last + 1].0 > hits[last].0 && hits[last + 1].1.same_columns(&hits[first].1)
+        {
+            last += 1;
+        }
+        let next_hit = hits.get(last + 1).map(|(p, h)| (*p, h.row.top));
+        let Some(roles) = Roles::of(&hits[first].1.cols) else {
+            k = last + 1;
+            continue;
+        };
+        // The heading the table sits under.
+        if let Some(u) = heading_above(doc, &page_lines, &hits, first, &header_lines) {
+            unit = Some(u);
+        }
+        let mut table = TableReader::new(doc, &roles, hits[first].1.cols.len(), unit.clone());
+        let mut columns: Option<TableColumns<usize>> = None;
+        let mut page = hits[first].0;
+        let mut h = first;
+        loop {
+            // This page's segment: under its header row (if any), above the next
+            // table's header.
+            let hit_here = (h <= last && hits[h].0 == page).then_some(h);
+            let top = hit_here.map(|i| hits[i].1.row.bottom).unwrap_or(f32::NEG_INFINITY);
+            let bottom = match next_hit {
+                Some((p, y)) if p == page => y,
+                _ => f32::INFINITY,
+            };
+            let body: Vec<LineRef> = page_lines[page]
+                .iter()
+                .copied()
+                .filter(|&r| {
+                    let l = doc.line(r);
+                    !header_lines.contains(&r) && l.bbox.top >= top - doc.p.overlap_tol && l.bbox.cy() < bottom
+                })
+                .collect();
+            let header = hit_here.map(|i| &hits[i].1).unwrap_or(&hits[first].1);
+            let (spanning, plain): (Vec<LineRef>, Vec<LineRef>) =
+                body.iter().partition(|&&r| spans_columns(doc, r, &header.cols));
+            if hit_here.is_some() {
+                if let Some(th) = TableHeader::from_rows(header.cols.clone(), vec![header.row]) {
+                    columns = Some(th.columns(doc, &plain));
+                }
+            } else if !columns.as_ref().is_some_and(|c| fits(doc, &plain, &spanning, c)) {
+                break;
+            }
+            let Some(cols) = columns.as_ref() else { break };
+            table.segment(page, &plain, &spanning, cols, &header.cols);
+            if hit_here.is_some() {
+                h += 1;
+            }
+            // Next page: a repetition, else a continuation while the lines fit.
+            page += 1;
+            if page >= doc.pages.len() || skip.contains(&page) {
+                break;
+            }
+            if let Some((p, _)) = next_hit {
+                if page > p {
+                    break;
+                }
+            }
+        }
+        unit = table.unit.clone();
+        out.extend(table.finish(&hits[first].1.cols, plan_year, diags));
+        k = last + 1;
+    }
+    out
+}
+
+/// Whether a line spans several columns of the header `cols` (a group row): its
+/// ruled cell holds the centres of two header columns, or its text overlaps the
+/// text of two header cells.
+fn spans_columns(doc: &Doc, r: LineRef, cols: &[HeadCol<TabColumn>]) -> bool {
+    let l = doc.line(r);
+    let tol = doc.p.edge_tol;
+    if let Some(c) = l.cell {
+        let b = doc.pages[r.page].cells[c].bbox;
+        let inside = cols.iter().filter(|c| (c.x0 + c.x1) / 2.0 > b.x0 + tol && (c.x0 + c.x1) / 2.0 < b.x1 - tol);
+        if inside.count() >= 2 {
+            return true;
+        }
+    }
+    cols.iter().filter(|c| l.bbox.x0 < c.x1 - tol && l.bbox.x1 > c.x0 + tol).count() >= 2
+}
+
+/// Whether a page without a header continues a table: most of its lines start at
+/// the table's columns, in two columns at least (prose after a table does not).
+fn fits(doc: &Doc, plain: &[LineRef], spanning: &[LineRef], cols: &TableColumns<usize>) -> bool {
+    let tol = doc.p.edge_tol;
+    let mut used: Vec<usize> = Vec::new();
+    let mut aligned = 0;
+    for &r in plain {
+        let l = doc.line(r);
+        let x = l.cell.map(|c| doc.pages[r.page].cells[c].bbox.x0).unwrap_or(l.bbox.x0);
+        let c = cols.column_of(l.bbox.x0, tol);
+        let start = cols.starts().iter().find(|(k, _)| *k == c).map(|(_, s)| *s).unwrap_or(f32::NAN);
+        // A line starts at its column (or its ruled cell does), or inside a narrow
+        // column's first gutter (a centred value).
+        if (x - start).abs() <= doc.p.align_tol.max(tol) * 3.0 || (l.bbox.x0 - start).abs() <= doc.p.align_tol * 3.0 {
+            aligned += 1;
+        }
+        if !used.contains(&c) {
+            used.push(c);
+        }
+    }
+    used.len() >= 2 && aligned * 2 > plain.len() + spanning.len()
+}
+
+/// The heading of an organisational unit right above a table's first header row
+/// (on its page, under any earlier table there): `Area ... - Responsabile: Name`.
+fn heading_above(
+    doc: &Doc,
+    page_lines: &[Vec<LineRef>],
+    hits: &[(usize, Hit)],
+    first: usize,
+    header_lines: &HashSet<LineRef>,
+) -> Option<Unit> {
+    let (page, hit) = (hits[first].0, &hits[first].1);
+    let floor = hits[..first].iter().rev().find(|(p, _)| *p == page).map(|(_, h)| h.row.bottom);
+    let mut above: Vec<LineRef> = page_lines[page]
+        .iter()
+        .copied()
+        .filter(|&r| {
+            let l = doc.line(r);
+            !header_lines.contains(&r) && l.bbox.bottom <= hit.row.top + doc.p.overlap_tol
+        })
+        .collect();
+    above.sort_by(|&a, &b| doc.reading_cmp(a, b));
+    // The last lines above the header, nearest first; a heading names a unit.
+    for &r in above.iter().rev().take(HEADING_REACH) {
+        let l = doc.line(r);
+        if floor.is_some_and(|f| l.bbox.top < f) {
+            break;
+        }
+        let (kind, opens_unit) = labels::group_row(&l.text);
+        if kind == GroupRow::Unit && (opens_unit || responsabile_at(&l.text).is_some()) {
+            return Some(unit_of(&l.text, vec![r]));
+        }
+    }
+    None
+}
+
+/// A heading is looked for among this many lines above a table's header (a
+/// caption may stand between).
+const HEADING_REACH: usize = 3;
+
+/// Byte offset of a `Responsabile:` part in a group row's text.
+fn responsabile_at(text: &str) -> Option<(usize, usize)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let m = re(&R, r"(?i)\bresponsabile(?:\s+[a-z.]+)?\s*:").find(text)?;
+    Some((m.start(), m.end()))
+}
+
+/// A group row or heading -> the unit: the text before `Responsabile:` (without the
+/// dash before it) and the person after it.
+fn unit_of(text: &str, lines: Vec<LineRef>) -> Unit {
+    let text = crate::text::collapse(text);
+    match responsabile_at(&text) {
+        Some((s, e)) => {
+            let dir = text[..s].trim_end().trim_end_matches(['-', '–', '—', ',', ';', '|']).trim_end();
+            let person = text[e..].trim();
+            Unit {
+                directorate: (!dir.is_empty()).then(|| dir.to_string()),
+                executive: (!person.is_empty()).then(|| person.to_string()),
+                lines,
+            }
+        }
+        None => Unit { directorate: Some(text), executive: None, lines },
+    }
+}
+
+/// The plan year: the first year printed in the document's title lines (bold or
+/// larger than the page's text, before the first table header), a range
+/// `2024-2026` giving its first year; else the first year on the first page.
+fn plan_year(doc: &Doc, page_lines: &[Vec<LineRef>], hit_page: usize, hit_top: f32) -> Option<i32> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(&R, r"\b((?:19|20)\d\d)\b");
+    let year_in =
+        |s: &str| r.captures_iter(s).filter_map(|c| c[1].parse::<i32>().ok()).find(|y| PLAN_YEARS.contains(y));
+    let mut fallback = None;
+    for (pi, lines) in page_lines.iter().enumerate().take(hit_page + 1) {
+        let mut sizes: Vec<f32> = lines.iter().map(|&l| doc.line(l).size).collect();
+        sizes.sort_by(f32::total_cmp);
+        let body = sizes.get(sizes.len() / 2).copied().unwrap_or(0.0);
+        let mut ordered = lines.clone();
+        ordered.sort_by(|&a, &b| doc.reading_cmp(a, b));
+        for l in ordered.iter().map(|&l| doc.line(l)) {
+            if pi == hit_page && l.bbox.bottom > hit_top {
+                break;
+            }
+            let Some(y) = year_in(&l.text) else { continue };
+            if l.bold || l.size > body * TITLE_SIZE_RATIO {
+                return Some(y);
+            }
+            fallback = fallback.or(Some(y));
+        }
+        if !lines.is_empty() && fallback.is_some() {
+            break;
+        }
+    }
+    fallback
+}
+
+/// A font size for a segment without cells (nothing is measured with it then).
+const DEFAULT_SIZE: f32 = 9.0;
+
+/// A title line is printed this much larger than the page's median text (or bold).
+const TITLE_SIZE_RATIO: f32 = 1.15;
+
+/// Reads the segments of one table into blocks.
+struct TableReader<'a, 'd> {
+    doc: &'a Doc<'d>,
+    roles: &'a Roles,
+    n: usize,
+    blocks: Vec<Block>,
+    /// The group row the next block sits under.
+    unit: Option<Unit>,
+    /// A group row came after the last block: rows before the next block start
+    /// continue nothing.
+    closed: bool,
+}
+
+impl<'a, 'd> TableReader<'a, 'd> {
+    fn new(doc: &'a Doc<'d>, roles: &'a Roles, n: usize, unit: Option<Unit>) -> Self {
+        TableReader { doc, roles, n, blocks: Vec::new(), unit, closed: true }
+    }
+
+    /// One page's part of the table: `plain` lines cut into column cells,
+    /// `spanning` lines are group rows.
+    fn segment(
+        &mut self,
+        page: usize,
+        plain: &[LineRef],
+        spanning: &[LineRef],
+        cols: &TableColumns<usize>,
+        head: &[HeadCol<TabColumn>],
+    ) {
+        let doc = self.doc;
+        let cells = column_cells(doc, plain, cols, head.len());
+        let key = self.roles.key();
+        let ind = self.roles.indicator;
+        let block_cols = self.roles.block_columns();
+        // Events top to bottom: group rows, block starts (key cells).
+        enum Ev {
+            Group(Unit, bool),
+            Block(usize),
+        }
+        let mut events: Vec<(f32, Ev)> = Vec::new();
+        let mut group_lines = spanning.to_vec();
+        group_lines.sort_by(|&a, &b| doc.reading_cmp(a, b));
+        for g in group_rows(doc, &group_lines) {
+            let text = doc.join_reading(&g);
+            let (kind, _) = labels::group_row(&text);
+            let y = doc.line(g[0]).bbox.top;
+            events.push((y, Ev::Group(unit_of(&text, g), kind == GroupRow::Unit)));
+        }
+        // A key cell at the top of a continued page that carries no code (the code
+        // is in another column, or the cell does not open with one) continues the
+        // block its merged cell started on the previous page.
+        let codes_in_title = self.roles.code.is_none()
+            && self.blocks.iter().any(|b| key.is_some_and(|k| split_code(&cell_text(&b.cells[k])).0.is_some()));
+        let first_key = cells.iter().filter(|c| Some(c.col) == key).map(|c| c.slot).fold(f32::INFINITY, f32::min);
+        let first_group = events.iter().map(|(y, _)| *y).fold(f32::INFINITY, f32::min);
+        for (i, c) in cells.iter().enumerate() {
+            if Some(c.col) != key {
+                continue;
+            }
+            let continues = !self.closed
+                && c.slot <= first_key
+                && c.top < first_group
+                && match self.roles.code {
+                    Some(_) => false,
+                    None if codes_in_title => split_code(&c.text()).0.is_none(),
+                    None => c.text().chars().next().is_some_and(|ch| ch.is_lowercase()),
+                };
+            if !continues {
+                events.push((c.slot, Ev::Block(i)));
+            }
+        }
+        events.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let tol = doc.p.row_pad * cells.first().map(|c| doc.line(c.parts[0].0).size).unwrap_or(DEFAULT_SIZE);
+        // The block still open from the previous page (its merged cells continue).
+        let open_before = if self.closed { None } else { self.blocks.len().checked_sub(1) };
+        let mut is_start = vec![false; cells.len()];
+        // (y, block index; none after a group row)
+        let mut starts: Vec<(f32, Option<usize>)> = Vec::new();
+        for (y, ev) in events {
+            match ev {
+                Ev::Group(u, is_unit) => {
+                    if is_unit {
+                        self.unit = Some(u);
+                    }
+                    self.closed = true;
+                    starts.push((y, None));
+                }
+                Ev::Block(i) => {
+                    let mut block = Block {
+                        cells: vec![Vec::new(); self.n],
+                        rows: Vec::new(),
+                        unit: self.unit.clone(),
+                        pages: Vec::new(),
+                    };
+                    block.cells[cells[i].col].extend(cells[i].parts.iter().cloned());
+                    self.blocks.push(block);
+                    self.closed = false;
+                    is_start[i] = true;
+                    starts.push((y, Some(self.blocks.len() - 1)));
+                }
+            }
+        }
+        // The block at height y: the last start at or above it; above every start
+        // of the page, the block continued from the previous page.
+        let block_at = |y: f32| -> Option<usize> {
+            match starts.iter().rev().find(|(s, _)| *s <= y + tol) {
+                Some((_, b)) => *b,
+                None => open_before,
+            }
+        };
+        // Rows: the indicator column's cells. The page's first one, above every
+        // block start, opening in lower case, continues the previous page's last
+        // row (a row split by the page break).
+        let mut rows: Vec<(f32, usize, usize)> = Vec::new(); // (slot, block, row index)
+        for c in cells.iter().filter(|c| c.col == ind) {
+            let Some(b) = block_at(c.slot) else { continue };
+            let block = &mut self.blocks[b];
+            let tail = rows.is_empty()
+                && Some(b) == open_before
+                && c.text().chars().next().is_some_and(char::is_lowercase)
+                && !block.rows.is_empty();
+            if tail {
+                let ri = block.rows.len() - 1;
+                block.rows[ri].cells[ind].extend(c.parts.iter().cloned());
+                continue;
+            }
+            block.rows.push(Row::new(page, self.n));
+            let ri = block.rows.len() - 1;
+            block.rows[ri].cells[ind].extend(c.parts.iter().cloned());
+            rows.push((c.slot, b, ri));
+        }
+        let row_at = |y: f32, b: usize| rows.iter().rev().find(|(s, rb, _)| *s <= y + tol && *rb == b).map(|r| r.2);
+        for (i, c) in cells.iter().enumerate() {
+            if c.col == ind || is_start[i] {
+                continue;
+            }
+            let Some(b) = block_at(c.slot) else { continue };
+            let block = &mut self.blocks[b];
+            if block_cols.contains(&c.col) {
+                block.cells[c.col].extend(c.parts.iter().cloned());
+            } else {
+                // A value above the block's first row on this page continues the
+                // block's last row (a row split by a page break).
+                match row_at(c.top, b).or_else(|| block.rows.len().checked_sub(1)) {
+                    Some(ri) => block.rows[ri].cells[c.col].extend(c.parts.iter().cloned()),
+                    None => {
+                        let mut row = Row::new(page, self.n);
+                        row.cells[c.col].extend(c.parts.iter().cloned());
+                        block.rows.push(row);
+                    }
+                }
+            }
+        }
+        let page_no = doc.pages[page].number;
+        for b in &mut self.blocks {
+            let on_page = b.cells.iter().flatten().chain(b.rows.iter().flat_map(|r| r.cells.iter().flatten()));
+            if on_page.into_iter().any(|(r, _)| r.page == page) && !b.pages.contains(&page_no) {
+                b.pages.push(page_no);
+            }
+        }
+    }
+
+    /// The blocks -> objectives.
+    fn finish(
+        self,
+        head: &[HeadCol<TabColumn>],
+        plan_year: Option<i32>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Objective> {
+        let doc = self.doc;
+        let r = self.roles;
+        // A weight or achievement printed on several rows of one block is the
+        // indicators'; printed once per block, the objective's.
+        let per_row = |c: Option<usize>| {
+            c.is_some_and(|c| {
+                self.blocks.iter().any(|b| b.rows.iter().filter(|row| !row.cells[c].is_empty()).count() > 1)
+            })
+        };
+        let weight_per_row = per_row(r.weight);
+        let ach_per_row = per_row(r.achievement);
+        // The indicator table as the sheet's indicator reader sees it.
+        let ind_cols: Vec<HeadCol<IndColumn>> = head
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let key = match c.key {
+                    _ if i == r.indicator => Some(IndColumn::Description),
+                    Some(TabColumn::Type) => Some(IndColumn::Type),
+                    Some(TabColumn::Unit) => Some(IndColumn::Unit),
+                    Some(TabColumn::IndicatorWeight) => Some(IndColumn::Weight),
+                    Some(TabColumn::Weight) if weight_per_row && r.weight == Some(i) => Some(IndColumn::Weight),
+                    Some(TabColumn::Baseline) => Some(IndColumn::Baseline),
+                    Some(TabColumn::Target) => Some(IndColumn::Target),
+                    Some(TabColumn::Actual) => Some(IndColumn::Actual),
+                    Some(TabColumn::Achievement) if ach_per_row && r.achievement == Some(i) => {
+                        Some(IndColumn::Achievement)
+                    }
+                    _ => None,
+                };
+                HeadCol {
+                    key,
+                    year: c.year,
+                    lines: c.lines.clone(),
+                    x0: c.x0,
+                    x1: c.x1,
+                    start: c.start,
+                    ruled: c.ruled,
+                }
+            })
+            .collect();
+        let Some(ind_header) =
+            TableHeader::from_rows(ind_cols, Vec::from([HeaderRow { page: 0, top: 0.0, bottom: 0.0 }]))
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for b in self.blocks {
+            let text = |c: Option<usize>| c.map(|c| cell_text(&b.cells[c])).unwrap_or_default();
+            let lines = |c: Option<usize>| c.map(|c| part_lines(&b.cells[c])).unwrap_or_default();
+            let title_text = text(r.title);
+            let (code, title) = match r.code {
+                Some(c) => (cell_text(&b.cells[c]).replace(' ', ""), title_text),
+                None => {
+                    let (code, title) = split_code(&title_text);
+                    (code.unwrap_or_default(), title)
+                }
+            };
+            if title.is_empty() && code.is_empty() {
+                continue;
+            }
+            let mut obj = Objective { code, title, ..Default::default() };
+            obj.year = obj
+                .code
+                .get(..4)
+                .filter(|_| obj.code.as_bytes().get(4) == Some(&b'_'))
+                .and_then(|y| y.parse::<i32>().ok())
+                .filter(|y| PLAN_YEARS.contains(y))
+                .or(plan_year);
+            let mut prov = Prov::default();
+            prov.add(doc, "code".into(), &lines(r.code.or(r.title)));
+            prov.add(doc, "title".into(), &lines(r.title));
+            let opt = |s: String| (!s.is_empty()).then_some(s);
+            match r.area {
+                Some(c) => {
+                    obj.directorate = opt(text(Some(c)));
+                    prov.add(doc, "directorate".into(), &lines(Some(c)));
+                }
+                None => {
+                    if let Some(u) = &b.unit {
+                        obj.directorate = u.directorate.clone();
+                        if obj.directorate.is_some() {
+                            prov.add(doc, "directorate".into(), &u.lines);
+                        }
+                    }
+                }
+            }
+            match r.person {
+                Some(c) => {
+                    obj.executive = opt(text(Some(c)));
+                    prov.add(doc, "executive".into(), &lines(Some(c)));
+                }
+                None => {
+                    if let Some(u) = &b.unit {
+                        obj.executive = u.executive.clone();
+                        if obj.executive.is_some() {
+                            prov.add(doc, "executive".into(), &u.lines);
+                        }
+                    }
+                }
+            }
+            if let Some(c) = r.service {
+                obj.service = opt(text(Some(c)));
+                prov.add(doc, "service".into(), &lines(Some(c)));
+            }
+            if let Some(c) = r.description {
+                obj.description = opt(text(Some(c)));
+                prov.add(doc, "description".into(), &lines(Some(c)));
+            }
+            for &c in &r.dup {
+                let t = text(Some(c));
+                if t.is_empty() {
+                    continue;
+                }
+                let label = join_lines(head[c].lines.iter().map(|&l| doc.line(l).text.as_str()));
+                let i = obj.dup_links.len();
+                prov.add(doc, format!("dup_links[{i}].label"), &head[c].lines);
+                prov.add(doc, format!("dup_links[{i}].text"), &lines(Some(c)));
+                obj.dup_links.push(super::dup::link(label, &t));
+            }
+            let page_no = b.pages.first().copied();
+            // Objective-level weight and achievement: the block's one cell.
+            let once = |c: Option<usize>| -> Option<(String, Vec<LineRef>)> {
+                let c = c?;
+                let parts: Vec<(LineRef, String)> =
+                    b.rows.iter().flat_map(|row| row.cells[c].iter().cloned()).collect();
+                Some((cell_text(&parts), part_lines(&parts)))
+            };
+            for (field, c, is_row) in
+                [("weight", r.weight, weight_per_row), ("achievement", r.achievement, ach_per_row)]
+            {
+                if is_row {
+                    continue;
+                }
+                let Some((t, src)) = once(c) else { continue };
+                prov.add(doc, field.into(), &src);
+                let v = match number::parse_weight(&t) {
+                    Ok(v) => v,
+                    Err(bad) => {
+                        diags.push(number::unparsed_diagnostic(page_no, &obj.code, field, &bad));
+                        None
+                    }
+                };
+                if field == "weight" {
+                    obj.weight = v;
+                } else {
+                    obj.achievement = v;
+                }
+            }
+            let rows: Vec<TableRow> = b
+                .rows
+                .iter()
+                .filter(|row| !row.cells[r.indicator].is_empty())
+                .map(|row| TableRow {
+                    page: row.page,
+                    cells: row.cells.iter().map(|c| cell_text(c)).collect(),
+                    lines: row.cells.iter().map(|c| part_lines(c)).collect(),
+                })
+                .collect();
+            obj.indicators = indicators::indicators(doc, &ind_header, rows, &obj.code, obj.year, diags, &mut prov);
+            obj.pages = b.pages;
+            obj.provenance = Some(prov.0);
+            out.push(obj);
+        }
+        out
+    }
+}
+
+fn cell_text(parts: &[(LineRef, String)]) -> String {
+    join_lines(parts.iter().map(|(_, t)| t.as_str()))
+}
+
+fn part_lines(parts: &[(LineRef, String)]) -> Vec<LineRef> {
+    let mut v: Vec<LineRef> = parts.iter().map(|(r, _)| *r).collect();
+    v.dedup();
+    v
+}
+
+/// Spanning lines -> group rows: lines of one row, or wrapped right under each
+/// other in one cell, make one group row.
+fn group_rows(doc: &Doc, lines: &[LineRef]) -> Vec<Vec<LineRef>> {
+    let mut out: Vec<Vec<LineRef>> = Vec::new();
+    for &r in lines {
+        let l = doc.line(r);
+        if let Some(g) = out.last_mut() {
+            let p = doc.line(*g.last().expect("group rows are never empty"));
+            let same_cell = l.cell.is_some() && l.cell == p.cell;
+            let wrapped = l.cell.is_none() && l.bbox.top - p.bbox.bottom < doc.p.block_gap * l.size * 0.5;
+            if p.row == l.row || same_cell || wrapped {
+                g.push(r);
+                continue;
+            }
+        }
+        out.push(vec![r]);
+    }
+    out
+}
+
+/// Lines of a segment -> the cells of each column: runs of a line's words by
+/// column, then the runs of one column joined while they are wrapped lines of one
+/// cell (one ruled cell; else no rule between and no wider gap than a wrap).
+fn column_cells(doc: &Doc, lines: &[LineRef], cols: &TableColumns<usize>, n: usize) -> Vec<ColCell> {
+    let tol = doc.p.edge_tol;
+    let mut pieces: Vec<(usize, LineRef, String)> = Vec::new();
+    for &r in lines {
+        cols.runs(&doc.line(r).words, tol, |c, s| pieces.push((c, r, s)));
+    }
+    pieces.sort_by(|a, b| doc.reading_cmp(a.1, b.1));
+    // The gap between the wrapped lines of one cell: the narrowest gap between a
+    // line and the next one below it in its column.
+    let mut wrap_gap = f32::INFINITY;
+    for c in 0..n {
+        let col: Vec<LineRef> = pieces.iter().filter(|p| p.0 == c).map(|p| p.1).collect();
+        for w in col.windows(2) {
+            let (a, b) = (doc.line(w[0]), doc.line(w[1]));
+            if a.row != b.row {
+                wrap_gap = wrap_gap.min(b.bbox.top - a.bbox.bottom);
+            }
+        }
+    }
+    let mut out: Vec<ColCell> = Vec::new();
+    for c in 0..n {
+        let mut cur: Option<ColCell> = None;
+        for (_, r, s) in pieces.iter().filter(|p| p.0 == c) {
+            let l = doc.line(*r);
+            let pg = &doc.pages[r.page];
+            if let Some(cell) = &mut cur {
+                let (pr, _) = cell.parts.last().expect("cells are never empty");
+                let p = doc.line(*pr);
+                let join = if p.row == l.row {
+                    true
+                } else if let (Some(a), Some(b)) = (p.cell, l.cell) {
+                    a == b
+                } else {
+                    let gap = l.bbox.top - p.bbox.bottom;
+                    let ruled = pg.hedges_between(l.bbox.x0 + 1.0, p.bbox.cy(), l.bbox.cy()).next().is_some();
+                    !ruled && wrap_gap.is_finite() && gap <= wrap_gap + doc.p.row_gap_extra * l.size
+                };
+                if join {
+                    cell.parts.push((*r, s.clone()));
+                    continue;
+                }
+                out.push(cur.take().expect("checked above"));
+            }
+            let slot = match l.cell.map(|k| pg.cells[k].bbox) {
+                Some(b) if b.top <= l.bbox.top => b.top,
+                _ => l.bbox.top - doc.p.row_pad * l.size,
+            };
+            cur = Some(ColCell { col: c, parts: vec![(*r, s.clone())], slot, top: l.bbox.top });
+        }
+        out.extend(cur);
+    }
+    out.sort_by(|a, b| a.slot.total_cmp(&b.slot));
+    out
+}
+
+/// An objective code as printed opening a table's objective cell: one token of
+/// letters, digits and `. _ - /` with a digit in it, at most this long.
+const MAX_CODE_CHARS: usize = 20;
+
+fn is_table_code(tok: &str) -> bool {
+    let n = tok.chars().count();
+    (1..=MAX_CODE_CHARS).contains(&n)
+        && tok.chars().all(|c| c.is_alphanumeric() || "._-/".contains(c))
+        && tok.chars().any(|c| c.is_ascii_digit())
+        && tok.chars().next().is_some_and(|c| c.is_alphanumeric())
+        && tok.chars().last().is_some_and(|c| c.is_alphanumeric())
+        // a word with a digit in it is no code unless it has no lower case
+        && !tok.chars().any(|c| c.is_lowercase())
+}
+
+/// An objective cell -> its code (alone on its first line, or before ` – `, ` - `,
+/// `: `) and its title.
+fn split_code(text: &str) -> (Option<String>, String) {
+    let t = text.trim();
+    let first = t.split(' ').next().unwrap_or("");
+    let (tok, colon) = match first.strip_suffix(':') {
+        Some(s) => (s, true),
+        None => (first, false),
+    };
+    if !is_table_code(tok) {
+        return (None, t.to_string());
+    }
+    let rest = t[first.len()..].trim_start();
+    let rest = if colon {
+        rest
+    } else if let Some(r) = ["- ", "– ", "— "].iter().find_map(|d| rest.strip_prefix(d)) {
+        r
+    } else {
+        // On its own line: the caller's text joins lines with one space, so a code
+        // without a dash is only a code when a title follows.
+        rest
+    };
+    (Some(tok.to_string()), rest.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_open_objective_cells() {
+        assert_eq!(
+            split_code("OP01 - Passaggio al gestionale"),
+            (Some("OP01".into()), "Passaggio al gestionale".into())
+        );
+        assert_eq!(split_code("1.1.01 Digitalizzazione"), (Some("1.1.01".into()), "Digitalizzazione".into()));
+        assert_eq!(split_code("A1.01 – Piano"), (Some("A1.01".into()), "Piano".into()));
+        assert_eq!(split_code("SP.2: Sportello"), (Some("SP.2".into()), "Sportello".into()));
+        assert_eq!(split_code("Riordino dell'archivio"), (None, "Riordino dell'archivio".into()));
+        assert_eq!(split_code("Covid19 e servizi").0, None);
+    }
+
+    #[test]
+    fn group_rows_name_a_unit_and_a_person() {
+        let u = unit_of("SETTORE SERVIZI GENERALI - Responsabile: Elena Rossi", vec![]);
+        assert_eq!(u.directorate.as_deref(), Some("SETTORE SERVIZI GENERALI"));
+        assert_eq!(u.executive.as_deref(), Some("Elena Rossi"));
+        let u = unit_of("AREA 1 - SEGRETERIA E PERSONALE", vec![]);
+        assert_eq!(u.directorate.as_deref(), Some("AREA 1 - SEGRETERIA E PERSONALE"));
+        assert_eq!(u.executive, None);
+        let u = unit_of("Area Tecnica — Responsabile: Ugo Bassi", vec![]);
+        assert_eq!(u.directorate.as_deref(), Some("Area Tecnica"));
+        assert_eq!(labels::group_row("OBIETTIVO STRATEGICO 2 - Città sicura").0, GroupRow::Strategic);
+        assert_eq!(labels::group_row("Area strategica 1").0, GroupRow::Strategic);
+        assert_eq!(labels::group_row("Settore tecnico"), (GroupRow::Unit, true));
+    }
+}

@@ -388,3 +388,22 @@ fn garbage_content_stream_does_not_panic() {
     assert!(p.glyphs.is_empty());
     assert!(!p.warnings.is_empty());
 }
+
+#[test]
+fn text_outside_the_clip_is_not_read() {
+    // A merged cell drawn again on the next page, clipped to the part that shows:
+    // only the line inside the clip rectangle is visible.
+    let p = one_page(
+        b"q 50 600 200 40 re W n BT /F1 10 Tf 60 650 Td (Hidden) Tj 0 -30 Td (Shown) Tj ET Q \
+          BT /F1 10 Tf 60 500 Td (Free) Tj ET",
+        vec![],
+    );
+    assert_eq!(text(&p), "ShownFree");
+    // Clips nest: the intersection counts, and Q restores the outer one.
+    let p = one_page(
+        b"q 0 0 300 800 re W n q 200 0 400 800 re W* n BT /F1 10 Tf 100 700 Td (Out) Tj 150 0 Td (In) Tj ET Q \
+          BT /F1 10 Tf 100 600 Td (Outer) Tj ET Q",
+        vec![],
+    );
+    assert_eq!(text(&p), "InOuter");
+}

@@ -59,6 +59,10 @@ struct GState {
     th: f32,
     tl: f32,
     ts: f32,
+    /// The clipping region's bounding box (device space), when a clip was set:
+    /// glyphs outside it are not visible (a spreadsheet export draws a merged
+    /// cell again on the next page, clipped to the part that shows there).
+    clip: Option<BBox>,
 }
 
 #[derive(Default)]
@@ -85,6 +89,9 @@ pub struct Interp<'d> {
     tm: M,
     tlm: M,
     path: Vec<SubPath>,
+    /// `W` / `W*` seen: the current path becomes the clip when it is painted or
+    /// ended (`n`).
+    clip_pending: bool,
     cur: (f32, f32), // user-space current point
     start: (f32, f32),
     form_stack: Vec<ObjectId>,
@@ -155,11 +162,13 @@ impl<'d> Interp<'d> {
                 th: 1.0,
                 tl: 0.0,
                 ts: 0.0,
+                clip: None,
             },
             stack: Vec::new(),
             tm: IDENT,
             tlm: IDENT,
             path: Vec::new(),
+            clip_pending: false,
             cur: (0.0, 0.0),
             start: (0.0, 0.0),
             form_stack: Vec::new(),
@@ -378,8 +387,11 @@ impl<'d> Interp<'d> {
             b"f" | b"F" | b"f*" => self.paint(true, false, false),
             b"B" | b"B*" => self.paint(true, true, false),
             b"b" | b"b*" => self.paint(true, true, true),
-            b"n" => self.path.clear(),
-            b"W" | b"W*" => {}
+            b"n" => {
+                self.apply_clip();
+                self.path.clear();
+            }
+            b"W" | b"W*" => self.clip_pending = true,
             // colours
             b"g" => {
                 self.gs.fill_cs = Cs::Gray;
@@ -657,13 +669,10 @@ impl<'d> Interp<'d> {
                             GlyphText::new("\u{FFFD}")
                         }
                     };
-                    self.out.glyphs.push(Glyph {
-                        text,
-                        bbox: BBox { x0, top: y0, x1, bottom: y1 },
-                        baseline: oy,
-                        size,
-                        bold,
-                    });
+                    let bbox = BBox { x0, top: y0, x1, bottom: y1 };
+                    if self.visible(&bbox) {
+                        self.out.glyphs.push(Glyph { text, bbox, baseline: oy, size, bold });
+                    }
                 }
             }
             let mut tx = adv + tc * th;
@@ -701,7 +710,12 @@ impl<'d> Interp<'d> {
                 let (_, oy) = apply(&trm, hx, hy);
                 let size = fs.abs() * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
                 let bb = BBox::new(p0.0, p0.1, p1.0, p1.1);
-                if bb.x0.is_finite() && bb.x1.is_finite() && bb.top.is_finite() && bb.bottom.is_finite() {
+                if bb.x0.is_finite()
+                    && bb.x1.is_finite()
+                    && bb.top.is_finite()
+                    && bb.bottom.is_finite()
+                    && self.visible(&bb)
+                {
                     self.out.glyphs.push(Glyph {
                         text: GlyphText::new(t),
                         bbox: bb,
@@ -766,10 +780,41 @@ impl<'d> Interp<'d> {
         self.cur = self.start;
     }
 
+    /// A pending clip: the current path's bounding box narrows the clip region
+    /// (a bounding box, so a non-rectangular clip hides less, never more).
+    fn apply_clip(&mut self) {
+        if !std::mem::take(&mut self.clip_pending) {
+            return;
+        }
+        let pts: Vec<(f32, f32)> = self.path.iter().flat_map(|sp| sp.pts.iter().copied()).collect();
+        if pts.is_empty() {
+            return;
+        }
+        let b = pts_bbox(&pts);
+        if !(b.x0.is_finite() && b.x1.is_finite() && b.top.is_finite() && b.bottom.is_finite()) {
+            return;
+        }
+        self.gs.clip = Some(match self.gs.clip {
+            Some(c) => {
+                BBox { x0: c.x0.max(b.x0), top: c.top.max(b.top), x1: c.x1.min(b.x1), bottom: c.bottom.min(b.bottom) }
+            }
+            None => b,
+        });
+    }
+
+    /// Whether a glyph's centre lies inside the clip region (with a little slack:
+    /// a clip drawn on a cell's border still shows its text).
+    fn visible(&self, b: &BBox) -> bool {
+        let Some(c) = self.gs.clip else { return true };
+        let (cx, cy) = ((b.x0 + b.x1) / 2.0, (b.top + b.bottom) / 2.0);
+        cx >= c.x0 - CLIP_SLACK && cx <= c.x1 + CLIP_SLACK && cy >= c.top - CLIP_SLACK && cy <= c.bottom + CLIP_SLACK
+    }
+
     fn paint(&mut self, fill: bool, stroke: bool, close: bool) {
         if close {
             self.close();
         }
+        self.apply_clip();
         let path = std::mem::take(&mut self.path);
         let lw = {
             let c = &self.gs.ctm;
@@ -824,6 +869,9 @@ impl<'d> Interp<'d> {
 fn grow(b: BBox, gx: f32, gy: f32) -> BBox {
     BBox { x0: b.x0 - gx, top: b.top - gy, x1: b.x1 + gx, bottom: b.bottom + gy }
 }
+
+/// Slack (points) around a clip region within which a glyph's centre still shows.
+const CLIP_SLACK: f32 = 1.0;
 
 fn pts_bbox(p: &[(f32, f32)]) -> BBox {
     let mut b = BBox { x0: f32::MAX, top: f32::MAX, x1: f32::MIN, bottom: f32::MIN };

@@ -95,7 +95,8 @@ pub struct Params {
     pub row_pad: f32,
     /// In a borderless table, a line of the anchor column starts a new row when it
     /// stands this much (em) further below the line above than wrapped lines of one
-    /// cell do (and its row holds other cells).
+    /// cell do (and its row holds other cells). With no wrapped cell in the table,
+    /// the page's wrapped lines of the same font size give the wrap gap.
     pub row_gap_extra: f32,
     /// A borderless grid label's band ends this far (points) above the next label.
     pub band_gap: f32,

@@ -15,9 +15,10 @@ use crate::text::join_lines;
 const RULE_PROBE_INSET: f32 = 1.0;
 
 /// Rows of a table region anchored on one column: each row starts at a block of the
-/// anchor column (a ruled cell, or lines closer than the block gap) and takes the
-/// lines of the other columns whose top falls before the next block. Where
-/// horizontal edges cross the region, they bound the rows instead.
+/// anchor column (a ruled cell, or lines closer than the block gap, or, borderless,
+/// lines no further apart than the wrapped lines of one cell) and takes the lines
+/// of the other columns whose top falls before the next block. Where horizontal
+/// edges cross the region, they bound the rows instead.
 pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRef) -> bool) -> Vec<Vec<LineRef>> {
     let mut sorted = lines.to_vec();
     sorted.sort_by(|&a, &b| {
@@ -25,11 +26,24 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
         a.page.cmp(&b.page).then(la.bbox.top.total_cmp(&lb.bbox.top)).then(la.bbox.x0.total_cmp(&lb.bbox.x0))
     });
     let pad = |size: f32| doc.p.row_pad * size;
+    // Rows that open a table row as far as their lines tell: a line of the anchor
+    // column beside lines of other columns (its row's other cells).
+    let opening: HashSet<(usize, usize)> = {
+        let rows_of = |anchor: bool| -> HashSet<(usize, usize)> {
+            sorted.iter().filter(|&&r| is_anchor(r) == anchor).map(|&r| (r.page, doc.line(r).row)).collect()
+        };
+        let (anchors, others) = (rows_of(true), rows_of(false));
+        anchors.intersection(&others).copied().collect()
+    };
     // The ordinary gap between the wrapped lines of one cell: the narrowest gap
     // between a line and the next line below it that it overlaps, on one page, in
-    // any column (borderless tables set rows apart only by a wider gap than that,
-    // often narrower than the block gap).
-    let line_gap = sorted
+    // any column, where the lower line continues a cell (its row opens no table
+    // row). Borderless tables set rows apart only by a wider gap than that, often
+    // narrower than the block gap. A table where no line continues a cell (every
+    // row one line high) shows no wrap gap: the gap between two of its rows is no
+    // evidence of one, so the wrap gap of the table's pages (in em, see
+    // `page_wrap_gap`) stands in at the line's size.
+    let table_gap = sorted
         .iter()
         .filter_map(|&a| {
             let la = doc.line(a);
@@ -42,17 +56,20 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
                         && lb.bbox.top > la.bbox.top
                         && lb.bbox.x0 < la.bbox.x1
                         && lb.bbox.x1 > la.bbox.x0
+                        && !opening.contains(&(b.page, lb.row))
                 })
                 .map(|(_, lb)| lb.bbox.top - la.bbox.bottom)
                 .reduce(f32::min)
         })
         .fold(f32::INFINITY, f32::min);
-    // Whether the row of anchor line `r` holds other lines of the table (a row's
-    // first line has its other cells beside it).
-    let has_row_mates = |r: LineRef| {
-        let row = doc.line(r).row;
-        sorted.iter().any(|&o| o != r && o.page == r.page && doc.line(o).row == row && !is_anchor(o))
+    let page_gap_em = if table_gap.is_finite() {
+        f32::INFINITY
+    } else {
+        let mut pages: Vec<usize> = sorted.iter().map(|r| r.page).collect();
+        pages.dedup();
+        pages.into_iter().map(|pg| page_wrap_gap(doc, pg)).fold(f32::INFINITY, f32::min)
     };
+    let line_gap = |size: f32| if table_gap.is_finite() { table_gap } else { page_gap_em * size };
     // Row starts: the top of each row.
     let mut starts: Vec<PagePos> = Vec::new();
     let mut prev: Option<LineRef> = None;
@@ -72,11 +89,11 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
                     let gap = l.bbox.top - pl.bbox.bottom;
                     let probe = l.bbox.x0 + RULE_PROBE_INSET;
                     let ruled = doc.pages[r.page].hedges_between(probe, pl.bbox.cy(), l.bbox.cy()).next().is_some();
-                    let spaced = line_gap.is_finite()
-                        && gap > line_gap + doc.p.row_gap_extra * l.size
+                    let spaced = line_gap(l.size).is_finite()
+                        && gap > line_gap(l.size) + doc.p.row_gap_extra * l.size
                         && pl.cell.is_none()
                         && l.cell.is_none()
-                        && has_row_mates(r);
+                        && opening.contains(&(r.page, l.row));
                     ruled || gap > doc.p.block_gap * l.size || spaced
                 }
             }
@@ -101,6 +118,35 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
         }
     }
     rows
+}
+
+/// The narrowest gap (em) between a line of page `page` and a line of the same font
+/// size below it that it overlaps: the gap between the wrapped lines of one block
+/// (a paragraph, a label, a header cell) as the page's producer sets them. Lines
+/// overlapping by more than `row_overlap_max` sit side by side and do not count.
+/// Infinite when no line stands over another.
+fn page_wrap_gap(doc: &Doc, page: usize) -> f32 {
+    let p = doc.p;
+    let lines = &doc.pages[page].lines;
+    lines
+        .iter()
+        .filter_map(|la| {
+            lines
+                .iter()
+                .filter(|lb| {
+                    lb.row != la.row
+                        && lb.bbox.top > la.bbox.top
+                        && lb.bbox.x0 < la.bbox.x1
+                        && lb.bbox.x1 > la.bbox.x0
+                        && (lb.size - la.size).abs() <= p.same_size_tol
+                        && lb.size > 0.0
+                })
+                .map(|lb| (lb.bbox.top - la.bbox.bottom, lb.size))
+                .filter(|&(gap, _)| gap > -p.row_overlap_max)
+                .map(|(gap, size)| gap / size)
+                .reduce(f32::min)
+        })
+        .fold(f32::INFINITY, f32::min)
 }
 
 // ---------------------------------------------------------------------------

@@ -690,3 +690,59 @@ fn a_borderless_phase_table_with_packed_headers_and_tight_rows() {
     assert_eq!(ph[1].start.as_deref(), Some("2025-04-01"));
     assert_eq!(ph[1].responsible.as_deref(), Some("BIANCHI"));
 }
+
+/// A borderless indicator table under a header whose "Valore" / "Atteso" cell wraps
+/// at the page's line pitch (10 pt between baselines at 9 pt); the body follows.
+fn borderless_indicator_sheet(code: &str) -> P {
+    let mut p = table_sheet(code);
+    p.text("INDICATORI", 40.0, 125.0, true);
+    p.text("Descrizione", 40.0, 151.0, true).text("Tipo", 250.0, 151.0, true);
+    p.text("Valore", 356.0, 146.0, true).text("Atteso", 356.0, 156.0, true);
+    p
+}
+
+#[test]
+fn borderless_one_line_rows_split_without_a_wrapped_line_in_the_table() {
+    // No cell of the table wraps: every row is one line with all its cells on one
+    // baseline, 13 pt apart (wider than the page's wrapped lines, 10 pt, narrower
+    // than the block gap). The rows' own gap is no wrap gap to compare with: the
+    // wrap gap of the page (the stacked header) stands in.
+    let mut p = borderless_indicator_sheet("2026_W1");
+    let rows = [
+        ("Atti adottati", "RISULTATO", "5"),
+        ("Pratiche evase", "EFFICACIA", "≥ 90%"),
+        ("Ore di presidio", "OUTPUT", "2.400"),
+    ];
+    for (i, (d, t, v)) in rows.iter().enumerate() {
+        let y = 175.0 + 13.0 * i as f32;
+        p.text(d, 40.0, y, false).text(t, 250.0, y, false).text(v, 356.0, y, false);
+    }
+    let objs = run(&[p.page(1)]);
+    let ind = &objs[0].indicators;
+    assert_eq!(ind.len(), 3, "{ind:?}");
+    for (k, (d, t, v)) in rows.iter().enumerate() {
+        assert_eq!(ind[k].description, *d);
+        assert_eq!(ind[k].kind.as_deref(), Some(*t));
+        assert_eq!(ind[k].target.raw, *v);
+    }
+}
+
+#[test]
+fn borderless_rows_wrapped_in_every_column_stay_whole_without_a_lone_continuation() {
+    // The first row wraps in the description and in the value column at once, so
+    // each of its lines has cells beside it (no lone continuation line measures the
+    // wrap gap in the table); the page's wrap gap keeps its two lines one row.
+    let mut p = borderless_indicator_sheet("2026_W2");
+    p.text("Pratiche evase", 40.0, 175.0, false)
+        .text("EFFICACIA", 250.0, 175.0, false)
+        .text("entro il", 356.0, 175.0, false);
+    p.text("nei termini", 40.0, 185.0, false).text("30/06/2026", 356.0, 185.0, false);
+    p.text("Atti adottati", 40.0, 198.0, false).text("RISULTATO", 250.0, 198.0, false).text("5", 356.0, 198.0, false);
+    let objs = run(&[p.page(1)]);
+    let ind = &objs[0].indicators;
+    assert_eq!(ind.len(), 2, "{ind:?}");
+    assert_eq!(ind[0].description, "Pratiche evase nei termini");
+    assert_eq!(ind[0].target.raw, "entro il 30/06/2026");
+    assert_eq!(ind[1].description, "Atti adottati");
+    assert_eq!(ind[1].target.raw, "5");
+}

@@ -454,7 +454,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
         // is in another column, or the cell does not open with one) continues the
         // block its merged cell started on the previous page.
         let codes_in_title = self.roles.code.is_none()
-            && self.blocks.iter().any(|b| key.is_some_and(|k| split_code(&cell_text(&b.cells[k])).0.is_some()));
+            && self.blocks.iter().any(|b| key.is_some_and(|k| split_code(&b.cells[k]).0.is_some()));
         let first_key = cells.iter().filter(|c| Some(c.col) == key).map(|c| c.slot).fold(f32::INFINITY, f32::min);
         let first_group = events.iter().map(|(y, _)| *y).fold(f32::INFINITY, f32::min);
         for (i, c) in cells.iter().enumerate() {
@@ -466,7 +466,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
                 && c.top < first_group
                 && match self.roles.code {
                     Some(_) => false,
-                    None if codes_in_title => split_code(&c.text()).0.is_none(),
+                    None if codes_in_title => split_code(&c.parts).0.is_none(),
                     None => c.text().chars().next().is_some_and(|ch| ch.is_lowercase()),
                 };
             if !continues {
@@ -621,13 +621,13 @@ impl<'a, 'd> TableReader<'a, 'd> {
         for b in self.blocks {
             let text = |c: Option<usize>| c.map(|c| cell_text(&b.cells[c])).unwrap_or_default();
             let lines = |c: Option<usize>| c.map(|c| part_lines(&b.cells[c])).unwrap_or_default();
-            let title_text = text(r.title);
-            let (code, title) = match r.code {
-                Some(c) => (cell_text(&b.cells[c]).replace(' ', ""), title_text),
-                None => {
-                    let (code, title) = split_code(&title_text);
+            let (code, title) = match (r.code, r.title) {
+                (Some(c), _) => (cell_text(&b.cells[c]).replace(' ', ""), text(r.title)),
+                (None, Some(t)) => {
+                    let (code, title) = split_code(&b.cells[t]);
                     (code.unwrap_or_default(), title)
                 }
+                (None, None) => (String::new(), String::new()),
             };
             if title.is_empty() && code.is_empty() {
                 continue;
@@ -842,29 +842,28 @@ fn is_table_code(tok: &str) -> bool {
         && !tok.chars().any(|c| c.is_lowercase())
 }
 
-/// An objective cell -> its code (alone on its first line, or before ` – `, ` - `,
-/// `: `) and its title.
-fn split_code(text: &str) -> (Option<String>, String) {
-    let t = text.trim();
-    let first = t.split(' ').next().unwrap_or("");
-    let (tok, colon) = match first.strip_suffix(':') {
-        Some(s) => (s, true),
-        None => (first, false),
-    };
-    if !is_table_code(tok) {
-        return (None, t.to_string());
+/// An objective cell's lines -> its code (alone on its first line, or before ` – `,
+/// ` - `, `: ` on it) and its title (the rest).
+fn split_code(parts: &[(LineRef, String)]) -> (Option<String>, String) {
+    let Some((_, first)) = parts.first() else { return (None, String::new()) };
+    let first = crate::text::collapse(first);
+    let rest = || join_lines(parts[1..].iter().map(|(_, t)| t.as_str()));
+    if !first.contains(' ') && is_table_code(first.trim_end_matches(':')) {
+        return (Some(first.trim_end_matches(':').to_string()), rest());
     }
-    let rest = t[first.len()..].trim_start();
-    let rest = if colon {
-        rest
-    } else if let Some(r) = ["- ", "– ", "— "].iter().find_map(|d| rest.strip_prefix(d)) {
-        r
+    let tok = first.split(' ').next().unwrap_or("");
+    let after = first[tok.len()..].trim_start();
+    let title = if let Some(code) = tok.strip_suffix(':') {
+        Some((code, after))
     } else {
-        // On its own line: the caller's text joins lines with one space, so a code
-        // without a dash is only a code when a title follows.
-        rest
+        ["- ", "– ", "— "].iter().find_map(|d| after.strip_prefix(d)).map(|t| (tok, t))
     };
-    (Some(tok.to_string()), rest.trim().to_string())
+    match title {
+        Some((code, t)) if is_table_code(code) => {
+            (Some(code.to_string()), join_lines(std::iter::once(t).chain(parts[1..].iter().map(|(_, x)| x.as_str()))))
+        }
+        _ => (None, cell_text(parts)),
+    }
 }
 
 #[cfg(test)]
@@ -873,15 +872,17 @@ mod tests {
 
     #[test]
     fn codes_open_objective_cells() {
-        assert_eq!(
-            split_code("OP01 - Passaggio al gestionale"),
-            (Some("OP01".into()), "Passaggio al gestionale".into())
-        );
-        assert_eq!(split_code("1.1.01 Digitalizzazione"), (Some("1.1.01".into()), "Digitalizzazione".into()));
-        assert_eq!(split_code("A1.01 – Piano"), (Some("A1.01".into()), "Piano".into()));
-        assert_eq!(split_code("SP.2: Sportello"), (Some("SP.2".into()), "Sportello".into()));
-        assert_eq!(split_code("Riordino dell'archivio"), (None, "Riordino dell'archivio".into()));
-        assert_eq!(split_code("Covid19 e servizi").0, None);
+        let r = LineRef { page: 0, line: 0 };
+        let cell = |lines: &[&str]| lines.iter().map(|t| (r, t.to_string())).collect::<Vec<_>>();
+        let split = |lines: &[&str]| split_code(&cell(lines));
+        assert_eq!(split(&["OP01 - Passaggio al", "gestionale"]), (Some("OP01".into()), "Passaggio al gestionale".into()));
+        assert_eq!(split(&["1.1.01", "Digitalizzazione"]), (Some("1.1.01".into()), "Digitalizzazione".into()));
+        assert_eq!(split(&["A1.01 – Piano"]), (Some("A1.01".into()), "Piano".into()));
+        assert_eq!(split(&["SP.2: Sportello"]), (Some("SP.2".into()), "Sportello".into()));
+        // A number opening a title on its line, without a dash, is no code.
+        assert_eq!(split(&["2 nuovi asili nido", "comunali"]), (None, "2 nuovi asili nido comunali".into()));
+        assert_eq!(split(&["Riordino dell'archivio"]), (None, "Riordino dell'archivio".into()));
+        assert_eq!(split(&["Covid19 - servizi"]).0, None);
     }
 
     #[test]

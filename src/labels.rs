@@ -652,6 +652,8 @@ const TABLE_HEADERS: &[(&str, TabColumn)] = &[
     ("valore di riferimento", TabColumn::Baseline),
     ("valore storico", TabColumn::Baseline),
     ("dato storico", TabColumn::Baseline),
+    ("rilev", TabColumn::Baseline),
+    ("rilevazione", TabColumn::Baseline),
     ("valore", TabColumn::YearValue),
     ("target", TabColumn::Target),
     ("valore atteso", TabColumn::Target),

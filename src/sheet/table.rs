@@ -527,9 +527,16 @@ impl<K: Copy + PartialEq> TableHeader<K> {
         let p = doc.p;
         let mut starts: Vec<(usize, f32)> = self.cols.iter().enumerate().map(|(i, c)| (i, c.start)).collect();
         let size = body.first().map(|&r| doc.line(r).size).unwrap_or(DEFAULT_SIZE);
-        let spans = body.iter().flat_map(|&r| doc.line(r).words.iter().map(|w| Span { x0: w.bbox.x0, x1: w.bbox.x1 }));
-        let gaps = uncovered_gaps(spans.collect());
         let centre = |i: usize| (self.cols[i].x0 + self.cols[i].x1) / 2.0;
+        // A word over the centres of two adjacent headers is two cells' values set
+        // with no gap ("30/11/202430/11/2025"): it hides the gutter, so it does not
+        // count here.
+        let glued = |x0: f32, x1: f32| (1..self.cols.len()).any(|i| x0 < centre(i - 1) && x1 > centre(i));
+        let spans = body
+            .iter()
+            .flat_map(|&r| doc.line(r).words.iter().map(|w| Span { x0: w.bbox.x0, x1: w.bbox.x1 }))
+            .filter(|s| !glued(s.x0, s.x1));
+        let gaps = uncovered_gaps(spans.collect());
         let need = if body.len() > FEW_BODY_LINES { RECUR_MANY } else { RECUR_FEW };
         for i in 1..starts.len() {
             if self.cols[i].ruled {

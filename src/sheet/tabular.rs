@@ -241,6 +241,15 @@ pub(super) fn parse_tables(
                 break;
             }
             let Some(cols) = columns.as_ref() else { break };
+            if std::env::var_os("PERFPLAN_DEBUG_TABLES").is_some() {
+                eprintln!(
+                    "table page {} header {:?} starts {:?} spanning {}",
+                    doc.pages[page].number,
+                    header.cols.iter().map(|c| (c.key, c.year, c.x0 as i32, c.x1 as i32)).collect::<Vec<_>>(),
+                    cols.starts().iter().map(|s| s.1 as i32).collect::<Vec<_>>(),
+                    spanning.len()
+                );
+            }
             table.segment(page, &plain, &spanning, cols, &header.cols);
             if hit_here.is_some() {
                 h += 1;
@@ -263,20 +272,27 @@ pub(super) fn parse_tables(
     out
 }
 
-/// Whether a line spans several columns of the header `cols` (a group row): its
-/// ruled cell holds the centres of two header columns, or its text overlaps the
-/// text of two header cells.
+/// Whether a line spans several columns of the header `cols` (a group row): it
+/// starts in the first column, and its ruled cell holds the centres of two known header columns, or its text overlaps
+/// the text of two known header cells.
 fn spans_columns(doc: &Doc, r: LineRef, cols: &[HeadCol<TabColumn>]) -> bool {
     let l = doc.line(r);
     let tol = doc.p.edge_tol;
+    // Unknown headers do not count: "Fonte del" / "dato" may stand as two.
+    let known = || cols.iter().filter(|c| c.key.is_some());
+    // A group row opens at the table's left edge; a line that starts further right
+    // is values of adjacent cells set close together ("61.300,00 75.000,00").
+    if known().nth(1).is_none_or(|second| l.bbox.x0 >= second.x0.min(second.start) - tol) {
+        return false;
+    }
     if let Some(c) = l.cell {
         let b = doc.pages[r.page].cells[c].bbox;
-        let inside = cols.iter().filter(|c| (c.x0 + c.x1) / 2.0 > b.x0 + tol && (c.x0 + c.x1) / 2.0 < b.x1 - tol);
+        let inside = known().filter(|c| (c.x0 + c.x1) / 2.0 > b.x0 + tol && (c.x0 + c.x1) / 2.0 < b.x1 - tol);
         if inside.count() >= 2 {
             return true;
         }
     }
-    cols.iter().filter(|c| l.bbox.x0 < c.x1 - tol && l.bbox.x1 > c.x0 + tol).count() >= 2
+    known().filter(|c| l.bbox.x0 < c.x1 - tol && l.bbox.x1 > c.x0 + tol).count() >= 2
 }
 
 /// Whether a page without a header continues a table: most of its lines start at
@@ -827,19 +843,28 @@ fn column_cells(doc: &Doc, lines: &[LineRef], cols: &TableColumns<usize>, n: usi
     out
 }
 
-/// An objective code as printed opening a table's objective cell: one token of
-/// letters, digits and `. _ - /` with a digit in it, at most this long.
+/// An objective code as printed opening a table's objective cell: one to three
+/// tokens of letters, digits and `. _ - /`, no lower case, a digit in the last
+/// one, letters-only tokens short (an abbreviation: `OP 1.1`), at most this long.
 const MAX_CODE_CHARS: usize = 20;
+/// A letters-only token of a code is an abbreviation of at most this many letters.
+const MAX_CODE_PREFIX: usize = 4;
+const MAX_CODE_TOKENS: usize = 3;
 
-fn is_table_code(tok: &str) -> bool {
-    let n = tok.chars().count();
-    (1..=MAX_CODE_CHARS).contains(&n)
-        && tok.chars().all(|c| c.is_alphanumeric() || "._-/".contains(c))
-        && tok.chars().any(|c| c.is_ascii_digit())
-        && tok.chars().next().is_some_and(|c| c.is_alphanumeric())
-        && tok.chars().last().is_some_and(|c| c.is_alphanumeric())
-        // a word with a digit in it is no code unless it has no lower case
-        && !tok.chars().any(|c| c.is_lowercase())
+fn is_table_code(code: &str) -> bool {
+    let toks: Vec<&str> = code.split(' ').collect();
+    let token = |tok: &str| {
+        !tok.is_empty()
+            && tok.chars().all(|c| c.is_alphanumeric() || "._-/".contains(c))
+            && tok.chars().next().is_some_and(|c| c.is_alphanumeric())
+            && tok.chars().last().is_some_and(|c| c.is_alphanumeric())
+            && !tok.chars().any(|c| c.is_lowercase())
+            && (tok.chars().any(|c| c.is_ascii_digit()) || tok.chars().count() <= MAX_CODE_PREFIX)
+    };
+    code.chars().count() <= MAX_CODE_CHARS
+        && toks.len() <= MAX_CODE_TOKENS
+        && toks.iter().all(|t| token(t))
+        && toks.last().is_some_and(|t| t.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// An objective cell's lines -> its code (alone on its first line, or before ` – `,
@@ -847,21 +872,15 @@ fn is_table_code(tok: &str) -> bool {
 fn split_code(parts: &[(LineRef, String)]) -> (Option<String>, String) {
     let Some((_, first)) = parts.first() else { return (None, String::new()) };
     let first = crate::text::collapse(first);
-    let rest = || join_lines(parts[1..].iter().map(|(_, t)| t.as_str()));
-    if !first.contains(' ') && is_table_code(first.trim_end_matches(':')) {
-        return (Some(first.trim_end_matches(':').to_string()), rest());
+    let rest = |head: &str| join_lines(std::iter::once(head).chain(parts[1..].iter().map(|(_, t)| t.as_str())));
+    let alone = first.trim_end_matches(':');
+    if parts.len() > 1 && is_table_code(alone) {
+        return (Some(alone.to_string()), rest(""));
     }
-    let tok = first.split(' ').next().unwrap_or("");
-    let after = first[tok.len()..].trim_start();
-    let title = if let Some(code) = tok.strip_suffix(':') {
-        Some((code, after))
-    } else {
-        ["- ", "– ", "— "].iter().find_map(|d| after.strip_prefix(d)).map(|t| (tok, t))
-    };
-    match title {
-        Some((code, t)) if is_table_code(code) => {
-            (Some(code.to_string()), join_lines(std::iter::once(t).chain(parts[1..].iter().map(|(_, x)| x.as_str()))))
-        }
+    // Before a dash or a colon on the first line.
+    let cut = [" - ", " – ", " — ", ": "].iter().filter_map(|d| first.find(d).map(|i| (i, d.len()))).min();
+    match cut {
+        Some((i, len)) if is_table_code(&first[..i]) => (Some(first[..i].to_string()), rest(first[i + len..].trim())),
         _ => (None, cell_text(parts)),
     }
 }
@@ -875,7 +894,10 @@ mod tests {
         let r = LineRef { page: 0, line: 0 };
         let cell = |lines: &[&str]| lines.iter().map(|t| (r, t.to_string())).collect::<Vec<_>>();
         let split = |lines: &[&str]| split_code(&cell(lines));
-        assert_eq!(split(&["OP01 - Passaggio al", "gestionale"]), (Some("OP01".into()), "Passaggio al gestionale".into()));
+        assert_eq!(
+            split(&["OP01 - Passaggio al", "gestionale"]),
+            (Some("OP01".into()), "Passaggio al gestionale".into())
+        );
         assert_eq!(split(&["1.1.01", "Digitalizzazione"]), (Some("1.1.01".into()), "Digitalizzazione".into()));
         assert_eq!(split(&["A1.01 – Piano"]), (Some("A1.01".into()), "Piano".into()));
         assert_eq!(split(&["SP.2: Sportello"]), (Some("SP.2".into()), "Sportello".into()));
@@ -883,6 +905,11 @@ mod tests {
         assert_eq!(split(&["2 nuovi asili nido", "comunali"]), (None, "2 nuovi asili nido comunali".into()));
         assert_eq!(split(&["Riordino dell'archivio"]), (None, "Riordino dell'archivio".into()));
         assert_eq!(split(&["Covid19 - servizi"]).0, None);
+        assert_eq!(split(&["OP 1.1", "Riorganizzazione"]), (Some("OP 1.1".into()), "Riorganizzazione".into()));
+        assert_eq!(split(&["OB.3 - Sportello"]), (Some("OB.3".into()), "Sportello".into()));
+        // An upper-case title line is no code.
+        assert_eq!(split(&["PIANO NEVE 2024", "comunale"]).0, None);
+        assert_eq!(split(&["Sportello - URP"]).0, None);
     }
 
     #[test]

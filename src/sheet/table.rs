@@ -108,7 +108,7 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
 
 /// A header cell joins at most this many wrapped lines ("Centro di" /
 /// "Responsabilità", "Valore" / "Atteso" / "2024").
-const MAX_HEADER_LINES: usize = 3;
+pub(super) const MAX_HEADER_LINES: usize = 3;
 
 /// A header row (the first, or one repeated after a page break) names at least
 /// this many known columns.

@@ -171,8 +171,29 @@ pub(super) fn header_cell_groups(line: &Line, after: &[Line], params: &Params) -
             known(&run) || names_with_stack(line, j, i, &run, after, params, known)
         })
     };
-    let cuts = alone(&ind).or_else(|| alone(&phase)).or_else(|| stacked(&ind)).or_else(|| stacked(&phase))?;
+    // Such a cell needs a line stacked under a few of the words, not all of them
+    // (the next line of a paragraph runs under all of its words).
+    let under_few = || {
+        lines_under(after, line.bbox.bottom, line.row, params).any(|l| {
+            let k = w.iter().filter(|x| x.bbox.x0 < l.bbox.x1 && x.bbox.x1 > l.bbox.x0).count();
+            k <= MAX_HEADER_WORDS && k < w.len() && l.bbox.x0 < line.bbox.x1 && l.bbox.x1 > line.bbox.x0
+        })
+    };
+    let cuts = alone(&ind)
+        .or_else(|| alone(&phase))
+        .or_else(|| under_few().then(|| stacked(&ind).or_else(|| stacked(&phase))).flatten())?;
     Some(cut_words(w, cuts))
+}
+
+/// The lines right under a line that ends at `bottom` on layout row `row`: those of
+/// `after` (the lines that follow it in reading order) on later rows, outside ruled
+/// cells, whose top is within the block gap below `bottom`. Lines are in reading
+/// order (by row): the look stops at the first line that starts further below.
+fn lines_under<'a>(after: &'a [Line], bottom: f32, row: usize, params: &'a Params) -> impl Iterator<Item = &'a Line> {
+    after
+        .iter()
+        .take_while(move |l| l.bbox.top - bottom <= params.block_gap * l.size)
+        .filter(move |l| l.row > row && l.cell.is_none() && l.bbox.top - bottom > -params.overlap_tol)
 }
 
 /// Whether words `j..i` of `line` (their text `run`) name a column (`known`)
@@ -196,17 +217,8 @@ fn names_with_stack(
     let (mut bottom, mut row) = (line.bbox.bottom, line.row);
     let mut stack: Option<String> = None;
     for _ in 1..super::table::MAX_HEADER_LINES {
-        // Lines are in reading order (by row): the look stops at the first line
-        // that starts below the block gap.
-        let next = after.iter().take_while(|l| l.bbox.top - bottom <= params.block_gap * l.size).find(|l| {
-            l.row > row
-                && l.cell.is_none()
-                && l.bbox.top - bottom > -params.overlap_tol
-                && l.bbox.x0 < x1
-                && l.bbox.x1 > x0
-                && l.bbox.x0 > lo
-                && l.bbox.x1 < hi
-        });
+        let next = lines_under(after, bottom, row, params)
+            .find(|l| l.bbox.x0 < x1 && l.bbox.x1 > x0 && l.bbox.x0 > lo && l.bbox.x1 < hi);
         let Some(n) = next else { return false };
         let t = join_lines([stack.as_deref().unwrap_or(run), n.text.as_str()]);
         if known(&t) {

@@ -172,11 +172,12 @@ pub(super) fn header_cell_groups(line: &Line, after: &[Line], params: &Params) -
         })
     };
     // Such a cell needs a line stacked under a few of the words, not all of them
-    // (the next line of a paragraph runs under all of its words).
+    // (the next line of a paragraph runs under all of its words), and together
+    // they make no more words than a header cell.
     let under_few = || {
         lines_under(after, line.bbox.bottom, line.row, params).any(|l| {
             let k = w.iter().filter(|x| x.bbox.x0 < l.bbox.x1 && x.bbox.x1 > l.bbox.x0).count();
-            k <= MAX_HEADER_WORDS && k < w.len() && l.bbox.x0 < line.bbox.x1 && l.bbox.x1 > line.bbox.x0
+            k + l.words.len() <= MAX_HEADER_WORDS && k < w.len() && l.bbox.x0 < line.bbox.x1 && l.bbox.x1 > line.bbox.x0
         })
     };
     let cuts = alone(&ind)
@@ -200,7 +201,8 @@ fn lines_under<'a>(after: &'a [Line], bottom: f32, row: usize, params: &'a Param
 /// together with the header lines stacked under them: up to two lines, from `after`
 /// (the page's lines after `line`, in reading order), each right below the previous
 /// one (within the block gap), outside ruled cells, overlapping the words and
-/// reaching over none of the line's other words.
+/// reaching over none of the line's other words; all of them at most
+/// [`MAX_HEADER_WORDS`] words.
 fn names_with_stack(
     line: &Line,
     j: usize,
@@ -216,10 +218,15 @@ fn names_with_stack(
     let hi = w.get(i).map_or(f32::INFINITY, |n| n.bbox.x0);
     let (mut bottom, mut row) = (line.bbox.bottom, line.row);
     let mut stack: Option<String> = None;
+    let mut words = i - j;
     for _ in 1..super::table::MAX_HEADER_LINES {
         let next = lines_under(after, bottom, row, params)
             .find(|l| l.bbox.x0 < x1 && l.bbox.x1 > x0 && l.bbox.x0 > lo && l.bbox.x1 < hi);
         let Some(n) = next else { return false };
+        words += n.words.len();
+        if words > MAX_HEADER_WORDS {
+            return false;
+        }
         let t = join_lines([stack.as_deref().unwrap_or(run), n.text.as_str()]);
         if known(&t) {
             return true;
@@ -279,18 +286,24 @@ pub(super) fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) 
     pages
         .iter()
         .map(|p| {
-            if (0..p.lines.len()).any(|k| split(p, k).is_some()) {
-                let mut page = p.clone();
-                // split_lines hands the lines over in order
-                let mut k = 0;
-                split_lines(&mut page, |_| {
-                    k += 1;
-                    split(p, k - 1)
-                });
-                Cow::Owned(page)
-            } else {
-                Cow::Borrowed(p)
-            }
+            // Each line is looked at once: up to the first line that is cut, the page
+            // is borrowed; from there on it is copied and cut.
+            let Some((first, groups)) = (0..p.lines.len()).find_map(|k| split(p, k).map(|g| (k, g))) else {
+                return Cow::Borrowed(p);
+            };
+            let mut page = p.clone();
+            let mut groups = Some(groups);
+            // split_lines hands the lines over in order
+            let mut k = 0;
+            split_lines(&mut page, |_| {
+                k += 1;
+                match (k - 1).cmp(&first) {
+                    std::cmp::Ordering::Less => None,
+                    std::cmp::Ordering::Equal => groups.take(),
+                    std::cmp::Ordering::Greater => split(p, k - 1),
+                }
+            });
+            Cow::Owned(page)
         })
         .collect()
 }

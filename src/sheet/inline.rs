@@ -10,6 +10,7 @@ use crate::extract::BBox;
 use crate::labels;
 use crate::layout::{split_lines, Line, PageLayout, Word};
 use crate::params::Params;
+use crate::text::join_lines;
 use std::borrow::Cow;
 
 /// A grid label is at most this many words ("Direttore di area", "Dirigente
@@ -132,7 +133,10 @@ pub(super) fn inline_label_groups(
 /// columns (indicator or phase table) is cut at every gutter, so that each header
 /// cell is a line of its own (a group naming no column, such as the second line of
 /// a stacked header, is kept as a line too: the table header stacks it).
-pub(super) fn header_cell_groups(line: &Line, params: &Params) -> Option<Vec<Vec<Word>>> {
+///
+/// `after` holds the page's lines after `line` in reading order: the header lines
+/// stacked under it, whose text may end a header cell that `line` only begins.
+pub(super) fn header_cell_groups(line: &Line, after: &[Line], params: &Params) -> Option<Vec<Vec<Word>>> {
     if line.cell.is_some() || line.words.len() < 2 {
         return None;
     }
@@ -155,24 +159,94 @@ pub(super) fn header_cell_groups(line: &Line, params: &Params) -> Option<Vec<Vec
     if ind(&whole) || phase(&whole) {
         return None;
     }
-    label_segments(&line.words, &text, &ind).or_else(|| label_segments(&line.words, &text, &phase))
+    let w = &line.words;
+    let alone = |known: &dyn Fn(&str) -> bool| label_segments(w.len(), &|j, i| known(&text(&w[j..i])));
+    // ... also where a packed header cell wraps onto the lines stacked under its
+    // words ("Peso  Valore di" over "partenza"): its words name the column together
+    // with those lines. (A line naming a column with the lines under it all along is
+    // one header cell: it is not cut.)
+    let stacked = |known: &dyn Fn(&str) -> bool| {
+        label_segments(w.len(), &|j, i| {
+            let run = text(&w[j..i]);
+            known(&run) || names_with_stack(line, j, i, &run, after, params, known)
+        })
+    };
+    // Such a cell needs a line stacked under a few of the words, not all of them
+    // (the next line of a paragraph runs under all of its words), and together
+    // they make no more words than a header cell.
+    let under_few = || {
+        lines_under(after, line.bbox.bottom, line.row, params).any(|l| {
+            let k = w.iter().filter(|x| x.bbox.x0 < l.bbox.x1 && x.bbox.x1 > l.bbox.x0).count();
+            k + l.words.len() <= MAX_HEADER_WORDS && k < w.len() && l.bbox.x0 < line.bbox.x1 && l.bbox.x1 > line.bbox.x0
+        })
+    };
+    let cuts = alone(&ind)
+        .or_else(|| alone(&phase))
+        .or_else(|| under_few().then(|| stacked(&ind).or_else(|| stacked(&phase))).flatten())?;
+    Some(cut_words(w, cuts))
 }
 
-/// The fewest consecutive runs of `words` (at least two) whose texts are each a
-/// `known` label, if the words can be so cut.
-fn label_segments(
-    words: &[Word],
-    text: &dyn Fn(&[Word]) -> String,
+/// The lines right under a line that ends at `bottom` on layout row `row`: those of
+/// `after` (the lines that follow it in reading order) on later rows, outside ruled
+/// cells, whose top is within the block gap below `bottom`. Lines are in reading
+/// order (by row): the look stops at the first line that starts further below.
+fn lines_under<'a>(after: &'a [Line], bottom: f32, row: usize, params: &'a Params) -> impl Iterator<Item = &'a Line> {
+    after
+        .iter()
+        .take_while(move |l| l.bbox.top - bottom <= params.block_gap * l.size)
+        .filter(move |l| l.row > row && l.cell.is_none() && l.bbox.top - bottom > -params.overlap_tol)
+}
+
+/// Whether words `j..i` of `line` (their text `run`) name a column (`known`)
+/// together with the header lines stacked under them: up to two lines, from `after`
+/// (the page's lines after `line`, in reading order), each right below the previous
+/// one (within the block gap), outside ruled cells, overlapping the words and
+/// reaching over none of the line's other words; all of them at most
+/// [`MAX_HEADER_WORDS`] words.
+fn names_with_stack(
+    line: &Line,
+    j: usize,
+    i: usize,
+    run: &str,
+    after: &[Line],
+    params: &Params,
     known: &dyn Fn(&str) -> bool,
-) -> Option<Vec<Vec<Word>>> {
-    let n = words.len();
+) -> bool {
+    let w = &line.words;
+    let (x0, x1) = (w[j].bbox.x0, w[i - 1].bbox.x1);
+    let lo = if j > 0 { w[j - 1].bbox.x1 } else { f32::NEG_INFINITY };
+    let hi = w.get(i).map_or(f32::INFINITY, |n| n.bbox.x0);
+    let (mut bottom, mut row) = (line.bbox.bottom, line.row);
+    let mut stack: Option<String> = None;
+    let mut words = i - j;
+    for _ in 1..super::table::MAX_HEADER_LINES {
+        let next = lines_under(after, bottom, row, params)
+            .find(|l| l.bbox.x0 < x1 && l.bbox.x1 > x0 && l.bbox.x0 > lo && l.bbox.x1 < hi);
+        let Some(n) = next else { return false };
+        words += n.words.len();
+        if words > MAX_HEADER_WORDS {
+            return false;
+        }
+        let t = join_lines([stack.as_deref().unwrap_or(run), n.text.as_str()]);
+        if known(&t) {
+            return true;
+        }
+        stack = Some(t);
+        (bottom, row) = (n.bbox.bottom, n.row);
+    }
+    false
+}
+
+/// Where to cut `n` consecutive words into the fewest runs (at least two) that are
+/// each a known label (`known(j, i)`: words `j..i`), if they can be so cut.
+fn label_segments(n: usize, known: &dyn Fn(usize, usize) -> bool) -> Option<Vec<usize>> {
     // best[i]: the fewest runs covering words[..i], and where the last run starts
     let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
     best[0] = Some((0, 0));
     for i in 1..=n {
         for j in i.saturating_sub(MAX_HEADER_WORDS)..i {
             let Some((k, _)) = best[j] else { continue };
-            if known(&text(&words[j..i])) && best[i].is_none_or(|(b, _)| k + 1 < b) {
+            if best[i].is_none_or(|(b, _)| k + 1 < b) && known(j, i) {
                 best[i] = Some((k + 1, j));
             }
         }
@@ -191,7 +265,7 @@ fn label_segments(
         i = j;
     }
     cuts.reverse();
-    Some(cut_words(words, cuts))
+    Some(cuts)
 }
 
 /// A table header cell names its column in at most this many words.
@@ -204,17 +278,32 @@ const MIN_HEADER_GROUPS: usize = 2;
 /// their lines (a copy of those pages only).
 pub(super) fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) -> Vec<Cow<'a, PageLayout>> {
     let columns = label_columns(pages, params);
-    let split = |l: &Line| inline_label_groups(l, params, &columns).or_else(|| header_cell_groups(l, params));
+    // line `k` of page `p`: cut or kept whole
+    let split = |p: &PageLayout, k: usize| {
+        let l = &p.lines[k];
+        inline_label_groups(l, params, &columns).or_else(|| header_cell_groups(l, &p.lines[k + 1..], params))
+    };
     pages
         .iter()
         .map(|p| {
-            if p.lines.iter().any(|l| split(l).is_some()) {
-                let mut page = p.clone();
-                split_lines(&mut page, split);
-                Cow::Owned(page)
-            } else {
-                Cow::Borrowed(p)
-            }
+            // Each line is looked at once: up to the first line that is cut, the page
+            // is borrowed; from there on it is copied and cut.
+            let Some((first, groups)) = (0..p.lines.len()).find_map(|k| split(p, k).map(|g| (k, g))) else {
+                return Cow::Borrowed(p);
+            };
+            let mut page = p.clone();
+            let mut groups = Some(groups);
+            // split_lines hands the lines over in order
+            let mut k = 0;
+            split_lines(&mut page, |_| {
+                k += 1;
+                match (k - 1).cmp(&first) {
+                    std::cmp::Ordering::Less => None,
+                    std::cmp::Ordering::Equal => groups.take(),
+                    std::cmp::Ordering::Greater => split(p, k - 1),
+                }
+            });
+            Cow::Owned(page)
         })
         .collect()
 }
@@ -311,5 +400,38 @@ mod tests {
         let mut l = line(&[("RICCI", 40.0), ("ELENA", 68.0), ("Classificazione", 103.0)], false);
         l.cell = Some(0);
         assert!(inline_label_groups(&l, &p, &none).is_none());
+    }
+
+    /// A line of `words` (text, x) at `top`, on layout row `row`.
+    fn line_at(words: &[(&str, f32)], top: f32, row: usize) -> Line {
+        let mut l = line(words, true);
+        for w in &mut l.words {
+            (w.bbox.top, w.bbox.bottom) = (top, top + 10.0);
+        }
+        Line { row, ..Line::from_words(l.words, row) }
+    }
+
+    #[test]
+    fn a_packed_header_cell_wrapped_under_its_words_is_cut_out() {
+        let p = Params::default();
+        // "Peso" then "Valore di" one space apart (no gutter), "partenza" right under
+        // "Valore di": the second cell names its column only with its second line.
+        let head = line_at(&[("Peso", 100.0), ("Valore", 123.0), ("di", 156.0)], 100.0, 0);
+        let under = |x: f32| vec![line_at(&[("partenza", x)], 111.0, 1)];
+        let g = header_cell_groups(&head, &under(123.0), &p).unwrap();
+        assert_eq!(texts(&g), ["Peso", "Valore di"]);
+        // Without the line under it, or with one reaching under "Peso" too (a line of
+        // another cell), or too far below (another row), the line stays whole.
+        assert!(header_cell_groups(&head, &[], &p).is_none());
+        assert!(header_cell_groups(&head, &under(110.0), &p).is_none());
+        assert!(header_cell_groups(&head, &[line_at(&[("partenza", 123.0)], 120.0, 1)], &p).is_none());
+        // Ruled cells bound their headers: no stacking across them.
+        let mut ruled = under(123.0);
+        ruled[0].cell = Some(0);
+        assert!(header_cell_groups(&head, &ruled, &p).is_none());
+        // A line naming one column together with the lines under it is one header
+        // cell: "Valore" / "di partenza" is not cut.
+        let whole = line_at(&[("Valore", 100.0), ("di", 133.0)], 100.0, 0);
+        assert!(header_cell_groups(&whole, &under(100.0), &p).is_none());
     }
 }

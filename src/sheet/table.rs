@@ -154,7 +154,7 @@ fn page_wrap_gap(doc: &Doc, page: usize) -> f32 {
 
 /// A header cell joins at most this many wrapped lines ("Centro di" /
 /// "Responsabilità", "Valore" / "Atteso" / "2024").
-const MAX_HEADER_LINES: usize = 3;
+pub(super) const MAX_HEADER_LINES: usize = 3;
 
 /// A header row (the first, or one repeated after a page break) names at least
 /// this many known columns.

@@ -746,3 +746,29 @@ fn borderless_rows_wrapped_in_every_column_stay_whole_without_a_lone_continuatio
     assert_eq!(ind[1].description, "Atti adottati");
     assert_eq!(ind[1].target.raw, "5");
 }
+
+#[test]
+fn a_packed_header_cell_wrapped_over_two_lines_keeps_its_column() {
+    // No rules: "Peso" and "Valore di" are drawn one space apart (one layout line,
+    // no gutter), and "partenza", the baseline header's second line, stands under
+    // "Valore di" only: the weight and baseline columns are both read.
+    let mut p = table_sheet("2025_S1");
+    p.text("INDICATORI", 40.0, 125.0, true);
+    p.text("Descrizione", 40.0, 146.0, true).text("Peso Valore di", 250.0, 146.0, true);
+    p.text("partenza", 272.5, 155.0, true).text("Target", 350.0, 146.0, true);
+    p.text("Atti adottati", 40.0, 175.0, false)
+        .text("30", 252.0, 175.0, false)
+        .text("10", 280.0, 175.0, false)
+        .text("12", 350.0, 175.0, false);
+    p.text("Pratiche evase", 40.0, 190.0, false)
+        .text("70", 252.0, 190.0, false)
+        .text("85%", 276.0, 190.0, false)
+        .text("90%", 350.0, 190.0, false);
+    let objs = run(&[p.page(1)]);
+    let ind = &objs[0].indicators;
+    assert_eq!(ind.len(), 2, "{ind:?}");
+    assert_eq!((ind[0].weight, ind[1].weight), (Some(30.0), Some(70.0)));
+    let base = |i: usize| ind[i].baseline.as_ref().map(|b| b.value.raw.as_str());
+    assert_eq!((base(0), base(1)), (Some("10"), Some("85%")));
+    assert_eq!((ind[0].target.raw.as_str(), ind[1].target.raw.as_str()), ("12", "90%"));
+}

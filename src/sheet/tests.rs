@@ -50,6 +50,16 @@ impl P {
         }
         self
     }
+    /// A horizontal rule from `x0` to `x1` at `y`.
+    fn hrule(&mut self, x0: f32, x1: f32, y: f32) -> &mut Self {
+        self.rules.push(Rule { bbox: BBox::new(x0, y, x1, y + 0.5), paint: Paint::Stroke, gray: 0.0 });
+        self
+    }
+    /// A vertical rule at `x` from `y0` to `y1`.
+    fn vrule(&mut self, x: f32, y0: f32, y1: f32) -> &mut Self {
+        self.rules.push(Rule { bbox: BBox::new(x, y0, x + 0.5, y1), paint: Paint::Stroke, gray: 0.0 });
+        self
+    }
     fn page(&self, number: u32) -> Page {
         Page {
             number,
@@ -771,4 +781,158 @@ fn a_packed_header_cell_wrapped_over_two_lines_keeps_its_column() {
     let base = |i: usize| ind[i].baseline.as_ref().map(|b| b.value.raw.as_str());
     assert_eq!((base(0), base(1)), (Some("10"), Some("85%")));
     assert_eq!((ind[0].target.raw.as_str(), ind[1].target.raw.as_str()), ("12", "90%"));
+}
+
+// ---------------------------------------------------------------------------
+// Plans printed as a table
+
+/// A borderless table of objectives: bold title with the plan year, header row,
+/// a unit's group row, blocks whose objective cells are printed on the first row
+/// only, a strategic group row.
+fn borderless_plan_page() -> P {
+    let mut p = P::new();
+    p.text("Piano degli obiettivi 2024", 40.0, 40.0, true);
+    p.text("Codice", 40.0, 80.0, true)
+        .text("Obiettivo", 100.0, 80.0, true)
+        .text("Indicatore", 260.0, 80.0, true)
+        .text("Valore atteso", 400.0, 80.0, true)
+        .text("Peso ind.", 500.0, 80.0, true);
+    p.text("SETTORE TECNICO - Responsabile: Ugo Bassi", 40.0, 100.0, true);
+    p.text("T.01", 40.0, 120.0, false)
+        .text("Manutenzione strade", 100.0, 120.0, false)
+        .text("Buche riparate", 260.0, 120.0, false)
+        .text("100", 400.0, 120.0, false)
+        .text("60", 500.0, 120.0, false);
+    p.text("comunali", 100.0, 131.0, false);
+    p.text("Segnalazioni chiuse", 260.0, 146.0, false)
+        .text(">= 90%", 400.0, 146.0, false)
+        .text("40", 500.0, 146.0, false);
+    p.text("T.02", 40.0, 170.0, false)
+        .text("Verde pubblico", 100.0, 170.0, false)
+        .text("Alberi piantati", 260.0, 170.0, false)
+        .text("50", 400.0, 170.0, false)
+        .text("100", 500.0, 170.0, false);
+    p.text("OBIETTIVO STRATEGICO 2 - Citta sicura", 40.0, 195.0, true);
+    p.text("T.03", 40.0, 215.0, false)
+        .text("Illuminazione", 100.0, 215.0, false)
+        .text("Punti luce LED", 260.0, 215.0, false)
+        .text("SI", 400.0, 215.0, false)
+        .text("100", 500.0, 215.0, false);
+    p
+}
+
+#[test]
+fn a_borderless_table_of_objectives_gives_one_objective_per_block() {
+    let objs = run(&[borderless_plan_page().page(1)]);
+    let codes: Vec<&str> = objs.iter().map(|o| o.code.as_str()).collect();
+    assert_eq!(codes, ["T.01", "T.02", "T.03"], "group rows are no objectives");
+    let o = &objs[0];
+    assert_eq!(o.title, "Manutenzione strade comunali");
+    assert_eq!(o.year, Some(2024), "plan year from the bold title line");
+    assert_eq!(o.directorate.as_deref(), Some("SETTORE TECNICO"));
+    assert_eq!(o.executive.as_deref(), Some("Ugo Bassi"));
+    assert_eq!(o.pages, [1]);
+    assert_eq!(o.weight, None, "Peso ind. is the indicators' weight");
+    let ind: Vec<(&str, &str, Option<f64>)> =
+        o.indicators.iter().map(|i| (i.description.as_str(), i.target.raw.as_str(), i.weight)).collect();
+    assert_eq!(ind, [("Buche riparate", "100", Some(60.0)), ("Segnalazioni chiuse", ">= 90%", Some(40.0))]);
+    assert!(o.indicators[0].targets.is_empty(), "one target column without a year");
+    assert_eq!(objs[1].indicators.len(), 1);
+    // A strategic row names no unit: the block under it keeps the settore.
+    assert_eq!(objs[2].directorate.as_deref(), Some("SETTORE TECNICO"));
+    assert_eq!(objs[2].indicators[0].target.boolean, Some(true));
+    let prov = objs[0].provenance.as_ref().expect("provenance");
+    assert!(prov.contains_key("indicators[1].weight") && prov.contains_key("executive"), "{prov:?}");
+}
+
+#[test]
+fn a_page_without_a_header_continues_the_table_while_its_lines_fit_the_columns() {
+    let mut p2 = P::new();
+    p2.text("T.04", 40.0, 60.0, false)
+        .text("Sportello unico", 100.0, 60.0, false)
+        .text("Pratiche evase", 260.0, 60.0, false)
+        .text("200", 400.0, 60.0, false)
+        .text("100", 500.0, 60.0, false);
+    let objs = run(&[borderless_plan_page().page(1), p2.page(2)]);
+    let last = objs.last().expect("objectives");
+    assert_eq!((last.code.as_str(), last.pages.as_slice()), ("T.04", &[2][..]));
+    assert_eq!(last.directorate.as_deref(), Some("SETTORE TECNICO"), "the unit carries over the page break");
+    // Prose after the table is no continuation.
+    let mut prose = P::new();
+    prose.text("La relazione illustra i risultati conseguiti dall'ente nel corso dell'anno.", 40.0, 60.0, false);
+    prose.text("I dati sono stati raccolti dai responsabili dei servizi e verificati.", 40.0, 71.0, false);
+    assert_eq!(run(&[borderless_plan_page().page(1), prose.page(2)]).len(), 3);
+}
+
+#[test]
+fn tables_that_name_no_objective_and_indicator_columns_give_no_objective() {
+    let mut p = P::new();
+    p.text("Missione", 40.0, 80.0, true).text("Programma", 150.0, 80.0, true).text("Stanziamento", 300.0, 80.0, true);
+    p.text("01", 40.0, 100.0, false).text("01.02 Segreteria", 150.0, 100.0, false).text(
+        "120.000,00",
+        300.0,
+        100.0,
+        false,
+    );
+    p.text("Obiettivo", 40.0, 150.0, true).text("Peso", 300.0, 150.0, true);
+    p.text("Riduzione dei tempi", 40.0, 170.0, false).text("30", 300.0, 170.0, false);
+    assert!(run(&[p.page(1)]).is_empty());
+}
+
+/// A ruled table whose objective cells are merged over their block; the first
+/// block crosses the page break (its title continues under the repeated header).
+fn merged_block_pages() -> (P, P) {
+    let xs = [30.0, 90.0, 250.0, 390.0, 560.0];
+    let header = |p: &mut P, top: f32| {
+        p.row(&xs, top, top + 16.0);
+        p.text("Codice", 35.0, top + 11.0, true)
+            .text("Obiettivo", 95.0, top + 11.0, true)
+            .text("Indicatore", 255.0, top + 11.0, true)
+            .text("Target 2024", 395.0, top + 11.0, true);
+    };
+    let verticals = |p: &mut P, y0: f32, y1: f32| {
+        for x in xs {
+            p.vrule(x, y0, y1);
+        }
+    };
+    let mut p1 = P::new();
+    p1.text("PDO 2024", 30.0, 40.0, true);
+    header(&mut p1, 70.0);
+    verticals(&mut p1, 86.0, 130.0);
+    p1.hrule(250.0, 560.0, 108.0).hrule(30.0, 560.0, 130.0);
+    p1.text("A1.01", 35.0, 97.0, false)
+        .text("Riqualificazione del", 95.0, 97.0, false)
+        .text("patrimonio edilizio", 95.0, 108.0, false)
+        .text("Edifici verificati", 255.0, 97.0, false)
+        .text("12", 395.0, 97.0, false)
+        .text("Interventi conclusi", 255.0, 119.0, false)
+        .text("8", 395.0, 119.0, false);
+    let mut p2 = P::new();
+    header(&mut p2, 40.0);
+    verticals(&mut p2, 56.0, 102.0);
+    p2.hrule(30.0, 560.0, 80.0).hrule(30.0, 560.0, 102.0);
+    p2.text("scolastico", 95.0, 67.0, false)
+        .text("Spesa impegnata", 255.0, 67.0, false)
+        .text("50.000", 395.0, 67.0, false);
+    p2.text("A1.02", 35.0, 91.0, false)
+        .text("Nuova biblioteca", 95.0, 91.0, false)
+        .text("Prestiti", 255.0, 91.0, false)
+        .text("1.000", 395.0, 91.0, false);
+    (p1, p2)
+}
+
+#[test]
+fn a_merged_objective_cell_split_by_a_page_break_is_one_block() {
+    let (p1, p2) = merged_block_pages();
+    let objs = run(&[p1.page(1), p2.page(2)]);
+    assert_eq!(objs.len(), 2, "{:?}", objs.iter().map(|o| &o.code).collect::<Vec<_>>());
+    let o = &objs[0];
+    assert_eq!(o.code, "A1.01");
+    assert_eq!(o.title, "Riqualificazione del patrimonio edilizio scolastico");
+    assert_eq!(o.pages, [1, 2]);
+    let ind: Vec<&str> = o.indicators.iter().map(|i| i.description.as_str()).collect();
+    assert_eq!(ind, ["Edifici verificati", "Interventi conclusi", "Spesa impegnata"]);
+    assert_eq!(o.indicators[2].targets.iter().map(|t| t.year).collect::<Vec<_>>(), [2024]);
+    assert_eq!(o.indicators[2].target.value, Some(50000.0));
+    assert_eq!((objs[1].code.as_str(), objs[1].pages.as_slice()), ("A1.02", &[2][..]));
 }

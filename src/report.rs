@@ -246,7 +246,7 @@ pub fn html(report: &EvalReport, views: &[FileView]) -> String {
             }
             o.push_str(r#"<div class="pages">"#);
             for p in v.pages.iter().filter(|p| obj.pages.contains(&p.number)) {
-                o.push_str(&page_svg(p, &marks));
+                o.push_str(&page_band_svg(p, &marks, marks_band(p, &marks)));
             }
             o.push_str("</div>");
         }
@@ -456,11 +456,34 @@ pub fn esc(s: &str) -> String {
 /// One page as an inline SVG: page frame, edges, cells, text lines (their boxes and
 /// their text at the extracted size), then the marks on top.
 pub fn page_svg(page: &PageLayout, marks: &[Mark]) -> String {
+    page_band_svg(page, marks, None)
+}
+
+/// The band of a page (top, bottom in points) that the marks on it cover, with a
+/// margin, when it is less than half the page: an objective of a plan printed as a
+/// table is a block of rows, shown without the rest of its page.
+pub fn marks_band(page: &PageLayout, marks: &[Mark]) -> Option<(f32, f32)> {
+    let on_page = marks.iter().filter(|m| m.region.page == page.number);
+    let (top, bottom) = on_page
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(t, b), m| (t.min(m.region.bbox[1]), b.max(m.region.bbox[3])));
+    let h = page.height.max(1.0);
+    (top.is_finite() && bottom - top < BAND_MAX_SHARE * h)
+        .then(|| ((top - BAND_MARGIN).max(0.0), (bottom + BAND_MARGIN).min(h)))
+}
+
+/// A page band is shown alone when it covers less than this share of the page ...
+const BAND_MAX_SHARE: f32 = 0.5;
+/// ... with this margin (points) above and below the marks.
+const BAND_MARGIN: f32 = 24.0;
+
+/// One page, or the band `band` (top, bottom) of it, as an inline SVG.
+pub fn page_band_svg(page: &PageLayout, marks: &[Mark], band: Option<(f32, f32)>) -> String {
     let (w, h) = (page.width.max(1.0), page.height.max(1.0));
+    let (y0, bh) = band.map(|(t, b)| (t, (b - t).max(1.0))).unwrap_or((0.0, h));
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg class="page" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.1} {h:.1}" width="{w:.0}" height="{h:.0}" role="img" aria-label="page {n}">"#,
+        r#"<svg class="page" xmlns="http://www.w3.org/2000/svg" viewBox="0 {y0:.1} {w:.1} {bh:.1}" width="{w:.0}" height="{bh:.0}" role="img" aria-label="page {n}">"#,
         n = page.number
     );
     let _ = write!(s, r#"<rect class="paper" x="0" y="0" width="{w:.1}" height="{h:.1}"/>"#);
@@ -674,5 +697,16 @@ mod tests {
         assert!(svg.contains("Direzione &lt;A&amp;B&gt;"));
         assert!(svg.contains(r#"class="mark wrong""#) && svg.contains("<title>directorate</title>"));
         assert!(!svg.contains("other page"));
+        // A block of rows (a table plan's objective) is shown as its band of the page.
+        let band = marks_band(&page, &marks).expect("a small band");
+        assert_eq!(band, (0.0, 54.0));
+        let svg = page_band_svg(&page, &marks, Some(band));
+        assert!(svg.contains(r#"viewBox="0 0.0 600.0 54.0""#), "{svg}");
+        let tall = [Mark {
+            region: Region { page: 2, bbox: [10.0, 20.0, 80.0, 700.0] },
+            kind: MarkKind::Right,
+            label: "x".into(),
+        }];
+        assert_eq!(marks_band(&page, &tall), None, "a sheet filling its page is shown whole");
     }
 }

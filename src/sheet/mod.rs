@@ -43,7 +43,7 @@ use crate::labels;
 use crate::layout::PageLayout;
 use crate::model::{DiagCode, Diagnostic, Objective};
 use crate::params::Params;
-use doc::{Doc, HashSet, LineRef, Prov};
+use doc::{Doc, HashSet, LineRef, Prov, RowRef};
 use sections::{Section, Sections};
 use structure::Heading;
 use units::LabelUnit;
@@ -64,11 +64,22 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
     let units = units::label_units(&doc, &furniture, &heading_lines);
     debug_assert!(units.is_sorted_by_key(|u| u.page));
 
+    // Tables of objectives: a sheet ends where one starts.
+    let tables = tabular::find_tables(&doc, &furniture);
+    let table_starts = tables.starts(&doc);
+    let mut sheet_lines: HashSet<LineRef> = HashSet::default();
+
     let mut objectives = Vec::new();
     let mut doc_year: Option<Option<i32>> = None;
-    for sheet in structure::find_sheets(&doc, &headings, &units) {
+    for mut sheet in structure::find_sheets(&doc, &headings, &units) {
         let h = sheet.heading;
+        if let Some(&t) = table_starts.iter().find(|&&t| t > h.pos && t < sheet.end) {
+            // On a later page, the lines above the table's header are its title or
+            // caption, not the sheet's.
+            sheet.end = if t.page > h.pos.page { RowRef::page_start(t.page) } else { t };
+        }
         let content = sheet.content(&doc, &furniture, &heading_lines);
+        sheet_lines.extend(content.iter().copied().chain(h.lines.iter().copied()));
         let pages = sheet.page_numbers(&doc, &content);
         let sheet_units = units::sheet_units(&units, h.page, &content);
         let mut obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
@@ -77,10 +88,8 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
         }
         objectives.push(Objective { pages, ..obj });
     }
-    // Plans printed as a table, on the pages that hold no sheet.
-    let sheet_pages: HashSet<usize> =
-        (0..doc.pages.len()).filter(|&i| objectives.iter().any(|o| o.pages.contains(&doc.pages[i].number))).collect();
-    let tables = tabular::parse_tables(&doc, &furniture, &sheet_pages, &mut diags);
+    // Plans printed as a table, outside the sheets.
+    let tables = tabular::parse_tables(&doc, tables, &sheet_lines, &mut diags);
     if !tables.is_empty() {
         objectives.extend(tables);
         // Document order: by first page (a sort that keeps each family's order).

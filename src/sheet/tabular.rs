@@ -22,7 +22,7 @@
 //!   achievements of the objective (once per block) or of the indicators (on every
 //!   row), indicators read by the indicator table's own rules.
 
-use super::doc::{re, Doc, HashSet, LineRef, Prov};
+use super::doc::{re, Doc, HashSet, LineRef, Prov, RowRef};
 use super::indicators;
 use super::table::{header_rows_on_page, HeadCol, HeaderRow, TableHeader, TableRow};
 use super::PLAN_YEARS;
@@ -158,22 +158,32 @@ struct Unit {
     lines: Vec<LineRef>,
 }
 
-/// Every objective of the tables of objectives on the pages not in `skip` (pages
-/// that hold objective sheets), in document order.
-pub(super) fn parse_tables(
-    doc: &Doc,
-    furniture: &HashSet<LineRef>,
-    skip: &HashSet<usize>,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<Objective> {
-    // Header rows of every page, top to bottom.
+/// The header rows that open tables of objectives, found over every page before
+/// the sheets are read: a sheet ends where a table starts.
+pub(super) struct Found {
+    /// Each page's lines (no running header or footer), sorted by top.
+    page_lines: Vec<Vec<LineRef>>,
+    /// Header rows naming an objective and an indicator column, in document order.
+    hits: Vec<(usize, Hit)>,
+}
+
+impl Found {
+    /// Where each table header stands (its first row), in document order.
+    pub fn starts(&self, doc: &Doc) -> Vec<RowRef> {
+        self.hits
+            .iter()
+            .filter_map(|(_, h)| h.cols.iter().flat_map(|c| c.lines.iter()).map(|&r| doc.row_of(r)).min())
+            .collect()
+    }
+}
+
+/// Every header row of a table of objectives in the document.
+pub(super) fn find_tables(doc: &Doc, furniture: &HashSet<LineRef>) -> Found {
     let mut page_lines: Vec<Vec<LineRef>> = Vec::with_capacity(doc.pages.len());
     let mut hits: Vec<(usize, Hit)> = Vec::new();
     for (pi, pg) in doc.pages.iter().enumerate() {
-        let mut lines: Vec<LineRef> = (0..pg.lines.len())
-            .map(|line| LineRef { page: pi, line })
-            .filter(|r| !skip.contains(&pi) && !furniture.contains(r))
-            .collect();
+        let mut lines: Vec<LineRef> =
+            (0..pg.lines.len()).map(|line| LineRef { page: pi, line }).filter(|r| !furniture.contains(r)).collect();
         lines.sort_by(|&a, &b| doc.line(a).bbox.top.total_cmp(&doc.line(b).bbox.top).then(a.line.cmp(&b.line)));
         for (cols, row) in header_rows_on_page(doc, &lines, &labels::table_column, &spans_years) {
             if opens_table(&cols) {
@@ -182,8 +192,25 @@ pub(super) fn parse_tables(
         }
         page_lines.push(lines);
     }
+    Found { page_lines, hits }
+}
+
+/// Every objective of the tables of objectives, in document order. `sheet_lines`
+/// are the lines read as objective sheets: no table reads them, and a page that
+/// holds them continues no table.
+pub(super) fn parse_tables(
+    doc: &Doc,
+    found: Found,
+    sheet_lines: &HashSet<LineRef>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Objective> {
+    let Found { mut page_lines, hits } = found;
     if hits.is_empty() {
         return Vec::new();
+    }
+    let skip: HashSet<usize> = sheet_lines.iter().map(|r| r.page).collect();
+    for lines in &mut page_lines {
+        lines.retain(|r| !sheet_lines.contains(r));
     }
     let header_lines: HashSet<LineRef> =
         hits.iter().flat_map(|(_, h)| h.cols.iter().flat_map(|c| c.lines.iter().copied())).collect();

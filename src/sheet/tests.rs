@@ -936,3 +936,11 @@ fn a_merged_objective_cell_split_by_a_page_break_is_one_block() {
     assert_eq!(o.indicators[2].target.value, Some(50000.0));
     assert_eq!((objs[1].code.as_str(), objs[1].pages.as_slice()), ("A1.02", &[2][..]));
 }
+
+#[test]
+fn sheets_and_a_table_of_objectives_live_in_one_document() {
+    let objs = run(&[sheet_page("2020_Z101").page(1), borderless_plan_page().page(2)]);
+    let found: Vec<(&str, &[u32])> = objs.iter().map(|o| (o.code.as_str(), o.pages.as_slice())).collect();
+    assert_eq!(found, [("2020_Z101", &[1][..]), ("T.01", &[2][..]), ("T.02", &[2][..]), ("T.03", &[2][..])]);
+    assert_eq!(objs[0].directorate.as_deref(), Some("AFFARI"), "the sheet is read as a sheet");
+}

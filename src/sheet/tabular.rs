@@ -71,14 +71,17 @@ struct Roles {
     service: Option<usize>,
     person: Option<usize>,
     dup: Vec<usize>,
-    weight: Option<usize>,
-    achievement: Option<usize>,
+    /// *Peso* columns and *% raggiungimento* columns: each the objective's or the
+    /// indicators' by how it is printed (once per block, or on every row).
+    weights: Vec<usize>,
+    achievements: Vec<usize>,
     indicator: usize,
 }
 
 impl Roles {
     fn of(cols: &[HeadCol<TabColumn>]) -> Option<Roles> {
         let find = |k: TabColumn| cols.iter().position(|c| c.key == Some(k));
+        let all = |k: TabColumn| (0..cols.len()).filter(|&i| cols[i].key == Some(k)).collect::<Vec<usize>>();
         let objective = find(TabColumn::Objective);
         let obj_desc = find(TabColumn::ObjectiveDescription);
         Some(Roles {
@@ -89,9 +92,9 @@ impl Roles {
             area: find(TabColumn::Area),
             service: find(TabColumn::Service),
             person: find(TabColumn::Person),
-            dup: (0..cols.len()).filter(|&i| cols[i].key == Some(TabColumn::Dup)).collect(),
-            weight: find(TabColumn::Weight),
-            achievement: find(TabColumn::Achievement),
+            dup: all(TabColumn::Dup),
+            weights: all(TabColumn::Weight),
+            achievements: all(TabColumn::Achievement),
             indicator: find(TabColumn::Indicator)?,
         })
     }
@@ -268,6 +271,14 @@ pub(super) fn parse_tables(
                 break;
             }
             let Some(cols) = columns.as_ref() else { break };
+            let (more, plain): (Vec<LineRef>, Vec<LineRef>) =
+                plain.into_iter().partition(|&r| runs_over_columns(doc, r, cols, &header.cols));
+            if std::env::var_os("PERFPLAN_DEBUG_TABLES").is_some() {
+                for &r in &more {
+                    eprintln!("  runs over columns: {:?} {:?}", doc.line(r).text, doc.line(r).bbox);
+                }
+            }
+            let spanning: Vec<LineRef> = spanning.into_iter().chain(more).collect();
             if std::env::var_os("PERFPLAN_DEBUG_TABLES").is_some() {
                 eprintln!(
                     "table page {} header {:?} starts {:?} spanning {}",
@@ -327,22 +338,56 @@ fn spans_columns(doc: &Doc, r: LineRef, cols: &[HeadCol<TabColumn>]) -> bool {
 fn fits(doc: &Doc, plain: &[LineRef], spanning: &[LineRef], cols: &TableColumns<usize>) -> bool {
     let tol = doc.p.edge_tol;
     let mut used: Vec<usize> = Vec::new();
-    let mut aligned = 0;
+    let mut inside = 0;
     for &r in plain {
         let l = doc.line(r);
-        let x = l.cell.map(|c| doc.pages[r.page].cells[c].bbox.x0).unwrap_or(l.bbox.x0);
-        let c = cols.column_of(l.bbox.x0, tol);
-        let start = cols.starts().iter().find(|(k, _)| *k == c).map(|(_, s)| *s).unwrap_or(f32::NAN);
-        // A line starts at its column (or its ruled cell does), or inside a narrow
-        // column's first gutter (a centred value).
-        if (x - start).abs() <= doc.p.align_tol.max(tol) * 3.0 || (l.bbox.x0 - start).abs() <= doc.p.align_tol * 3.0 {
-            aligned += 1;
+        if crossings(doc, r, cols).0 == 0 {
+            inside += 1;
         }
+        let c = cols.column_of(l.bbox.x0, tol);
         if !used.contains(&c) {
             used.push(c);
         }
     }
-    used.len() >= 2 && aligned * 2 > plain.len() + spanning.len()
+    used.len() >= 2 && inside * FIT_DEN >= (plain.len() + spanning.len()) * FIT_NUM
+}
+
+/// A page continues a table when at least this share (FIT_NUM / FIT_DEN) of its
+/// lines stay inside one column each.
+const FIT_NUM: usize = 4;
+const FIT_DEN: usize = 5;
+
+/// How many column starts a line crosses (starts strictly inside its extent), and
+/// whether one of them falls inside a word (no word boundary at the column's edge).
+fn crossings(doc: &Doc, r: LineRef, cols: &TableColumns<usize>) -> (usize, bool) {
+    let l = doc.line(r);
+    let tol = doc.p.edge_tol;
+    let mut n = 0;
+    let mut straddled = false;
+    // The first column's start is its header's: its body may start left of it.
+    let first = cols.starts().iter().map(|&(_, s)| s).fold(f32::INFINITY, f32::min);
+    for &(_, s) in cols.starts().iter().filter(|&&(_, s)| s > first) {
+        if l.bbox.x0 < s - tol && l.bbox.x1 > s + tol {
+            n += 1;
+            straddled |= l.words.iter().any(|w| w.bbox.x0 < s - tol && w.bbox.x1 > s + tol);
+        }
+    }
+    (n, straddled)
+}
+
+/// A line of the first column that runs over the next columns' starts (a group
+/// row shorter than the headers' text): over a start inside one of its words, or
+/// over two starts. Values of two cells set close together cross one start at a
+/// word boundary.
+fn runs_over_columns(doc: &Doc, r: LineRef, cols: &TableColumns<usize>, head: &[HeadCol<TabColumn>]) -> bool {
+    let l = doc.line(r);
+    let tol = doc.p.edge_tol;
+    let mut known = head.iter().filter(|c| c.key.is_some());
+    if known.nth(1).is_none_or(|second| l.bbox.x0 >= second.x0.min(second.start) - tol) {
+        return false;
+    }
+    let (n, straddled) = crossings(doc, r, cols);
+    straddled || n >= 2
 }
 
 /// The heading of an organisational unit right above a table's first header row
@@ -617,14 +662,17 @@ impl<'a, 'd> TableReader<'a, 'd> {
         let doc = self.doc;
         let r = self.roles;
         // A weight or achievement printed on several rows of one block is the
-        // indicators'; printed once per block, the objective's.
-        let per_row = |c: Option<usize>| {
-            c.is_some_and(|c| {
-                self.blocks.iter().any(|b| b.rows.iter().filter(|row| !row.cells[c].is_empty()).count() > 1)
-            })
+        // indicators'; printed once per block, the objective's. Of several such
+        // columns, the first of each kind counts.
+        let per_row =
+            |c: usize| self.blocks.iter().any(|b| b.rows.iter().filter(|row| !row.cells[c].is_empty()).count() > 1);
+        let split = |cols: &[usize]| {
+            let row = cols.iter().copied().find(|&c| per_row(c));
+            let block = cols.iter().copied().find(|&c| !per_row(c));
+            (row, block)
         };
-        let weight_per_row = per_row(r.weight);
-        let ach_per_row = per_row(r.achievement);
+        let (weight_row, weight_block) = split(&r.weights);
+        let (ach_row, ach_block) = split(&r.achievements);
         // The indicator table as the sheet's indicator reader sees it.
         let ind_cols: Vec<HeadCol<IndColumn>> = head
             .iter()
@@ -635,13 +683,11 @@ impl<'a, 'd> TableReader<'a, 'd> {
                     Some(TabColumn::Type) => Some(IndColumn::Type),
                     Some(TabColumn::Unit) => Some(IndColumn::Unit),
                     Some(TabColumn::IndicatorWeight) => Some(IndColumn::Weight),
-                    Some(TabColumn::Weight) if weight_per_row && r.weight == Some(i) => Some(IndColumn::Weight),
+                    Some(TabColumn::Weight) if weight_row == Some(i) => Some(IndColumn::Weight),
                     Some(TabColumn::Baseline) => Some(IndColumn::Baseline),
                     Some(TabColumn::Target) => Some(IndColumn::Target),
                     Some(TabColumn::Actual) => Some(IndColumn::Actual),
-                    Some(TabColumn::Achievement) if ach_per_row && r.achievement == Some(i) => {
-                        Some(IndColumn::Achievement)
-                    }
+                    Some(TabColumn::Achievement) if ach_row == Some(i) => Some(IndColumn::Achievement),
                     _ => None,
                 };
                 HeadCol {
@@ -662,6 +708,12 @@ impl<'a, 'd> TableReader<'a, 'd> {
         };
         let mut out = Vec::new();
         for b in self.blocks {
+            // A key cell with nothing beside it and no row is a heading caught in the
+            // table (the next table's unit, a note), not an objective.
+            let beside = b.cells.iter().enumerate().any(|(c, parts)| Some(c) != r.key() && !parts.is_empty());
+            if b.rows.is_empty() && !beside {
+                continue;
+            }
             let text = |c: Option<usize>| c.map(|c| cell_text(&b.cells[c])).unwrap_or_default();
             let lines = |c: Option<usize>| c.map(|c| part_lines(&b.cells[c])).unwrap_or_default();
             let (code, title) = match (r.code, r.title) {
@@ -742,12 +794,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
                     b.rows.iter().flat_map(|row| row.cells[c].iter().cloned()).collect();
                 Some((cell_text(&parts), part_lines(&parts)))
             };
-            for (field, c, is_row) in
-                [("weight", r.weight, weight_per_row), ("achievement", r.achievement, ach_per_row)]
-            {
-                if is_row {
-                    continue;
-                }
+            for (field, c) in [("weight", weight_block), ("achievement", ach_block)] {
                 let Some((t, src)) = once(c) else { continue };
                 prov.add(doc, field.into(), &src);
                 let v = match number::parse_weight(&t) {
@@ -874,8 +921,9 @@ fn column_cells(doc: &Doc, lines: &[LineRef], cols: &TableColumns<usize>, n: usi
 /// tokens of letters, digits and `. _ - /`, no lower case, a digit in the last
 /// one, letters-only tokens short (an abbreviation: `OP 1.1`), at most this long.
 const MAX_CODE_CHARS: usize = 20;
-/// A letters-only token of a code is an abbreviation of at most this many letters.
-const MAX_CODE_PREFIX: usize = 4;
+/// A letters-only token of a code is an abbreviation of at most this many letters
+/// (`OP 1.1`; `AREA 2` is a heading).
+const MAX_CODE_PREFIX: usize = 3;
 const MAX_CODE_TOKENS: usize = 3;
 
 fn is_table_code(code: &str) -> bool {
@@ -900,7 +948,7 @@ fn split_code(parts: &[(LineRef, String)]) -> (Option<String>, String) {
     let Some((_, first)) = parts.first() else { return (None, String::new()) };
     let first = crate::text::collapse(first);
     let rest = |head: &str| join_lines(std::iter::once(head).chain(parts[1..].iter().map(|(_, t)| t.as_str())));
-    let alone = first.trim_end_matches(':');
+    let alone = first.trim_end_matches([':', '-', '–', '—']).trim_end();
     if parts.len() > 1 && is_table_code(alone) {
         return (Some(alone.to_string()), rest(""));
     }
@@ -937,6 +985,8 @@ mod tests {
         // An upper-case title line is no code.
         assert_eq!(split(&["PIANO NEVE 2024", "comunale"]).0, None);
         assert_eq!(split(&["Sportello - URP"]).0, None);
+        assert_eq!(split(&["A2.02 –", "Efficientamento"]), (Some("A2.02".into()), "Efficientamento".into()));
+        assert_eq!(split(&["AREA 2 - SERVIZI TECNICI"]).0, None, "a heading, not a code");
     }
 
     #[test]

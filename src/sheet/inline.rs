@@ -67,12 +67,11 @@ pub(super) fn inline_label_groups(
             // cells), a phrase of its own, set apart on both sides
             let capital = w[i].text.chars().next().is_some_and(char::is_uppercase);
             let label_len = (1..=MAX_LABEL_WORDS.min(w.len() - i)).rev().find(|&k| {
-                let text: Vec<&str> = w[i..i + k].iter().map(|x| x.text.as_str()).collect();
                 let ends = i + k == w.len() || apart(i + k);
                 // away from a label column, a label also starts with a capital
                 // (running text does not: "... della   direzione")
                 let set_apart = if at_column { apart(i) || ends } else { ends && capital };
-                set_apart && labels::grid_field(&text.join(" ")).is_some()
+                set_apart && spelled(&w[i..i + k]) && labels::grid_field(&text(&w[i..i + k])).is_some()
             });
             if let Some(k) = label_len {
                 found = true;
@@ -136,14 +135,13 @@ pub(super) fn header_cell_groups(line: &Line, params: &Params) -> Option<Vec<Vec
     if line.cell.is_some() || line.words.len() < 2 {
         return None;
     }
-    let text = |g: &[Word]| g.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
-    let ind = |t: &str| labels::column(t).is_some();
-    let phase = |t: &str| labels::phase_column(t).is_some();
+    let ind = |g: &[Word]| spelled(g) && labels::column(&text(g)).is_some();
+    let phase = |g: &[Word]| spelled(g) && labels::phase_column(&text(g)).is_some();
     let gaps = word_gaps(&line.words);
     let cuts: Vec<usize> = (1..line.words.len()).filter(|&i| is_gutter(&gaps, i - 1, line.size, params)).collect();
     if !cuts.is_empty() {
         let groups = cut_words(&line.words, cuts);
-        let known = groups.iter().filter(|g| ind(&text(g)) || phase(&text(g))).count();
+        let known = groups.iter().filter(|g| ind(g) || phase(g)).count();
         if known >= MIN_HEADER_GROUPS {
             return Some(groups);
         }
@@ -151,20 +149,30 @@ pub(super) fn header_cell_groups(line: &Line, params: &Params) -> Option<Vec<Vec
     // Header cells packed closer than a gutter ("Pesatura Data inizio Data fine"):
     // the line is cut where it reads as consecutive column names of one table,
     // and only when the whole line names none.
-    let whole = text(&line.words);
-    if ind(&whole) || phase(&whole) {
+    if ind(&line.words) || phase(&line.words) {
         return None;
     }
-    label_segments(&line.words, &text, &ind).or_else(|| label_segments(&line.words, &text, &phase))
+    label_segments(&line.words, &ind).or_else(|| label_segments(&line.words, &phase))
+}
+
+/// The words' texts joined with spaces.
+fn text(words: &[Word]) -> String {
+    words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// Whether the words' text may be a label (the cheap test before joining and
+/// looking it up: see [`labels::Letters`]).
+fn spelled(words: &[Word]) -> bool {
+    let mut l = labels::Letters::default();
+    for w in words {
+        l.push(&w.text);
+    }
+    l.may_be_a_label()
 }
 
 /// The fewest consecutive runs of `words` (at least two) whose texts are each a
 /// `known` label, if the words can be so cut.
-fn label_segments(
-    words: &[Word],
-    text: &dyn Fn(&[Word]) -> String,
-    known: &dyn Fn(&str) -> bool,
-) -> Option<Vec<Vec<Word>>> {
+fn label_segments(words: &[Word], known: &dyn Fn(&[Word]) -> bool) -> Option<Vec<Vec<Word>>> {
     let n = words.len();
     // best[i]: the fewest runs covering words[..i], and where the last run starts
     let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
@@ -172,7 +180,7 @@ fn label_segments(
     for i in 1..=n {
         for j in i.saturating_sub(MAX_HEADER_WORDS)..i {
             let Some((k, _)) = best[j] else { continue };
-            if known(&text(&words[j..i])) && best[i].is_none_or(|(b, _)| k + 1 < b) {
+            if known(&words[j..i]) && best[i].is_none_or(|(b, _)| k + 1 < b) {
                 best[i] = Some((k + 1, j));
             }
         }

@@ -306,10 +306,10 @@ fn fold(ch: char) -> impl Iterator<Item = char> {
     c.to_lowercase()
 }
 
-/// Labels are short and start with one of a few letter pairs: the cheap test that
-/// spares ordinary text lines the normalization.
+/// Labels are short, spelled with a label's letters, and start with one of a few
+/// letter pairs: the cheap test that spares ordinary text lines the normalization.
 fn may_be_a_label(printed: &str) -> bool {
-    printed.len() <= MAX_LABEL_BYTES && may_start_a_label(printed)
+    printed.len() <= MAX_LABEL_BYTES && Letters::of(printed).may_be_a_label() && may_start_a_label(printed)
 }
 
 /// Whether the first two letters of `printed` (any case, accents folded) are the
@@ -338,7 +338,7 @@ fn first_two_folded(s: &str) -> Option<[char; 2]> {
 
 /// Look up a printed label (any case, accents, wraps, trailing colon).
 pub fn lookup(printed: &str) -> Option<Label> {
-    if !may_be_a_label(printed) || !Letters::of(printed).may_be_a_label() {
+    if !may_be_a_label(printed) {
         return None;
     }
     // The same few texts (labels repeated on every sheet, values) are looked up
@@ -376,28 +376,22 @@ fn lookup_uncached(printed: &str) -> Option<Label> {
 /// the table keys are compared with every space removed. A squashed form shared
 /// by two labels matches neither.
 pub fn lookup_squashed(printed: &str) -> Option<Label> {
-    static SQUASHED: std::sync::OnceLock<Vec<(String, Option<Label>)>> = std::sync::OnceLock::new();
+    static SQUASHED: std::sync::OnceLock<HashMap<String, Option<Label>>> = std::sync::OnceLock::new();
     let table = SQUASHED.get_or_init(|| {
-        let mut v: Vec<(String, Option<Label>)> = Vec::new();
+        let mut m: HashMap<String, Option<Label>> = HashMap::default();
         for (i, (k, l)) in LABELS.iter().enumerate() {
             // A printed form listed again with a table meaning keeps its first one.
             if LABELS[..i].iter().any(|(k2, _)| k2 == k) {
                 continue;
             }
-            let key: String = k.chars().filter(|c| *c != ' ').collect();
-            match v.iter_mut().find(|(s, _)| *s == key) {
-                Some(entry) if entry.1 != Some(*l) => entry.1 = None,
-                Some(_) => {}
-                None => v.push((key, Some(*l))),
-            }
+            m.entry(squash(k)).and_modify(|e| *e = e.filter(|e| e == l)).or_insert(Some(*l));
         }
-        v
+        m
     });
-    if !may_be_a_label(printed) || !Letters::of(printed).may_be_a_label() {
+    if !may_be_a_label(printed) {
         return None;
     }
-    let key: String = normalize(printed).chars().filter(|c| *c != ' ').collect();
-    table.iter().find(|(s, _)| *s == key).and_then(|(_, l)| *l)
+    table.get(squash(&normalize(printed)).as_str()).copied().flatten()
 }
 
 /// Grid field named by a printed label, if any.
@@ -555,11 +549,14 @@ impl Letters {
     }
 
     /// Add the letters of a line that [`crate::text::join_lines`] joins to others
-    /// (it normalizes each line to NFC, which only characters from U+0300 on can
-    /// change: a line with such a character makes the letters unknown).
+    /// (it normalizes each line to NFC: a line that may not be in NFC already makes
+    /// the letters unknown).
     pub fn push_line(&mut self, line: &str) {
-        // Every byte of a UTF-8 character below U+0300 is below 0xCC.
-        if line.bytes().all(|b| b < 0xCC) {
+        // Every byte of a UTF-8 character below U+0300 (NFC on its own, combining
+        // with nothing) is below 0xCC.
+        if line.bytes().all(|b| b < 0xCC)
+            || unicode_normalization::is_nfc_quick(line.chars()) == unicode_normalization::IsNormalized::Yes
+        {
             self.push(line);
         } else if self.state == Spelled::Known {
             self.state = Spelled::Unknown;
@@ -665,6 +662,11 @@ mod tests {
         })
     }
 
+    /// `may_be_a_label` without the letter test.
+    fn unspelled_may_be_a_label(printed: &str) -> bool {
+        printed.len() <= MAX_LABEL_BYTES && may_start_a_label(printed)
+    }
+
     #[test]
     fn label_keys_are_normalized_ascii() {
         // The letter filter (`Letters`) relies on it.
@@ -700,7 +702,7 @@ mod tests {
         );
         // `lookup_squashed` with no letter filter.
         let squashed_by_scan = |t: &str| {
-            if !may_be_a_label(t) {
+            if !unspelled_may_be_a_label(t) {
                 return None;
             }
             let key = squash(&normalize(t));
@@ -712,7 +714,7 @@ mod tests {
             meanings.all(|(_, (_, l))| l == first).then_some(*first)
         };
         for t in &texts {
-            assert_eq!(lookup(t), if may_be_a_label(t) { lookup_uncached(t) } else { None }, "{t:?}");
+            assert_eq!(lookup(t), if unspelled_may_be_a_label(t) { lookup_uncached(t) } else { None }, "{t:?}");
             assert_eq!(lookup_squashed(t), squashed_by_scan(t), "{t:?}");
             assert_eq!(lookup_any(t, any), lookup_any_by_scan(t, any), "{t:?}");
             assert_eq!(lookup_any(t, col), lookup_any_by_scan(t, col), "{t:?}");
@@ -755,6 +757,9 @@ mod tests {
         let mut l = Letters::of("Centro di");
         l.push_line("Responsabilita\u{300}");
         assert!(l.may_be_a_label() && l.may_start_a_label(), "a line NFC may change: unknown");
+        let mut l = Letters::of("Descrizione");
+        l.push_line("dell\u{2019}obiettivo \u{2013} fasi");
+        assert!(!l.may_be_a_label() && !l.may_start_a_label(), "a line in NFC is spelled");
         assert!(!Letters::of(&"peso".repeat(20)).may_start_a_label());
         assert!(Letters::of("PESO").may_be_a_label() && Letters::of("Pe-so (%)").may_be_a_label());
     }

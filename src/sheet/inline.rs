@@ -55,6 +55,7 @@ pub(super) fn inline_label_groups(
     if !may_hold_a_label {
         return None;
     }
+    let colons = w.iter().any(|x| x.text.contains(':'));
     let mut groups: Vec<Vec<Word>> = Vec::new();
     let mut cur: Vec<Word> = Vec::new();
     let mut found = false;
@@ -83,7 +84,9 @@ pub(super) fn inline_label_groups(
                 continue 'words;
             }
         }
-        for k in 1..=MAX_LABEL_WORDS.min(w.len() - i) {
+        // a label ending in a colon (no word has one: none)
+        let colon_label_words = if colons { MAX_LABEL_WORDS.min(w.len() - i) } else { 0 };
+        for k in 1..=colon_label_words {
             let last = &w[i + k - 1];
             let Some(colon) = last.text.find(':') else { continue };
             let mut label: Vec<&str> = w[i..i + k - 1].iter().map(|x| x.text.as_str()).collect();

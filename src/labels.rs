@@ -306,10 +306,10 @@ fn fold(ch: char) -> impl Iterator<Item = char> {
     c.to_lowercase()
 }
 
-/// Labels are short and start with one of a few letter pairs: the cheap test that
-/// spares ordinary text lines the normalization.
+/// Labels are short, spelled with a label's letters, and start with one of a few
+/// letter pairs: the cheap test that spares ordinary text lines the normalization.
 fn may_be_a_label(printed: &str) -> bool {
-    printed.len() <= MAX_LABEL_BYTES && may_start_a_label(printed)
+    printed.len() <= MAX_LABEL_BYTES && Letters::of(printed).may_be_a_label() && may_start_a_label(printed)
 }
 
 /// Whether the first two letters of `printed` (any case, accents folded) are the
@@ -376,28 +376,22 @@ fn lookup_uncached(printed: &str) -> Option<Label> {
 /// the table keys are compared with every space removed. A squashed form shared
 /// by two labels matches neither.
 pub fn lookup_squashed(printed: &str) -> Option<Label> {
-    static SQUASHED: std::sync::OnceLock<Vec<(String, Option<Label>)>> = std::sync::OnceLock::new();
+    static SQUASHED: std::sync::OnceLock<HashMap<String, Option<Label>>> = std::sync::OnceLock::new();
     let table = SQUASHED.get_or_init(|| {
-        let mut v: Vec<(String, Option<Label>)> = Vec::new();
+        let mut m: HashMap<String, Option<Label>> = HashMap::default();
         for (i, (k, l)) in LABELS.iter().enumerate() {
             // A printed form listed again with a table meaning keeps its first one.
             if LABELS[..i].iter().any(|(k2, _)| k2 == k) {
                 continue;
             }
-            let key: String = k.chars().filter(|c| *c != ' ').collect();
-            match v.iter_mut().find(|(s, _)| *s == key) {
-                Some(entry) if entry.1 != Some(*l) => entry.1 = None,
-                Some(_) => {}
-                None => v.push((key, Some(*l))),
-            }
+            m.entry(squash(k)).and_modify(|e| *e = e.filter(|e| e == l)).or_insert(Some(*l));
         }
-        v
+        m
     });
     if !may_be_a_label(printed) {
         return None;
     }
-    let key: String = normalize(printed).chars().filter(|c| *c != ' ').collect();
-    table.iter().find(|(s, _)| *s == key).and_then(|(_, l)| *l)
+    table.get(squash(&normalize(printed)).as_str()).copied().flatten()
 }
 
 /// Grid field named by a printed label, if any.
@@ -430,19 +424,176 @@ pub fn phase_column(printed: &str) -> Option<PhaseColumn> {
 /// (consuntivo)", "Rilev. 2023") is no part of the label. Wrapped words broken
 /// mid-word are matched without spaces.
 pub fn lookup_any<T>(printed: &str, pick: impl Fn(Label) -> Option<T>) -> Option<T> {
-    if printed.len() > MAX_LABEL_BYTES || !printed.chars().any(char::is_alphabetic) {
+    if printed.len() > MAX_LABEL_BYTES || !Letters::of(printed).may_be_a_label() {
         return None;
     }
     let n = normalize(&strip_years(printed));
     if n.is_empty() {
         return None;
     }
-    let squash = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
-    LABELS.iter().filter(|(k, _)| *k == n).find_map(|(_, l)| pick(*l)).or_else(|| {
-        let key = squash(&n);
-        // Compared without allocating: this runs for every header candidate.
-        LABELS.iter().filter(|(k, _)| k.chars().filter(|c| *c != ' ').eq(key.chars())).find_map(|(_, l)| pick(*l))
+    let v = vocabulary();
+    let exact = v.exact.get(n.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+    exact.iter().find_map(|l| pick(*l)).or_else(|| {
+        let squashed = v.squashed.get(squash(&n).as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        squashed.iter().find_map(|l| pick(*l))
     })
+}
+
+/// `s` without its spaces (how a label broken mid-word is compared).
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| *c != ' ').collect()
+}
+
+/// The label table indexed once: every meaning of each printed form (in table
+/// order), by the form and by the form without spaces; and a trie of the forms'
+/// letters (every character but the ASCII letters dropped).
+struct Vocabulary {
+    exact: HashMap<&'static str, Vec<Label>>,
+    squashed: HashMap<String, Vec<Label>>,
+    /// Trie node -> its child by letter (`a`..`z`; 0: none, the root being node 0).
+    next: Vec<[u16; 26]>,
+    /// Trie node -> the letters leading to it are a whole label's.
+    end: Vec<bool>,
+}
+
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+fn vocabulary() -> &'static Vocabulary {
+    static V: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let mut v = Vocabulary {
+            exact: Default::default(),
+            squashed: Default::default(),
+            next: vec![[0; 26]],
+            end: vec![false],
+        };
+        // The trie also spells the headers of tables of objectives (looked up by
+        // `table_column`, through the same stacking of header lines).
+        let table_keys = TABLE_HEADERS.iter().map(|(k, _)| (*k, None));
+        for (k, l) in LABELS.iter().map(|(k, l)| (*k, Some(*l))).chain(table_keys) {
+            if let Some(l) = l {
+                v.exact.entry(k).or_default().push(l);
+                v.squashed.entry(squash(k)).or_default().push(l);
+            }
+            let mut node = 0;
+            for b in k.bytes().filter(u8::is_ascii_alphabetic) {
+                let slot = usize::from(b.to_ascii_lowercase() - b'a');
+                if v.next[node][slot] == 0 {
+                    v.next[node][slot] = u16::try_from(v.next.len()).expect("label trie fits u16");
+                    v.next.push([0; 26]);
+                    v.end.push(false);
+                }
+                node = usize::from(v.next[node][slot]);
+            }
+            v.end[node] = true;
+        }
+        v
+    })
+}
+
+/// The letters of a text (or of lines to be joined), as every label lookup
+/// compares them: [`normalize`] folds case and accents, and neither it, nor
+/// dropping a year, nor removing spaces, nor joining lines adds or removes a
+/// letter. So a text whose letters are no label's names no label, by exact or by
+/// squashed form, and lines whose letters start no label's start no wrapped label:
+/// the cheap test that spares most texts the joining and the normalization. Read
+/// letter by letter down a trie of the labels' letters, it stops at the first
+/// letter no label has there.
+#[derive(Clone, Copy)]
+pub struct Letters {
+    /// The trie node of the letters so far (when `Known`).
+    node: u16,
+    state: Spelled,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Spelled {
+    /// `node` spells the letters, the first letters of some label.
+    Known,
+    /// Letters no label starts with.
+    Impossible,
+    /// Not worked out (a line that NFC may change): every test says maybe.
+    Unknown,
+}
+
+impl Default for Letters {
+    fn default() -> Self {
+        Letters { node: 0, state: Spelled::Known }
+    }
+}
+
+impl Letters {
+    /// The letters of `text` as given to a label lookup.
+    pub fn of(text: &str) -> Letters {
+        let mut l = Letters::default();
+        l.push(text);
+        l
+    }
+
+    /// Add the letters of `text`, as given to a label lookup (no normalization to
+    /// NFC between).
+    pub fn push(&mut self, text: &str) {
+        if self.state != Spelled::Known {
+            return;
+        }
+        let v = vocabulary();
+        for c in text.chars() {
+            if c.is_ascii() {
+                if c.is_ascii_alphabetic() {
+                    self.step(v, c.to_ascii_lowercase());
+                }
+            } else {
+                for f in fold(c).filter(|f| f.is_alphabetic()) {
+                    self.step(v, f);
+                }
+            }
+            if self.state != Spelled::Known {
+                return;
+            }
+        }
+    }
+
+    /// Add the letters of a line that [`crate::text::join_lines`] joins to others
+    /// (it normalizes each line to NFC: a line that may not be in NFC already makes
+    /// the letters unknown).
+    pub fn push_line(&mut self, line: &str) {
+        // Every byte of a UTF-8 character below U+0300 (NFC on its own, combining
+        // with nothing) is below 0xCC.
+        if line.bytes().all(|b| b < 0xCC)
+            || unicode_normalization::is_nfc_quick(line.chars()) == unicode_normalization::IsNormalized::Yes
+        {
+            self.push(line);
+        } else if self.state == Spelled::Known {
+            self.state = Spelled::Unknown;
+        }
+    }
+
+    /// One more letter (folded to lower case): down the trie, or off it.
+    fn step(&mut self, v: &Vocabulary, c: char) {
+        if self.state != Spelled::Known {
+            return;
+        }
+        let child = if c.is_ascii_lowercase() { v.next[usize::from(self.node)][c as usize - 'a' as usize] } else { 0 };
+        if child == 0 {
+            self.state = Spelled::Impossible; // every label is lower-case ASCII here
+        } else {
+            self.node = child;
+        }
+    }
+
+    /// Whether these may be the letters of a label.
+    pub fn may_be_a_label(&self) -> bool {
+        match self.state {
+            Spelled::Known => vocabulary().end[usize::from(self.node)],
+            Spelled::Impossible => false,
+            Spelled::Unknown => true,
+        }
+    }
+
+    /// Whether these may be the first letters of a label (more lines may follow).
+    pub fn may_start_a_label(&self) -> bool {
+        self.state != Spelled::Impossible
+    }
 }
 
 /// A plan year (1990..=2100) printed as a word of `s`, if any: the first one.
@@ -769,6 +920,124 @@ mod tests {
             s.pop();
         }
         s
+    }
+
+    /// `lookup_any` as it was first written: a scan of the table, no index, no
+    /// letter filter.
+    fn lookup_any_by_scan<T>(printed: &str, pick: impl Fn(Label) -> Option<T>) -> Option<T> {
+        if printed.len() > MAX_LABEL_BYTES || !printed.chars().any(char::is_alphabetic) {
+            return None;
+        }
+        let n = normalize(&strip_years(printed));
+        if n.is_empty() {
+            return None;
+        }
+        LABELS.iter().filter(|(k, _)| *k == n).find_map(|(_, l)| pick(*l)).or_else(|| {
+            let key = squash(&n);
+            LABELS.iter().filter(|(k, _)| squash(k) == key).find_map(|(_, l)| pick(*l))
+        })
+    }
+
+    /// `may_be_a_label` without the letter test.
+    fn unspelled_may_be_a_label(printed: &str) -> bool {
+        printed.len() <= MAX_LABEL_BYTES && may_start_a_label(printed)
+    }
+
+    #[test]
+    fn label_keys_are_normalized_ascii() {
+        // The letter filter (`Letters`) relies on it.
+        for (k, _) in LABELS {
+            assert!(k.is_ascii(), "{k:?}");
+            assert_eq!(normalize(k), *k);
+        }
+    }
+
+    #[test]
+    fn indexed_lookup_equals_the_scan() {
+        let any = |l: Label| Some(l);
+        let col = |l: Label| if let Label::Column(c) = l { Some(c) } else { None };
+        let ph = |l: Label| if let Label::PhaseColumn(c) = l { Some(c) } else { None };
+        let mut texts: Vec<String> = Vec::new();
+        for (k, _) in LABELS {
+            let upper = k.to_uppercase();
+            let spaced: String = k.chars().flat_map(|c| [c, ' ']).collect();
+            let broken = format!("{} {}", &k[..k.len() / 2], &k[k.len() / 2..]);
+            let accented = k.replace('a', "à").replace('\'', "\u{2019}");
+            for t in [k.to_string(), upper, spaced, broken, accented] {
+                texts.push(format!("{t}:"));
+                texts.push(format!("{t} 2024"));
+                texts.push(format!("{t} (2023)"));
+                texts.push(format!("2023 {t}"));
+                texts.push(format!("{t}x"));
+                texts.push(t.chars().skip(1).collect());
+                texts.push(t);
+            }
+        }
+        texts.extend(
+            ["", "2024", "Valore 2023 (consuntivo)", "\u{212a}", "İndicatore", "ROSSI MARIO"].map(String::from),
+        );
+        // `lookup_squashed` with no letter filter.
+        let squashed_by_scan = |t: &str| {
+            if !unspelled_may_be_a_label(t) {
+                return None;
+            }
+            let key = squash(&normalize(t));
+            let mut meanings = LABELS
+                .iter()
+                .enumerate()
+                .filter(|(i, (k, _))| squash(k) == key && !LABELS[..*i].iter().any(|(k2, _)| k2 == k));
+            let (_, (_, first)) = meanings.next()?;
+            meanings.all(|(_, (_, l))| l == first).then_some(*first)
+        };
+        for t in &texts {
+            assert_eq!(lookup(t), if unspelled_may_be_a_label(t) { lookup_uncached(t) } else { None }, "{t:?}");
+            assert_eq!(lookup_squashed(t), squashed_by_scan(t), "{t:?}");
+            assert_eq!(lookup_any(t, any), lookup_any_by_scan(t, any), "{t:?}");
+            assert_eq!(lookup_any(t, col), lookup_any_by_scan(t, col), "{t:?}");
+            assert_eq!(lookup_any(t, ph), lookup_any_by_scan(t, ph), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn letters_of_joined_lines() {
+        let found = |lines: &[&str]| {
+            let t = crate::text::join_lines(lines.iter().copied());
+            lookup(&t).is_some() || lookup_squashed(&t).is_some() || column(&t).is_some() || phase_column(&t).is_some()
+        };
+        let spelled = |lines: &[&str]| {
+            let mut l = Letters::default();
+            for (i, line) in lines.iter().enumerate() {
+                l.push_line(line);
+                if i + 1 < lines.len() {
+                    assert!(l.may_start_a_label(), "{lines:?}");
+                }
+            }
+            l
+        };
+        for lines in [
+            &["CLASSIFICAZI", "ONE"][..],
+            &["Centro di", "Responsabilit\u{e0}"],
+            &["Centro di", "Responsabilita\u{300}"],
+            &["Unit\u{e0} di", "misura"],
+            &["Valore", "Atteso", "2024"],
+            &["DESCRIZION", "E DETTAGLIAT", "A DELL\u{2019}OBIET", "TIVO"],
+            &["Peso", "(%)"],
+        ] {
+            assert!(found(lines), "{lines:?}");
+            assert!(spelled(lines).may_be_a_label(), "{lines:?}");
+        }
+        assert!(!Letters::of("ROSSI MARIO").may_start_a_label());
+        assert!(!Letters::of("Valore raggiunto e").may_be_a_label());
+        assert!(Letters::of("Valore at").may_start_a_label() && !Letters::of("Valore at").may_be_a_label());
+        assert!(!Letters::of("Citt\u{e4}").may_start_a_label(), "a letter no label has");
+        let mut l = Letters::of("Centro di");
+        l.push_line("Responsabilita\u{300}");
+        assert!(l.may_be_a_label() && l.may_start_a_label(), "a line NFC may change: unknown");
+        let mut l = Letters::of("Descrizione");
+        l.push_line("dell\u{2019}obiettivo \u{2013} fasi");
+        assert!(!l.may_be_a_label() && !l.may_start_a_label(), "a line in NFC is spelled");
+        assert!(!Letters::of(&"peso".repeat(20)).may_start_a_label());
+        assert!(Letters::of("PESO").may_be_a_label() && Letters::of("Pe-so (%)").may_be_a_label());
     }
 
     #[test]

@@ -534,22 +534,7 @@ fn dissolve_containers(layout: &mut PageLayout, params: &Params) {
 mod tests {
     use super::*;
     use crate::extract::{Glyph, Rule};
-
-    /// Lay out a string as glyphs of width 0.5 em starting at (x, baseline).
-    fn text(glyphs: &mut Vec<Glyph>, s: &str, x: f32, baseline: f32, size: f32, bold: bool) {
-        let mut x = x;
-        for ch in s.chars() {
-            let w = 0.5 * size;
-            glyphs.push(Glyph {
-                text: ch.to_string().into(),
-                bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size),
-                baseline,
-                size,
-                bold,
-            });
-            x += w;
-        }
-    }
+    use crate::testkit::{page, stroke, text};
 
     /// The sorted-edge queries give what a scan of every edge gives, on random
     /// edges with repeated positions and queries on and between them.
@@ -589,10 +574,6 @@ mod tests {
         );
     }
 
-    fn page(glyphs: Vec<Glyph>, rules: Vec<Rule>) -> Page {
-        Page { number: 1, width: 600.0, height: 800.0, glyphs, rules, images: 0, warnings: vec![] }
-    }
-
     #[test]
     fn words_and_lines_from_unordered_glyphs() {
         let mut g = Vec::new();
@@ -600,7 +581,7 @@ mod tests {
         text(&mut g, "Descrizione", 50.0, 100.0, 10.0, true);
         text(&mut g, "seconda riga", 50.0, 112.0, 10.0, false);
         g.reverse();
-        let l = analyze(&page(g, vec![]), &Params::default());
+        let l = analyze(&page(1, g, vec![]), &Params::default());
         let texts: Vec<&str> = l.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["Descrizione", "Valore atteso", "seconda riga"]);
         assert!(l.lines[0].bold && !l.lines[1].bold);
@@ -613,7 +594,7 @@ mod tests {
         let mut g = Vec::new();
         text(&mut g, "parola", 50.0, 100.0, 10.0, false);
         text(&mut g, "giustificata", 50.0 + 30.0 + 6.0, 100.0, 10.0, false);
-        let l = analyze(&page(g, vec![]), &Params::default());
+        let l = analyze(&page(1, g, vec![]), &Params::default());
         assert_eq!(l.lines.len(), 1);
         assert_eq!(l.lines[0].text, "parola giustificata");
         assert_eq!(l.lines[0].words.len(), 2);
@@ -624,15 +605,14 @@ mod tests {
         let mut g = Vec::new();
         text(&mut g, "Direzione", 52.0, 100.0, 10.0, true);
         text(&mut g, "AFFARI", 102.0, 100.0, 10.0, false);
-        let rule = |x0, t, x1, b| Rule { bbox: BBox::new(x0, t, x1, b), paint: Paint::Stroke, gray: 0.0 };
         let rules = vec![
-            rule(50.0, 90.0, 200.0, 90.5),
-            rule(50.0, 110.0, 200.0, 110.5),
-            rule(50.0, 90.0, 50.5, 110.0),
-            rule(100.0, 90.0, 100.5, 110.0),
-            rule(200.0, 90.0, 200.5, 110.0),
+            stroke(50.0, 90.0, 200.0, 90.5),
+            stroke(50.0, 110.0, 200.0, 110.5),
+            stroke(50.0, 90.0, 50.5, 110.0),
+            stroke(100.0, 90.0, 100.5, 110.0),
+            stroke(200.0, 90.0, 200.5, 110.0),
         ];
-        let l = analyze(&page(g, rules), &Params::default());
+        let l = analyze(&page(1, g, rules), &Params::default());
         assert_eq!(l.lines.len(), 2, "{:?}", l.lines);
         assert_eq!(l.cells.len(), 2);
         let c0 = l.lines[0].cell.unwrap();
@@ -645,10 +625,10 @@ mod tests {
         let mut g = Vec::new();
         text(&mut g, "riga", 60.0, 100.0, 10.0, false);
         let fill = |gray| Rule { bbox: BBox::new(50.0, 90.0, 300.0, 104.0), paint: Paint::Fill, gray };
-        let shaded = analyze(&page(g.clone(), vec![fill(0.85)]), &Params::default());
+        let shaded = analyze(&page(1, g.clone(), vec![fill(0.85)]), &Params::default());
         assert_eq!(shaded.lines[0].cell, Some(0));
         assert_eq!(shaded.hedges.len(), 2);
-        let white = analyze(&page(g, vec![fill(1.0)]), &Params::default());
+        let white = analyze(&page(1, g, vec![fill(1.0)]), &Params::default());
         assert_eq!(white.lines[0].cell, None);
         assert!(white.hedges.is_empty());
     }
@@ -658,7 +638,7 @@ mod tests {
         let mut g = Vec::new();
         text(&mut g, "Tipo", 50.0, 100.0, 10.0, false);
         text(&mut g, "OUTCOME", 50.0 + 20.0 + 20.0, 100.0, 10.0, false);
-        let l = analyze(&page(g, vec![]), &Params::default());
+        let l = analyze(&page(1, g, vec![]), &Params::default());
         assert_eq!(l.lines.len(), 2);
     }
     #[test]
@@ -671,12 +651,12 @@ mod tests {
         text(&mut g, "Etichetta", 300.0, 100.0, 10.0, false);
         text(&mut g, "Seconda", 300.0, 120.0, 10.0, false);
         text(&mut g, "Terza", 300.0, 140.0, 10.0, false);
-        let l = analyze(&page(g.clone(), vec![]), &Params::default());
+        let l = analyze(&page(1, g.clone(), vec![]), &Params::default());
         let row0: Vec<&str> = l.lines.iter().filter(|x| x.row == 0).map(|x| x.text.as_str()).collect();
         assert_eq!(row0, ["VALORE LUNGO", "Etichetta"]);
         // Without the aligned rows below, the same gap is just a wide space.
         let single: Vec<Glyph> = g.into_iter().filter(|gl| gl.baseline == 100.0).collect();
-        let l = analyze(&page(single, vec![]), &Params::default());
+        let l = analyze(&page(1, single, vec![]), &Params::default());
         assert_eq!(l.lines.len(), 1);
     }
 
@@ -687,7 +667,7 @@ mod tests {
         text(&mut g, "Dirigente", 100.0 + 30.0 + 8.0, 100.0, 10.0, true);
         text(&mut g, "testo in", 100.0, 130.0, 10.0, false);
         text(&mut g, "grassetto", 100.0 + 40.0 + 2.5, 130.0, 10.0, true);
-        let l = analyze(&page(g, vec![]), &Params::default());
+        let l = analyze(&page(1, g, vec![]), &Params::default());
         let texts: Vec<&str> = l.lines.iter().map(|x| x.text.as_str()).collect();
         assert_eq!(texts, ["VALORE", "Dirigente", "testo in grassetto"]);
         assert!(l.lines[1].bold && !l.lines[0].bold && !l.lines[2].bold);

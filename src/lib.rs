@@ -27,4 +27,6 @@ pub mod report;
 pub mod sheet;
 pub mod tables;
 pub mod target;
+#[cfg(test)]
+mod testkit;
 pub mod text;

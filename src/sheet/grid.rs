@@ -11,7 +11,7 @@ use super::doc::{Doc, LineRef, Prov};
 use super::units::LabelUnit;
 use crate::labels::{GridField, Label};
 use crate::model::{Diagnostic, Objective, ResponsibilityCenter};
-use crate::number::{parse_weight, unparsed_diagnostic};
+use crate::number::{parse_number, unparsed_diagnostic, Grammar};
 use crate::text::{collapse, join_lines};
 
 /// A row of at least this many labels with nothing beside them is a columnar header
@@ -144,7 +144,7 @@ pub(super) fn assign(
     diags: &mut Vec<Diagnostic>,
 ) {
     let text = collapse(text);
-    let number = |diags: &mut Vec<Diagnostic>| match parse_weight(&text) {
+    let number = |diags: &mut Vec<Diagnostic>| match parse_number(&text, Grammar::Target) {
         Ok(v) => v,
         Err(bad) => {
             diags.push(unparsed_diagnostic(page, &obj.code, field.name(), &bad));

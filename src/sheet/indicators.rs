@@ -9,9 +9,9 @@
 
 use super::doc::{Doc, LineRef, Prov};
 use super::table::{read_rows, TableHeader, TableRow};
-use super::value::{number_cell, NumberCell};
 use crate::labels::{self, IndColumn};
 use crate::model::{Baseline, DiagCode, Diagnostic, Indicator, Target, YearTarget};
+use crate::number::{parse_number, Grammar};
 use crate::target;
 
 /// Header keys whose column may span year sub-columns ("Target" over "2024 2025").
@@ -111,10 +111,9 @@ pub(super) fn indicators(
         let mut number = |c: Option<usize>, name: &str, prov: &mut Prov| -> Option<f64> {
             let c = c?;
             prov.add(doc, format!("indicators[{i}].{name}"), row.src(Some(c)));
-            match number_cell(row.text(Some(c))) {
-                NumberCell::Empty => None,
-                NumberCell::Number(v) => Some(v),
-                NumberCell::Unparsed => {
+            match parse_number(row.text(Some(c)), Grammar::Plain) {
+                Ok(v) => v,
+                Err(_) => {
                     diags.push(Diagnostic::warning(
                         Some(page_no),
                         DiagCode::ObjectiveValueUnparsed,

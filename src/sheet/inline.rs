@@ -56,6 +56,7 @@ pub(super) fn inline_label_groups(
     if !may_hold_a_label {
         return None;
     }
+    let colons = w.iter().any(|x| x.text.contains(':'));
     let mut groups: Vec<Vec<Word>> = Vec::new();
     let mut cur: Vec<Word> = Vec::new();
     let mut found = false;
@@ -68,12 +69,11 @@ pub(super) fn inline_label_groups(
             // cells), a phrase of its own, set apart on both sides
             let capital = w[i].text.chars().next().is_some_and(char::is_uppercase);
             let label_len = (1..=MAX_LABEL_WORDS.min(w.len() - i)).rev().find(|&k| {
-                let text: Vec<&str> = w[i..i + k].iter().map(|x| x.text.as_str()).collect();
                 let ends = i + k == w.len() || apart(i + k);
                 // away from a label column, a label also starts with a capital
                 // (running text does not: "... della   direzione")
                 let set_apart = if at_column { apart(i) || ends } else { ends && capital };
-                set_apart && labels::grid_field(&text.join(" ")).is_some()
+                set_apart && spelled(&w[i..i + k]) && labels::grid_field(&text(&w[i..i + k])).is_some()
             });
             if let Some(k) = label_len {
                 found = true;
@@ -85,7 +85,9 @@ pub(super) fn inline_label_groups(
                 continue 'words;
             }
         }
-        for k in 1..=MAX_LABEL_WORDS.min(w.len() - i) {
+        // a label ending in a colon (no word has one: none)
+        let colon_label_words = if colons { MAX_LABEL_WORDS.min(w.len() - i) } else { 0 };
+        for k in 1..=colon_label_words {
             let last = &w[i + k - 1];
             let Some(colon) = last.text.find(':') else { continue };
             let mut label: Vec<&str> = w[i..i + k - 1].iter().map(|x| x.text.as_str()).collect();
@@ -140,14 +142,15 @@ pub(super) fn header_cell_groups(line: &Line, after: &[Line], params: &Params) -
     if line.cell.is_some() || line.words.len() < 2 {
         return None;
     }
-    let text = |g: &[Word]| g.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+    let ind_words = |g: &[Word]| spelled(g) && labels::column(&text(g)).is_some();
+    let phase_words = |g: &[Word]| spelled(g) && labels::phase_column(&text(g)).is_some();
     let ind = |t: &str| labels::column(t).is_some();
     let phase = |t: &str| labels::phase_column(t).is_some();
     let gaps = word_gaps(&line.words);
     let cuts: Vec<usize> = (1..line.words.len()).filter(|&i| is_gutter(&gaps, i - 1, line.size, params)).collect();
     if !cuts.is_empty() {
         let groups = cut_words(&line.words, cuts);
-        let known = groups.iter().filter(|g| ind(&text(g)) || phase(&text(g))).count();
+        let known = groups.iter().filter(|g| ind_words(g) || phase_words(g)).count();
         if known >= MIN_HEADER_GROUPS {
             return Some(groups);
         }
@@ -155,8 +158,7 @@ pub(super) fn header_cell_groups(line: &Line, after: &[Line], params: &Params) -
     // Header cells packed closer than a gutter ("Pesatura Data inizio Data fine"):
     // the line is cut where it reads as consecutive column names of one table,
     // and only when the whole line names none.
-    let whole = text(&line.words);
-    if ind(&whole) || phase(&whole) {
+    if ind_words(&line.words) || phase_words(&line.words) {
         return None;
     }
     let w = &line.words;
@@ -235,6 +237,21 @@ fn names_with_stack(
         (bottom, row) = (n.bbox.bottom, n.row);
     }
     false
+}
+
+/// The words' texts joined with spaces.
+fn text(words: &[Word]) -> String {
+    words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// Whether the words' text may be a label (the cheap test before joining and
+/// looking it up: see [`labels::Letters`]).
+fn spelled(words: &[Word]) -> bool {
+    let mut l = labels::Letters::default();
+    for w in words {
+        l.push(&w.text);
+    }
+    l.may_be_a_label()
 }
 
 /// Where to cut `n` consecutive words into the fewest runs (at least two) that are

@@ -11,9 +11,10 @@
 use super::doc::{Doc, LineRef, Prov};
 use super::sections::Section;
 use super::table::{read_rows, TableHeader, TableRow};
-use super::value::{date_cell, number_cell, MonthEnd, NumberCell};
+use super::value::{date_cell, MonthEnd};
 use crate::labels::{self, PhaseColumn};
 use crate::model::{DiagCode, Diagnostic, Phase};
+use crate::number::{parse_number, Grammar};
 
 /// Read the phase table of the section's `lines`. Problems go to `diags`, sources
 /// to `prov`.
@@ -101,9 +102,9 @@ fn phase(
     let responsible = cell(PhaseColumn::Responsible, "responsible");
     let responsibility_center = cell(PhaseColumn::ResponsibilityCenter, "responsibility_center");
     let notes = cell(PhaseColumn::Notes, "notes");
-    let weight = match weight_raw.as_deref().map(number_cell) {
-        Some(NumberCell::Number(v)) => Some(v),
-        Some(NumberCell::Unparsed) => {
+    let weight = match weight_raw.as_deref().map(|s| parse_number(s, Grammar::Plain)) {
+        Some(Ok(v)) => v,
+        Some(Err(_)) => {
             diags.push(Diagnostic::warning(
                 Some(doc.pages[row.page].number),
                 DiagCode::ObjectiveValueUnparsed,
@@ -111,7 +112,7 @@ fn phase(
             ));
             None
         }
-        _ => None,
+        None => None,
     };
     Phase {
         description,

@@ -7,6 +7,7 @@
 
 use super::doc::{Doc, HashSet, LineRef, PagePos};
 use crate::columns::{leftmost_recurring, uncovered_gaps, widest_gap_ending_in, Span, TableColumns};
+use crate::labels::Letters;
 use crate::text::join_lines;
 
 /// Rules between two anchor lines are looked for this far (points) inside the
@@ -232,7 +233,8 @@ fn is_bare_year(text: &str) -> bool {
 /// The stacks of one page's `lines` (sorted by top): from each line not yet used,
 /// the lines right below it that overlap it horizontally and share its cell (if
 /// any); the longest prefix whose joined text the caller knows (`classify`) is a
-/// header cell, else the line stands alone. A bare year joins a stack only inside
+/// header cell, else the line stands alone. (`classify` is a label lookup: lines
+/// whose [`Letters`] start no label are not stacked or looked up.) A bare year joins a stack only inside
 /// one ruled cell or when no other bare year shares its row (years side by side are
 /// a sub-row under a spanning header).
 fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Option<K>) -> Vec<Stack<K>> {
@@ -247,7 +249,11 @@ fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Opti
         let l = doc.line(r);
         let mut chain = vec![r];
         let (mut x0, mut x1, mut last) = (l.bbox.x0, l.bbox.x1, l);
-        while chain.len() < MAX_HEADER_LINES {
+        // A line whose letters start no label starts no header cell: no stack.
+        let mut letters = Letters::default();
+        letters.push_line(&l.text);
+        let room = if letters.may_start_a_label() { MAX_HEADER_LINES } else { 1 };
+        while chain.len() < room {
             let next = lines[i + 1..].iter().copied().filter(|c| !used.contains(c)).find(|&c| {
                 let t = doc.line(c);
                 let gap = t.bbox.top - last.bbox.bottom;
@@ -268,7 +274,15 @@ fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Opti
             chain.push(n);
         }
         let mut found: Option<(usize, K, String)> = None;
+        let mut letters = Letters::default();
         for k in 1..=chain.len() {
+            letters.push_line(&doc.line(chain[k - 1]).text);
+            if !letters.may_be_a_label() {
+                if letters.may_start_a_label() {
+                    continue;
+                }
+                break;
+            }
             let text = join_lines(chain[..k].iter().map(|&c| doc.line(c).text.as_str()));
             if let Some(key) = classify(&text) {
                 found = Some((k, key, text));
@@ -460,7 +474,9 @@ impl<K: Copy + PartialEq> TableHeader<K> {
     /// The header of a table region's `lines`: the first header row naming at least
     /// [`MIN_KNOWN_COLUMNS`] known columns defines the columns; later pages'
     /// header rows are repetitions. Header cells are found by column: lines stacked
-    /// in one column are joined before `classify` looks them up.
+    /// in one column are joined before `classify` looks them up. `classify` is a
+    /// label lookup ([`crate::labels::column`], [`crate::labels::phase_column`]):
+    /// a text whose [`Letters`] are no label's is no header cell.
     pub fn read(
         doc: &Doc,
         lines: &[LineRef],

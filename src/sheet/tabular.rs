@@ -797,7 +797,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
             for (field, c) in [("weight", weight_block), ("achievement", ach_block)] {
                 let Some((t, src)) = once(c) else { continue };
                 prov.add(doc, field.into(), &src);
-                let v = match number::parse_weight(&t) {
+                let v = match number::parse_number(&t, number::Grammar::Target) {
                     Ok(v) => v,
                     Err(bad) => {
                         diags.push(number::unparsed_diagnostic(page_no, &obj.code, field, &bad));

@@ -1,10 +1,11 @@
 //! The parser on synthetic pages: glyph boxes and rules placed by hand.
 
 use super::parse;
-use crate::extract::{BBox, Glyph, Page, Paint, Rule};
+use crate::extract::{Glyph, Page, Rule};
 use crate::layout::{self, PageLayout};
 use crate::model::Objective;
 use crate::params::Params;
+use crate::testkit;
 
 struct P {
     glyphs: Vec<Glyph>,
@@ -15,24 +16,12 @@ impl P {
         P { glyphs: vec![], rules: vec![] }
     }
     fn text(&mut self, s: &str, x: f32, baseline: f32, bold: bool) -> &mut Self {
-        let size = 9.0;
-        let mut x = x;
-        for ch in s.chars() {
-            let w = 0.5 * size;
-            self.glyphs.push(Glyph {
-                text: ch.to_string().into(),
-                bbox: BBox::new(x, baseline - 0.8 * size, x + w, baseline + 0.2 * size),
-                baseline,
-                size,
-                bold,
-            });
-            x += w;
-        }
+        testkit::text(&mut self.glyphs, s, x, baseline, 9.0, bold);
         self
     }
     /// A ruled row of cells with the given x boundaries.
     fn row(&mut self, xs: &[f32], top: f32, bottom: f32) -> &mut Self {
-        let r = |x0, t, x1, b| Rule { bbox: BBox::new(x0, t, x1, b), paint: Paint::Stroke, gray: 0.0 };
+        let r = testkit::stroke;
         let (x0, x1) = (xs[0], *xs.last().unwrap());
         self.rules.push(r(x0, top, x1, top + 0.5));
         self.rules.push(r(x0, bottom, x1, bottom + 0.5));
@@ -43,7 +32,7 @@ impl P {
     }
     /// A ruled row cut open at the bottom (a page break inside it).
     fn open_row(&mut self, xs: &[f32], top: f32, bottom: f32) -> &mut Self {
-        let r = |x0, t, x1, b| Rule { bbox: BBox::new(x0, t, x1, b), paint: Paint::Stroke, gray: 0.0 };
+        let r = testkit::stroke;
         self.rules.push(r(xs[0], top, *xs.last().unwrap(), top + 0.5));
         for &x in xs {
             self.rules.push(r(x, top, x + 0.5, bottom));
@@ -52,24 +41,16 @@ impl P {
     }
     /// A horizontal rule from `x0` to `x1` at `y`.
     fn hrule(&mut self, x0: f32, x1: f32, y: f32) -> &mut Self {
-        self.rules.push(Rule { bbox: BBox::new(x0, y, x1, y + 0.5), paint: Paint::Stroke, gray: 0.0 });
+        self.rules.push(testkit::stroke(x0, y, x1, y + 0.5));
         self
     }
     /// A vertical rule at `x` from `y0` to `y1`.
     fn vrule(&mut self, x: f32, y0: f32, y1: f32) -> &mut Self {
-        self.rules.push(Rule { bbox: BBox::new(x, y0, x + 0.5, y1), paint: Paint::Stroke, gray: 0.0 });
+        self.rules.push(testkit::stroke(x, y0, x + 0.5, y1));
         self
     }
     fn page(&self, number: u32) -> Page {
-        Page {
-            number,
-            width: 600.0,
-            height: 800.0,
-            glyphs: self.glyphs.clone(),
-            rules: self.rules.clone(),
-            images: 0,
-            warnings: vec![],
-        }
+        testkit::page(number, self.glyphs.clone(), self.rules.clone())
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::doc::{Doc, HashSet, LineRef, PagePos};
 use crate::extract::BBox;
-use crate::labels::{self, Label};
+use crate::labels::{self, Label, Letters};
 use crate::text::join_lines;
 
 /// A long label in a narrow cell breaks into many short lines ("DESCRIZION" / "E" /
@@ -48,6 +48,16 @@ fn lookup_wrapped(texts: &[&str]) -> Option<Label> {
     labels::lookup(&joined).or_else(|| if texts.len() > 1 { labels::lookup_squashed(&joined) } else { None })
 }
 
+/// The letters of lines to be joined and looked up as a label (see
+/// [`labels::Letters`]).
+fn spelled(texts: &[&str]) -> Letters {
+    let mut l = Letters::default();
+    for t in texts {
+        l.push_line(t);
+    }
+    l
+}
+
 /// Find label units: whole ruled cells whose text is a label, and single lines or
 /// short stacks of lines of one column (a wrapped label), inside one cell or outside
 /// any cell. Sorted by page, row, then x.
@@ -66,6 +76,9 @@ pub(super) fn label_units(doc: &Doc, furniture: &HashSet<LineRef>, exclude: &Has
                 continue;
             }
             let texts: Vec<&str> = lines.iter().map(|&li| pg.lines[li].text.as_str()).collect();
+            if !spelled(&texts).may_be_a_label() {
+                continue;
+            }
             if let Some(label) = lookup_wrapped(&texts) {
                 used.extend(lines.iter().copied());
                 out.push(unit(doc, pi, &lines, label, Some(ci)));
@@ -80,7 +93,10 @@ pub(super) fn label_units(doc: &Doc, furniture: &HashSet<LineRef>, exclude: &Has
             let mut stack = vec![li];
             let mut found = labels::lookup(&l.text).map(|lab| (lab, 1));
             let mut prev = l;
-            for lj in li + 1..pg.lines.len() {
+            let mut letters = spelled(&[&l.text]);
+            // Lines whose letters start no label start no wrapped label either.
+            let wraps = if letters.may_start_a_label() { li + 1..pg.lines.len() } else { 0..0 };
+            for lj in wraps {
                 if stack.len() >= MAX_LABEL_STACK {
                     break;
                 }
@@ -97,6 +113,13 @@ pub(super) fn label_units(doc: &Doc, furniture: &HashSet<LineRef>, exclude: &Has
                 }
                 stack.push(lj);
                 prev = t;
+                letters.push_line(&t.text);
+                if !letters.may_start_a_label() {
+                    break;
+                }
+                if !letters.may_be_a_label() {
+                    continue;
+                }
                 let texts: Vec<&str> = stack.iter().map(|&k| pg.lines[k].text.as_str()).collect();
                 if let Some(lab) = lookup_wrapped(&texts) {
                     found = Some((lab, stack.len()));

@@ -1,40 +1,8 @@
-//! Numbers and dates of v2 table cells: weights and achievements (`15%`, `15,0`,
-//! `1.250,50`) and phase dates (`08/01/2024`, `03/2024`, `marzo 2024`).
-//!
-//! `number_cell` is this module's own small reader until the shared number parser
-//! of the objective fields replaces it (same rules: Italian separators, a trailing
-//! `%` ignored, an empty cell is no number, any other text is unparsed).
+//! Dates of v2 table cells: phase dates (`08/01/2024`, `03/2024`, `marzo 2024`).
+//! (Their numbers, weights and achievements, are read by [`crate::number`].)
 
 use super::doc::re;
 use std::sync::OnceLock;
-
-/// What a weight or achievement cell holds.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum NumberCell {
-    Empty,
-    Number(f64),
-    /// Text that is no number (`n.d.`, `-`).
-    Unparsed,
-}
-
-/// Read a weight / achievement cell: `40%`, `40`, `25,5`, `1.250,50`, `81,25 %`.
-pub(super) fn number_cell(raw: &str) -> NumberCell {
-    let t: String = raw.split_whitespace().collect();
-    let t = t.trim_end_matches('%');
-    if raw.trim().is_empty() {
-        return NumberCell::Empty;
-    }
-    static GROUPED: OnceLock<regex::Regex> = OnceLock::new();
-    static PLAIN: OnceLock<regex::Regex> = OnceLock::new();
-    let digits = if re(&GROUPED, r"^\d{1,3}(\.\d{3})+(,\d+)?$").is_match(t) {
-        t.replace('.', "").replace(',', ".")
-    } else if re(&PLAIN, r"^\d+([.,]\d+)?$").is_match(t) {
-        t.replace(',', ".")
-    } else {
-        return NumberCell::Unparsed;
-    };
-    digits.parse().map(NumberCell::Number).unwrap_or(NumberCell::Unparsed)
-}
 
 /// Which end of a month a month-only date stands for.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -116,20 +84,6 @@ pub(super) fn date_cell(raw: &str, end: MonthEnd) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_of_weights_and_achievements() {
-        assert_eq!(number_cell("40%"), NumberCell::Number(40.0));
-        assert_eq!(number_cell(" 15,0 "), NumberCell::Number(15.0));
-        assert_eq!(number_cell("25,5"), NumberCell::Number(25.5));
-        assert_eq!(number_cell("81,25 %"), NumberCell::Number(81.25));
-        assert_eq!(number_cell("1.250,50"), NumberCell::Number(1250.5));
-        assert_eq!(number_cell("0.5"), NumberCell::Number(0.5));
-        assert_eq!(number_cell(""), NumberCell::Empty);
-        assert_eq!(number_cell("n.d."), NumberCell::Unparsed);
-        assert_eq!(number_cell("-"), NumberCell::Unparsed);
-        assert_eq!(number_cell("%"), NumberCell::Unparsed);
-    }
 
     #[test]
     fn phase_dates_days_and_months() {

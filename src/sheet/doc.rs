@@ -32,7 +32,7 @@ pub(super) struct LineRef {
 
 /// A row (baseline cluster) of the document: page index, then row index on the
 /// page. Ordered by page, then row: document order of rows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(super) struct RowRef {
     pub page: usize,
     pub row: usize,

@@ -520,7 +520,11 @@ impl<'a, 'd> TableReader<'a, 'd> {
         head: &[HeadCol<TabColumn>],
     ) {
         let doc = self.doc;
-        let cells = column_cells(doc, plain, cols, head.len());
+        // Columns printed on every row beside the indicator (targets, units, ...).
+        let values: Vec<bool> = (0..head.len())
+            .map(|c| head[c].key.is_some() && c != self.roles.indicator && !self.roles.block_columns().contains(&c))
+            .collect();
+        let cells = column_cells(doc, plain, cols, self.roles.indicator, &values);
         let key = self.roles.key();
         let ind = self.roles.indicator;
         let block_cols = self.roles.block_columns();
@@ -862,23 +866,38 @@ fn group_rows(doc: &Doc, lines: &[LineRef]) -> Vec<Vec<LineRef>> {
 /// Lines of a segment -> the cells of each column: runs of a line's words by
 /// column, then the runs of one column joined while they are wrapped lines of one
 /// cell (one ruled cell; else no rule between and no wider gap than a wrap).
-fn column_cells(doc: &Doc, lines: &[LineRef], cols: &TableColumns<usize>, n: usize) -> Vec<ColCell> {
+fn column_cells(doc: &Doc, lines: &[LineRef], cols: &TableColumns<usize>, ind: usize, values: &[bool]) -> Vec<ColCell> {
+    let n = values.len();
     let tol = doc.p.edge_tol;
     let mut pieces: Vec<(usize, LineRef, String)> = Vec::new();
     for &r in lines {
         cols.runs(&doc.line(r).words, tol, |c, s| pieces.push((c, r, s)));
     }
     pieces.sort_by(|a, b| doc.reading_cmp(a.1, b.1));
+    // Rows that open a table row: an indicator beside a value. The line over such a
+    // row's line in a column ends its cell, so its gap says nothing of a wrap.
+    let rows_with = |pick: &dyn Fn(usize) -> bool| -> HashSet<RowRef> {
+        pieces.iter().filter(|p| pick(p.0)).map(|p| doc.row_of(p.1)).collect()
+    };
+    let (ind_rows, value_rows) = (rows_with(&|c| c == ind), rows_with(&|c| values.get(c).copied().unwrap_or(false)));
+    let opens = |row: RowRef| ind_rows.contains(&row) && value_rows.contains(&row);
     // The gap between the wrapped lines of one cell: the narrowest gap between a
-    // line and the next one below it in its column.
+    // line and the next one below it in its column, where the lower one opens no
+    // row; with no such pair (no cell wraps), the narrowest gap between stacked
+    // lines of one size on the page (a wrapped header, a paragraph).
     let mut wrap_gap = f32::INFINITY;
     for c in 0..n {
         let col: Vec<LineRef> = pieces.iter().filter(|p| p.0 == c).map(|p| p.1).collect();
         for w in col.windows(2) {
             let (a, b) = (doc.line(w[0]), doc.line(w[1]));
-            if a.row != b.row {
+            if a.row != b.row && !opens(doc.row_of(w[1])) {
                 wrap_gap = wrap_gap.min(b.bbox.top - a.bbox.bottom);
             }
+        }
+    }
+    if !wrap_gap.is_finite() {
+        if let Some(page) = lines.first().map(|r| r.page) {
+            wrap_gap = page_wrap_gap(doc, page);
         }
     }
     let mut out: Vec<ColCell> = Vec::new();
@@ -915,6 +934,30 @@ fn column_cells(doc: &Doc, lines: &[LineRef], cols: &TableColumns<usize>, n: usi
     }
     out.sort_by(|a, b| a.slot.total_cmp(&b.slot));
     out
+}
+
+/// The narrowest gap between two lines of one font size stacked on a page (one
+/// right under the other, overlapping it), if any.
+fn page_wrap_gap(doc: &Doc, page: usize) -> f32 {
+    let lines = &doc.pages[page].lines;
+    let mut best = f32::INFINITY;
+    for a in lines {
+        let below = lines
+            .iter()
+            .filter(|b| {
+                b.row != a.row
+                    && b.bbox.top >= a.bbox.bottom - doc.p.overlap_tol
+                    && b.bbox.x0 < a.bbox.x1
+                    && b.bbox.x1 > a.bbox.x0
+                    && (b.size - a.size).abs() < doc.p.same_size_tol
+            })
+            .map(|b| b.bbox.top - a.bbox.bottom)
+            .fold(f32::INFINITY, f32::min);
+        if below >= 0.0 {
+            best = best.min(below);
+        }
+    }
+    best
 }
 
 /// An objective code as printed opening a table's objective cell: one to three

@@ -925,3 +925,27 @@ fn sheets_and_a_table_of_objectives_live_in_one_document() {
     assert_eq!(found, [("2020_Z101", &[1][..]), ("T.01", &[2][..]), ("T.02", &[2][..]), ("T.03", &[2][..])]);
     assert_eq!(objs[0].directorate.as_deref(), Some("AFFARI"), "the sheet is read as a sheet");
 }
+
+#[test]
+fn one_line_rows_of_a_borderless_table_where_no_cell_wraps_stay_apart() {
+    // One-line rows 14 pt apart (5 pt between line boxes), no cell wrapped
+    // anywhere: every pair of lines in a column opens a row, so the wrap gap comes
+    // from the header's two-line cell (10 pt pitch: 1 pt).
+    let mut p = P::new();
+    p.text("Piano 2025", 40.0, 40.0, true);
+    p.text("Obiettivo", 40.0, 80.0, true).text("Indicatore", 200.0, 80.0, true).text("Valore", 400.0, 80.0, true);
+    p.text("atteso", 400.0, 90.0, true);
+    p.text("Sportello unico", 40.0, 110.0, false)
+        .text("Pratiche evase", 200.0, 110.0, false)
+        .text("120", 400.0, 110.0, false);
+    p.text("Istanze online", 200.0, 124.0, false).text("80%", 400.0, 124.0, false);
+    p.text("Tempo medio", 200.0, 138.0, false).text("<= 30 gg", 400.0, 138.0, false);
+    p.text("Nuovo archivio", 40.0, 152.0, false)
+        .text("Fascicoli", 200.0, 152.0, false)
+        .text("500", 400.0, 152.0, false);
+    let objs = run(&[p.page(1)]);
+    let got: Vec<(&str, Vec<&str>)> =
+        objs.iter().map(|o| (o.title.as_str(), o.indicators.iter().map(|i| i.target.raw.as_str()).collect())).collect();
+    assert_eq!(got, [("Sportello unico", vec!["120", "80%", "<= 30 gg"]), ("Nuovo archivio", vec!["500"])]);
+    assert_eq!(objs[0].year, Some(2025));
+}

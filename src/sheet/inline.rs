@@ -188,6 +188,58 @@ pub(super) fn header_cell_groups(line: &Line, after: &[Line], params: &Params) -
     Some(cut_words(w, cuts))
 }
 
+/// The second lines of header cells set side by side closer than a word gap
+/// ("atteso 2024 raggiunto" under "Risultato" and "Valore"): outside ruled cells, a
+/// line right under two or more separate header lines (from `before`, the page's
+/// lines before it in reading order) is cut between words standing under different
+/// ones, when at least [`MIN_HEADER_GROUPS`] of the parts name a column together
+/// with the line above them (a table of objectives', an indicator or a phase
+/// table's).
+fn header_tail_groups(line: &Line, before: &[Line], params: &Params) -> Option<Vec<Vec<Word>>> {
+    let w = &line.words;
+    if line.cell.is_some() || w.len() < 2 || w.len() > MAX_HEADER_WORDS * 2 {
+        return None;
+    }
+    let above: Vec<&Line> = before
+        .iter()
+        .rev()
+        .take_while(|l| line.bbox.top - l.bbox.bottom <= params.block_gap * line.size)
+        .filter(|l| {
+            l.row < line.row
+                && l.cell.is_none()
+                && l.bbox.bottom - params.overlap_tol <= line.bbox.top
+                && l.bbox.x0 < line.bbox.x1
+                && l.bbox.x1 > line.bbox.x0
+                && l.words.len() <= MAX_HEADER_WORDS
+        })
+        .collect();
+    if above.len() < 2 {
+        return None;
+    }
+    // Each word goes to the line above nearest to its centre.
+    let nearest = |x: &Word| {
+        let cx = (x.bbox.x0 + x.bbox.x1) / 2.0;
+        (0..above.len())
+            .min_by(|&a, &b| {
+                let d = |l: &Line| (l.bbox.x0 - cx).max(cx - l.bbox.x1).max(0.0);
+                d(above[a]).total_cmp(&d(above[b]))
+            })
+            .expect("two lines above at least")
+    };
+    let owner: Vec<usize> = w.iter().map(nearest).collect();
+    let cuts: Vec<usize> = (1..w.len()).filter(|&i| owner[i] != owner[i - 1]).collect();
+    if cuts.is_empty() {
+        return None;
+    }
+    let groups = cut_words(w, cuts);
+    let names = |g: &[Word]| {
+        let head = &above[nearest(&g[0])].text;
+        let t = join_lines([head.as_str(), text(g).as_str()]);
+        labels::table_column(&t).is_some() || labels::column(&t).is_some() || labels::phase_column(&t).is_some()
+    };
+    (groups.iter().filter(|g| names(g)).count() >= MIN_HEADER_GROUPS).then_some(groups)
+}
+
 /// The lines right under a line that ends at `bottom` on layout row `row`: those of
 /// `after` (the lines that follow it in reading order) on later rows, outside ruled
 /// cells, whose top is within the block gap below `bottom`. Lines are in reading
@@ -298,7 +350,9 @@ pub(super) fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) 
     // line `k` of page `p`: cut or kept whole
     let split = |p: &PageLayout, k: usize| {
         let l = &p.lines[k];
-        inline_label_groups(l, params, &columns).or_else(|| header_cell_groups(l, &p.lines[k + 1..], params))
+        inline_label_groups(l, params, &columns)
+            .or_else(|| header_cell_groups(l, &p.lines[k + 1..], params))
+            .or_else(|| header_tail_groups(l, &p.lines[..k], params))
     };
     pages
         .iter()

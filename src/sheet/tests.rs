@@ -949,3 +949,24 @@ fn one_line_rows_of_a_borderless_table_where_no_cell_wraps_stay_apart() {
     assert_eq!(got, [("Sportello unico", vec!["120", "80%", "<= 30 gg"]), ("Nuovo archivio", vec!["500"])]);
     assert_eq!(objs[0].year, Some(2025));
 }
+
+#[test]
+fn second_header_lines_set_side_by_side_are_cut_under_their_first_lines() {
+    // "Risultato" / "atteso 2024" and "Valore" / "raggiunto": the second lines are
+    // drawn one space apart, one layout line; each part names a column with the
+    // line above it.
+    let mut p = P::new();
+    p.text("Relazione 2024", 40.0, 40.0, true);
+    p.text("Obiettivo", 40.0, 80.0, true)
+        .text("Indicatore", 150.0, 80.0, true)
+        .text("Risultato", 300.0, 80.0, true)
+        .text("Valore", 358.0, 80.0, true);
+    p.text("atteso 2024 raggiunto", 300.0, 90.0, true);
+    p.text("Sportello unico", 40.0, 110.0, false).text("Pratiche evase", 150.0, 110.0, false);
+    p.text("120", 305.0, 110.0, false).text("131", 362.0, 110.0, false);
+    let objs = run(&[p.page(1)]);
+    assert_eq!(objs.len(), 1);
+    let i = &objs[0].indicators[0];
+    assert_eq!((i.targets.len(), i.target.raw.as_str()), (1, "120"));
+    assert_eq!(i.actual.as_ref().map(|a| a.raw.as_str()), Some("131"));
+}

@@ -467,28 +467,48 @@ fn vocabulary() -> &'static Vocabulary {
             next: vec![[0; 26]],
             end: vec![false],
         };
-        // The trie also spells the headers of tables of objectives (looked up by
-        // `table_column`, through the same stacking of header lines).
-        let table_keys = TABLE_HEADERS.iter().map(|(k, _)| (*k, None));
-        for (k, l) in LABELS.iter().map(|(k, l)| (*k, Some(*l))).chain(table_keys) {
-            if let Some(l) = l {
-                v.exact.entry(k).or_default().push(l);
-                v.squashed.entry(squash(k)).or_default().push(l);
-            }
-            let mut node = 0;
-            for b in k.bytes().filter(u8::is_ascii_alphabetic) {
-                let slot = usize::from(b.to_ascii_lowercase() - b'a');
-                if v.next[node][slot] == 0 {
-                    v.next[node][slot] = u16::try_from(v.next.len()).expect("label trie fits u16");
-                    v.next.push([0; 26]);
-                    v.end.push(false);
-                }
-                node = usize::from(v.next[node][slot]);
-            }
-            v.end[node] = true;
+        for (k, l) in LABELS {
+            v.exact.entry(*k).or_default().push(*l);
+            v.squashed.entry(squash(k)).or_default().push(*l);
+            v.spell(k);
         }
         v
     })
+}
+
+/// The letters of the table headers of tables of objectives ([`TABLE_HEADERS`]),
+/// for [`Letters::of_table_headers`].
+fn table_vocabulary() -> &'static Vocabulary {
+    static V: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let mut v = Vocabulary {
+            exact: Default::default(),
+            squashed: Default::default(),
+            next: vec![[0; 26]],
+            end: vec![false],
+        };
+        for (k, _) in TABLE_HEADERS {
+            v.spell(k);
+        }
+        v
+    })
+}
+
+impl Vocabulary {
+    /// Add a printed form's letters to the trie.
+    fn spell(&mut self, k: &str) {
+        let mut node = 0;
+        for b in k.bytes().filter(u8::is_ascii_alphabetic) {
+            let slot = usize::from(b.to_ascii_lowercase() - b'a');
+            if self.next[node][slot] == 0 {
+                self.next[node][slot] = u16::try_from(self.next.len()).expect("label trie fits u16");
+                self.next.push([0; 26]);
+                self.end.push(false);
+            }
+            node = usize::from(self.next[node][slot]);
+        }
+        self.end[node] = true;
+    }
 }
 
 /// The letters of a text (or of lines to be joined), as every label lookup
@@ -504,6 +524,8 @@ pub struct Letters {
     /// The trie node of the letters so far (when `Known`).
     node: u16,
     state: Spelled,
+    /// The vocabulary spelled: the sheet labels, or the table headers.
+    vocab: &'static Vocabulary,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -517,12 +539,18 @@ enum Spelled {
 }
 
 impl Default for Letters {
+    /// The letters of a sheet label ([`LABELS`]).
     fn default() -> Self {
-        Letters { node: 0, state: Spelled::Known }
+        Letters { node: 0, state: Spelled::Known, vocab: vocabulary() }
     }
 }
 
 impl Letters {
+    /// No letters yet, of a header of a table of objectives ([`TABLE_HEADERS`]).
+    pub fn of_table_headers() -> Letters {
+        Letters { node: 0, state: Spelled::Known, vocab: table_vocabulary() }
+    }
+
     /// The letters of `text` as given to a label lookup.
     pub fn of(text: &str) -> Letters {
         let mut l = Letters::default();
@@ -536,7 +564,7 @@ impl Letters {
         if self.state != Spelled::Known {
             return;
         }
-        let v = vocabulary();
+        let v = self.vocab;
         for c in text.chars() {
             if c.is_ascii() {
                 if c.is_ascii_alphabetic() {
@@ -584,7 +612,7 @@ impl Letters {
     /// Whether these may be the letters of a label.
     pub fn may_be_a_label(&self) -> bool {
         match self.state {
-            Spelled::Known => vocabulary().end[usize::from(self.node)],
+            Spelled::Known => self.vocab.end[usize::from(self.node)],
             Spelled::Impossible => false,
             Spelled::Unknown => true,
         }

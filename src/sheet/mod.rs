@@ -64,14 +64,22 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
     let units = units::label_units(&doc, &furniture, &heading_lines);
     debug_assert!(units.is_sorted_by_key(|u| u.page));
 
-    // Tables of objectives: a sheet ends where one starts.
-    let tables = tabular::find_tables(&doc, &furniture);
+    // Tables of objectives, looked for outside the sheets and after the last one's
+    // first page (a plan may end with a table): a sheet ends where one starts.
+    let sheets = structure::find_sheets(&doc, &headings, &units);
+    let last_start = sheets.last().map(|s| s.heading.page);
+    let inside: HashSet<usize> = sheets
+        .iter()
+        .flat_map(|s| s.heading.page..s.end.page.min(doc.pages.len().saturating_sub(1)) + 1)
+        .filter(|&p| last_start.is_none_or(|l| p <= l))
+        .collect();
+    let tables = tabular::find_tables(&doc, &furniture, &inside);
     let table_starts = tables.starts(&doc);
     let mut sheet_lines: HashSet<LineRef> = HashSet::default();
 
     let mut objectives = Vec::new();
     let mut doc_year: Option<Option<i32>> = None;
-    for mut sheet in structure::find_sheets(&doc, &headings, &units) {
+    for mut sheet in sheets {
         let h = sheet.heading;
         if let Some(&t) = table_starts.iter().find(|&&t| t > h.pos && t < sheet.end) {
             // On a later page, the lines above the table's header are its title or

@@ -9,6 +9,7 @@ use super::doc::{Doc, HashSet, LineRef, PagePos};
 use crate::columns::{leftmost_recurring, uncovered_gaps, widest_gap_ending_in, Span, TableColumns};
 use crate::labels::Letters;
 use crate::text::join_lines;
+use std::borrow::Cow;
 
 /// Rules between two anchor lines are looked for this far (points) inside the
 /// lower line's left edge: on the rule that crosses the column, not on a vertical
@@ -153,6 +154,10 @@ fn page_wrap_gap(doc: &Doc, page: usize) -> f32 {
 // ---------------------------------------------------------------------------
 // Table header: header cells joined by column, any set of known columns
 
+/// No line stacks under one more than this far (points) below it: the block gap of
+/// a 72 pt font (a bound for the search in lines sorted by top).
+const STACK_REACH: f32 = 72.0;
+
 /// A header cell joins at most this many wrapped lines ("Centro di" /
 /// "Responsabilità", "Valore" / "Atteso" / "2024").
 pub(super) const MAX_HEADER_LINES: usize = 3;
@@ -204,10 +209,12 @@ pub(super) struct TableHeader<K> {
 }
 
 /// Header lines stacked in one column (a header cell wrapped over lines).
-struct Stack<K> {
+struct Stack<'a, K> {
     lines: Vec<LineRef>,
     key: Option<K>,
-    text: String,
+    /// The joined text of a known header cell, the line's own text else (borrowed:
+    /// most lines of a page are no header).
+    text: Cow<'a, str>,
     top: f32,
     bottom: f32,
     x0: f32,
@@ -215,7 +222,7 @@ struct Stack<K> {
     cell: Option<usize>,
 }
 
-impl<K> Stack<K> {
+impl<K> Stack<'_, K> {
     fn cy(&self) -> f32 {
         (self.top + self.bottom) / 2.0
     }
@@ -237,7 +244,12 @@ fn is_bare_year(text: &str) -> bool {
 /// whose [`Letters`] start no label are not stacked or looked up.) A bare year joins a stack only inside
 /// one ruled cell or when no other bare year shares its row (years side by side are
 /// a sub-row under a spanning header).
-fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Option<K>) -> Vec<Stack<K>> {
+fn stacks<'a, K: Copy>(
+    doc: &Doc<'a>,
+    lines: &[LineRef],
+    classify: &dyn Fn(&str) -> Option<K>,
+    spelling: fn() -> Letters,
+) -> Vec<Stack<'a, K>> {
     let mut used: HashSet<LineRef> = HashSet::default();
     let mut out = Vec::new();
     let year_rows: Vec<usize> =
@@ -250,11 +262,15 @@ fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Opti
         let mut chain = vec![r];
         let (mut x0, mut x1, mut last) = (l.bbox.x0, l.bbox.x1, l);
         // A line whose letters start no label starts no header cell: no stack.
-        let mut letters = Letters::default();
+        let mut letters = spelling();
         letters.push_line(&l.text);
         let room = if letters.may_start_a_label() { MAX_HEADER_LINES } else { 1 };
         while chain.len() < room {
-            let next = lines[i + 1..].iter().copied().filter(|c| !used.contains(c)).find(|&c| {
+            // `lines` are sorted by top: past the largest block gap, no line can
+            // stack (this keeps the search short on long pages).
+            let bottom = last.bbox.bottom;
+            let near = lines[i + 1..].iter().copied().take_while(|&c| doc.line(c).bbox.top - bottom <= STACK_REACH);
+            let next = near.filter(|c| !used.contains(c)).find(|&c| {
                 let t = doc.line(c);
                 let gap = t.bbox.top - last.bbox.bottom;
                 let shared_year_row = year_rows.iter().filter(|&&y| y == t.row).count() > 1;
@@ -274,7 +290,7 @@ fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Opti
             chain.push(n);
         }
         let mut found: Option<(usize, K, String)> = None;
-        let mut letters = Letters::default();
+        let mut letters = spelling();
         for k in 1..=chain.len() {
             letters.push_line(&doc.line(chain[k - 1]).text);
             if !letters.may_be_a_label() {
@@ -289,8 +305,8 @@ fn stacks<K: Copy>(doc: &Doc, lines: &[LineRef], classify: &dyn Fn(&str) -> Opti
             }
         }
         let (n, key, text) = match found {
-            Some((k, key, text)) => (k, Some(key), text),
-            None => (1, None, l.text.clone()),
+            Some((k, key, text)) => (k, Some(key), Cow::Owned(text)),
+            None => (1, None, Cow::Borrowed(l.text.as_str())),
         };
         let chain = &chain[..n];
         used.extend(chain.iter().copied());
@@ -331,7 +347,7 @@ fn header_on_page<K: Copy>(
     classify: &dyn Fn(&str) -> Option<K>,
     spans: &dyn Fn(K) -> bool,
 ) -> Option<(Vec<HeadCol<K>>, HeaderRow)> {
-    let st = stacks(doc, lines, classify);
+    let st = stacks(doc, lines, classify, Letters::default);
     let s0 = st.iter().position(|s| s.key.is_some())?;
     let (cols, row, _) = header_band(doc, lines, &st, s0, spans);
     Some((cols, row))
@@ -346,7 +362,7 @@ pub(super) fn header_rows_on_page<K: Copy>(
     classify: &dyn Fn(&str) -> Option<K>,
     spans: &dyn Fn(K) -> bool,
 ) -> Vec<(Vec<HeadCol<K>>, HeaderRow)> {
-    let st = stacks(doc, lines, classify);
+    let st = stacks(doc, lines, classify, Letters::of_table_headers);
     let mut used = vec![false; st.len()];
     let mut out = Vec::new();
     for s0 in 0..st.len() {
@@ -369,7 +385,7 @@ pub(super) fn header_rows_on_page<K: Copy>(
 fn header_band<K: Copy>(
     doc: &Doc,
     lines: &[LineRef],
-    st: &[Stack<K>],
+    st: &[Stack<'_, K>],
     s0: usize,
     spans: &dyn Fn(K) -> bool,
 ) -> (Vec<HeadCol<K>>, HeaderRow, Vec<usize>) {
@@ -440,7 +456,7 @@ fn header_band<K: Copy>(
         }
     }
     let mut cols: Vec<HeadCol<K>> = Vec::new();
-    let col_of = |s: &Stack<K>, key: Option<K>, year: Option<i32>| {
+    let col_of = |s: &Stack<'_, K>, key: Option<K>, year: Option<i32>| {
         let start = s.cell.map(|c| doc.pages[s.lines[0].page].cells[c].bbox.x0).unwrap_or(s.x0);
         HeadCol { key, year, lines: s.lines.clone(), x0: s.x0, x1: s.x1, start, ruled: s.cell.is_some() }
     };

@@ -180,15 +180,21 @@ impl Found {
     }
 }
 
-/// Every header row of a table of objectives in the document.
-pub(super) fn find_tables(doc: &Doc, furniture: &HashSet<LineRef>) -> Found {
+/// Every header row of a table of objectives in the document, on the pages not in
+/// `skip` (the pages where a sheet starts: its heading and grid fill them).
+pub(super) fn find_tables(doc: &Doc, furniture: &HashSet<LineRef>, skip: &HashSet<usize>) -> Found {
     let mut page_lines: Vec<Vec<LineRef>> = Vec::with_capacity(doc.pages.len());
     let mut hits: Vec<(usize, Hit)> = Vec::new();
     for (pi, pg) in doc.pages.iter().enumerate() {
         let mut lines: Vec<LineRef> =
             (0..pg.lines.len()).map(|line| LineRef { page: pi, line }).filter(|r| !furniture.contains(r)).collect();
         lines.sort_by(|&a, &b| doc.line(a).bbox.top.total_cmp(&doc.line(b).bbox.top).then(a.line.cmp(&b.line)));
-        for (cols, row) in header_rows_on_page(doc, &lines, &labels::table_column, &spans_years) {
+        let headers = if skip.contains(&pi) {
+            Vec::new()
+        } else {
+            header_rows_on_page(doc, &lines, &labels::table_column, &spans_years)
+        };
+        for (cols, row) in headers {
             if opens_table(&cols) {
                 hits.push((pi, Hit { cols, row }));
             }

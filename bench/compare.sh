@@ -18,7 +18,8 @@
 #
 # Environment: ROUNDS (default 7), BATCH_RUNS (default 5), BATCH_FILES (920),
 # PLAN_COPIES (20), NO_WRITE=1 to leave
-# BENCHMARKS.md alone. Wall times are noisy on a busy machine: look at the load
+# BENCHMARKS.md alone, BIN=PERFPLAN to time another build (e.g. a baseline;
+# nothing is built then). Wall times are noisy on a busy machine: look at the load
 # average printed with the results, and prefer callgrind instruction counts
 # (BENCHMARKS.md, "Instruction profile") when comparing builds.
 set -euo pipefail
@@ -36,9 +37,14 @@ for tool in pdftotext mutool pdfinfo /usr/bin/time; do
         echo "compare.sh: $tool missing (apt-get install poppler-utils mupdf-tools time)" >&2; exit 2; }
 done
 
-echo "== building release" >&2
-cargo build --release --quiet
-BIN="$ROOT/target/release/perfplan"
+GIVEN_BIN=${BIN:-}
+if [ -z "${BIN:-}" ]; then
+    echo "== building release" >&2
+    cargo build --release --quiet
+    BIN="$ROOT/target/release/perfplan"
+fi
+BIN=$(realpath "$BIN")
+[ -x "$BIN" ] || { echo "compare.sh: no perfplan binary at $BIN" >&2; exit 2; }
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -128,9 +134,11 @@ MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git diff --quiet HEAD -- src 2>/dev/null || echo " (+ uncommitted changes)")
+BUILD="commit \`$COMMIT\`$DIRTY"
+[ -n "$GIVEN_BIN" ] && BUILD="binary \`$GIVEN_BIN\`"
 
 TABLE=$(cat <<TABLE
-Run of \`bench/compare.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$COMMIT\`$DIRTY.
+Run of \`bench/compare.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $BUILD.
 Machine: $(nproc) CPUs, $CPU, $MEM RAM; load average at the end $LOAD.
 Input: \`$(basename "$PDF")\`, $PAGES pages; $ROUNDS interleaved rounds, medians.
 

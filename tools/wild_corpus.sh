@@ -3,7 +3,7 @@
 # packages ship as PDF (TeX, Texinfo, LilyPond, Ghostscript, ReportLab, cups test
 # pages, DocBook, Doxygen...).
 #
-#   tools/wild_corpus.sh DIR [--bin PERFPLAN] [--jobs N] [--timeout SECS] [--packages "a b c"] [--mutate]
+#   tools/wild_corpus.sh DIR [--bin PERFPLAN] [--jobs N] [--timeout SECS] [--packages "a b c"] [--mutate] [--tables]
 #
 # 1. `apt-get download`s the packages below into DIR/debs (no root needed; kept,
 #    so a rerun does not download again) and unpacks them with `dpkg -x` into
@@ -14,14 +14,19 @@
 # 3. runs `perfplan convert DIR/pdfs --out DIR/out --report DIR/report.json`
 #    under `/usr/bin/time -v` (and an overall time limit, to catch a hang);
 # 4. prints: files, ok, recovered, failed (by error kind), panics, timeouts,
-#    total and max duration, peak RSS (tools/wild_corpus_summary.py).
+#    objectives (from the wild PDFs, from the damaged copies), total and max
+#    duration, peak RSS (tools/wild_corpus_summary.py);
+# 5. with --tables, how many of the (undamaged) PDFs print tables and how many
+#    objectives came out of those (tools/wild_tables.py; a count, no check).
 #
-# Exit status: 0 when at least 100 PDFs were converted with no panic, no time-out
-# and no hang; 1 otherwise; 3 when the packages could not be downloaded. The PDFs are not part of the repository: keep DIR
+# Exit status: 0 when at least 100 PDFs were converted with no panic, no time-out,
+# no hang and no objective from a wild PDF (none of them is a plan: an objective
+# is a false one; damaged copies are counted apart); 1 otherwise; 3 when the
+# packages could not be downloaded. The PDFs are not part of the repository: keep DIR
 # outside the clone (or under target/).
 set -euo pipefail
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 [ $# -ge 1 ] || usage
 DIR=$1; shift
@@ -30,6 +35,7 @@ BIN="$HERE/../target/release/perfplan"
 JOBS=0
 TIMEOUT=60
 MUTATE=0
+TABLES=0
 # Packages that ship their manuals (or test pages) as PDF, from many producers.
 PACKAGES="asymptote-doc cups-filters debian-reference-it doxygen-doc ghostscript-doc gnuplot-doc
 lilypond-doc-pdf octave-doc pari-doc python-reportlab-doc r-doc-pdf texlive-fonts-recommended-doc
@@ -41,6 +47,7 @@ while [ $# -gt 0 ]; do
     --timeout) TIMEOUT=$2; shift 2 ;;
     --packages) PACKAGES=$2; shift 2 ;;
     --mutate) MUTATE=1; shift ;;
+    --tables) TABLES=1; shift ;;
     -h|--help) usage ;;
     *) echo "wild_corpus: unknown argument: $1" >&2; usage ;;
   esac
@@ -110,4 +117,11 @@ if [ "$rc" -ge 124 ]; then
   echo "wild_corpus: perfplan did not finish within ${overall}s (hang) or was killed (exit $rc)" >&2
   hung=1
 fi
-python3 "$HERE/wild_corpus_summary.py" "$DIR/report.json" "$DIR/time.txt" --min-files 100 --exit "$rc" --hung "$hung"
+summary_rc=0
+python3 "$HERE/wild_corpus_summary.py" "$DIR/report.json" "$DIR/time.txt" --min-files 100 --exit "$rc" --hung "$hung" ||
+  summary_rc=$?
+if [ "$TABLES" = 1 ]; then
+  echo "== tables in the wild PDFs (perfplan text)"
+  python3 "$HERE/wild_tables.py" "$BIN" "$DIR/pdfs" --report "$DIR/report.json" || true
+fi
+exit "$summary_rc"

@@ -173,8 +173,15 @@ pub(super) fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<L
         // beside it); a row marked by a number only when nothing else is on it: a
         // bare number beside text at the page bottom is a table value (an
         // indicator's target in the last row), not a page number.
+        // A row that holds a ruled table cell's text is a table row (a merged cell
+        // clipped by the page break leaves its text outside the cell, and a code
+        // or a value printed at the same height on another page is no running
+        // text then).
         let mut rows = HashSet::default();
         for &(row, number) in &marks {
+            if pg.lines.iter().any(|o| o.row == row && o.cell.is_some()) {
+                continue;
+            }
             let others = pg.lines.iter().filter(|o| o.row == row).count() - marks.iter().filter(|m| m.0 == row).count();
             if !number || others == 0 {
                 rows.insert(row);

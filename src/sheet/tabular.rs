@@ -508,11 +508,18 @@ struct TableReader<'a, 'd> {
     /// A group row came after the last block: rows before the next block start
     /// continue nothing.
     closed: bool,
+    /// Blocks before this one are complete: a segment only adds to the block
+    /// still open from the previous page and to the blocks it starts, so each
+    /// segment looks at those alone (time linear in the pages of a long table).
+    settled: usize,
+    /// A block's key cell opened with a code (sticky: a cell only grows, and a
+    /// cell that opens with a code keeps it).
+    code_in_title: bool,
 }
 
 impl<'a, 'd> TableReader<'a, 'd> {
     fn new(doc: &'a Doc<'d>, roles: &'a Roles, n: usize, unit: Option<Unit>) -> Self {
-        TableReader { doc, roles, n, blocks: Vec::new(), unit, closed: true }
+        TableReader { doc, roles, n, blocks: Vec::new(), unit, closed: true, settled: 0, code_in_title: false }
     }
 
     /// One page's part of the table: `plain` lines cut into column cells,
@@ -551,8 +558,11 @@ impl<'a, 'd> TableReader<'a, 'd> {
         // A key cell at the top of a continued page that carries no code (the code
         // is in another column, or the cell does not open with one) continues the
         // block its merged cell started on the previous page.
-        let codes_in_title = self.roles.code.is_none()
-            && self.blocks.iter().any(|b| key.is_some_and(|k| split_code(&b.cells[k]).0.is_some()));
+        if self.roles.code.is_none() && !self.code_in_title {
+            self.code_in_title =
+                self.blocks[self.settled..].iter().any(|b| key.is_some_and(|k| split_code(&b.cells[k]).0.is_some()));
+        }
+        let codes_in_title = self.roles.code.is_none() && self.code_in_title;
         let first_key = cells.iter().filter(|c| Some(c.col) == key).map(|c| c.slot).fold(f32::INFINITY, f32::min);
         let first_group = events.iter().map(|(y, _)| *y).fold(f32::INFINITY, f32::min);
         for (i, c) in cells.iter().enumerate() {
@@ -575,6 +585,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
         let tol = doc.p.row_pad * cells.first().map(|c| doc.line(c.parts[0].0).size).unwrap_or(DEFAULT_SIZE);
         // The block still open from the previous page (its merged cells continue).
         let open_before = if self.closed { None } else { self.blocks.len().checked_sub(1) };
+        let first_new = self.blocks.len();
         let mut is_start = vec![false; cells.len()];
         // (y, block index; none after a group row)
         let mut starts: Vec<(f32, Option<usize>)> = Vec::new();
@@ -654,12 +665,16 @@ impl<'a, 'd> TableReader<'a, 'd> {
             }
         }
         let page_no = doc.pages[page].number;
-        for b in &mut self.blocks {
+        // Only the blocks this segment can have added to: the one open before it
+        // and the ones it started.
+        let touched = open_before.unwrap_or(first_new);
+        for b in &mut self.blocks[touched..] {
             let on_page = b.cells.iter().flatten().chain(b.rows.iter().flat_map(|r| r.cells.iter().flatten()));
             if on_page.into_iter().any(|(r, _)| r.page == page) && !b.pages.contains(&page_no) {
                 b.pages.push(page_no);
             }
         }
+        self.settled = touched;
     }
 
     /// The blocks -> objectives.

@@ -970,3 +970,56 @@ fn second_header_lines_set_side_by_side_are_cut_under_their_first_lines() {
     assert_eq!((i.targets.len(), i.target.raw.as_str()), (1, "120"));
     assert_eq!(i.actual.as_ref().map(|a| a.raw.as_str()), Some("131"));
 }
+
+/// A page of a plan printed as a table: the header row, `top` objectives in ruled
+/// rows, and `bottom`: an objective whose merged cells the page break clips (code,
+/// title and weight printed outside any ruled cell, the indicator in its own) in
+/// the bottom margin band, at the same height on every page.
+fn table_plan_page(title: bool, top: &[&str], bottom: &str) -> P {
+    let xs = [40.0, 100.0, 300.0, 480.0, 560.0];
+    let mut p = P::new();
+    if title {
+        p.text("Piano degli obiettivi 2025", 40.0, 40.0, true);
+    }
+    p.row(&xs, 50.0, 70.0);
+    p.text("Codice", 42.0, 64.0, true)
+        .text("Obiettivo", 102.0, 64.0, true)
+        .text("Indicatore", 302.0, 64.0, true)
+        .text("Peso", 482.0, 64.0, true);
+    let mut y = 70.0;
+    for code in top {
+        p.row(&xs, y, y + 20.0);
+        p.text(code, 42.0, y + 14.0, false)
+            .text("Riordino dell archivio", 102.0, y + 14.0, false)
+            .text("Pratiche evase", 302.0, y + 14.0, false)
+            .text("10", 482.0, y + 14.0, false);
+        y += 20.0;
+    }
+    p.row(&[300.0, 480.0], 740.0, 760.0);
+    p.text(bottom, 42.0, 750.0, false)
+        .text("Revisione dei servizi", 102.0, 750.0, false)
+        .text("Utenti serviti", 302.0, 750.0, false)
+        .text("20", 482.0, 750.0, false);
+    p.text("Pagina 1 di 3", 480.0, 785.0, false);
+    p
+}
+
+#[test]
+fn table_row_clipped_at_the_page_bottom_is_no_footer() {
+    // The clipped rows' code (digits masked) and weight recur at the same height on
+    // every page, like a running footer; their indicators are in ruled cells.
+    let pages = [
+        table_plan_page(true, &["A.01", "A.02"], "A.03").page(1),
+        table_plan_page(false, &["A.04"], "A.05").page(2),
+        table_plan_page(false, &["A.06"], "A.07").page(3),
+    ];
+    let objs = run(&pages);
+    let codes: Vec<&str> = objs.iter().map(|o| o.code.as_str()).collect();
+    assert_eq!(codes, ["A.01", "A.02", "A.03", "A.04", "A.05", "A.06", "A.07"]);
+    let a3 = &objs[2];
+    assert_eq!(a3.title, "Revisione dei servizi");
+    assert_eq!(a3.indicators.len(), 1);
+    assert_eq!(a3.indicators[0].description, "Utenti serviti");
+    // The page number is still furniture.
+    assert!(objs.iter().all(|o| o.indicators.iter().all(|i| !i.description.contains("Pagina"))));
+}

@@ -92,6 +92,8 @@ pub struct Interp<'d> {
     /// `W` / `W*` seen: the current path becomes the clip when it is painted or
     /// ended (`n`).
     clip_pending: bool,
+    /// The page in device space: a clip holding all of it hides nothing.
+    page_box: Option<BBox>,
     cur: (f32, f32), // user-space current point
     start: (f32, f32),
     form_stack: Vec<ObjectId>,
@@ -169,6 +171,7 @@ impl<'d> Interp<'d> {
             tlm: IDENT,
             path: Vec::new(),
             clip_pending: false,
+            page_box: None,
             cur: (0.0, 0.0),
             start: (0.0, 0.0),
             form_stack: Vec::new(),
@@ -780,6 +783,11 @@ impl<'d> Interp<'d> {
         self.cur = self.start;
     }
 
+    /// The page's size (device space): clips that hold the whole page are none.
+    pub fn set_page_size(&mut self, width: f32, height: f32) {
+        self.page_box = Some(BBox { x0: 0.0, top: 0.0, x1: width, bottom: height });
+    }
+
     /// A pending clip: the current path's bounding box narrows the clip region
     /// (a bounding box, so a non-rectangular clip hides less, never more).
     fn apply_clip(&mut self) {
@@ -794,12 +802,21 @@ impl<'d> Interp<'d> {
         if !(b.x0.is_finite() && b.x1.is_finite() && b.top.is_finite() && b.bottom.is_finite()) {
             return;
         }
-        self.gs.clip = Some(match self.gs.clip {
+        let clip = match self.gs.clip {
             Some(c) => {
                 BBox { x0: c.x0.max(b.x0), top: c.top.max(b.top), x1: c.x1.min(b.x1), bottom: c.bottom.min(b.bottom) }
             }
             None => b,
+        };
+        // A clip around the whole page hides nothing on it (text off the page is
+        // dropped later anyway): no glyph-by-glyph check then.
+        let whole_page = self.page_box.is_some_and(|p| {
+            clip.x0 <= p.x0 + CLIP_SLACK
+                && clip.top <= p.top + CLIP_SLACK
+                && clip.x1 >= p.x1 - CLIP_SLACK
+                && clip.bottom >= p.bottom - CLIP_SLACK
         });
+        self.gs.clip = if whole_page { None } else { Some(clip) };
     }
 
     /// Whether a glyph's centre lies inside the clip region (with a little slack:

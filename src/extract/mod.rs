@@ -1113,6 +1113,7 @@ impl PdfDoc {
             _ => Vec::new(),
         };
         let mut it = interp::Interp::new(doc, &self.fonts, &self.forms, pm, &self.guard);
+        it.set_page_size(width, height);
         it.out.glyphs.reserve((content.len() / 8).min(1 << 18));
         it.run(&content, res);
         if it.timed_out() {

@@ -183,25 +183,32 @@ impl Found {
 /// Every header row of a table of objectives in the document, on the pages not in
 /// `skip` (the pages where a sheet starts: its heading and grid fill them).
 pub(super) fn find_tables(doc: &Doc, furniture: &HashSet<LineRef>, skip: &HashSet<usize>) -> Found {
-    let mut page_lines: Vec<Vec<LineRef>> = Vec::with_capacity(doc.pages.len());
-    let mut hits: Vec<(usize, Hit)> = Vec::new();
-    for (pi, pg) in doc.pages.iter().enumerate() {
-        let mut lines: Vec<LineRef> =
-            (0..pg.lines.len()).map(|line| LineRef { page: pi, line }).filter(|r| !furniture.contains(r)).collect();
+    let page_lines = |pi: usize| -> Vec<LineRef> {
+        let mut lines: Vec<LineRef> = (0..doc.pages[pi].lines.len())
+            .map(|line| LineRef { page: pi, line })
+            .filter(|r| !furniture.contains(r))
+            .collect();
         lines.sort_by(|&a, &b| doc.line(a).bbox.top.total_cmp(&doc.line(b).bbox.top).then(a.line.cmp(&b.line)));
-        let headers = if skip.contains(&pi) {
-            Vec::new()
-        } else {
-            header_rows_on_page(doc, &lines, &labels::table_column, &spans_years)
-        };
-        for (cols, row) in headers {
+        lines
+    };
+    let mut lines: Vec<Vec<LineRef>> = vec![Vec::new(); doc.pages.len()];
+    let mut hits: Vec<(usize, Hit)> = Vec::new();
+    for pi in (0..doc.pages.len()).filter(|pi| !skip.contains(pi)) {
+        lines[pi] = page_lines(pi);
+        for (cols, row) in header_rows_on_page(doc, &lines[pi], &labels::table_column, &spans_years) {
             if opens_table(&cols) {
                 hits.push((pi, Hit { cols, row }));
             }
         }
-        page_lines.push(lines);
     }
-    Found { page_lines, hits }
+    // The skipped pages' lines only matter to a document with tables (title lines,
+    // pages a table continues on).
+    if !hits.is_empty() {
+        for pi in skip.iter().copied().filter(|&pi| pi < doc.pages.len()) {
+            lines[pi] = page_lines(pi);
+        }
+    }
+    Found { page_lines: lines, hits }
 }
 
 /// Every objective of the tables of objectives, in document order. `sheet_lines`

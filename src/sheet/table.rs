@@ -355,7 +355,9 @@ fn header_on_page<K: Copy>(
 
 /// Every header row on one page's `lines` (sorted by top), top to bottom: each
 /// band grown from a known header cell not in an earlier band (a table of
-/// objectives may sit under prose or under another table on its page).
+/// objectives may sit under prose or under another table on its page). Its header
+/// cells are those of tables of objectives (the letters test spells
+/// [`crate::labels::TabColumn`] headers).
 pub(super) fn header_rows_on_page<K: Copy>(
     doc: &Doc,
     lines: &[LineRef],

@@ -1182,4 +1182,45 @@ mod tests {
         assert_eq!(grid_field("Responsabile"), Some(Executive));
         assert_eq!(lookup_squashed("DESCRI ZIONE"), Some(Label::Column(C::Description)));
     }
+
+    #[test]
+    fn table_headers_have_a_vocabulary_of_their_own() {
+        assert_eq!(table_column("Obiettivo operativo"), Some(TabColumn::Objective));
+        assert_eq!(table_column("Descrizione obiettivo"), Some(TabColumn::ObjectiveDescription));
+        assert_eq!(table_column("DESCRIZIONE"), Some(TabColumn::Description));
+        assert_eq!(table_column("Indicatori di risultato"), Some(TabColumn::Indicator));
+        assert_eq!(table_column("Cod."), Some(TabColumn::CodeShort));
+        assert_eq!(table_column("N."), Some(TabColumn::Number));
+        assert_eq!(table_column("Missione / Programma"), Some(TabColumn::Dup));
+        assert_eq!(table_column("Peso ind. %"), Some(TabColumn::IndicatorWeight));
+        assert_eq!(table_column("Peso %"), Some(TabColumn::Weight));
+        assert_eq!(table_column("U.M."), Some(TabColumn::Unit));
+        assert_eq!(table_column("% raggiungimento"), Some(TabColumn::Achievement));
+        // A year is no part of the header; a bare "Valore" is the baseline only with one.
+        assert_eq!(table_column("Target 2025"), Some(TabColumn::Target));
+        assert_eq!(table_column("Valore atteso 2026"), Some(TabColumn::Target));
+        assert_eq!(table_column("Valore 2023"), Some(TabColumn::Baseline));
+        assert_eq!(table_column("Valore"), None);
+        assert_eq!(table_column("Baseline 2024"), Some(TabColumn::Baseline));
+        // Wrapped mid-word, accents and case do not matter.
+        assert_eq!(table_column("Indica tore"), Some(TabColumn::Indicator));
+        assert_eq!(table_column("UNITÀ DI MISURA"), Some(TabColumn::Unit));
+        // Not table headers: sheet labels and prose.
+        assert_eq!(table_column("Collegato a"), None);
+        assert_eq!(table_column("Il comune persegue i seguenti obiettivi"), None);
+        assert!(Letters::of_table_headers().may_start_a_label());
+        let mut l = Letters::of_table_headers();
+        l.push("Responsabile EQ");
+        assert!(l.may_be_a_label());
+        assert!(!Letters::of("Responsabile EQ").may_be_a_label(), "no sheet label");
+    }
+
+    #[test]
+    fn group_rows_are_strategic_or_units() {
+        assert_eq!(group_row("LINEA STRATEGICA 2 - Ambiente"), (GroupRow::Strategic, false));
+        assert_eq!(group_row("Missione 01"), (GroupRow::Strategic, false));
+        assert_eq!(group_row("AREA 1 - SEGRETERIA E PERSONALE"), (GroupRow::Unit, true));
+        assert_eq!(group_row("Ufficio tecnico"), (GroupRow::Unit, true));
+        assert_eq!(group_row("Areale di intervento"), (GroupRow::Unit, false), "a whole word opens it");
+    }
 }

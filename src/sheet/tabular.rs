@@ -771,34 +771,20 @@ impl<'a, 'd> TableReader<'a, 'd> {
             prov.add(doc, "code".into(), &lines(r.code.or(r.title)));
             prov.add(doc, "title".into(), &lines(r.title));
             let opt = |s: String| (!s.is_empty()).then_some(s);
-            match r.area {
-                Some(c) => {
-                    obj.directorate = opt(text(Some(c)));
-                    prov.add(doc, "directorate".into(), &lines(Some(c)));
+            // A column wins; without one, the group row or heading the block sits under.
+            let mut column_or_unit = |col: Option<usize>, field: &str, of_unit: fn(&Unit) -> &Option<String>| {
+                let (value, src) = match (col, &b.unit) {
+                    (Some(c), _) => (opt(text(Some(c))), lines(Some(c))),
+                    (None, Some(u)) => (of_unit(u).clone(), u.lines.clone()),
+                    (None, None) => (None, Vec::new()),
+                };
+                if col.is_some() || value.is_some() {
+                    prov.add(doc, field.into(), &src);
                 }
-                None => {
-                    if let Some(u) = &b.unit {
-                        obj.directorate = u.directorate.clone();
-                        if obj.directorate.is_some() {
-                            prov.add(doc, "directorate".into(), &u.lines);
-                        }
-                    }
-                }
-            }
-            match r.person {
-                Some(c) => {
-                    obj.executive = opt(text(Some(c)));
-                    prov.add(doc, "executive".into(), &lines(Some(c)));
-                }
-                None => {
-                    if let Some(u) = &b.unit {
-                        obj.executive = u.executive.clone();
-                        if obj.executive.is_some() {
-                            prov.add(doc, "executive".into(), &u.lines);
-                        }
-                    }
-                }
-            }
+                value
+            };
+            obj.directorate = column_or_unit(r.area, "directorate", |u| &u.directorate);
+            obj.executive = column_or_unit(r.person, "executive", |u| &u.executive);
             if let Some(c) = r.service {
                 obj.service = opt(text(Some(c)));
                 prov.add(doc, "service".into(), &lines(Some(c)));

@@ -263,6 +263,15 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
 
 fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let options = Options { password: args.password, ..Default::default() };
+    if let Some(path) = &args.html {
+        let dirs: Vec<&std::path::Path> = [Some(args.expected.as_path()), args.actual.as_deref(), args.pdf.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if let Err(e) = pipeline::outputs::check_output_file("--html", path, &dirs) {
+            return usage_error(e);
+        }
+    }
     let actual = match (args.actual, args.pdf) {
         (Some(dir), None) => Actual::Dir(dir),
         (None, Some(dir)) => Actual::Pdf { dir, options: options.clone() },

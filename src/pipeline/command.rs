@@ -240,6 +240,10 @@ impl RunOutcome {
     pub fn success(&self) -> bool {
         self.summary.failures == 0
     }
+    /// An output failed during the batch (disk full, I/O error) and stopped it.
+    pub fn output_failed(&self) -> bool {
+        self.summary.output_failed.is_some()
+    }
 }
 
 /// Run `plan`: create every output (an output that cannot be created is a usage
@@ -279,7 +283,7 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
     };
     // The reporter comes first: its progress bar is gone before the other
     // outputs finish.
-    let mut reporter = Reporter { mode: Some(progress), progress: None };
+    let mut reporter = Reporter { mode: Some(progress), progress: None, output_failed: false };
     let mut sinks: Vec<&mut dyn Sink> = vec![&mut reporter];
     if let Some(documents) = &mut documents {
         sinks.push(documents.as_mut());
@@ -291,6 +295,12 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
         sinks.push(report);
     }
     let summary = convert_batch_with_stdin(&inputs, &options, &batch, &mut sinks, stdin);
+    if let Some(error) = &summary.output_failed {
+        eprintln!(
+            "perfplan: error: output failed, the batch stopped: {error}; {} file(s) not converted",
+            summary.skipped
+        );
+    }
     for ending in &summary.endings {
         if !(quiet && matches!(ending, Ending::Note(_))) {
             eprintln!("perfplan: {ending}");
@@ -313,6 +323,8 @@ struct Reporter {
     /// How to show progress, until [`Sink::begin`] starts it.
     mode: Option<progress::Mode>,
     progress: Option<Progress<io::Stderr>>,
+    /// An output failed: reported once, after the batch.
+    output_failed: bool,
 }
 
 impl Sink for Reporter {
@@ -330,11 +342,12 @@ impl Sink for Reporter {
                 // The reader of stdout went away (`| head`): stop quietly.
                 std::process::exit(0);
             }
+            self.output_failed = true;
         }
     }
     fn outcome(&mut self, report: &FileReport) {
         let Some(progress) = &mut self.progress else { return };
-        if report.status == Status::Failed {
+        if report.status == Status::Failed && !std::mem::take(&mut self.output_failed) {
             progress.message(&format!(
                 "perfplan: error: {}: {}",
                 report.path,

@@ -33,14 +33,24 @@ pub fn file_id(path: &Path) -> FileId {
             for part in rest.iter().rev() {
                 p.push(part);
             }
-            return FileId::Path(normalize(&p));
+            let p = normalize(&p);
+            return match fs::metadata(&p) {
+                Ok(m) => FileId::Inode(m.dev(), m.ino()),
+                Err(_) => FileId::Path(p),
+            };
         }
         match (base.parent(), base.file_name()) {
             (Some(parent), Some(name)) => {
                 rest.push(name.to_os_string());
                 base = parent;
             }
-            _ => return FileId::Path(normalize(&absolute)),
+            _ => {
+                let p = normalize(&absolute);
+                return match fs::metadata(&p) {
+                    Ok(m) => FileId::Inode(m.dev(), m.ino()),
+                    Err(_) => FileId::Path(p),
+                };
+            }
         }
     }
 }

@@ -138,6 +138,9 @@ impl OutputPlan {
 
     /// Create every output's directory and prove it writable, before any work.
     pub fn prepare(&self) -> Result<(), UsageError> {
+        if let Some(report) = &self.report {
+            outputs::prepare_file("--report", report)?;
+        }
         match &self.documents {
             DocumentOutput::JsonDir { dir, .. } => outputs::prepare_dir("--out", dir)?,
             DocumentOutput::NdjsonFile(file) => outputs::prepare_file("--out", file)?,
@@ -145,9 +148,6 @@ impl OutputPlan {
         }
         if let Some((dir, _)) = &self.tables {
             outputs::prepare_dir("--tables", dir)?;
-        }
-        if let Some(report) = &self.report {
-            outputs::prepare_file("--report", report)?;
         }
         Ok(())
     }

@@ -227,12 +227,18 @@ pub struct NdjsonFile {
     /// `None` once finished.
     sink: Option<NdjsonSink<BufWriter<tempfile::NamedTempFile>>>,
     path: PathBuf,
+    /// A write failed: the file is incomplete and never replaces the destination.
+    failed: bool,
 }
 
 impl NdjsonFile {
     pub fn create(path: &Path) -> io::Result<Self> {
         let tmp = temp_beside(path)?;
-        Ok(NdjsonFile { sink: Some(NdjsonSink::new(BufWriter::new(tmp), path)), path: path.to_path_buf() })
+        Ok(NdjsonFile {
+            sink: Some(NdjsonSink::new(BufWriter::new(tmp), path)),
+            path: path.to_path_buf(),
+            failed: false,
+        })
     }
 
     /// Flush, sync and rename into place.
@@ -247,13 +253,27 @@ impl NdjsonFile {
 impl Sink for NdjsonFile {
     fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
         match &mut self.sink {
-            Some(sink) => sink.document(input, doc),
+            Some(sink) => {
+                let written = sink.document(input, doc);
+                self.failed |= written.is_err();
+                written
+            }
             None => Err(write_error(input, &self.path, io::Error::other("the NDJSON file is already complete"))),
         }
     }
 
     fn finish(&mut self, _summary: &BatchSummary) -> Result<Option<String>, Unfinished> {
         let Some(sink) = self.sink.take() else { return Ok(None) };
+        if self.failed {
+            // Its temporary file goes; whatever was at the destination stays.
+            drop(sink);
+            return Err(Unfinished {
+                out: self.path.clone(),
+                message: "not written: a write failed during the batch (the file there, if any, is left as it was)"
+                    .into(),
+                lost: Lost::Documents,
+            });
+        }
         NdjsonFile::complete(sink, &self.path).map(|()| None).map_err(|e| Unfinished {
             out: self.path.clone(),
             message: format!("cannot write output {}: {e}", self.path.display()),

@@ -7,7 +7,8 @@
 //!
 //! Exit codes of `convert`: 0 every file converted (`ok` or `recovered`), 1 some
 //! file failed or was skipped (the others are written), 2 usage error (bad arguments, an input path that does not exist, no PDF found, an
-//! output that cannot be created); nothing is converted on a usage error.
+//! output that cannot be created or that is an input or another output); nothing is converted on a usage
+//! error; 3 an output failed during the batch (disk full, I/O error): the batch stopped there.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -62,7 +63,8 @@ enum Format {
 
 #[derive(clap::Args)]
 #[command(after_help = "Exit status: 0 every file converted; 1 some file failed or was skipped (the others are \
-written); 2 usage error (bad arguments, no input, output not writable).\n\
+written); 2 usage error (bad arguments, no input, output not writable, an output that is an input or \
+another output); 3 an output failed during the batch (disk full, I/O error): the batch stopped.\n\
 Environment: PERFPLAN_PANIC_TRACE=1 prints the backtrace of an internal error caught at the file boundary.")]
 struct ConvertArgs {
     /// Input PDF files and/or directories; `-` reads one PDF from standard input.
@@ -223,6 +225,9 @@ fn main() -> ExitCode {
 }
 
 const USAGE: u8 = 2;
+/// `convert`: an output failed during the batch (disk full, I/O error); the batch
+/// stopped at it.
+const OUTPUT_FAILED: u8 = 3;
 
 fn usage_error(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
     eprintln!("perfplan: error: {message}");
@@ -253,6 +258,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         quiet: args.quiet,
     };
     match ConvertPlan::new(request).and_then(pipeline::run) {
+        Ok(outcome) if outcome.output_failed() => Ok(ExitCode::from(OUTPUT_FAILED)),
         Ok(outcome) => Ok(if outcome.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Err(e @ UsageError::MissingOut) => {
             Cli::command().error(clap::error::ErrorKind::MissingRequiredArgument, e).exit()
@@ -263,6 +269,15 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
 
 fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let options = Options { password: args.password, ..Default::default() };
+    if let Some(path) = &args.html {
+        let dirs: Vec<&std::path::Path> = [Some(args.expected.as_path()), args.actual.as_deref(), args.pdf.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if let Err(e) = pipeline::outputs::check_output_file("--html", path, &dirs) {
+            return usage_error(e);
+        }
+    }
     let actual = match (args.actual, args.pdf) {
         (Some(dir), None) => Actual::Dir(dir),
         (None, Some(dir)) => Actual::Pdf { dir, options: options.clone() },

@@ -85,6 +85,12 @@ impl BatchSummary {
         timeout: Option<Duration>,
         sinks: &mut [&mut dyn Sink],
     ) -> bool {
+        if self.output_failed.is_some() {
+            // An output already failed: the batch stopped, files still in
+            // flight are not written.
+            self.skip(input, sinks);
+            return true;
+        }
         let Outcome { result, staged, duration } = outcome;
         let written = result.and_then(|doc| {
             let mut staged = staged?.into_iter();
@@ -110,6 +116,11 @@ impl BatchSummary {
             }
             Err(e) => {
                 self.failures += 1;
+                if let Error::Write { source, .. } = &e {
+                    if source.kind() != std::io::ErrorKind::BrokenPipe {
+                        self.output_failed = Some(e.to_string());
+                    }
+                }
                 sinks.iter_mut().for_each(|s| s.failure(input, &e));
                 FileReport::failed(input, &e, timeout, duration)
             }
@@ -264,7 +275,7 @@ fn run_batch(
                 due += 1;
                 let mut q = lock();
                 q.due = due;
-                q.stop |= failed && batch.fail_fast;
+                q.stop |= (failed && batch.fail_fast) || summary.output_failed.is_some();
                 drop(q);
                 moved.notify_all();
             }
@@ -278,7 +289,7 @@ fn run_batch(
             let i = q.next;
             q.next += 1;
             let failed = summary.record(&inputs[i], worker.run(&inputs[i]), batch.timeout, sinks);
-            q.stop |= failed && batch.fail_fast;
+            q.stop |= (failed && batch.fail_fast) || summary.output_failed.is_some();
         }
     }
     // Every started file has been recorded; the rest were never started.
@@ -506,9 +517,11 @@ mod tests {
             None,
             &mut [&mut sink]
         ));
-        assert_eq!((s.objectives, s.indicators, s.warnings, s.failures), (2, 6, 2, 2));
+        // A write error stops the batch: what comes after is skipped, not failed.
+        assert_eq!((s.objectives, s.indicators, s.warnings, s.failures, s.skipped), (2, 6, 2, 1, 1));
         assert_eq!(sink.order, ["a.pdf", "bad.pdf"]);
-        assert_eq!(sink.failures, ["bad.pdf", "c.pdf"]);
+        assert_eq!(sink.failures, ["bad.pdf"]);
+        assert!(s.output_failed.as_deref().is_some_and(|e| e.contains("disk full")), "{:?}", s.output_failed);
     }
 
     /// A sink that keeps every file report.
@@ -668,7 +681,8 @@ mod tests {
     }
 
     /// A sink that stages: the staged value is made on a worker thread, reaches
-    /// `document_staged` in input order, and a stage error fails that file only.
+    /// `document_staged` in input order, and a stage (write) error fails that file
+    /// and stops the batch: the files after it are skipped.
     #[test]
     fn staged_output_is_made_on_the_workers_and_delivered_in_order() {
         use std::io::Write;
@@ -720,10 +734,11 @@ mod tests {
             &mut [&mut sink],
             Arc::new(|_: &Path, _: &Options, _| Ok(doc(1, 0, vec![]))),
         );
-        assert_eq!(s.failures, 1);
+        assert_eq!((s.failures, s.skipped), (1, 3));
+        assert!(s.output_failed.is_some());
         assert_eq!(sink.1, ["nostage.pdf"]);
         let order: Vec<&str> = sink.0.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(order, ["a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"]);
+        assert_eq!(order, ["a.pdf", "b.pdf"]);
         assert!(sink.0.iter().all(|(_, t)| t.as_deref().is_some_and(|t| t.starts_with("perfplan-"))), "{:?}", sink.0);
     }
 

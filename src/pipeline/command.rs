@@ -12,13 +12,14 @@ use std::time::Duration;
 use super::batch::{convert_batch_with_stdin, BatchOptions};
 use super::convert::Options;
 use super::inputs::{expand_inputs, read_input_list, StdinPdf, STDIN};
+use super::outputs::{self, OutputFile};
 use super::report::{BatchSummary, FileReport, RunReport, Status};
 use super::sink::{Ending, Lost, Sink, Unfinished};
 use crate::emit::{JsonDirSink, NdjsonFile, NdjsonSink, PendingFile};
 use crate::error::{Error, UsageError};
 use crate::model::Document;
 use crate::progress::{self, Progress};
-use crate::tables::{TableFormat, TablesSink};
+use crate::tables::{TableFormat, TablesSink, TABLES};
 
 /// How the documents are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +93,66 @@ pub enum DocumentOutput {
     None,
 }
 
+impl OutputPlan {
+    /// Check the outputs against `inputs` before any work: a file where a file is
+    /// meant, a directory where a directory is meant, and no output file that is
+    /// an input or the file of another output (see [`outputs`]).
+    pub fn check(&self, inputs: &[PathBuf], stdin_name: &str) -> Result<(), UsageError> {
+        let mut files = Vec::new();
+        match &self.documents {
+            DocumentOutput::JsonDir { dir, .. } => {
+                outputs::check_dir_target("--out", dir)?;
+                for input in inputs {
+                    let name = if input.as_os_str() == STDIN {
+                        Path::new(stdin_name).file_stem().map(|s| s.to_os_string())
+                    } else {
+                        input.file_stem().map(|s| s.to_os_string())
+                    };
+                    let mut name = name.unwrap_or_else(|| "output".into());
+                    name.push(".json");
+                    files.push(OutputFile { flag: "--out", path: dir.join(name) });
+                }
+            }
+            DocumentOutput::NdjsonFile(file) => {
+                outputs::check_file_target("--out", file)?;
+                files.push(OutputFile { flag: "--out", path: file.clone() });
+            }
+            DocumentOutput::NdjsonStdout | DocumentOutput::None => {}
+        }
+        if let Some((dir, format)) = &self.tables {
+            outputs::check_dir_target("--tables", dir)?;
+            for def in TABLES {
+                files.push(OutputFile {
+                    flag: "--tables",
+                    path: dir.join(format!("{}.{}", def.name, format.extension())),
+                });
+            }
+        }
+        if let Some(report) = &self.report {
+            outputs::check_file_target("--report", report)?;
+            files.push(OutputFile { flag: "--report", path: report.clone() });
+        }
+        let inputs: Vec<PathBuf> = inputs.iter().filter(|p| p.as_os_str() != STDIN).cloned().collect();
+        outputs::check_no_clobber(&inputs, &files)
+    }
+
+    /// Create every output's directory and prove it writable, before any work.
+    pub fn prepare(&self) -> Result<(), UsageError> {
+        if let Some(report) = &self.report {
+            outputs::prepare_file("--report", report)?;
+        }
+        match &self.documents {
+            DocumentOutput::JsonDir { dir, .. } => outputs::prepare_dir("--out", dir)?,
+            DocumentOutput::NdjsonFile(file) => outputs::prepare_file("--out", file)?,
+            DocumentOutput::NdjsonStdout | DocumentOutput::None => {}
+        }
+        if let Some((dir, _)) = &self.tables {
+            outputs::prepare_dir("--tables", dir)?;
+        }
+        Ok(())
+    }
+}
+
 fn usage(message: impl Into<String>) -> UsageError {
     UsageError::Invalid(message.into())
 }
@@ -143,6 +204,8 @@ impl ConvertPlan {
             let given: Vec<String> = given.iter().map(|p| p.display().to_string()).collect();
             return Err(usage(format!("no PDF file found in {}", given.join(", "))));
         }
+        let outputs = OutputPlan { documents, tables: tables.map(|dir| (dir, tables_format)), report };
+        outputs.check(&inputs, &stdin_name)?;
         let stdin = if stdin_inputs == 1 {
             let pdf = StdinPdf::read(&stdin_name)
                 .map_err(|e| usage(format!("cannot read the PDF from standard input: {e}")))?;
@@ -162,7 +225,6 @@ impl ConvertPlan {
         } else {
             progress::Mode::Lines
         };
-        let outputs = OutputPlan { documents, tables: tables.map(|dir| (dir, tables_format)), report };
         Ok(ConvertPlan { inputs, stdin, options, batch, outputs, progress, quiet })
     }
 }
@@ -178,16 +240,21 @@ impl RunOutcome {
     pub fn success(&self) -> bool {
         self.summary.failures == 0
     }
+    /// An output failed during the batch (disk full, I/O error) and stopped it.
+    pub fn output_failed(&self) -> bool {
+        self.summary.output_failed.is_some()
+    }
 }
 
 /// Run `plan`: create every output (an output that cannot be created is a usage
 /// error, before any work), convert the inputs into them, report on stderr.
 pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
     let ConvertPlan { inputs, stdin, options, batch, outputs, progress, quiet } = plan;
+    outputs.prepare()?;
     let mut report = match &outputs.report {
         Some(path) => match PendingFile::create(path) {
             Ok(file) => Some(RunReportSink { file: Some(file), files: Vec::new(), batch: batch.clone() }),
-            Err(e) => return Err(usage(format!("{}: cannot create the run report: {e}", path.display()))),
+            Err(e) => return Err(usage(format!("--report {}: cannot create the run report: {e}", path.display()))),
         },
         None => None,
     };
@@ -196,13 +263,13 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
     let mut documents: Option<Box<dyn Sink>> = match outputs.documents {
         DocumentOutput::JsonDir { dir, fsync } => {
             if let Err(e) = std::fs::create_dir_all(&dir) {
-                return Err(usage(format!("{}: cannot create output directory: {e}", dir.display())));
+                return Err(usage(format!("--out {}: cannot create output directory: {e}", dir.display())));
             }
             Some(Box::new(JsonDirSink::new(dir).sync(fsync)))
         }
         DocumentOutput::NdjsonFile(file) => match NdjsonFile::create(&file) {
             Ok(f) => Some(Box::new(f)),
-            Err(e) => return Err(usage(format!("{}: cannot create output file: {e}", file.display()))),
+            Err(e) => return Err(usage(format!("--out {}: cannot create output file: {e}", file.display()))),
         },
         DocumentOutput::NdjsonStdout => Some(Box::new(NdjsonSink::new(io::stdout().lock(), "<stdout>"))),
         DocumentOutput::None => None,
@@ -210,13 +277,13 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
     let mut tables = match outputs.tables {
         Some((dir, format)) => match std::fs::create_dir_all(&dir).and_then(|()| TablesSink::create(&dir, format)) {
             Ok(sink) => Some(Tables { sink: Some(sink), dir }),
-            Err(e) => return Err(usage(format!("{}: cannot create the tables: {e}", dir.display()))),
+            Err(e) => return Err(usage(format!("--tables {}: cannot create the tables: {e}", dir.display()))),
         },
         None => None,
     };
     // The reporter comes first: its progress bar is gone before the other
     // outputs finish.
-    let mut reporter = Reporter { mode: Some(progress), progress: None };
+    let mut reporter = Reporter { mode: Some(progress), progress: None, output_failed: false };
     let mut sinks: Vec<&mut dyn Sink> = vec![&mut reporter];
     if let Some(documents) = &mut documents {
         sinks.push(documents.as_mut());
@@ -228,6 +295,12 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
         sinks.push(report);
     }
     let summary = convert_batch_with_stdin(&inputs, &options, &batch, &mut sinks, stdin);
+    if let Some(error) = &summary.output_failed {
+        eprintln!(
+            "perfplan: error: output failed, the batch stopped: {error}; {} file(s) not converted",
+            summary.skipped
+        );
+    }
     for ending in &summary.endings {
         if !(quiet && matches!(ending, Ending::Note(_))) {
             eprintln!("perfplan: {ending}");
@@ -250,6 +323,8 @@ struct Reporter {
     /// How to show progress, until [`Sink::begin`] starts it.
     mode: Option<progress::Mode>,
     progress: Option<Progress<io::Stderr>>,
+    /// An output failed: reported once, after the batch.
+    output_failed: bool,
 }
 
 impl Sink for Reporter {
@@ -267,11 +342,12 @@ impl Sink for Reporter {
                 // The reader of stdout went away (`| head`): stop quietly.
                 std::process::exit(0);
             }
+            self.output_failed = true;
         }
     }
     fn outcome(&mut self, report: &FileReport) {
         let Some(progress) = &mut self.progress else { return };
-        if report.status == Status::Failed {
+        if report.status == Status::Failed && !std::mem::take(&mut self.output_failed) {
             progress.message(&format!(
                 "perfplan: error: {}: {}",
                 report.path,

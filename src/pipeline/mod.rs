@@ -24,6 +24,7 @@ pub mod convert;
 pub mod guard;
 pub mod inputs;
 pub mod inspect;
+pub mod outputs;
 pub mod report;
 pub mod sink;
 

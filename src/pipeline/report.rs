@@ -193,6 +193,9 @@ pub struct BatchSummary {
     pub elapsed: Duration,
     /// What the sinks reported as they finished, in sink order.
     pub endings: Vec<Ending>,
+    /// An output failed to write a document (disk full, I/O error): the batch
+    /// stopped there, the files not yet recorded are skipped. The error, once.
+    pub output_failed: Option<String>,
 }
 
 impl BatchSummary {
@@ -350,6 +353,7 @@ mod tests {
             still_running: 0,
             elapsed: Duration::from_millis(1234),
             endings: vec![],
+            output_failed: None,
         };
         assert_eq!(
             s.to_string(),

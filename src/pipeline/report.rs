@@ -148,6 +148,7 @@ pub fn error_kind(error: &Error) -> &'static str {
             ExtractError::NotPdf(_) => "not_pdf",
             ExtractError::Damaged(_) => "damaged",
             ExtractError::PasswordRequired => "password_required",
+            ExtractError::WrongPassword => "wrong_password",
             ExtractError::Decrypt(_) => "decrypt",
             ExtractError::Page { .. } => "page",
             ExtractError::Timeout => "timeout",

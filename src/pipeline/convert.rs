@@ -205,22 +205,29 @@ pub fn convert_file(path: &Path, opts: &Options) -> Result<Document, Error> {
 /// [`convert_file`] under resource `limits` (see [`convert_bytes_with`]).
 pub fn convert_file_with(path: &Path, opts: &Options, limits: Limits) -> Result<Document, Error> {
     guarded(path, || {
-        let io_err = |source| Error::Io { file: path.to_path_buf(), source };
-        let extract_err = |source| Error::Extract { file: path.to_path_buf(), source };
-        let file = std::fs::File::open(path).map_err(io_err)?;
-        let size = file.metadata().map_err(io_err)?.len();
-        if size > opts.max_file_size {
-            return Err(extract_err(ExtractError::LimitExceeded(too_large_message(Some(size), opts.max_file_size))));
-        }
-        let bytes = match read_pdf(file, opts.max_file_size, size).map_err(io_err)? {
-            ReadPdf::Pdf(bytes) | ReadPdf::NotPdf(bytes) => bytes,
-            ReadPdf::TooLarge => {
-                return Err(extract_err(ExtractError::LimitExceeded(too_large_message(None, opts.max_file_size))))
-            }
-        };
+        let bytes = read_input_file(path, opts.max_file_size)?;
         convert_bytes_with(&file_name(path), &bytes, opts, limits)
             .map_err(|source| Error::Extract { file: path.to_path_buf(), source })
     })
+}
+
+/// The bytes of the PDF at `path`: its size checked against `max_size` before it
+/// is read, its first bytes checked for the `%PDF-` header before the rest is
+/// (a file without one yields only its first bytes, which the extractor then
+/// rejects as not a PDF).
+pub fn read_input_file(path: &Path, max_size: u64) -> Result<Vec<u8>, Error> {
+    let io_err = |source| Error::Io { file: path.to_path_buf(), source };
+    let extract_err = |source| Error::Extract { file: path.to_path_buf(), source };
+    let file = std::fs::File::open(path).map_err(io_err)?;
+    let size = file.metadata().map_err(io_err)?.len();
+    if size > max_size {
+        return Err(extract_err(ExtractError::LimitExceeded(too_large_message(Some(size), max_size))));
+    }
+    let bytes = match read_pdf(file, max_size, size).map_err(io_err)? {
+        ReadPdf::Pdf(bytes) | ReadPdf::NotPdf(bytes) => bytes,
+        ReadPdf::TooLarge => return Err(extract_err(ExtractError::LimitExceeded(too_large_message(None, max_size)))),
+    };
+    Ok(bytes)
 }
 
 /// File name without its directory, as recorded in `source.file`.

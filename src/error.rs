@@ -13,6 +13,9 @@ pub enum ExtractError {
     Damaged(String),
     #[error("password required (the file is encrypted with a user password)")]
     PasswordRequired,
+    /// A user password was given and it does not open the file.
+    #[error("wrong password (the given password does not open this encrypted file)")]
+    WrongPassword,
     #[error("cannot decrypt: {0}")]
     Decrypt(String),
     #[error("page {page}: {message}")]

@@ -65,7 +65,7 @@ enum Format {
 #[command(after_help = "Exit status: 0 every file converted; 1 some file failed or was skipped (the others are \
 written); 2 usage error (bad arguments, no input, output not writable, an output that is an input or \
 another output); 3 an output failed during the batch (disk full, I/O error): the batch stopped.\n\
-Environment: PERFPLAN_PANIC_TRACE=1 prints the backtrace of an internal error caught at the file boundary.")]
+Environment: PERFPLAN_PASSWORD is the user password when neither --password nor --password-file is given; PERFPLAN_PANIC_TRACE=1 prints the backtrace of an internal error caught at the file boundary.")]
 struct ConvertArgs {
     /// Input PDF files and/or directories; `-` reads one PDF from standard input.
     #[arg(value_name = "PDF|DIR|-")]
@@ -80,10 +80,8 @@ struct ConvertArgs {
     /// Files converted in parallel (0 = one per CPU core).
     #[arg(short, long, value_name = "N", default_value_t = 0)]
     jobs: usize,
-    /// User password for encrypted PDFs (not needed for PDFs protected only by an
-    /// owner password: those open without it).
-    #[arg(long, value_name = "PW")]
-    password: Option<String>,
+    #[command(flatten)]
+    password: PasswordArgs,
     /// Add to every objective where each field was read (page and box).
     #[arg(long)]
     provenance: bool,
@@ -119,12 +117,52 @@ struct ConvertArgs {
     /// input `-` instead reads one PDF's bytes).
     #[arg(long, value_name = "FILE")]
     inputs_from: Option<PathBuf>,
-    /// File name recorded for the PDF read from standard input (input `-`).
+    /// File name recorded for the PDF read from standard input (input `-`): a plain
+    /// file name (no `/` or `\\`, not empty, not `.` or `..`).
     #[arg(long, value_name = "NAME", default_value = "stdin.pdf")]
     stdin_name: String,
+    /// A larger input fails without being read (its size is checked before reading
+    /// it; standard input is counted while read). Bytes, or with a K, M or G suffix
+    /// (KiB, MiB, GiB).
+    #[arg(long, value_name = "BYTES", default_value = "512M", value_parser = parse_size)]
+    max_file_size: u64,
     /// No progress and no summary line on stderr (errors are still reported).
     #[arg(short, long)]
     quiet: bool,
+}
+
+/// The user password of encrypted PDFs (not needed for PDFs protected only by an
+/// owner password: those open without it), from one of three places.
+#[derive(clap::Args)]
+struct PasswordArgs {
+    /// User password for encrypted PDFs (visible to other users in `ps`: prefer
+    /// --password-file or the PERFPLAN_PASSWORD environment variable).
+    #[arg(long, value_name = "PW", conflicts_with = "password_file")]
+    password: Option<String>,
+    /// Read the user password from the first line of FILE (line end excluded).
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
+}
+
+/// The environment variable holding the user password when neither --password
+/// nor --password-file is given.
+const PASSWORD_ENV: &str = "PERFPLAN_PASSWORD";
+
+impl PasswordArgs {
+    /// The password: --password, else the first line of --password-file, else
+    /// $PERFPLAN_PASSWORD (an empty value is none).
+    fn resolve(self) -> Result<Option<String>, String> {
+        if let Some(pw) = self.password {
+            return Ok(Some(pw));
+        }
+        if let Some(file) = self.password_file {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("--password-file {}: cannot read: {e}", file.display()))?;
+            let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
+            return Ok(Some(line.to_string()));
+        }
+        Ok(std::env::var(PASSWORD_ENV).ok().filter(|p| !p.is_empty()))
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -133,6 +171,20 @@ enum TablesFormat {
     Csv,
     /// Parquet with typed columns.
     Parquet,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 10),
+        Some((i, 'm' | 'M')) => (&t[..i], 20),
+        Some((i, 'g' | 'G')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    match digits.parse::<u64>() {
+        Ok(n) if n > 0 && n.checked_shl(shift).is_some_and(|v| v >> shift == n) => Ok(n << shift),
+        _ => Err(format!("not a size in bytes (e.g. 1048576, 512M, 2G): {s}")),
+    }
 }
 
 fn parse_timeout(s: &str) -> Result<f64, String> {
@@ -173,9 +225,8 @@ struct EvalArgs {
     /// With --pdf: files converted in parallel (0 = one per CPU core).
     #[arg(short, long, value_name = "N", default_value_t = 0)]
     jobs: usize,
-    /// With --pdf: user password for encrypted PDFs.
-    #[arg(long, value_name = "PW")]
-    password: Option<String>,
+    #[command(flatten)]
+    password: PasswordArgs,
     /// Also write a self-contained HTML review report here: every wrong field, and
     /// each sheet's pages as the parser saw them with the fields highlighted (the
     /// PDFs are the converted ones with --pdf, else <stem>.pdf beside the ground truth).
@@ -201,10 +252,8 @@ struct TextArgs {
     /// Dump the page layouts as JSON.
     #[arg(long)]
     json: bool,
-    /// User password for encrypted PDFs (not needed for PDFs protected only by an
-    /// owner password: those open without it).
-    #[arg(long, value_name = "PW")]
-    password: Option<String>,
+    #[command(flatten)]
+    password: PasswordArgs,
 }
 
 fn main() -> ExitCode {
@@ -219,7 +268,7 @@ fn main() -> ExitCode {
         }
     };
     result.unwrap_or_else(|e| {
-        eprintln!("perfplan: error: {e:#}");
+        eprintln!("perfplan: error: {}", pipeline::escape(&format!("{e:#}")));
         ExitCode::FAILURE
     })
 }
@@ -230,11 +279,15 @@ const USAGE: u8 = 2;
 const OUTPUT_FAILED: u8 = 3;
 
 fn usage_error(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
-    eprintln!("perfplan: error: {message}");
+    eprintln!("perfplan: error: {}", pipeline::escape(&message.to_string()));
     Ok(ExitCode::from(USAGE))
 }
 
 fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
+    let password = match args.password.resolve() {
+        Ok(pw) => pw,
+        Err(e) => return usage_error(e),
+    };
     let request = ConvertRequest {
         inputs: args.inputs,
         inputs_from: args.inputs_from,
@@ -251,7 +304,12 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             TablesFormat::Parquet => TableFormat::Parquet,
         },
         report: args.report,
-        options: Options { password: args.password, provenance: args.provenance, ..Default::default() },
+        options: Options {
+            password,
+            provenance: args.provenance,
+            max_file_size: args.max_file_size,
+            ..Default::default()
+        },
         jobs: args.jobs,
         timeout_per_file: args.timeout_per_file,
         fail_fast: args.fail_fast,
@@ -268,7 +326,11 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let options = Options { password: args.password, ..Default::default() };
+    let password = match args.password.resolve() {
+        Ok(pw) => pw,
+        Err(e) => return usage_error(e),
+    };
+    let options = Options { password, ..Default::default() };
     if let Some(path) = &args.html {
         let dirs: Vec<&std::path::Path> = [Some(args.expected.as_path()), args.actual.as_deref(), args.pdf.as_deref()]
             .into_iter()
@@ -316,7 +378,11 @@ fn text(args: TextArgs) -> anyhow::Result<ExitCode> {
     if !args.pdf.is_file() {
         return usage_error(format!("{}: no such file", args.pdf.display()));
     }
-    let opts = Options { password: args.password, ..Default::default() };
+    let password = match args.password.resolve() {
+        Ok(pw) => pw,
+        Err(e) => return usage_error(e),
+    };
+    let opts = Options { password, ..Default::default() };
     let layouts = pipeline::layout_file(&args.pdf, &opts, args.page)?;
     match pipeline::write_layouts(&mut io::BufWriter::new(io::stdout().lock()), &layouts, args.json) {
         // The reader went away (`| head`): not an error.

@@ -532,3 +532,157 @@ fn ndjson_to_a_file_and_the_report_are_atomic_and_complete() {
         assert!(v["code"].is_string());
     }
 }
+
+#[test]
+fn wrong_password_is_told_apart_and_password_file_and_env_var_work() {
+    let t = tempfile::tempdir().unwrap();
+    let pdf = t.path().join("locked.pdf");
+    std::fs::write(&pdf, encrypted_pdf("letmein")).unwrap();
+    let out = t.path().join("out");
+    let (o, report) = convert_with_report(&[&pdf], &out, &t.path().join("r.json"), &["--password", "nope"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let e = entry(&report, "locked.pdf");
+    assert_eq!(e["error_kind"], "wrong_password", "{e:#}");
+    assert!(stderr(&o).contains("locked.pdf: wrong password"), "{}", stderr(&o));
+
+    let pw = t.path().join("pw.txt");
+    std::fs::write(&pw, "letmein\r\nignored\n").unwrap();
+    let pw_arg = pw.to_str().unwrap();
+    let (o, report) = convert_with_report(&[&pdf], &out, &t.path().join("r.json"), &["--password-file", pw_arg]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(entry(&report, "locked.pdf")["status"], "ok");
+
+    let (o, _) = convert_with_report(&[&pdf], &out, &t.path().join("r.json"), &["--password-file", "/nonexistent/pw"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("--password-file"), "{}", stderr(&o));
+    let o = perfplan(&[&"convert", &pdf, &"--out", &out, &"--password", &"x", &"--password-file", &pw]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_perfplan"))
+        .args([&"convert" as &dyn AsRef<std::ffi::OsStr>, &pdf, &"--out", &out, &"--report", &t.path().join("r.json")])
+        .env("PERFPLAN_PASSWORD", "letmein")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(entry(&common::read_json(&t.path().join("r.json")), "locked.pdf")["status"], "ok");
+}
+
+#[test]
+fn a_vanished_path_in_the_input_list_fails_that_file_only() {
+    let t = tempfile::tempdir().unwrap();
+    let good = t.path().join("good.pdf");
+    std::fs::write(&good, plain_pdf()).unwrap();
+    let list = t.path().join("list.txt");
+    let gone = t.path().join("gone.pdf");
+    std::fs::write(&list, format!("{}\n{}\n", gone.display(), good.display())).unwrap();
+    let list_arg = list.to_str().unwrap();
+    let (o, report) =
+        convert_with_report(&[], &t.path().join("out"), &t.path().join("r.json"), &["--inputs-from", list_arg]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(entry(&report, "gone.pdf")["error_kind"], "io");
+    assert_eq!(entry(&report, "good.pdf")["status"], "ok");
+    assert!(t.path().join("out/good.json").is_file());
+    // On the command line a missing path still stops the run before any work.
+    let o = perfplan(&[&"convert", &gone, &good, &"--out", &t.path().join("out2")]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+}
+
+#[test]
+fn a_file_over_max_file_size_fails_without_being_read() {
+    let t = tempfile::tempdir().unwrap();
+    let good = t.path().join("good.pdf");
+    std::fs::write(&good, plain_pdf()).unwrap();
+    let big = t.path().join("big.pdf");
+    // Sparse: 1 GiB that takes no disk, over the default limit of 512 MiB.
+    std::fs::File::create(&big).unwrap().set_len(1 << 30).unwrap();
+    let start = Instant::now();
+    let (o, report) = convert_with_report(&[&big, &good], &t.path().join("out"), &t.path().join("r.json"), &[]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(start.elapsed() < Duration::from_secs(20));
+    let e = entry(&report, "big.pdf");
+    assert_eq!(e["error_kind"], "limit_exceeded", "{e:#}");
+    assert!(e["error"].as_str().unwrap().contains("--max-file-size"), "{e:#}");
+    assert_eq!(entry(&report, "good.pdf")["status"], "ok");
+
+    let size = std::fs::metadata(&good).unwrap().len();
+    let limit = (size - 1).to_string();
+    let (o, report) =
+        convert_with_report(&[&good], &t.path().join("out"), &t.path().join("r.json"), &["--max-file-size", &limit]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(entry(&report, "good.pdf")["error_kind"], "limit_exceeded");
+    let o = perfplan(&[&"convert", &good, &"--out", &t.path().join("out"), &"--max-file-size", &"1M"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for bad in ["0", "-1", "lots", "99999999999G"] {
+        let o = perfplan(&[&"convert", &good, &"--out", &t.path().join("out"), &"--max-file-size", &bad]);
+        assert_eq!(code(&o), 2, "{bad}: {}", stderr(&o));
+    }
+}
+
+/// `perfplan convert - ARGS` with `input` written to its standard input.
+fn convert_stdin(input: impl std::io::Read + Send + 'static, args: &[&str]) -> Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_perfplan"))
+        .args(["convert", "-"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut input = input;
+    let feeder = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut input, &mut stdin);
+    });
+    let o = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    o
+}
+
+#[test]
+fn standard_input_is_checked_for_pdf_first_and_counted() {
+    let t = tempfile::tempdir().unwrap();
+    let report = t.path().join("r.json");
+    let r = report.to_str().unwrap();
+    // An endless non-PDF: only its first bytes are read.
+    let start = Instant::now();
+    let o = convert_stdin(std::io::repeat(0), &["--format", "ndjson", "--report", r]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert_eq!(common::read_json(&report)["files"][0]["error_kind"], "not_pdf");
+    // An endless PDF: reading stops at the limit.
+    let endless = std::io::Read::chain(std::io::Cursor::new(b"%PDF-1.4\n".to_vec()), std::io::repeat(b' '));
+    let o = convert_stdin(endless, &["--format", "ndjson", "--report", r, "--max-file-size", "1M"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(common::read_json(&report)["files"][0]["error_kind"], "limit_exceeded");
+}
+
+#[test]
+fn stdin_name_must_be_a_plain_file_name() {
+    for bad in ["", ".", "..", "../x.pdf", "/etc/passwd", "a\\b.pdf"] {
+        let o = convert_stdin(std::io::Cursor::new(plain_pdf()), &["--format", "ndjson", "--stdin-name", bad]);
+        assert_eq!(code(&o), 2, "{bad:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--stdin-name"), "{}", stderr(&o));
+    }
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().to_str().unwrap();
+    let o = convert_stdin(std::io::Cursor::new(plain_pdf()), &["--out", out, "--stdin-name", "piano 2024.pdf"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc = common::read_json(&t.path().join("piano 2024.json"));
+    assert_eq!(doc["source"]["file"], "piano 2024.pdf", "{doc:#}");
+}
+
+#[cfg(unix)]
+#[test]
+fn names_with_control_characters_are_escaped_on_stderr() {
+    let t = tempfile::tempdir().unwrap();
+    let name = "a\nperfplan: 9 files, 9 objectives\u{1b}]0;pwned\u{7}.pdf";
+    let bad = t.path().join(name);
+    std::fs::write(&bad, b"not a pdf").unwrap();
+    let o = perfplan(&[&"convert", &bad, &"--format", &"ndjson"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("a\\nperfplan: 9 files, 9 objectives\\x1b]0;pwned\\x07.pdf: not a PDF"), "{err}");
+    assert!(!err.lines().any(|l| l.starts_with("perfplan: 9 files")), "{err}");
+}

@@ -351,10 +351,10 @@ fn owner_password_only_file_opens() {
 }
 
 #[test]
-fn user_password_file_needs_password() {
+fn user_password_file_needs_password_and_tells_a_wrong_one() {
     let bytes = encrypted("letmein");
     assert!(matches!(extract::open(&bytes, None), Err(ExtractError::PasswordRequired)));
-    assert!(matches!(extract::open(&bytes, Some("wrong")), Err(ExtractError::PasswordRequired)));
+    assert!(matches!(extract::open(&bytes, Some("wrong")), Err(ExtractError::WrongPassword)));
     let pages = extract::extract_all(&bytes, Some("letmein")).unwrap();
     assert_eq!(text(&pages[0]), "secret");
 }

@@ -149,7 +149,7 @@ fn intact_file_has_no_document_warnings() {
 // ---------------------------------------------------------------- encryption
 
 #[test]
-fn user_password_required_and_right_password_opens() {
+fn user_password_required_wrong_password_told_apart_and_right_password_opens() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
     for name in ["rc4-40.pdf", "rc4-128.pdf", "aes-128.pdf", "aes-256.pdf"] {
         let bytes = std::fs::read(dir.join(name)).unwrap();
@@ -157,7 +157,8 @@ fn user_password_required_and_right_password_opens() {
         assert!(matches!(e, ExtractError::PasswordRequired), "{name}: {e}");
         assert!(e.to_string().starts_with("password required"), "{e}");
         let e = extract::open(&bytes, Some("wrong")).err().expect("wrong password");
-        assert!(matches!(e, ExtractError::PasswordRequired), "{name}: {e}");
+        assert!(matches!(e, ExtractError::WrongPassword), "{name}: {e}");
+        assert!(e.to_string().starts_with("wrong password"), "{e}");
         let doc = extract::open(&bytes, Some("secret")).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(hello_text(&doc), "Secret hostile text", "{name}");
     }

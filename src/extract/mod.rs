@@ -691,6 +691,15 @@ pub fn open_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result
     })
 }
 
+/// The user password did not open the file: none was given, or a wrong one.
+fn password_error(password: Option<&str>) -> ExtractError {
+    if password.is_some_and(|p| !p.is_empty()) {
+        ExtractError::WrongPassword
+    } else {
+        ExtractError::PasswordRequired
+    }
+}
+
 type Loaded = (Document, Vec<ObjectId>, Vec<String>, usize);
 
 fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loaded, ExtractError> {
@@ -733,7 +742,7 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
     }
     let doc = match loaded {
         Ok(d) => d,
-        Err(lopdf::Error::InvalidPassword) => return Err(ExtractError::PasswordRequired),
+        Err(lopdf::Error::InvalidPassword) => return Err(password_error(password)),
         Err(lopdf::Error::Decryption(e)) => return Err(ExtractError::Decrypt(e.to_string())),
         Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit })) => {
             return Err(ExtractError::LimitExceeded(format!("a stream decodes to more than {limit} bytes")))
@@ -748,7 +757,7 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
     };
     if doc.trailer.has(b"Encrypt") {
         // the empty user password did not work and the given one (if any) neither
-        return Err(ExtractError::PasswordRequired);
+        return Err(password_error(password));
     }
     let mut warnings = notes;
     match doc.xref_recovery {

@@ -177,6 +177,13 @@ pub fn convert_batch_with_stdin(
         sinks,
         Arc::new(move |path: &Path, opts: &Options, limits| match &stdin {
             Some(pdf) if path.as_os_str() == STDIN => guarded(path, || {
+                if let Some(max) = pdf.over_limit {
+                    let message = super::inputs::too_large_message(None, max);
+                    return Err(Error::Extract {
+                        file: path.to_path_buf(),
+                        source: ExtractError::LimitExceeded(message),
+                    });
+                }
                 convert_bytes_with(&pdf.name, &pdf.bytes, opts, limits)
                     .map_err(|source| Error::Extract { file: path.to_path_buf(), source })
             }),

@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use super::batch::{convert_batch_with_stdin, BatchOptions};
 use super::convert::Options;
-use super::inputs::{expand_inputs, read_input_list, StdinPdf, STDIN};
+use super::escape::{escape, plain_file_name_problem};
+use super::inputs::{expand_inputs, expand_listed_inputs, read_input_list, StdinPdf, STDIN};
 use super::outputs::{self, OutputFile};
 use super::report::{BatchSummary, FileReport, RunReport, Status};
 use super::sink::{Ending, Lost, Sink, Unfinished};
@@ -162,7 +163,7 @@ impl ConvertPlan {
     /// read, directories walked, standard input read at most once).
     pub fn new(request: ConvertRequest) -> Result<ConvertPlan, UsageError> {
         let ConvertRequest {
-            inputs: mut given,
+            inputs: given,
             inputs_from,
             stdin_name,
             format,
@@ -184,30 +185,40 @@ impl ConvertPlan {
             (OutputFormat::Ndjson, Some(file)) => DocumentOutput::NdjsonFile(file),
             (OutputFormat::Ndjson, None) => DocumentOutput::NdjsonStdout,
         };
+        let mut listed = Vec::new();
         if let Some(list) = &inputs_from {
             match read_input_list(list) {
-                Ok(paths) => given.extend(paths),
+                Ok(paths) => listed = paths,
                 Err(e) => return Err(usage(format!("{}: cannot read the input list: {e}", list.display()))),
             }
         }
-        if given.is_empty() {
+        if given.is_empty() && listed.is_empty() {
             return Err(usage(
                 "no input: give PDF files or directories, `-` for standard input, or --inputs-from FILE",
             ));
         }
-        let stdin_inputs = given.iter().filter(|p| p.as_os_str() == STDIN).count();
+        let stdin_inputs = given.iter().chain(&listed).filter(|p| p.as_os_str() == STDIN).count();
         if stdin_inputs > 1 || (stdin_inputs == 1 && inputs_from.as_deref() == Some(Path::new(STDIN))) {
             return Err(usage("standard input can be read once: `-` as an input, or --inputs-from -, not both"));
         }
-        let inputs = expand_inputs(&given).map_err(|e| usage(e.to_string()))?;
+        if stdin_inputs == 1 {
+            if let Some(problem) = plain_file_name_problem(&stdin_name) {
+                return Err(usage(format!(
+                    "--stdin-name \"{}\": not a plain file name ({problem})",
+                    escape(&stdin_name)
+                )));
+            }
+        }
+        let mut inputs = expand_inputs(&given).map_err(|e| usage(e.to_string()))?;
+        inputs.extend(expand_listed_inputs(&listed));
         if inputs.is_empty() {
-            let given: Vec<String> = given.iter().map(|p| p.display().to_string()).collect();
+            let given: Vec<String> = given.iter().chain(&listed).map(|p| p.display().to_string()).collect();
             return Err(usage(format!("no PDF file found in {}", given.join(", "))));
         }
         let outputs = OutputPlan { documents, tables: tables.map(|dir| (dir, tables_format)), report };
         outputs.check(&inputs, &stdin_name)?;
         let stdin = if stdin_inputs == 1 {
-            let pdf = StdinPdf::read(&stdin_name)
+            let pdf = StdinPdf::read(&stdin_name, options.max_file_size)
                 .map_err(|e| usage(format!("cannot read the PDF from standard input: {e}")))?;
             Some(pdf)
         } else {
@@ -303,7 +314,7 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
     }
     for ending in &summary.endings {
         if !(quiet && matches!(ending, Ending::Note(_))) {
-            eprintln!("perfplan: {ending}");
+            eprintln!("perfplan: {}", escape(&ending.to_string()));
         }
     }
     if summary.still_running > 0 {
@@ -350,8 +361,8 @@ impl Sink for Reporter {
         if report.status == Status::Failed && !std::mem::take(&mut self.output_failed) {
             progress.message(&format!(
                 "perfplan: error: {}: {}",
-                report.path,
-                report.error.as_deref().unwrap_or("failed")
+                escape(&report.path),
+                escape(report.error.as_deref().unwrap_or("failed"))
             ));
         }
         progress.file_done(report);

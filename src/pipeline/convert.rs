@@ -12,6 +12,7 @@ use std::time::Instant;
 use sha2::{Digest, Sha256};
 
 use super::guard::guarded;
+use super::inputs::{read_pdf, too_large_message, ReadPdf, DEFAULT_MAX_FILE_SIZE};
 use crate::error::{Error, ExtractError};
 use crate::extract::{self, Limits, Page};
 use crate::layout::{self, PageLayout};
@@ -20,7 +21,7 @@ use crate::params::Params;
 use crate::sheet;
 
 /// Everything that tunes one conversion.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Options {
     /// User password for encrypted PDFs (owner-password-only files need none).
     pub password: Option<String>,
@@ -28,6 +29,15 @@ pub struct Options {
     pub params: Params,
     /// Keep each objective's `provenance` (page and box of every field).
     pub provenance: bool,
+    /// A file larger than this many bytes fails without being read
+    /// (`--max-file-size`; default [`DEFAULT_MAX_FILE_SIZE`], 512 MiB).
+    pub max_file_size: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { password: None, params: Params::default(), provenance: false, max_file_size: DEFAULT_MAX_FILE_SIZE }
+    }
 }
 
 /// Convert one PDF held in memory. `file_name` is recorded as `source.file`.
@@ -195,10 +205,29 @@ pub fn convert_file(path: &Path, opts: &Options) -> Result<Document, Error> {
 /// [`convert_file`] under resource `limits` (see [`convert_bytes_with`]).
 pub fn convert_file_with(path: &Path, opts: &Options, limits: Limits) -> Result<Document, Error> {
     guarded(path, || {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io { file: path.to_path_buf(), source })?;
+        let bytes = read_input_file(path, opts.max_file_size)?;
         convert_bytes_with(&file_name(path), &bytes, opts, limits)
             .map_err(|source| Error::Extract { file: path.to_path_buf(), source })
     })
+}
+
+/// The bytes of the PDF at `path`: its size checked against `max_size` before it
+/// is read, its first bytes checked for the `%PDF-` header before the rest is
+/// (a file without one yields only its first bytes, which the extractor then
+/// rejects as not a PDF).
+pub fn read_input_file(path: &Path, max_size: u64) -> Result<Vec<u8>, Error> {
+    let io_err = |source| Error::Io { file: path.to_path_buf(), source };
+    let extract_err = |source| Error::Extract { file: path.to_path_buf(), source };
+    let file = std::fs::File::open(path).map_err(io_err)?;
+    let size = file.metadata().map_err(io_err)?.len();
+    if size > max_size {
+        return Err(extract_err(ExtractError::LimitExceeded(too_large_message(Some(size), max_size))));
+    }
+    let bytes = match read_pdf(file, max_size, size).map_err(io_err)? {
+        ReadPdf::Pdf(bytes) | ReadPdf::NotPdf(bytes) => bytes,
+        ReadPdf::TooLarge => return Err(extract_err(ExtractError::LimitExceeded(too_large_message(None, max_size)))),
+    };
+    Ok(bytes)
 }
 
 /// File name without its directory, as recorded in `source.file`.

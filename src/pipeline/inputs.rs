@@ -1,7 +1,7 @@
 //! Input paths: command-line paths and directories -> the list of PDFs to convert,
 //! an input list file (`--inputs-from`), and the PDF read from standard input.
 
-use std::io::{self, Read};
+use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
@@ -13,15 +13,63 @@ pub const STDIN: &str = "-";
 /// (`source.file`; it also names its `<stem>.json`).
 pub struct StdinPdf {
     pub name: String,
+    /// What was read: the whole PDF, or only its first bytes when they are not a
+    /// PDF's or when the input is over the size limit (the rest is not read).
     pub bytes: Vec<u8>,
+    /// Standard input held more than this many bytes (`--max-file-size`): the file
+    /// fails without being converted.
+    pub over_limit: Option<u64>,
 }
 
 impl StdinPdf {
-    /// The whole of standard input, recorded as `name`.
-    pub fn read(name: &str) -> io::Result<StdinPdf> {
-        let mut bytes = Vec::new();
-        io::stdin().lock().read_to_end(&mut bytes)?;
-        Ok(StdinPdf { name: name.to_string(), bytes })
+    /// Standard input, recorded as `name`, read up to `max_size` bytes (counted
+    /// while reading) and only when its first bytes are a PDF's.
+    pub fn read(name: &str, max_size: u64) -> io::Result<StdinPdf> {
+        let (bytes, over_limit) = match read_pdf(io::stdin().lock(), max_size, 0)? {
+            ReadPdf::Pdf(bytes) | ReadPdf::NotPdf(bytes) => (bytes, None),
+            ReadPdf::TooLarge => (Vec::new(), Some(max_size)),
+        };
+        Ok(StdinPdf { name: name.to_string(), bytes, over_limit })
+    }
+}
+
+/// The largest file read by default (`--max-file-size`): 512 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 512 << 20;
+
+/// How many first bytes are searched for the `%PDF-` header (as readers do).
+pub const HEADER_WINDOW: usize = 1024;
+
+/// What [`read_pdf`] found.
+pub enum ReadPdf {
+    /// The whole input, which starts like a PDF.
+    Pdf(Vec<u8>),
+    /// The first bytes only: they hold no `%PDF-` header, the rest is not read.
+    NotPdf(Vec<u8>),
+    /// More than the limit: reading stopped there.
+    TooLarge,
+}
+
+/// Read `from`: first its header window, checked for `%PDF-` before anything else
+/// is read, then the rest, counted, up to `max_size` bytes. `size_hint` (a file's
+/// length, 0 if unknown) only reserves memory.
+pub fn read_pdf(from: impl io::Read, max_size: u64, size_hint: u64) -> io::Result<ReadPdf> {
+    let mut from = from.take(max_size.saturating_add(1));
+    let mut head = Vec::with_capacity(HEADER_WINDOW);
+    (&mut from).take(HEADER_WINDOW as u64).read_to_end(&mut head)?;
+    if !head.windows(5).any(|w| w == b"%PDF-") {
+        return Ok(if head.len() as u64 > max_size { ReadPdf::TooLarge } else { ReadPdf::NotPdf(head) });
+    }
+    let mut bytes = head;
+    bytes.reserve(size_hint.min(max_size).saturating_sub(bytes.len() as u64) as usize);
+    from.read_to_end(&mut bytes)?;
+    Ok(if bytes.len() as u64 > max_size { ReadPdf::TooLarge } else { ReadPdf::Pdf(bytes) })
+}
+
+/// The message of a file over the size limit.
+pub fn too_large_message(size: Option<u64>, max_size: u64) -> String {
+    match size {
+        Some(size) => format!("the file is {size} bytes, more than --max-file-size {max_size}"),
+        None => format!("the file is more than --max-file-size {max_size} bytes"),
     }
 }
 
@@ -64,6 +112,20 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         }
     }
     Ok(out)
+}
+
+/// Expand the paths of an input list (`--inputs-from`) as [`expand_inputs`] does,
+/// except that a path that does not exist or cannot be read is kept as it is: it
+/// is that file's failure when it is converted, not the batch's.
+pub fn expand_listed_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        match expand_inputs(std::slice::from_ref(path)) {
+            Ok(found) => out.extend(found),
+            Err(_) => out.push(path.clone()),
+        }
+    }
+    out
 }
 
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {

@@ -15,7 +15,7 @@ use crate::layout::{self, PageLayout};
 pub fn layout_file(path: &Path, opts: &Options, only: Option<u32>) -> Result<Vec<PageLayout>, Error> {
     guarded(path, || {
         let extract_err = |source| Error::Extract { file: path.to_path_buf(), source };
-        let bytes = std::fs::read(path).map_err(|source| Error::Io { file: path.to_path_buf(), source })?;
+        let bytes = super::convert::read_input_file(path, opts.max_file_size)?;
         let pdf = extract::open(&bytes, opts.password.as_deref()).map_err(extract_err)?;
         let count = pdf.page_count();
         let numbers: Vec<u32> = match only {

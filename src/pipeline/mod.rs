@@ -21,6 +21,7 @@
 pub mod batch;
 pub mod command;
 pub mod convert;
+pub mod escape;
 pub mod guard;
 pub mod inputs;
 pub mod inspect;
@@ -33,8 +34,9 @@ pub use command::{run, ConvertPlan, ConvertRequest, DocumentOutput, OutputFormat
 pub use convert::{
     assemble, convert_bytes, convert_bytes_with, convert_file, convert_file_with, file_name, should_stop, Options,
 };
+pub use escape::escape;
 pub use guard::guarded;
-pub use inputs::{expand_inputs, read_input_list, StdinPdf, STDIN};
+pub use inputs::{expand_inputs, expand_listed_inputs, read_input_list, StdinPdf, DEFAULT_MAX_FILE_SIZE, STDIN};
 pub use inspect::{layout_file, write_layouts};
 pub use report::{
     error_kind, error_message, format_secs, BatchSummary, DiagnosticSummary, FileReport, LevelCounts, RunReport,

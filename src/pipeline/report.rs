@@ -51,7 +51,7 @@ pub struct FileReport {
     pub diagnostics: DiagnosticSummary,
     /// Why the file failed or was skipped, without the path (`null` otherwise).
     pub error: Option<String>,
-    /// Class of the failure: `io`, `not_pdf`, `damaged`, `password_required`,
+    /// Class of the failure: `io`, `not_pdf`, `damaged`, `password_required`, `wrong_password`,
     /// `decrypt`, `page`, `timeout`, `limit_exceeded`, `panic`, `write`,
     /// `skipped` (`null` when the file did not fail).
     pub error_kind: Option<String>,
@@ -148,6 +148,7 @@ pub fn error_kind(error: &Error) -> &'static str {
             ExtractError::NotPdf(_) => "not_pdf",
             ExtractError::Damaged(_) => "damaged",
             ExtractError::PasswordRequired => "password_required",
+            ExtractError::WrongPassword => "wrong_password",
             ExtractError::Decrypt(_) => "decrypt",
             ExtractError::Page { .. } => "page",
             ExtractError::Timeout => "timeout",

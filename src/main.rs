@@ -75,8 +75,9 @@ struct ConvertArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Json)]
     format: Format,
-    /// Files converted in parallel (0 = one per CPU core).
-    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    /// Files converted in parallel (0 = one per CPU core; at most 4x the cores:
+    /// more is capped, with a warning).
+    #[arg(short, long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = parse_jobs)]
     jobs: usize,
     /// User password for encrypted PDFs (not needed for PDFs protected only by an
     /// owner password: those open without it).
@@ -90,11 +91,15 @@ struct ConvertArgs {
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_timeout)]
     timeout_per_file: f64,
     /// Go on after a failed file (the default).
-    #[arg(long, overrides_with = "fail_fast")]
+    #[arg(long, conflicts_with = "fail_fast")]
     keep_going: bool,
     /// Stop at the first failed file: files not yet started are reported as skipped.
-    #[arg(long, overrides_with = "keep_going")]
+    #[arg(long)]
     fail_fast: bool,
+    /// A file that converts to no objective fails (status `failed`, error kind
+    /// `no_objectives`, exit 1), for loads that must not proceed on nothing.
+    #[arg(long)]
+    require_objectives: bool,
     /// Flush each JSON file to disk before it is renamed into place, so that it
     /// survives a power loss (outputs are always written atomically: a file is
     /// never seen half-written; this costs a disk flush per file).
@@ -133,6 +138,27 @@ enum TablesFormat {
     Parquet,
 }
 
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n < 0 => Err(format!("jobs must be 0 (one per CPU core) or positive, not {n}")),
+        Ok(n) => usize::try_from(n).map_err(|_| format!("too many jobs: {n}")),
+        Err(_) => Err(format!("jobs must be 0 (one per CPU core) or a positive whole number, not {s:?}")),
+    }
+}
+
+/// `jobs` bounded by 4x the cores: more only adds memory (each job holds a
+/// whole document), so it is capped with a warning.
+fn bounded_jobs(jobs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = cores.saturating_mul(4);
+    if jobs > max {
+        eprintln!("perfplan: warning: --jobs {jobs} is more than 4x the {cores} CPU core(s): using {max}");
+        max
+    } else {
+        jobs
+    }
+}
+
 fn parse_timeout(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if (0.0..1e9).contains(&x) => Ok(x),
@@ -168,8 +194,9 @@ struct EvalArgs {
     /// Report format.
     #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
-    /// With --pdf: files converted in parallel (0 = one per CPU core).
-    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    /// With --pdf: files converted in parallel (0 = one per CPU core; at most 4x
+    /// the cores: more is capped, with a warning).
+    #[arg(short, long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = parse_jobs)]
     jobs: usize,
     /// With --pdf: user password for encrypted PDFs.
     #[arg(long, value_name = "PW")]
@@ -194,7 +221,7 @@ struct TextArgs {
     #[arg(value_name = "PDF")]
     pdf: PathBuf,
     /// Only this page (1-based).
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     page: Option<u32>,
     /// Dump the page layouts as JSON.
     #[arg(long)]
@@ -247,15 +274,20 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         },
         report: args.report,
         options: Options { password: args.password, provenance: args.provenance, ..Default::default() },
-        jobs: args.jobs,
+        jobs: bounded_jobs(args.jobs),
         timeout_per_file: args.timeout_per_file,
         fail_fast: args.fail_fast,
+        require_objectives: args.require_objectives,
         quiet: args.quiet,
     };
     match ConvertPlan::new(request).and_then(pipeline::run) {
         Ok(outcome) => Ok(if outcome.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Err(e @ UsageError::MissingOut) => {
-            Cli::command().error(clap::error::ErrorKind::MissingRequiredArgument, e).exit()
+            // The error and usage of `perfplan convert`, not of `perfplan`.
+            let mut cli = Cli::command();
+            cli.build();
+            let convert = cli.find_subcommand_mut("convert").expect("convert is a subcommand");
+            convert.error(clap::error::ErrorKind::MissingRequiredArgument, e).exit()
         }
         Err(e) => usage_error(e),
     }
@@ -268,7 +300,7 @@ fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
         (None, Some(dir)) => Actual::Pdf { dir, options: options.clone() },
         _ => unreachable!("clap: exactly one of ACTUAL_DIR and --pdf"),
     };
-    let report = match eval::evaluate(&args.expected, &actual, args.jobs) {
+    let report = match eval::evaluate(&args.expected, &actual, bounded_jobs(args.jobs)) {
         Ok(r) => r,
         Err(e) => return usage_error(e),
     };
@@ -285,8 +317,11 @@ fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(path) = &args.html {
         let page = perfplan::report::html(&report, &perfplan::report::views(&report, &options));
-        perfplan::emit::write_atomic(path, page.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        // An output that cannot be written is a usage/IO error (2): 1 is kept for
+        // a score below --min-score.
+        if let Err(e) = perfplan::emit::write_atomic(path, page.as_bytes()) {
+            return usage_error(format!("{}: cannot write the HTML report (--html): {e}", path.display()));
+        }
     }
     if let Some(min) = args.min_score {
         if report.score < min {
@@ -298,11 +333,22 @@ fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn text(args: TextArgs) -> anyhow::Result<ExitCode> {
+    if args.pdf.is_dir() {
+        return usage_error(format!("{}: is a directory (`text` shows one PDF file)", args.pdf.display()));
+    }
     if !args.pdf.is_file() {
         return usage_error(format!("{}: no such file", args.pdf.display()));
     }
     let opts = Options { password: args.password, ..Default::default() };
-    let layouts = pipeline::layout_file(&args.pdf, &opts, args.page)?;
+    let layouts = match pipeline::layout_file(&args.pdf, &opts, args.page) {
+        Ok(layouts) => layouts,
+        Err(e) => {
+            // The error's own message names the file and its cause once (`{e:#}`
+            // would repeat the cause).
+            eprintln!("perfplan: error: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     match pipeline::write_layouts(&mut io::BufWriter::new(io::stdout().lock()), &layouts, args.json) {
         // The reader went away (`| head`): not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}

@@ -3,10 +3,14 @@
 //! `convert`, `perfplan::eval` for `eval`).
 //!
 //! `eval` scores output against ground truth (`perfplan::eval`): exit 0, 1 when the
-//! score is below `--min-score`, 2 on a usage error.
+//! score is below `--min-score`, 2 on a usage error (an `--html` file that cannot
+//! be written included).
+//!
+//! `text`: exit 0, 1 when the PDF cannot be read or has no such page, 2 on a usage
+//! error (a path that does not exist or is a directory).
 //!
 //! Exit codes of `convert`: 0 every file converted (`ok` or `recovered`), 1 some
-//! file failed or was skipped (the others are written), 2 usage error (bad arguments, an input path that does not exist, no PDF found, an
+//! file failed (with `--require-objectives`, converted to no objective) or was skipped (the others are written), 2 usage error (bad arguments, an input path that does not exist, no PDF found, an
 //! output that cannot be created); nothing is converted on a usage error.
 
 use std::io::{self, Write};
@@ -61,8 +65,8 @@ enum Format {
 }
 
 #[derive(clap::Args)]
-#[command(after_help = "Exit status: 0 every file converted; 1 some file failed or was skipped (the others are \
-written); 2 usage error (bad arguments, no input, output not writable).\n\
+#[command(after_help = "Exit status: 0 every file converted; 1 some file failed (with --require-objectives: \
+yielded no objective) or was skipped (the others are written); 2 usage error (bad arguments, no input, output not writable).\n\
 Environment: PERFPLAN_PANIC_TRACE=1 prints the backtrace of an internal error caught at the file boundary.")]
 struct ConvertArgs {
     /// Input PDF files and/or directories; `-` reads one PDF from standard input.

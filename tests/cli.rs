@@ -246,11 +246,14 @@ fn text_errors_are_said_once_and_a_directory_is_a_directory() {
 #[test]
 fn eval_html_that_cannot_be_written_is_exit_2() {
     let t = tempfile::tempdir().unwrap();
-    let (exp, act) = (t.path().join("exp"), t.path().join("act"));
+    let pairs = common::golden_pairs();
+    let (name, pdf, expected) = pairs.first().expect(common::NO_FIXTURES);
+    let exp = t.path().join("exp");
     std::fs::create_dir(&exp).unwrap();
-    std::fs::create_dir(&act).unwrap();
+    std::fs::copy(pdf, exp.join(format!("{name}.pdf"))).unwrap();
+    std::fs::copy(expected, exp.join(format!("{name}.expected.json"))).unwrap();
     let html = t.path().join("nonexistent").join("x.html");
-    let o = perfplan(&[&"eval", &exp, &act, &"--html", &html]);
+    let o = perfplan(&[&"eval", &exp, &"--pdf", &exp, &"--html", &html]);
     assert_eq!(code(&o), 2, "1 is kept for a score below --min-score: {}", stderr(&o));
     assert!(stderr(&o).contains("x.html"), "{}", stderr(&o));
     assert!(!stderr(&o).contains(".perfplan-"), "no temporary path: {}", stderr(&o));

@@ -39,7 +39,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// disk flush (about 1 ms here), which caps a batch of small files at about a
 /// thousand files a second whatever the number of jobs.
 pub fn write_atomic_with(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
-    let tmp = staged_file(path, bytes, sync)?;
+    let tmp = staged_file(path, bytes, sync).map_err(without_temp_path)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -70,7 +70,7 @@ impl PendingFile {
         &self.path
     }
     pub fn commit(mut self, bytes: &[u8]) -> io::Result<PathBuf> {
-        self.tmp.write_all(bytes)?;
+        self.tmp.write_all(bytes).map_err(without_temp_path)?;
         self.tmp.as_file().sync_all()?;
         self.tmp.persist(&self.path).map_err(|e| e.error)?;
         Ok(self.path)
@@ -87,7 +87,7 @@ pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     // Outputs are ordinary files (0644 less the umask), not tempfile's private 0600.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    builder.tempfile_in(dir)
+    builder.tempfile_in(dir).map_err(without_temp_path)
 }
 
 /// Write `<dir>/<stem>.json` atomically (and synced); returns the path written.
@@ -117,7 +117,18 @@ pub fn to_ndjson(doc: &Document) -> String {
 }
 
 fn write_error(input: &Path, out: &Path, source: io::Error) -> Error {
-    Error::Write { file: input.to_path_buf(), out: out.to_path_buf(), source }
+    Error::Write { file: input.to_path_buf(), out: out.to_path_buf(), source: without_temp_path(source) }
+}
+
+/// `e` without the path of the hidden temporary file that tempfile adds to its
+/// errors ("... at path \"dir/.perfplan-XXXX.tmp\""): messages name the user's
+/// path, not ours.
+pub fn without_temp_path(e: io::Error) -> io::Error {
+    let message = e.to_string();
+    match message.rfind(" at path \"") {
+        Some(at) if message[at..].contains(".perfplan-") => io::Error::new(e.kind(), &message[..at]),
+        _ => e,
+    }
 }
 
 /// Batch sink writing one `<stem>.json` per document into a directory. Two inputs of
@@ -243,7 +254,7 @@ impl NdjsonFile {
 
     /// Flush, sync and rename into place.
     fn complete(sink: NdjsonSink<BufWriter<tempfile::NamedTempFile>>, path: &Path) -> io::Result<()> {
-        let tmp = sink.into_inner().into_inner().map_err(|e| e.into_error())?;
+        let tmp = sink.into_inner().into_inner().map_err(|e| without_temp_path(e.into_error()))?;
         tmp.as_file().sync_all()?;
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
@@ -286,6 +297,16 @@ impl Sink for NdjsonFile {
 mod tests {
     use super::*;
     use crate::model::*;
+
+    #[test]
+    fn errors_name_no_temporary_file() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("missing").join("x.json");
+        for e in [temp_beside(&out).err().unwrap(), write_atomic(&out, b"x").err().unwrap()] {
+            assert!(!e.to_string().contains(".perfplan-"), "{e}");
+            assert_eq!(e.kind(), io::ErrorKind::NotFound, "{e}");
+        }
+    }
 
     fn sample() -> Document {
         Document {

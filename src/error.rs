@@ -39,6 +39,10 @@ pub enum Error {
     Panic { file: PathBuf, message: String },
     #[error("{file}: cannot write output {out}: {source}")]
     Write { file: PathBuf, out: PathBuf, source: std::io::Error },
+    /// Converted to no objective, and objectives were required
+    /// (`--require-objectives`): nothing of the file is written.
+    #[error("{file}: no objective found (--require-objectives)")]
+    NoObjectives { file: PathBuf },
 }
 
 /// A `perfplan convert` request that cannot run (bad arguments, an input path

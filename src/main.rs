@@ -3,12 +3,17 @@
 //! `convert`, `perfplan::eval` for `eval`).
 //!
 //! `eval` scores output against ground truth (`perfplan::eval`): exit 0, 1 when the
-//! score is below `--min-score`, 2 on a usage error.
+//! score is below `--min-score`, 2 on a usage error (an `--html` file that cannot
+//! be written included).
+//!
+//! `text`: exit 0, 1 when the PDF cannot be read or has no such page, 2 on a usage
+//! error (a path that does not exist or is a directory).
 //!
 //! Exit codes of `convert`: 0 every file converted (`ok` or `recovered`), 1 some
-//! file failed or was skipped (the others are written), 2 usage error (bad arguments, an input path that does not exist, no PDF found, an
-//! output that cannot be created or that is an input or another output); nothing is converted on a usage
-//! error; 3 an output failed during the batch (disk full, I/O error): the batch stopped there.
+//! file failed (with `--require-objectives`, converted to no objective) or was skipped (the others are
+//! written), 2 usage error (bad arguments, an input path that does not exist, no PDF found, an output that
+//! cannot be created or that is an input or another output); nothing is converted on a usage error; 3 an
+//! output failed during the batch (disk full, I/O error): the batch stopped there.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -62,9 +67,10 @@ enum Format {
 }
 
 #[derive(clap::Args)]
-#[command(after_help = "Exit status: 0 every file converted; 1 some file failed or was skipped (the others are \
-written); 2 usage error (bad arguments, no input, output not writable, an output that is an input or \
-another output); 3 an output failed during the batch (disk full, I/O error): the batch stopped.\n\
+#[command(after_help = "Exit status: 0 every file converted; 1 some file failed (with --require-objectives: \
+yielded no objective) or was skipped (the others are written); 2 usage error (bad arguments, no input, output \
+not writable, an output that is an input or another output); 3 an output failed during the batch (disk full, \
+I/O error): the batch stopped.\n\
 Environment: PERFPLAN_PASSWORD is the user password when neither --password nor --password-file is given; PERFPLAN_PANIC_TRACE=1 prints the backtrace of an internal error caught at the file boundary.")]
 struct ConvertArgs {
     /// Input PDF files and/or directories; `-` reads one PDF from standard input.
@@ -77,8 +83,9 @@ struct ConvertArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Json)]
     format: Format,
-    /// Files converted in parallel (0 = one per CPU core).
-    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    /// Files converted in parallel (0 = one per CPU core; at most 4x the cores:
+    /// more is capped, with a warning).
+    #[arg(short, long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = parse_jobs)]
     jobs: usize,
     #[command(flatten)]
     password: PasswordArgs,
@@ -90,11 +97,15 @@ struct ConvertArgs {
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_timeout)]
     timeout_per_file: f64,
     /// Go on after a failed file (the default).
-    #[arg(long, overrides_with = "fail_fast")]
+    #[arg(long, conflicts_with = "fail_fast")]
     keep_going: bool,
     /// Stop at the first failed file: files not yet started are reported as skipped.
-    #[arg(long, overrides_with = "keep_going")]
+    #[arg(long)]
     fail_fast: bool,
+    /// A file that converts to no objective fails (status `failed`, error kind
+    /// `no_objectives`, exit 1), for loads that must not proceed on nothing.
+    #[arg(long)]
+    require_objectives: bool,
     /// Flush each JSON file to disk before it is renamed into place, so that it
     /// survives a power loss (outputs are always written atomically: a file is
     /// never seen half-written; this costs a disk flush per file).
@@ -187,6 +198,27 @@ fn parse_size(s: &str) -> Result<u64, String> {
     }
 }
 
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n < 0 => Err(format!("jobs must be 0 (one per CPU core) or positive, not {n}")),
+        Ok(n) => usize::try_from(n).map_err(|_| format!("too many jobs: {n}")),
+        Err(_) => Err(format!("jobs must be 0 (one per CPU core) or a positive whole number, not {s:?}")),
+    }
+}
+
+/// `jobs` bounded by 4x the cores: more only adds memory (each job holds a
+/// whole document), so it is capped with a warning.
+fn bounded_jobs(jobs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = cores.saturating_mul(4);
+    if jobs > max {
+        eprintln!("perfplan: warning: --jobs {jobs} is more than 4x the {cores} CPU core(s): using {max}");
+        max
+    } else {
+        jobs
+    }
+}
+
 fn parse_timeout(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if (0.0..1e9).contains(&x) => Ok(x),
@@ -222,8 +254,9 @@ struct EvalArgs {
     /// Report format.
     #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
-    /// With --pdf: files converted in parallel (0 = one per CPU core).
-    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    /// With --pdf: files converted in parallel (0 = one per CPU core; at most 4x
+    /// the cores: more is capped, with a warning).
+    #[arg(short, long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = parse_jobs)]
     jobs: usize,
     #[command(flatten)]
     password: PasswordArgs,
@@ -247,7 +280,7 @@ struct TextArgs {
     #[arg(value_name = "PDF")]
     pdf: PathBuf,
     /// Only this page (1-based).
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     page: Option<u32>,
     /// Dump the page layouts as JSON.
     #[arg(long)]
@@ -310,16 +343,21 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             max_file_size: args.max_file_size,
             ..Default::default()
         },
-        jobs: args.jobs,
+        jobs: bounded_jobs(args.jobs),
         timeout_per_file: args.timeout_per_file,
         fail_fast: args.fail_fast,
+        require_objectives: args.require_objectives,
         quiet: args.quiet,
     };
     match ConvertPlan::new(request).and_then(pipeline::run) {
         Ok(outcome) if outcome.output_failed() => Ok(ExitCode::from(OUTPUT_FAILED)),
         Ok(outcome) => Ok(if outcome.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Err(e @ UsageError::MissingOut) => {
-            Cli::command().error(clap::error::ErrorKind::MissingRequiredArgument, e).exit()
+            // The error and usage of `perfplan convert`, not of `perfplan`.
+            let mut cli = Cli::command();
+            cli.build();
+            let convert = cli.find_subcommand_mut("convert").expect("convert is a subcommand");
+            convert.error(clap::error::ErrorKind::MissingRequiredArgument, e).exit()
         }
         Err(e) => usage_error(e),
     }
@@ -345,7 +383,7 @@ fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
         (None, Some(dir)) => Actual::Pdf { dir, options: options.clone() },
         _ => unreachable!("clap: exactly one of ACTUAL_DIR and --pdf"),
     };
-    let report = match eval::evaluate(&args.expected, &actual, args.jobs) {
+    let report = match eval::evaluate(&args.expected, &actual, bounded_jobs(args.jobs)) {
         Ok(r) => r,
         Err(e) => return usage_error(e),
     };
@@ -362,8 +400,11 @@ fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(path) = &args.html {
         let page = perfplan::report::html(&report, &perfplan::report::views(&report, &options));
-        perfplan::emit::write_atomic(path, page.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        // An output that cannot be written is a usage/IO error (2): 1 is kept for
+        // a score below --min-score.
+        if let Err(e) = perfplan::emit::write_atomic(path, page.as_bytes()) {
+            return usage_error(format!("{}: cannot write the HTML report (--html): {e}", path.display()));
+        }
     }
     if let Some(min) = args.min_score {
         if report.score < min {
@@ -375,6 +416,9 @@ fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn text(args: TextArgs) -> anyhow::Result<ExitCode> {
+    if args.pdf.is_dir() {
+        return usage_error(format!("{}: is a directory (`text` shows one PDF file)", args.pdf.display()));
+    }
     if !args.pdf.is_file() {
         return usage_error(format!("{}: no such file", args.pdf.display()));
     }
@@ -383,7 +427,15 @@ fn text(args: TextArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return usage_error(e),
     };
     let opts = Options { password, ..Default::default() };
-    let layouts = pipeline::layout_file(&args.pdf, &opts, args.page)?;
+    let layouts = match pipeline::layout_file(&args.pdf, &opts, args.page) {
+        Ok(layouts) => layouts,
+        Err(e) => {
+            // The error's own message names the file and its cause once (`{e:#}`
+            // would repeat the cause).
+            eprintln!("perfplan: error: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     match pipeline::write_layouts(&mut io::BufWriter::new(io::stdout().lock()), &layouts, args.json) {
         // The reader went away (`| head`): not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}

@@ -686,3 +686,77 @@ fn names_with_control_characters_are_escaped_on_stderr() {
     assert!(err.contains("a\\nperfplan: 9 files, 9 objectives\\x1b]0;pwned\\x07.pdf: not a PDF"), "{err}");
     assert!(!err.lines().any(|l| l.starts_with("perfplan: 9 files")), "{err}");
 }
+
+#[test]
+fn summary_names_files_with_no_objective_and_require_objectives_fails_them() {
+    let t = tempfile::tempdir().unwrap();
+    let inp = t.path().join("in");
+    let good = copy_fixtures(&inp);
+    // A name holding a newline is printed escaped: it cannot forge a summary line.
+    let empty = inp.join("let\nter.pdf");
+    std::fs::write(&empty, plain_pdf()).unwrap();
+    let (o, report) = convert_with_report(&[&inp], &t.path().join("out"), &t.path().join("r.json"), &[]);
+    let err = stderr(&o);
+    assert_eq!(code(&o), 0, "{err}");
+    let empty_names: Vec<String> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["objectives"] == 0)
+        .map(|f| f["path"].as_str().unwrap().replace('\n', "\\n"))
+        .collect();
+    let line = err.lines().find(|l| l.starts_with("perfplan: no objective in ")).expect(&err);
+    assert!(line.contains(&format!(" {} file(s): ", empty_names.len())), "{line}");
+    for name in &empty_names {
+        assert!(line.contains(name.as_str()), "{line}");
+    }
+    assert!(line.contains("let\\nter.pdf"), "{err}");
+    assert_eq!(entry(&report, "let\nter.pdf")["status"], "ok");
+    let with_objectives: Vec<&PathBuf> =
+        good.iter().filter(|p| entry(&report, &p.file_name().unwrap().to_string_lossy())["objectives"] != 0).collect();
+    assert!(!with_objectives.is_empty());
+
+    let out = t.path().join("out2");
+    let (o, report) = convert_with_report(&[&inp], &out, &t.path().join("r2.json"), &["--require-objectives"]);
+    let err = stderr(&o);
+    assert_eq!(code(&o), 1, "no objective is a failure with --require-objectives: {err}");
+    let e = entry(&report, "let\nter.pdf");
+    assert_eq!(e["status"], "failed", "{e:#}");
+    assert_eq!(e["error_kind"], "no_objectives", "{e:#}");
+    assert!(!out.join("let\nter.json").exists(), "a file that failed is not written");
+    for pdf in with_objectives {
+        assert_eq!(entry(&report, &pdf.file_name().unwrap().to_string_lossy())["status"], "ok");
+        assert!(out.join(format!("{}.json", stem(pdf))).is_file());
+    }
+    assert!(!err.contains("no objective in"), "a failed file is not counted as empty: {err}");
+}
+
+#[test]
+fn summary_names_recovered_files() {
+    let t = tempfile::tempdir().unwrap();
+    let inp = t.path().join("in");
+    std::fs::create_dir(&inp).unwrap();
+    let good = plain_pdf();
+    for (name, cut) in [("half.pdf", good.len() / 2), ("no-trailer.pdf", good.len() - 40)] {
+        std::fs::write(inp.join(name), &good[..cut]).unwrap();
+    }
+    let (o, report) = convert_with_report(&[&inp], &t.path().join("out"), &t.path().join("r.json"), &[]);
+    let err = stderr(&o);
+    let recovered: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "recovered")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    let line = err.lines().find(|l| l.starts_with("perfplan: recovered (see their diagnostics) "));
+    match line {
+        None => assert!(recovered.is_empty(), "{err}"),
+        Some(line) => {
+            assert!(line.contains(&format!(" {} file(s): ", recovered.len())), "{line}");
+            for path in recovered {
+                assert!(line.contains(path), "{line}");
+            }
+        }
+    }
+}

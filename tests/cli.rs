@@ -221,3 +221,88 @@ fn text_json_dumps_page_layouts() {
     let o = perfplan(&[&"text", pdf, &"--page", &"100000"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
 }
+
+fn args(a: &[&str]) -> std::process::Output {
+    let a: Vec<&dyn AsRef<std::ffi::OsStr>> = a.iter().map(|s| s as _).collect();
+    perfplan(&a)
+}
+
+#[test]
+fn text_errors_are_said_once_and_a_directory_is_a_directory() {
+    let t = tempfile::tempdir().unwrap();
+    let pdf = &copy_fixtures(t.path())[0];
+    let o = perfplan(&[&"text", pdf, &"--page", &"100000"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1, "one error line: {}", stderr(&o));
+    assert_eq!(stderr(&o).matches("no such page").count(), 1, "{}", stderr(&o));
+    let o = perfplan(&[&"text", pdf, &"--page", &"0"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("error:").count(), 1, "{}", stderr(&o));
+    let o = perfplan(&[&"text", &t.path()]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("is a directory") && !stderr(&o).contains("no such file"), "{}", stderr(&o));
+}
+
+#[test]
+fn eval_html_that_cannot_be_written_is_exit_2() {
+    let t = tempfile::tempdir().unwrap();
+    let pairs = common::golden_pairs();
+    let (name, pdf, expected) = pairs.first().expect(common::NO_FIXTURES);
+    let exp = t.path().join("exp");
+    std::fs::create_dir(&exp).unwrap();
+    std::fs::copy(pdf, exp.join(format!("{name}.pdf"))).unwrap();
+    std::fs::copy(expected, exp.join(format!("{name}.expected.json"))).unwrap();
+    // Parents are created; a parent that is a file cannot be.
+    std::fs::write(t.path().join("a-file"), b"x").unwrap();
+    let html = t.path().join("a-file").join("x.html");
+    let o = perfplan(&[&"eval", &exp, &"--pdf", &exp, &"--html", &html]);
+    assert_eq!(code(&o), 2, "1 is kept for a score below --min-score: {}", stderr(&o));
+    assert!(stderr(&o).contains("x.html"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains(".perfplan-"), "no temporary path: {}", stderr(&o));
+}
+
+#[test]
+fn convert_without_out_prints_converts_usage() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("a.pdf"), b"x").unwrap();
+    let o = perfplan(&[&"convert", &t.path().join("a.pdf")]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("perfplan convert"), "convert's usage: {}", stderr(&o));
+    assert!(!stderr(&o).contains("<COMMAND>"), "not the top-level usage: {}", stderr(&o));
+}
+
+#[test]
+fn write_errors_name_the_users_path_not_a_temporary_file() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("a.pdf"), b"x").unwrap();
+    // Parents are created; a parent that is a file cannot be.
+    std::fs::write(t.path().join("a-file"), b"x").unwrap();
+    let report = t.path().join("a-file").join("r.json");
+    let o = perfplan(&[&"convert", &t.path().join("a.pdf"), &"--format", &"ndjson", &"--report", &report]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("r.json"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains(".perfplan-"), "{}", stderr(&o));
+}
+
+#[test]
+fn keep_going_and_fail_fast_conflict() {
+    let o = args(&["convert", "x.pdf", "--out", "o", "--keep-going", "--fail-fast"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+}
+
+#[test]
+fn jobs_must_be_0_or_positive_and_are_capped() {
+    for cmd in [&["convert", "x.pdf", "--out", "o"][..], &["eval", "e", "a"]] {
+        let mut a = cmd.to_vec();
+        a.extend(["--jobs", "-1"]);
+        let o = args(&a);
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        assert!(stderr(&o).contains("jobs must be 0 (one per CPU core) or positive"), "{}", stderr(&o));
+    }
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("g.pdf"), b"garbage").unwrap();
+    let o = perfplan(&[&"convert", &t.path().join("g.pdf"), &"--out", &t.path().join("o"), &"--jobs", &"100000"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: --jobs 100000 is more than 4x the"), "{}", stderr(&o));
+}

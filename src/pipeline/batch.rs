@@ -28,11 +28,14 @@ pub struct BatchOptions {
     pub timeout: Option<Duration>,
     /// Stop starting files after the first failure (the others are `skipped`).
     pub fail_fast: bool,
+    /// A file converted to no objective fails with [`Error::NoObjectives`] (and is
+    /// not written).
+    pub require_objectives: bool,
 }
 
 impl Default for BatchOptions {
     fn default() -> Self {
-        BatchOptions { jobs: 0, timeout: Some(DEFAULT_TIMEOUT), fail_fast: false }
+        BatchOptions { jobs: 0, timeout: Some(DEFAULT_TIMEOUT), fail_fast: false, require_objectives: false }
     }
 }
 
@@ -58,12 +61,17 @@ struct Worker<'a> {
     stages: &'a [Option<Arc<dyn Stage>>],
     /// The worker's conversion thread, kept from file to file.
     thread: Option<FileThread>,
+    /// See [`BatchOptions::require_objectives`].
+    require_objectives: bool,
 }
 
 impl Worker<'_> {
     /// Convert `input` (watched) and stage its output on this thread.
     fn run(&mut self, input: &Path) -> Outcome {
-        let (result, duration) = self.watched(input);
+        let (mut result, duration) = self.watched(input);
+        if self.require_objectives && result.as_ref().is_ok_and(|doc| doc.objectives.is_empty()) {
+            result = Err(Error::NoObjectives { file: input.to_path_buf() });
+        }
         let staged = match &result {
             Ok(doc) => self
                 .stages
@@ -234,6 +242,7 @@ fn run_batch(
         abandoned: &abandoned,
         stages: &stages,
         thread: None,
+        require_objectives: batch.require_objectives,
     };
     std::thread::scope(|scope| {
         for w in 0..jobs {
@@ -605,7 +614,12 @@ mod tests {
     fn a_file_past_its_deadline_fails_and_the_batch_goes_on_without_it() {
         use std::sync::atomic::AtomicBool;
         static STOPPED: AtomicBool = AtomicBool::new(false);
-        let batch = BatchOptions { jobs: 2, timeout: Some(Duration::from_millis(200)), fail_fast: false };
+        let batch = BatchOptions {
+            jobs: 2,
+            timeout: Some(Duration::from_millis(200)),
+            fail_fast: false,
+            require_objectives: false,
+        };
         let start = Instant::now();
         let (s, files) = fake_batch(&["a.pdf", "hang.pdf", "b.pdf", "c.pdf"], batch, |p, _, limits| {
             if p.to_str() == Some("hang.pdf") {
@@ -645,7 +659,12 @@ mod tests {
     fn timed_out_threads_that_keep_running_hold_back_new_files() {
         // jobs 1: while one abandoned conversion still runs, the next file waits
         // (up to one more time limit) instead of competing with it.
-        let batch = BatchOptions { jobs: 1, timeout: Some(Duration::from_millis(150)), fail_fast: false };
+        let batch = BatchOptions {
+            jobs: 1,
+            timeout: Some(Duration::from_millis(150)),
+            fail_fast: false,
+            require_objectives: false,
+        };
         let start = Instant::now();
         let (s, files) = fake_batch(&["stuck.pdf", "next.pdf"], batch, move |p, _, limits| {
             if p.to_str() == Some("stuck.pdf") {
@@ -668,7 +687,12 @@ mod tests {
         use std::collections::HashMap;
         let threads: Arc<Mutex<HashMap<String, std::thread::ThreadId>>> = Arc::default();
         let seen = Arc::clone(&threads);
-        let batch = BatchOptions { jobs: 1, timeout: Some(Duration::from_millis(150)), fail_fast: false };
+        let batch = BatchOptions {
+            jobs: 1,
+            timeout: Some(Duration::from_millis(150)),
+            fail_fast: false,
+            require_objectives: false,
+        };
         let (_, files) = fake_batch(&["a.pdf", "b.pdf", "stuck.pdf", "c.pdf", "d.pdf"], batch, move |p, _, limits| {
             seen.lock().unwrap().insert(file_name(p), std::thread::current().id());
             if p.to_str() == Some("stuck.pdf") {
@@ -751,7 +775,7 @@ mod tests {
 
     #[test]
     fn no_timeout_waits_as_long_as_it_takes() {
-        let batch = BatchOptions { jobs: 1, timeout: None, fail_fast: false };
+        let batch = BatchOptions { jobs: 1, timeout: None, fail_fast: false, require_objectives: false };
         let (s, files) = fake_batch(&["slow.pdf"], batch, |_, _, limits| {
             assert!(limits.deadline.is_none());
             std::thread::sleep(Duration::from_millis(100));
@@ -783,7 +807,7 @@ mod tests {
         let names: Vec<String> = (0..20).map(|i| format!("f{i:02}.pdf")).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         for jobs in [1, 2, 3] {
-            let batch = BatchOptions { jobs, timeout: None, fail_fast: true };
+            let batch = BatchOptions { jobs, timeout: None, fail_fast: true, require_objectives: false };
             let (s, files) = fake_batch(&names, batch, |p, _, _| {
                 std::thread::sleep(Duration::from_millis(2));
                 if p.to_str() == Some("f05.pdf") {
@@ -803,12 +827,16 @@ mod tests {
             assert_eq!(files[first].error_kind.as_deref(), Some("skipped"));
         }
         // Without fail_fast every file runs.
-        let (s, _) = fake_batch(&names, BatchOptions { jobs: 2, timeout: None, fail_fast: false }, |p, _, _| {
-            if p.to_str() == Some("f05.pdf") {
-                return Err(Error::Extract { file: p.into(), source: ExtractError::PasswordRequired });
-            }
-            Ok(doc(1, 0, vec![]))
-        });
+        let (s, _) = fake_batch(
+            &names,
+            BatchOptions { jobs: 2, timeout: None, fail_fast: false, require_objectives: false },
+            |p, _, _| {
+                if p.to_str() == Some("f05.pdf") {
+                    return Err(Error::Extract { file: p.into(), source: ExtractError::PasswordRequired });
+                }
+                Ok(doc(1, 0, vec![]))
+            },
+        );
         assert_eq!((s.failures, s.skipped, s.objectives), (1, 0, 19));
     }
 
@@ -818,16 +846,20 @@ mod tests {
         static STARTED: AtomicUsize = AtomicUsize::new(0);
         let names: Vec<String> = (0..40).map(|i| format!("f{i:02}.pdf")).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        let (s, files) = fake_batch(&names, BatchOptions { jobs: 2, timeout: None, fail_fast: false }, |p, _, _| {
-            STARTED.fetch_add(1, Ordering::SeqCst);
-            if p.to_str() == Some("f00.pdf") {
-                // The first file is slow: the others may not pile up behind it.
-                std::thread::sleep(Duration::from_millis(300));
-                let started = STARTED.load(Ordering::SeqCst);
-                assert!(started <= 1 + 4 * 2, "{started} files started while the first was running");
-            }
-            Ok(doc(1, 0, vec![]))
-        });
+        let (s, files) = fake_batch(
+            &names,
+            BatchOptions { jobs: 2, timeout: None, fail_fast: false, require_objectives: false },
+            |p, _, _| {
+                STARTED.fetch_add(1, Ordering::SeqCst);
+                if p.to_str() == Some("f00.pdf") {
+                    // The first file is slow: the others may not pile up behind it.
+                    std::thread::sleep(Duration::from_millis(300));
+                    let started = STARTED.load(Ordering::SeqCst);
+                    assert!(started <= 1 + 4 * 2, "{started} files started while the first was running");
+                }
+                Ok(doc(1, 0, vec![]))
+            },
+        );
         assert_eq!((s.failures, s.objectives), (0, 40));
         let want: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         assert_eq!(files.iter().map(|f| f.path.clone()).collect::<Vec<_>>(), want);

@@ -57,6 +57,8 @@ pub struct ConvertRequest {
     pub timeout_per_file: f64,
     /// Stop at the first failed file.
     pub fail_fast: bool,
+    /// A file converted to no objective fails.
+    pub require_objectives: bool,
     /// No progress, no notes and no summary line on stderr (errors are still reported).
     pub quiet: bool,
 }
@@ -176,6 +178,7 @@ impl ConvertPlan {
             jobs,
             timeout_per_file,
             fail_fast,
+            require_objectives,
             quiet,
         } = request;
         let documents = match (format, out.filter(|o| o.as_os_str() != STDIN)) {
@@ -228,6 +231,7 @@ impl ConvertPlan {
             jobs,
             timeout: (timeout_per_file > 0.0).then(|| Duration::from_secs_f64(timeout_per_file)),
             fail_fast,
+            require_objectives,
         };
         let progress = if quiet {
             progress::Mode::Off
@@ -294,7 +298,13 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
     };
     // The reporter comes first: its progress bar is gone before the other
     // outputs finish.
-    let mut reporter = Reporter { mode: Some(progress), progress: None, output_failed: false };
+    let mut reporter = Reporter {
+        mode: Some(progress),
+        progress: None,
+        output_failed: false,
+        empty: Vec::new(),
+        recovered: Vec::new(),
+    };
     let mut sinks: Vec<&mut dyn Sink> = vec![&mut reporter];
     if let Some(documents) = &mut documents {
         sinks.push(documents.as_mut());
@@ -325,8 +335,29 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
     }
     if !quiet {
         eprintln!("perfplan: {summary}");
+        if let Some(line) = name_files("no objective in", &reporter.empty) {
+            eprintln!("perfplan: {line}");
+        }
+        if let Some(line) = name_files("recovered (see their diagnostics)", &reporter.recovered) {
+            eprintln!("perfplan: {line}");
+        }
     }
     Ok(RunOutcome { summary })
+}
+
+/// Files named in the summary at most; the others are counted.
+const NAMED_FILES: usize = 20;
+
+/// "`what` N file(s): a.pdf, b.pdf" with the names escaped, the first
+/// [`NAMED_FILES`] of them (`None` for no file).
+fn name_files(what: &str, paths: &[String]) -> Option<String> {
+    if paths.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = paths.iter().take(NAMED_FILES).map(|p| escape(p)).collect();
+    let more = paths.len().saturating_sub(NAMED_FILES);
+    let more = if more > 0 { format!(" and {more} more (see --report)") } else { String::new() };
+    Some(format!("{what} {} file(s): {}{more}", paths.len(), names.join(", ")))
 }
 
 /// Shows the batch on stderr: the progress, and each failed file as it happens.
@@ -336,6 +367,10 @@ struct Reporter {
     progress: Option<Progress<io::Stderr>>,
     /// An output failed: reported once, after the batch.
     output_failed: bool,
+    /// Converted files that yielded no objective, and recovered files, named in
+    /// the summary.
+    empty: Vec<String>,
+    recovered: Vec<String>,
 }
 
 impl Sink for Reporter {
@@ -357,6 +392,12 @@ impl Sink for Reporter {
         }
     }
     fn outcome(&mut self, report: &FileReport) {
+        if matches!(report.status, Status::Ok | Status::Recovered) && report.objectives == 0 {
+            self.empty.push(report.path.clone());
+        }
+        if report.status == Status::Recovered {
+            self.recovered.push(report.path.clone());
+        }
         let Some(progress) = &mut self.progress else { return };
         if report.status == Status::Failed && !std::mem::take(&mut self.output_failed) {
             progress.message(&format!(
@@ -458,6 +499,7 @@ mod tests {
             jobs: 0,
             timeout_per_file: 60.0,
             fail_fast: false,
+            require_objectives: false,
             quiet: true,
         }
     }
@@ -501,6 +543,20 @@ mod tests {
         }
         let r = ConvertRequest { out: None, tables: Some("t".into()), ..request(&[t.path()]) };
         assert_eq!(valid(r).outputs.documents, DocumentOutput::None);
+    }
+
+    #[test]
+    fn summary_names_files_escaped_and_counts_the_rest() {
+        assert_eq!(name_files("x", &[]), None);
+        let paths = vec!["a\nperfplan: 0 failed".to_string(), "\u{1b}]0;t\u{7}b.pdf".to_string()];
+        assert_eq!(
+            name_files("no objective in", &paths).unwrap(),
+            "no objective in 2 file(s): a\\nperfplan: 0 failed, \\x1b]0;t\\x07b.pdf"
+        );
+        let many: Vec<String> = (0..25).map(|i| format!("{i}.pdf")).collect();
+        let line = name_files("recovered", &many).unwrap();
+        assert!(line.starts_with("recovered 25 file(s): 0.pdf, 1.pdf"), "{line}");
+        assert!(line.ends_with("19.pdf and 5 more (see --report)"), "{line}");
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub struct FileReport {
     pub error: Option<String>,
     /// Class of the failure: `io`, `not_pdf`, `damaged`, `password_required`, `wrong_password`,
     /// `decrypt`, `page`, `timeout`, `limit_exceeded`, `panic`, `write`,
-    /// `skipped` (`null` when the file did not fail).
+    /// `no_objectives`, `skipped` (`null` when the file did not fail).
     pub error_kind: Option<String>,
     /// Wall-clock time of the conversion (0 for skipped files).
     pub duration_ms: u64,
@@ -144,6 +144,7 @@ pub fn error_kind(error: &Error) -> &'static str {
         Error::Io { .. } => "io",
         Error::Panic { .. } => "panic",
         Error::Write { .. } => "write",
+        Error::NoObjectives { .. } => "no_objectives",
         Error::Extract { source, .. } => match source {
             ExtractError::NotPdf(_) => "not_pdf",
             ExtractError::Damaged(_) => "damaged",
@@ -167,6 +168,7 @@ pub fn error_message(error: &Error, timeout: Option<Duration>) -> String {
         Error::Io { source, .. } => format!("cannot read: {source}"),
         Error::Panic { message, .. } => format!("internal error (panic): {message}"),
         Error::Write { out, source, .. } => format!("cannot write output {}: {source}", out.display()),
+        Error::NoObjectives { .. } => "no objective found (--require-objectives)".to_string(),
         Error::Extract { source: ExtractError::Timeout, .. } => match timeout {
             Some(t) => format!("timed out after {} s", format_secs(t)),
             None => "timed out".to_string(),

@@ -82,12 +82,87 @@ pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    temp_in(dir)
+}
+
+/// Start of the name of every temporary file perfplan creates:
+/// `.perfplan-<pid>-<random>.tmp`.
+const TEMP_PREFIX: &str = ".perfplan-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A new temporary file in `dir`, named after this process and locked (an
+/// advisory `flock`) for as long as it is open, so that a later run can tell a
+/// file left by a killed process from one a live perfplan is writing (see
+/// [`remove_stale_temp_files`]). It is deleted when dropped unless persisted.
+pub(crate) fn temp_in(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".perfplan-").suffix(".tmp");
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
     // Outputs are ordinary files (0644 less the umask), not tempfile's private 0600.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    builder.tempfile_in(dir).map_err(without_temp_path)
+    let tmp = builder.tempfile_in(dir).map_err(without_temp_path)?;
+    // A filesystem without locks leaves it unlocked: the process id in the name
+    // still protects it while this process lives.
+    let _ = tmp.as_file().try_lock();
+    Ok(tmp)
+}
+
+/// Remove from `dir` the temporary files that an earlier perfplan left behind
+/// when it was killed (SIGKILL, a power cut): files named like [`temp_in`]'s
+/// whose process is gone and that no process holds locked. Returns how many
+/// were removed. Files of a perfplan still running (here or, sharing the
+/// folder, elsewhere) are left alone; so is anything not named like ours.
+pub fn remove_stale_temp_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_file_pid) else { continue };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        // Never follow a symlink nor touch a directory.
+        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(file) = std::fs::File::open(&path) else { continue };
+        if file.try_lock().is_err() {
+            continue; // a live writer elsewhere (another machine, a pid namespace)
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// The process id in a temporary file name of ours, `None` for any other name.
+fn temp_file_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(TEMP_PREFIX)?.strip_suffix(TEMP_SUFFIX)?;
+    let (pid, random) = rest.split_once('-')?;
+    if random.is_empty() || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Whether a process with this id exists (signal 0 probes without sending).
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: kill with signal 0 sends nothing; it only checks the process.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    false // the lock alone tells
 }
 
 /// Write `<dir>/<stem>.json` atomically (and synced); returns the path written.
@@ -496,5 +571,56 @@ mod tests {
             })
             .collect();
         assert_eq!(files, ["peg-2020.pdf", "peg-2020.pdf", "z.pdf", "z.pdf"]);
+    }
+
+    #[test]
+    fn temp_files_carry_the_process_id_and_are_locked_while_open() {
+        let t = tempfile::tempdir().unwrap();
+        let tmp = temp_beside(&t.path().join("x.json")).unwrap();
+        let name = tmp.path().file_name().unwrap().to_str().unwrap().to_string();
+        assert_eq!(temp_file_pid(&name), Some(std::process::id()), "{name}");
+        let again = std::fs::File::open(tmp.path()).unwrap();
+        assert!(again.try_lock().is_err(), "held by its writer");
+        drop(again);
+        let path = tmp.path().to_path_buf();
+        drop(tmp);
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn temp_file_names_are_ours_only_with_a_pid() {
+        assert_eq!(temp_file_pid(".perfplan-123-aB9x.tmp"), Some(123));
+        for other in
+            [".perfplan-aB9x.tmp", ".perfplan--x.tmp", ".perfplan-12-.tmp", "perfplan-1-x.tmp", ".perfplan-1-x.json"]
+        {
+            assert_eq!(temp_file_pid(other), None, "{other}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stale_temp_files_of_gone_processes_are_removed_live_and_locked_ones_kept() {
+        let t = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let gone = child.id();
+        child.wait().unwrap();
+        let stale = t.path().join(format!(".perfplan-{gone}-abc.tmp"));
+        let own = t.path().join(format!(".perfplan-{}-abc.tmp", std::process::id()));
+        let locked = t.path().join(format!(".perfplan-{gone}-locked.tmp"));
+        let not_ours = [t.path().join(".perfplan-abc.tmp"), t.path().join("x.json")];
+        for f in [&stale, &own, &locked].into_iter().chain(&not_ours) {
+            std::fs::write(f, b"x").unwrap();
+        }
+        let dir = t.path().join(format!(".perfplan-{gone}-dir.tmp"));
+        std::fs::create_dir(&dir).unwrap();
+        let holder = std::fs::File::open(&locked).unwrap();
+        holder.lock().unwrap();
+        assert_eq!(remove_stale_temp_files(t.path()), 1);
+        assert!(!stale.exists());
+        assert!(own.exists() && locked.exists() && dir.is_dir());
+        assert!(not_ours.iter().all(|p| p.exists()));
+        drop(holder);
+        assert_eq!(remove_stale_temp_files(t.path()), 1, "unlocked now");
+        assert!(!locked.exists());
     }
 }

@@ -139,20 +139,48 @@ impl OutputPlan {
         outputs::check_no_clobber(&inputs, &files)
     }
 
-    /// Create every output's directory and prove it writable, before any work.
-    pub fn prepare(&self) -> Result<(), UsageError> {
+    /// Create every output's directory and prove it writable, before any work;
+    /// then remove the temporary files a killed perfplan left in those
+    /// directories. Returns the directories cleaned, with how many files each.
+    pub fn prepare(&self) -> Result<Vec<(PathBuf, usize)>, UsageError> {
+        let mut dirs: Vec<PathBuf> = Vec::new();
         if let Some(report) = &self.report {
             outputs::prepare_file("--report", report)?;
+            dirs.push(parent_dir(report));
         }
         match &self.documents {
-            DocumentOutput::JsonDir { dir, .. } => outputs::prepare_dir("--out", dir)?,
-            DocumentOutput::NdjsonFile(file) => outputs::prepare_file("--out", file)?,
+            DocumentOutput::JsonDir { dir, .. } => {
+                outputs::prepare_dir("--out", dir)?;
+                dirs.push(dir.clone());
+            }
+            DocumentOutput::NdjsonFile(file) => {
+                outputs::prepare_file("--out", file)?;
+                dirs.push(parent_dir(file));
+            }
             DocumentOutput::NdjsonStdout | DocumentOutput::None => {}
         }
         if let Some((dir, _)) = &self.tables {
             outputs::prepare_dir("--tables", dir)?;
+            dirs.push(dir.clone());
         }
-        Ok(())
+        let mut cleaned: Vec<(PathBuf, usize)> = Vec::new();
+        for dir in dirs {
+            if cleaned.iter().any(|(d, _)| outputs::file_id(d) == outputs::file_id(&dir)) {
+                continue;
+            }
+            let removed = crate::emit::remove_stale_temp_files(&dir);
+            cleaned.push((dir, removed));
+        }
+        cleaned.retain(|(_, n)| *n > 0);
+        Ok(cleaned)
+    }
+}
+
+/// The directory a file is written in (`.` for a bare name).
+fn parent_dir(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 
@@ -265,7 +293,14 @@ impl RunOutcome {
 /// error, before any work), convert the inputs into them, report on stderr.
 pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
     let ConvertPlan { inputs, stdin, options, batch, outputs, progress, quiet } = plan;
-    outputs.prepare()?;
+    for (dir, removed) in outputs.prepare()? {
+        if !quiet {
+            eprintln!(
+                "perfplan: removed {removed} temporary file(s) left in {} by an interrupted perfplan",
+                escape(&dir.display().to_string())
+            );
+        }
+    }
     let mut report = match &outputs.report {
         Some(path) => match PendingFile::create(path) {
             Ok(file) => Some(RunReportSink { file: Some(file), files: Vec::new(), batch: batch.clone() }),

@@ -178,8 +178,7 @@ pub fn check_output_file(flag: &'static str, path: &Path, input_dirs: &[&Path]) 
 }
 
 fn probe(dir: &Path) -> io::Result<()> {
-    let probe = tempfile::Builder::new().prefix(".perfplan-probe-").tempfile_in(dir)?;
-    probe.close()
+    crate::emit::temp_in(dir)?.close()
 }
 
 #[cfg(test)]

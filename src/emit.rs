@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::error::Error;
 use crate::model::{Document, NdjsonRecord, NdjsonSource};
-use crate::pipeline::{BatchSummary, Lost, Sink, Stage, Staged, Unfinished};
+use crate::pipeline::{BatchSummary, Lost, Options, Sink, Stage, Staged, Unfinished};
 
 /// The document as pretty JSON (2-space indent) with a trailing newline.
 pub fn to_json(doc: &Document) -> String {
@@ -212,13 +212,25 @@ pub struct JsonDirSink {
     dir: PathBuf,
     written: HashMap<String, PathBuf>,
     sync: bool,
+    skip_existing: bool,
 }
 
 impl JsonDirSink {
     /// `dir` must exist. Files are not flushed to disk one by one (see
     /// [`JsonDirSink::sync`]).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        JsonDirSink { dir: dir.into(), written: HashMap::new(), sync: false }
+        JsonDirSink { dir: dir.into(), written: HashMap::new(), sync: false, skip_existing: false }
+    }
+
+    /// Take the document a `<stem>.json` already holds for an input instead of
+    /// converting it again, when that file is exactly what this run would write
+    /// for this input: the same file name and SHA-256 in `source`, the same
+    /// `--provenance`, and byte for byte perfplan's own serialization of it
+    /// (`--skip-existing`, to continue an interrupted batch). The document still
+    /// goes to the other outputs, so they come out as from an uninterrupted run.
+    pub fn skip_existing(mut self, skip: bool) -> Self {
+        self.skip_existing = skip;
+        self
     }
 
     /// Flush every file to disk before it is renamed into place (see
@@ -251,14 +263,18 @@ impl Sink for JsonDirSink {
     /// Serializing and writing (and syncing) run on the workers; only the name
     /// check and the rename stay in input order.
     fn stage(&self) -> Option<Arc<dyn Stage>> {
-        Some(Arc::new(JsonStage { dir: self.dir.clone(), sync: self.sync }))
+        Some(Arc::new(JsonStage { dir: self.dir.clone(), sync: self.sync, skip_existing: self.skip_existing }))
     }
 
     fn document_staged(&mut self, input: &Path, doc: &Document, staged: Staged) -> Result<(), Error> {
-        let Staged::File(tmp) = staged;
         // On a name clash the staged file is dropped, which deletes it.
         let (name, out) = self.claim(input, doc)?;
-        tmp.persist(&out).map_err(|e| write_error(input, &out, e.error))?;
+        match staged {
+            Staged::File(tmp) => {
+                tmp.persist(&out).map_err(|e| write_error(input, &out, e.error))?;
+            }
+            Staged::Kept => {}
+        }
         self.written.insert(name, input.to_path_buf());
         Ok(())
     }
@@ -269,13 +285,38 @@ impl Sink for JsonDirSink {
 struct JsonStage {
     dir: PathBuf,
     sync: bool,
+    skip_existing: bool,
 }
+
+/// The largest `<stem>.json` read back by `--skip-existing` (a plan of a
+/// thousand pages writes a few MB).
+const MAX_EXISTING_JSON: u64 = 256 << 20;
 
 impl Stage for JsonStage {
     fn stage(&self, input: &Path, doc: &Document) -> Result<Staged, Error> {
         let out = self.dir.join(json_file_name(doc));
         let tmp = staged_file(&out, to_json(doc).as_bytes(), self.sync).map_err(|e| write_error(input, &out, e))?;
         Ok(Staged::File(tmp))
+    }
+
+    fn existing(&self, input: &Path, opts: &Options) -> Option<Document> {
+        if !self.skip_existing || input.as_os_str() == crate::pipeline::STDIN {
+            return None;
+        }
+        let name = crate::pipeline::file_name(input);
+        let stem = Path::new(&name).file_stem()?.to_string_lossy().into_owned();
+        let out = self.dir.join(format!("{stem}.json"));
+        let file = std::fs::File::open(&out).ok()?;
+        let mut text = String::new();
+        io::Read::read_to_string(&mut io::Read::take(file, MAX_EXISTING_JSON + 1), &mut text).ok()?;
+        let doc: Document = serde_json::from_str(&text).ok()?;
+        let provenance = doc.objectives.iter().any(|o| o.provenance.is_some());
+        if doc.source.file != name || provenance != opts.provenance || to_json(&doc) != text {
+            return None;
+        }
+        // Made from these very bytes (read and hashed only now that the rest holds).
+        let sha = crate::pipeline::inputs::file_sha256_hex(input, opts.max_file_size)?;
+        (sha == doc.source.sha256).then_some(doc)
     }
 }
 
@@ -348,8 +389,19 @@ impl Sink for NdjsonFile {
         }
     }
 
-    fn finish(&mut self, _summary: &BatchSummary) -> Result<Option<String>, Unfinished> {
+    fn finish(&mut self, summary: &BatchSummary) -> Result<Option<String>, Unfinished> {
         let Some(sink) = self.sink.take() else { return Ok(None) };
+        if let Some(cause) = summary.interrupted {
+            // A file that looks complete but is not would be worse than none.
+            drop(sink);
+            return Err(Unfinished {
+                out: self.path.clone(),
+                message: format!(
+                    "not written: the batch was interrupted ({cause}); the file there, if any, is left as it was"
+                ),
+                lost: Lost::Documents,
+            });
+        }
         if self.failed {
             // Its temporary file goes; whatever was at the destination stays.
             drop(sink);

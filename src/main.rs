@@ -18,13 +18,14 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use perfplan::error::UsageError;
 use perfplan::eval::{self, Actual};
-use perfplan::pipeline::{self, ConvertPlan, ConvertRequest, Options, OutputFormat};
+use perfplan::pipeline::{self, ConvertPlan, ConvertRequest, Interrupt, Options, OutputFormat};
 use perfplan::tables::TableFormat;
 
 // The work allocates many small, short-lived strings and vectors per page (glyphs,
@@ -106,6 +107,13 @@ struct ConvertArgs {
     /// `no_objectives`, exit 1), for loads that must not proceed on nothing.
     #[arg(long)]
     require_objectives: bool,
+    /// JSON: do not convert again an input whose `<stem>.json` in --out an
+    /// earlier run wrote for this very file (same name and SHA-256, same
+    /// --provenance, perfplan's exact serialization): the document is read back
+    /// and still goes to --tables and --report. Continues an interrupted batch;
+    /// the outputs are those of an uninterrupted run.
+    #[arg(long)]
+    skip_existing: bool,
     /// Flush each JSON file to disk before it is renamed into place, so that it
     /// survives a power loss (outputs are always written atomically: a file is
     /// never seen half-written; this costs a disk flush per file).
@@ -311,6 +319,45 @@ const USAGE: u8 = 2;
 /// stopped at it.
 const OUTPUT_FAILED: u8 = 3;
 
+/// SIGINT and SIGTERM during `convert`: the first lets the files in progress
+/// finish and starts no more, the second abandons them; either way the batch
+/// ends cleanly (outputs completed or given up whole, temporary files removed,
+/// the run report written) and perfplan exits 130 (SIGINT) or 143 (SIGTERM). A
+/// third ends the process at once (the next run into the same folders removes
+/// the temporary files it leaves). `None` when signals cannot be watched: they
+/// then end the process as usual.
+#[cfg(unix)]
+fn watch_signals() -> Option<Arc<Interrupt>> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let interrupt = Arc::new(Interrupt::new());
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).ok()?;
+    let watched = Arc::clone(&interrupt);
+    std::thread::Builder::new()
+        .name("perfplan-signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                let name = if signal == SIGTERM { "SIGTERM" } else { "SIGINT" };
+                match watched.request(name) {
+                    1 => eprintln!(
+                        "perfplan: {name}: finishing the files in progress, starting no more (again: abandon them)"
+                    ),
+                    2 => eprintln!("perfplan: {name}: abandoning the files in progress"),
+                    _ => {
+                        eprintln!("perfplan: {name}: stopping now");
+                        std::process::exit(128 + signal);
+                    }
+                }
+            }
+        })
+        .ok()?;
+    Some(interrupt)
+}
+
+#[cfg(not(unix))]
+fn watch_signals() -> Option<Arc<Interrupt>> {
+    None
+}
+
 fn usage_error(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
     eprintln!("perfplan: error: {}", pipeline::escape(&message.to_string()));
     Ok(ExitCode::from(USAGE))
@@ -347,9 +394,14 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         timeout_per_file: args.timeout_per_file,
         fail_fast: args.fail_fast,
         require_objectives: args.require_objectives,
+        skip_existing: args.skip_existing,
+        interrupt: watch_signals(),
         quiet: args.quiet,
     };
     match ConvertPlan::new(request).and_then(pipeline::run) {
+        Ok(outcome) if outcome.interrupted().is_some() => {
+            Ok(ExitCode::from(if outcome.interrupted() == Some("SIGTERM") { 128 + 15 } else { 128 + 2 }))
+        }
         Ok(outcome) if outcome.output_failed() => Ok(ExitCode::from(OUTPUT_FAILED)),
         Ok(outcome) => Ok(if outcome.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Err(e @ UsageError::MissingOut) => {

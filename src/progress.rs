@@ -317,6 +317,7 @@ mod tests {
             diagnostics: Default::default(),
             error: None,
             error_kind: None,
+            reused: false,
             duration_ms: 1,
         }
     }

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use super::convert::{convert_bytes_with, convert_file_with, Options};
 use super::guard::{guarded, panic_text};
 use super::inputs::{StdinPdf, STDIN};
-use super::report::{BatchSummary, FileReport, Status};
+use super::interrupt::Interrupt;
+use super::report::{BatchSummary, FileReport, SkipReason, Status};
 use super::sink::{Sink, Stage, Staged};
 use crate::error::{Error, ExtractError};
 use crate::extract::{self, Limits};
@@ -31,13 +32,26 @@ pub struct BatchOptions {
     /// A file converted to no objective fails with [`Error::NoObjectives`] (and is
     /// not written).
     pub require_objectives: bool,
+    /// Watched while the batch runs: once requested, no file is started any
+    /// more; a second request abandons the files in progress (see
+    /// [`Interrupt`]). The files not converted are skipped (`interrupted`).
+    pub interrupt: Option<Arc<Interrupt>>,
 }
 
 impl Default for BatchOptions {
     fn default() -> Self {
-        BatchOptions { jobs: 0, timeout: Some(DEFAULT_TIMEOUT), fail_fast: false, require_objectives: false }
+        BatchOptions {
+            jobs: 0,
+            timeout: Some(DEFAULT_TIMEOUT),
+            fail_fast: false,
+            require_objectives: false,
+            interrupt: None,
+        }
     }
 }
+
+/// How often a waiting worker looks at the [`Interrupt`].
+const INTERRUPT_POLL: Duration = Duration::from_millis(50);
 
 /// Default time limit for one file.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -49,6 +63,17 @@ struct Outcome {
     result: Result<Document, Error>,
     staged: Result<Vec<Option<Staged>>, Error>,
     duration: Duration,
+    /// The document was read back from an output ([`Stage::existing`]).
+    reused: bool,
+}
+
+/// What became of one input on a worker.
+enum Done {
+    Converted(Outcome),
+    /// The same file name and bytes as the input at this index: not converted.
+    Duplicate(usize),
+    /// Abandoned in progress after a second interrupt.
+    Interrupted,
 }
 
 /// What a worker needs to convert its files.
@@ -63,12 +88,26 @@ struct Worker<'a> {
     thread: Option<FileThread>,
     /// See [`BatchOptions::require_objectives`].
     require_objectives: bool,
+    interrupt: Option<&'a Interrupt>,
 }
 
 impl Worker<'_> {
-    /// Convert `input` (watched) and stage its output on this thread.
-    fn run(&mut self, input: &Path) -> Outcome {
-        let (mut result, duration) = self.watched(input);
+    /// Convert `input` (watched), or take the document a sink already holds for
+    /// it ([`Stage::existing`]), and stage its output on this thread. `None`:
+    /// abandoned after a second interrupt.
+    fn run(&mut self, input: &Path) -> Option<Outcome> {
+        let start = Instant::now();
+        let existing = self.stages.iter().enumerate().find_map(|(i, stage)| {
+            let stage = stage.as_ref()?;
+            // A panic there only means converting the file again.
+            let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stage.existing(input, self.opts)));
+            found.ok().flatten().map(|doc| (i, doc))
+        });
+        let kept = existing.as_ref().map(|(i, _)| *i);
+        let (mut result, duration) = match existing {
+            Some((_, doc)) => (Ok(doc), start.elapsed()),
+            None => self.watched(input)?,
+        };
         if self.require_objectives && result.as_ref().is_ok_and(|doc| doc.objectives.is_empty()) {
             result = Err(Error::NoObjectives { file: input.to_path_buf() });
         }
@@ -76,11 +115,16 @@ impl Worker<'_> {
             Ok(doc) => self
                 .stages
                 .iter()
-                .map(|s| s.as_ref().map(|s| guarded(input, || s.stage(input, doc))).transpose())
+                .enumerate()
+                .map(|(i, s)| match s {
+                    Some(_) if kept == Some(i) => Ok(Some(Staged::Kept)),
+                    Some(s) => guarded(input, || s.stage(input, doc)).map(Some),
+                    None => Ok(None),
+                })
                 .collect(),
             Err(_) => Ok(Vec::new()),
         };
-        Outcome { result, staged, duration }
+        Some(Outcome { result, staged, duration, reused: kept.is_some() })
     }
 }
 
@@ -96,10 +140,10 @@ impl BatchSummary {
         if self.output_failed.is_some() {
             // An output already failed: the batch stopped, files still in
             // flight are not written.
-            self.skip(input, sinks);
+            self.skip(input, SkipReason::OutputFailed, sinks);
             return true;
         }
-        let Outcome { result, staged, duration } = outcome;
+        let Outcome { result, staged, duration, reused } = outcome;
         let written = result.and_then(|doc| {
             let mut staged = staged?.into_iter();
             // A file a sink fails to write is not given to the sinks after it.
@@ -113,7 +157,9 @@ impl BatchSummary {
         });
         let report = match written {
             Ok(doc) => {
-                let report = FileReport::converted(input, &doc, duration);
+                let mut report = FileReport::converted(input, &doc, duration);
+                report.reused = reused;
+                self.reused += usize::from(reused);
                 self.objectives += report.objectives;
                 self.indicators += report.indicators;
                 self.warnings += report.diagnostics.warning + report.diagnostics.error;
@@ -137,10 +183,38 @@ impl BatchSummary {
         report.status == Status::Failed
     }
 
-    fn skip(&mut self, input: &Path, sinks: &mut [&mut dyn Sink]) {
+    fn skip(&mut self, input: &Path, why: SkipReason, sinks: &mut [&mut dyn Sink]) {
         self.skipped += 1;
-        let report = FileReport::skipped(input);
+        let report = FileReport::skipped(input, why);
         sinks.iter_mut().for_each(|s| s.outcome(&report));
+    }
+
+    fn duplicate(&mut self, input: &Path, first: &Path, sinks: &mut [&mut dyn Sink]) {
+        self.duplicates += 1;
+        let report = FileReport::duplicate(input, first);
+        sinks.iter_mut().for_each(|s| s.outcome(&report));
+    }
+
+    /// Record what became of `inputs[i]`; returns true when it failed.
+    fn done(
+        &mut self,
+        inputs: &[PathBuf],
+        i: usize,
+        done: Done,
+        timeout: Option<Duration>,
+        sinks: &mut [&mut dyn Sink],
+    ) -> bool {
+        match done {
+            Done::Converted(outcome) => self.record(&inputs[i], outcome, timeout, sinks),
+            Done::Duplicate(first) => {
+                self.duplicate(&inputs[i], &inputs[first], sinks);
+                false
+            }
+            Done::Interrupted => {
+                self.skip(&inputs[i], SkipReason::Interrupted, sinks);
+                false
+            }
+        }
     }
 }
 
@@ -177,9 +251,11 @@ pub fn convert_batch_with_stdin(
     sinks: &mut [&mut dyn Sink],
     stdin: Option<StdinPdf>,
 ) -> BatchSummary {
+    let duplicate_of = super::inputs::find_duplicates(inputs, stdin.as_ref(), opts.max_file_size);
     let stdin = stdin.map(Arc::new);
     run_batch(
         inputs,
+        &duplicate_of,
         opts,
         batch,
         sinks,
@@ -212,6 +288,7 @@ struct Queue {
 
 fn run_batch(
     inputs: &[PathBuf],
+    duplicate_of: &[Option<usize>],
     opts: &Options,
     batch: &BatchOptions,
     sinks: &mut [&mut dyn Sink],
@@ -232,7 +309,7 @@ fn run_batch(
     let abandoned = Arc::new(AtomicUsize::new(0));
     let queue = Mutex::new(Queue { next: 0, due: 0, stop: false });
     let moved = Condvar::new();
-    let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
+    let (tx, rx) = mpsc::channel::<(usize, Done)>();
     let lock = || queue.lock().unwrap_or_else(PoisonError::into_inner);
     let mut workers = 0;
     let new_worker = || Worker {
@@ -243,6 +320,13 @@ fn run_batch(
         stages: &stages,
         thread: None,
         require_objectives: batch.require_objectives,
+        interrupt: batch.interrupt.as_deref(),
+    };
+    let stopping = || batch.interrupt.as_ref().is_some_and(|i| i.stopping());
+    // What became of input `i` on `worker`.
+    let work = |worker: &mut Worker, i: usize| match duplicate_of.get(i).copied().flatten() {
+        Some(first) => Done::Duplicate(first),
+        None => worker.run(&inputs[i]).map_or(Done::Interrupted, Done::Converted),
     };
     std::thread::scope(|scope| {
         for w in 0..jobs {
@@ -255,14 +339,22 @@ fn run_batch(
                 // (and could make them time out too): while there are `jobs` of
                 // them, give them up to one more time limit to stop.
                 if let Some(until) = batch.timeout.and_then(|t| Instant::now().checked_add(t)) {
-                    while abandoned.load(Ordering::Acquire) >= jobs && Instant::now() < until {
+                    while abandoned.load(Ordering::Acquire) >= jobs && Instant::now() < until && !stopping() {
                         std::thread::sleep(Duration::from_millis(20));
                     }
                 }
                 let i = {
                     let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
-                    while !q.stop && q.next < inputs.len() && q.next >= q.due + window {
-                        q = moved.wait(q).unwrap_or_else(PoisonError::into_inner);
+                    loop {
+                        q.stop |= stopping();
+                        if q.stop || q.next >= inputs.len() || q.next < q.due + window {
+                            break;
+                        }
+                        q = match &batch.interrupt {
+                            // Woken now and then to see an interrupt.
+                            Some(_) => moved.wait_timeout(q, INTERRUPT_POLL).unwrap_or_else(PoisonError::into_inner).0,
+                            None => moved.wait(q).unwrap_or_else(PoisonError::into_inner),
+                        };
                     }
                     if q.stop || q.next >= inputs.len() {
                         break;
@@ -270,12 +362,14 @@ fn run_batch(
                     q.next += 1;
                     q.next - 1
                 };
-                let outcome = worker.run(&inputs[i]);
-                if batch.fail_fast && (outcome.result.is_err() || outcome.staged.is_err()) {
-                    queue.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
-                    moved.notify_all();
+                let done = work(&mut worker, i);
+                if let Done::Converted(outcome) = &done {
+                    if batch.fail_fast && (outcome.result.is_err() || outcome.staged.is_err()) {
+                        queue.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+                        moved.notify_all();
+                    }
                 }
-                if tx.send((i, outcome)).is_err() {
+                if tx.send((i, done)).is_err() {
                     break;
                 }
             });
@@ -284,10 +378,10 @@ fn run_batch(
         drop(tx);
         let mut pending = BTreeMap::new();
         let mut due = 0;
-        for (i, outcome) in rx {
-            pending.insert(i, outcome);
-            while let Some(outcome) = pending.remove(&due) {
-                let failed = summary.record(&inputs[due], outcome, batch.timeout, sinks);
+        for (i, done) in rx {
+            pending.insert(i, done);
+            while let Some(done) = pending.remove(&due) {
+                let failed = summary.done(inputs, due, done, batch.timeout, sinks);
                 due += 1;
                 let mut q = lock();
                 q.due = due;
@@ -301,18 +395,28 @@ fn run_batch(
         // Not even one worker thread to be had: convert here, one file at a time.
         let mut worker = new_worker();
         let mut q = lock();
-        while q.next < inputs.len() && !q.stop {
+        while q.next < inputs.len() && !q.stop && !stopping() {
             let i = q.next;
             q.next += 1;
-            let failed = summary.record(&inputs[i], worker.run(&inputs[i]), batch.timeout, sinks);
+            let done = work(&mut worker, i);
+            let failed = summary.done(inputs, i, done, batch.timeout, sinks);
             q.stop |= (failed && batch.fail_fast) || summary.output_failed.is_some();
         }
     }
     // Every started file has been recorded; the rest were never started.
     let started = lock().next;
+    let interrupted = batch.interrupt.as_ref().filter(|i| i.stopping()).and_then(|i| i.cause());
+    let why = if interrupted.is_some() {
+        SkipReason::Interrupted
+    } else if summary.output_failed.is_some() {
+        SkipReason::OutputFailed
+    } else {
+        SkipReason::FailFast
+    };
     for input in &inputs[started.min(inputs.len())..] {
-        summary.skip(input, sinks);
+        summary.skip(input, why, sinks);
     }
+    summary.interrupted = interrupted;
     summary.still_running = abandoned.load(Ordering::Acquire);
     summary.elapsed = start.elapsed();
     for sink in sinks.iter_mut() {
@@ -372,10 +476,12 @@ impl Worker<'_> {
     /// Convert one file on the worker's [`FileThread`] (started if there is none)
     /// and wait for it, at most the time limit. On time-out the file's cancel flag
     /// is set and the thread is left to finish alone (the worker lets go of it);
-    /// `abandoned` counts such threads while they still run.
-    fn watched(&mut self, input: &Path) -> (Result<Document, Error>, Duration) {
-        let (opts, timeout, convert, abandoned, slot) =
-            (self.opts, self.timeout, self.convert, self.abandoned, &mut self.thread);
+    /// `abandoned` counts such threads while they still run. The same happens
+    /// when the batch's [`Interrupt`] asks to abandon the files in progress:
+    /// then `None`.
+    fn watched(&mut self, input: &Path) -> Option<(Result<Document, Error>, Duration)> {
+        let (opts, timeout, convert, abandoned, slot, interrupt) =
+            (self.opts, self.timeout, self.convert, self.abandoned, &mut self.thread, self.interrupt);
         let start = Instant::now();
         let cancel = Arc::new(AtomicBool::new(false));
         let limits = Limits {
@@ -399,24 +505,42 @@ impl Worker<'_> {
         let Some(thread) = slot.take().filter(|_| sent) else {
             // No thread to be had (resource exhaustion): convert here, unwatched.
             let result = convert(input, opts, limits);
-            return (result, start.elapsed());
+            return Some((result, start.elapsed()));
         };
-        let mut received = match timeout {
-            Some(t) => thread.results.recv_timeout(t),
-            None => thread.results.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
-        };
-        if let Err(mpsc::RecvTimeoutError::Timeout) = received {
-            abandoned.fetch_add(1, Ordering::AcqRel);
-            if state.compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok() {
-                cancel.store(true, Ordering::Release);
-                drop(thread); // detached: it stops at its next cancellation check, then ends
-                let error = Error::Extract { file: input.to_path_buf(), source: ExtractError::Timeout };
-                return (Err(error), start.elapsed());
+        let deadline = limits.deadline;
+        let received = loop {
+            // Without an interrupt to watch, one wait to the deadline; with one,
+            // waits of INTERRUPT_POLL at most.
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let wait = match (interrupt, left) {
+                (None, None) => break thread.results.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+                (None, Some(left)) => left,
+                (Some(_), left) => left.map_or(INTERRUPT_POLL, |l| l.min(INTERRUPT_POLL)),
+            };
+            match thread.results.recv_timeout(wait) {
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let interrupted = interrupt.is_some_and(Interrupt::abandoning);
+                    let timed_out = deadline.is_some_and(|d| Instant::now() >= d);
+                    if !interrupted && !timed_out {
+                        continue;
+                    }
+                    abandoned.fetch_add(1, Ordering::AcqRel);
+                    if state.compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                        cancel.store(true, Ordering::Release);
+                        drop(thread); // detached: it stops at its next cancellation check, then ends
+                        if interrupted {
+                            return None;
+                        }
+                        let error = Error::Extract { file: input.to_path_buf(), source: ExtractError::Timeout };
+                        return Some((Err(error), start.elapsed()));
+                    }
+                    // It finished just now: its result is on its way.
+                    abandoned.fetch_sub(1, Ordering::AcqRel);
+                    break thread.results.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected);
+                }
+                received => break received,
             }
-            // It finished just now: its result is on its way.
-            abandoned.fetch_sub(1, Ordering::AcqRel);
-            received = thread.results.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected);
-        }
+        };
         let result = match received {
             Ok(result) => {
                 *slot = Some(thread); // ready for the next file
@@ -433,7 +557,7 @@ impl Worker<'_> {
                 Err(Error::Panic { file: input.to_path_buf(), message })
             }
         };
-        (result, start.elapsed())
+        Some((result, start.elapsed()))
     }
 }
 
@@ -516,20 +640,21 @@ mod tests {
                 result: Ok(doc(2, 3, vec![Level::Info, Level::Warning, Level::Error])),
                 staged: Ok(vec![]),
                 duration: ms,
+                reused: false,
             },
             None,
             &mut [&mut sink],
         );
         s.record(
             Path::new("bad.pdf"),
-            Outcome { result: Ok(doc(5, 5, vec![Level::Warning])), staged: Ok(vec![]), duration: ms },
+            Outcome { result: Ok(doc(5, 5, vec![Level::Warning])), staged: Ok(vec![]), duration: ms, reused: false },
             None,
             &mut [&mut sink],
         );
         let panic = Error::Panic { file: "c.pdf".into(), message: "x".into() };
         assert!(s.record(
             Path::new("c.pdf"),
-            Outcome { result: Err(panic), staged: Ok(vec![]), duration: ms },
+            Outcome { result: Err(panic), staged: Ok(vec![]), duration: ms, reused: false },
             None,
             &mut [&mut sink]
         ));
@@ -560,7 +685,14 @@ mod tests {
     ) -> (BatchSummary, Vec<FileReport>) {
         let inputs: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
         let mut sink = Reports::default();
-        let s = run_batch(&inputs, &Options::default(), &batch, &mut [&mut sink], Arc::new(convert));
+        let s = run_batch(
+            &inputs,
+            &vec![None; inputs.len()],
+            &Options::default(),
+            &batch,
+            &mut [&mut sink],
+            Arc::new(convert),
+        );
         (s, sink.0)
     }
 
@@ -619,6 +751,7 @@ mod tests {
             timeout: Some(Duration::from_millis(200)),
             fail_fast: false,
             require_objectives: false,
+            interrupt: None,
         };
         let start = Instant::now();
         let (s, files) = fake_batch(&["a.pdf", "hang.pdf", "b.pdf", "c.pdf"], batch, |p, _, limits| {
@@ -664,6 +797,7 @@ mod tests {
             timeout: Some(Duration::from_millis(150)),
             fail_fast: false,
             require_objectives: false,
+            interrupt: None,
         };
         let start = Instant::now();
         let (s, files) = fake_batch(&["stuck.pdf", "next.pdf"], batch, move |p, _, limits| {
@@ -692,6 +826,7 @@ mod tests {
             timeout: Some(Duration::from_millis(150)),
             fail_fast: false,
             require_objectives: false,
+            interrupt: None,
         };
         let (_, files) = fake_batch(&["a.pdf", "b.pdf", "stuck.pdf", "c.pdf", "d.pdf"], batch, move |p, _, limits| {
             seen.lock().unwrap().insert(file_name(p), std::thread::current().id());
@@ -744,7 +879,7 @@ mod tests {
                 Some(Arc::new(Tag))
             }
             fn document_staged(&mut self, _input: &Path, _doc: &Document, staged: Staged) -> Result<(), Error> {
-                let Staged::File(tmp) = staged;
+                let Staged::File(tmp) = staged else { panic!("nothing kept in this batch") };
                 let text = fs::read_to_string(tmp.path()).unwrap();
                 let (name, thread) = text.trim_end().split_once('\n').unwrap();
                 self.0.push((name.to_string(), Some(thread.to_string()).filter(|t| !t.is_empty())));
@@ -760,6 +895,7 @@ mod tests {
         let batch = BatchOptions { jobs: 2, ..Default::default() };
         let s = run_batch(
             &inputs,
+            &vec![None; inputs.len()],
             &Options::default(),
             &batch,
             &mut [&mut sink],
@@ -775,7 +911,8 @@ mod tests {
 
     #[test]
     fn no_timeout_waits_as_long_as_it_takes() {
-        let batch = BatchOptions { jobs: 1, timeout: None, fail_fast: false, require_objectives: false };
+        let batch =
+            BatchOptions { jobs: 1, timeout: None, fail_fast: false, require_objectives: false, interrupt: None };
         let (s, files) = fake_batch(&["slow.pdf"], batch, |_, _, limits| {
             assert!(limits.deadline.is_none());
             std::thread::sleep(Duration::from_millis(100));
@@ -807,7 +944,8 @@ mod tests {
         let names: Vec<String> = (0..20).map(|i| format!("f{i:02}.pdf")).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         for jobs in [1, 2, 3] {
-            let batch = BatchOptions { jobs, timeout: None, fail_fast: true, require_objectives: false };
+            let batch =
+                BatchOptions { jobs, timeout: None, fail_fast: true, require_objectives: false, interrupt: None };
             let (s, files) = fake_batch(&names, batch, |p, _, _| {
                 std::thread::sleep(Duration::from_millis(2));
                 if p.to_str() == Some("f05.pdf") {
@@ -829,7 +967,7 @@ mod tests {
         // Without fail_fast every file runs.
         let (s, _) = fake_batch(
             &names,
-            BatchOptions { jobs: 2, timeout: None, fail_fast: false, require_objectives: false },
+            BatchOptions { jobs: 2, timeout: None, fail_fast: false, require_objectives: false, interrupt: None },
             |p, _, _| {
                 if p.to_str() == Some("f05.pdf") {
                     return Err(Error::Extract { file: p.into(), source: ExtractError::PasswordRequired });
@@ -848,7 +986,7 @@ mod tests {
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let (s, files) = fake_batch(
             &names,
-            BatchOptions { jobs: 2, timeout: None, fail_fast: false, require_objectives: false },
+            BatchOptions { jobs: 2, timeout: None, fail_fast: false, require_objectives: false, interrupt: None },
             |p, _, _| {
                 STARTED.fetch_add(1, Ordering::SeqCst);
                 if p.to_str() == Some("f00.pdf") {
@@ -902,6 +1040,7 @@ mod tests {
         let mut last = Life::default();
         let s = run_batch(
             &inputs,
+            &vec![None; inputs.len()],
             &Options::default(),
             &BatchOptions { jobs: 2, ..Default::default() },
             &mut [&mut first, &mut documents, &mut last],

@@ -7,12 +7,14 @@
 
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::batch::{convert_batch_with_stdin, BatchOptions};
 use super::convert::Options;
 use super::escape::{escape, plain_file_name_problem};
 use super::inputs::{expand_inputs, expand_listed_inputs, read_input_list, StdinPdf, STDIN};
+use super::interrupt::Interrupt;
 use super::outputs::{self, OutputFile};
 use super::report::{BatchSummary, FileReport, RunReport, Status};
 use super::sink::{Ending, Lost, Sink, Unfinished};
@@ -59,6 +61,11 @@ pub struct ConvertRequest {
     pub fail_fast: bool,
     /// A file converted to no objective fails.
     pub require_objectives: bool,
+    /// JSON: an input whose `<stem>.json` an earlier run wrote for it is not
+    /// converted again (see [`JsonDirSink::skip_existing`]).
+    pub skip_existing: bool,
+    /// Watched during the batch (the binary's SIGINT/SIGTERM handler sets it).
+    pub interrupt: Option<Arc<Interrupt>>,
     /// No progress, no notes and no summary line on stderr (errors are still reported).
     pub quiet: bool,
 }
@@ -87,7 +94,7 @@ pub struct OutputPlan {
 #[derive(Clone, Debug, PartialEq)]
 pub enum DocumentOutput {
     /// `<stem>.json` files in a directory (created if missing).
-    JsonDir { dir: PathBuf, fsync: bool },
+    JsonDir { dir: PathBuf, fsync: bool, skip_existing: bool },
     /// One NDJSON file, renamed into place at the end.
     NdjsonFile(PathBuf),
     /// NDJSON on standard output.
@@ -207,15 +214,23 @@ impl ConvertPlan {
             timeout_per_file,
             fail_fast,
             require_objectives,
+            skip_existing,
+            interrupt,
             quiet,
         } = request;
         let documents = match (format, out.filter(|o| o.as_os_str() != STDIN)) {
-            (OutputFormat::Json, Some(dir)) => DocumentOutput::JsonDir { dir, fsync },
+            (OutputFormat::Json, Some(dir)) => DocumentOutput::JsonDir { dir, fsync, skip_existing },
             (OutputFormat::Json, None) if tables.is_none() => return Err(UsageError::MissingOut),
             (OutputFormat::Json, None) => DocumentOutput::None,
             (OutputFormat::Ndjson, Some(file)) => DocumentOutput::NdjsonFile(file),
             (OutputFormat::Ndjson, None) => DocumentOutput::NdjsonStdout,
         };
+        if skip_existing && !matches!(documents, DocumentOutput::JsonDir { .. }) {
+            return Err(usage(
+                "--skip-existing needs --format json with --out DIR: it reuses the <stem>.json files an earlier run \
+                 wrote there (an NDJSON file and the tables are written whole, at the end of a run)",
+            ));
+        }
         let mut listed = Vec::new();
         if let Some(list) = &inputs_from {
             match read_input_list(list) {
@@ -260,6 +275,7 @@ impl ConvertPlan {
             timeout: (timeout_per_file > 0.0).then(|| Duration::from_secs_f64(timeout_per_file)),
             fail_fast,
             require_objectives,
+            interrupt,
         };
         let progress = if quiet {
             progress::Mode::Off
@@ -287,6 +303,10 @@ impl RunOutcome {
     pub fn output_failed(&self) -> bool {
         self.summary.output_failed.is_some()
     }
+    /// The batch was interrupted, by this cause (`SIGINT`, `SIGTERM`).
+    pub fn interrupted(&self) -> Option<&'static str> {
+        self.summary.interrupted
+    }
 }
 
 /// Run `plan`: create every output (an output that cannot be created is a usage
@@ -311,11 +331,11 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
     // Every output is created before any work, so that an unwritable one is a
     // usage error rather than a batch of failed files.
     let mut documents: Option<Box<dyn Sink>> = match outputs.documents {
-        DocumentOutput::JsonDir { dir, fsync } => {
+        DocumentOutput::JsonDir { dir, fsync, skip_existing } => {
             if let Err(e) = std::fs::create_dir_all(&dir) {
                 return Err(usage(format!("--out {}: cannot create output directory: {e}", dir.display())));
             }
-            Some(Box::new(JsonDirSink::new(dir).sync(fsync)))
+            Some(Box::new(JsonDirSink::new(dir).sync(fsync).skip_existing(skip_existing)))
         }
         DocumentOutput::NdjsonFile(file) => match NdjsonFile::create(&file) {
             Ok(f) => Some(Box::new(f)),
@@ -462,8 +482,20 @@ impl Sink for Tables {
     fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
         self.sink.as_mut().map_or(Ok(()), |tables| tables.document(input, doc))
     }
-    fn finish(&mut self, _summary: &BatchSummary) -> Result<Option<String>, Unfinished> {
+    fn finish(&mut self, summary: &BatchSummary) -> Result<Option<String>, Unfinished> {
         let Some(tables) = self.sink.take() else { return Ok(None) };
+        if let Some(cause) = summary.interrupted {
+            // Tables of part of the batch would look whole: their temporary
+            // files go, what was there stays.
+            drop(tables);
+            return Err(Unfinished {
+                out: self.dir.clone(),
+                message: format!(
+                    "not written: the batch was interrupted ({cause}); the tables there, if any, are left as they were"
+                ),
+                lost: Lost::Output,
+            });
+        }
         let duplicates = tables.duplicates();
         match tables.finish() {
             Ok(_) => Ok((duplicates > 0).then(|| {
@@ -500,7 +532,8 @@ impl Sink for RunReportSink {
         let Some(file) = self.file.take() else { return Ok(None) };
         let mut files = std::mem::take(&mut self.files);
         if let Some(message) = summary.documents_lost() {
-            files.iter_mut().for_each(|f| f.lose(message));
+            let kind = if summary.interrupted.is_some() { "interrupted" } else { "write" };
+            files.iter_mut().for_each(|f| f.lose(message, kind));
         }
         let path = file.path().to_path_buf();
         let report = RunReport::new(files, &self.batch, summary);
@@ -535,6 +568,8 @@ mod tests {
             timeout_per_file: 60.0,
             fail_fast: false,
             require_objectives: false,
+            skip_existing: false,
+            interrupt: None,
             quiet: true,
         }
     }
@@ -568,7 +603,10 @@ mod tests {
         assert_eq!(names, ["a.PDF", "b.pdf", "listed.pdf"]);
         assert_eq!(plan.batch.timeout, None, "0 s: no time limit");
         assert!(plan.stdin.is_none());
-        assert_eq!(plan.outputs.documents, DocumentOutput::JsonDir { dir: "out".into(), fsync: false });
+        assert_eq!(
+            plan.outputs.documents,
+            DocumentOutput::JsonDir { dir: "out".into(), fsync: false, skip_existing: false }
+        );
         assert_eq!(plan.outputs.tables, Some(("t".into(), TableFormat::Csv)));
         assert!(matches!(plan.progress, progress::Mode::Off), "quiet");
         // NDJSON goes to stdout without --out or with `-`; JSON may go nowhere but the tables.

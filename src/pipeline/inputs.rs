@@ -128,6 +128,66 @@ pub fn expand_listed_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// For each input, the index of the earlier input it repeats, or `None`: the
+/// rule for duplicate inputs in every mode is "the same file name and the same
+/// bytes" (the same path twice, a directory and a file in it, a copy under
+/// the same name elsewhere), which is exactly a document's identity
+/// (`source.file`, `source.sha256`): such an input would give the same document
+/// again. Only inputs that share a file name are read to compare them (hashed,
+/// up to `max_size` bytes); one that cannot be read, or is larger, repeats
+/// nothing and fails on its own. [`STDIN`] is named `stdin`'s name.
+pub fn find_duplicates(inputs: &[PathBuf], stdin: Option<&StdinPdf>, max_size: u64) -> Vec<Option<usize>> {
+    let name = |p: &PathBuf| -> String {
+        match stdin {
+            Some(pdf) if p.as_os_str() == STDIN => pdf.name.clone(),
+            _ => super::file_name(p),
+        }
+    };
+    let mut by_name: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+    for (i, p) in inputs.iter().enumerate() {
+        by_name.entry(name(p)).or_default().push(i);
+    }
+    let mut out = vec![None; inputs.len()];
+    for group in by_name.values().filter(|g| g.len() > 1) {
+        let mut seen: Vec<([u8; 32], usize)> = Vec::new();
+        for &i in group {
+            let digest = match stdin {
+                Some(pdf) if inputs[i].as_os_str() == STDIN => {
+                    pdf.over_limit.is_none().then(|| sha256(&mut pdf.bytes.as_slice(), max_size)).flatten()
+                }
+                _ => std::fs::File::open(&inputs[i]).ok().and_then(|mut f| sha256(&mut f, max_size)),
+            };
+            let Some(digest) = digest else { continue };
+            match seen.iter().find(|(d, _)| *d == digest) {
+                Some(&(_, first)) => out[i] = Some(first),
+                None => seen.push((digest, i)),
+            }
+        }
+    }
+    out
+}
+
+/// Hex SHA-256 of the file at `path` (as in `source.sha256`), `None` if it
+/// cannot be read or is larger than `max_size`.
+pub(crate) fn file_sha256_hex(path: &Path, max_size: u64) -> Option<String> {
+    use std::fmt::Write as _;
+    let digest = sha256(&mut std::fs::File::open(path).ok()?, max_size)?;
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        let _ = write!(s, "{b:02x}");
+    }
+    Some(s)
+}
+
+/// SHA-256 of what `from` holds, `None` if it cannot be read or holds more than
+/// `max_size` bytes.
+fn sha256(from: &mut impl io::Read, max_size: u64) -> Option<[u8; 32]> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let copied = io::copy(&mut from.take(max_size.saturating_add(1)), &mut hasher).ok()?;
+    (copied <= max_size).then(|| hasher.finalize().into())
+}
+
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     let io_err = |source| Error::Io { file: dir.to_path_buf(), source };
     for entry in std::fs::read_dir(dir).map_err(io_err)? {
@@ -184,5 +244,32 @@ mod tests {
         let got = read_input_list(&list).unwrap();
         assert_eq!(got, [PathBuf::from("a.pdf"), PathBuf::from("dir/b c.pdf"), PathBuf::from("last.pdf")]);
         assert!(read_input_list(&t.path().join("missing.txt")).is_err());
+    }
+
+    #[test]
+    fn duplicates_are_the_same_name_and_bytes() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path();
+        for dir in ["a", "b", "c"] {
+            fs::create_dir(d.join(dir)).unwrap();
+        }
+        fs::write(d.join("a/x.pdf"), b"one").unwrap();
+        fs::write(d.join("b/x.pdf"), b"one").unwrap(); // a copy: a repeat
+        fs::write(d.join("c/x.pdf"), b"two").unwrap(); // same name, other bytes: not
+        fs::write(d.join("a/y.pdf"), b"one").unwrap(); // same bytes, other name: not
+        let inputs = [
+            d.join("a/x.pdf"),
+            d.join("b/x.pdf"),
+            d.join("c/x.pdf"),
+            d.join("a/y.pdf"),
+            d.join("a/./x.pdf"),
+            d.join("gone/x.pdf"),
+        ];
+        assert_eq!(find_duplicates(&inputs, None, 100), [None, Some(0), None, None, Some(0), None]);
+        // Larger than the limit: not read, repeats nothing.
+        assert_eq!(find_duplicates(&inputs[..2], None, 2), [None, None]);
+        let pdf = StdinPdf { name: "x.pdf".into(), bytes: b"two".to_vec(), over_limit: None };
+        let with_stdin = [d.join("c/x.pdf"), PathBuf::from(STDIN)];
+        assert_eq!(find_duplicates(&with_stdin, Some(&pdf), 100), [None, Some(0)]);
     }
 }

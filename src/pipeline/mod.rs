@@ -25,6 +25,7 @@ pub mod escape;
 pub mod guard;
 pub mod inputs;
 pub mod inspect;
+pub mod interrupt;
 pub mod outputs;
 pub mod report;
 pub mod sink;
@@ -38,6 +39,7 @@ pub use escape::escape;
 pub use guard::guarded;
 pub use inputs::{expand_inputs, expand_listed_inputs, read_input_list, StdinPdf, DEFAULT_MAX_FILE_SIZE, STDIN};
 pub use inspect::{layout_file, write_layouts};
+pub use interrupt::Interrupt;
 pub use report::{
     error_kind, error_message, format_secs, BatchSummary, DiagnosticSummary, FileReport, LevelCounts, RunReport,
     RunTotals, Status,

@@ -25,8 +25,40 @@ pub enum Status {
     Recovered,
     /// Not converted or not written: see `error`.
     Failed,
-    /// Not started (`fail_fast` after an earlier failure).
+    /// Not converted: after a failure with `fail_fast`, after an output failed,
+    /// or because the batch was interrupted (see `error`).
     Skipped,
+    /// Not converted again: the same file name and bytes as an earlier input of
+    /// the batch, which stands for both (see `error` for which one).
+    Duplicate,
+}
+
+/// Why a file was not converted ([`Status::Skipped`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// An earlier file failed with `fail_fast`.
+    FailFast,
+    /// An output failed during the batch.
+    OutputFailed,
+    /// The batch was interrupted (SIGINT, SIGTERM) before or while the file was
+    /// converted.
+    Interrupted,
+}
+
+impl SkipReason {
+    fn message(self) -> &'static str {
+        match self {
+            SkipReason::FailFast => "not started: an earlier file failed (--fail-fast)",
+            SkipReason::OutputFailed => "not converted: an output failed and the batch stopped",
+            SkipReason::Interrupted => "not converted: the batch was interrupted",
+        }
+    }
+    fn kind(self) -> &'static str {
+        match self {
+            SkipReason::FailFast | SkipReason::OutputFailed => "skipped",
+            SkipReason::Interrupted => "interrupted",
+        }
+    }
 }
 
 /// Diagnostics of one document, counted by level, and the list itself.
@@ -53,8 +85,12 @@ pub struct FileReport {
     pub error: Option<String>,
     /// Class of the failure: `io`, `not_pdf`, `damaged`, `password_required`, `wrong_password`,
     /// `decrypt`, `page`, `timeout`, `limit_exceeded`, `panic`, `write`,
-    /// `no_objectives`, `skipped` (`null` when the file did not fail).
+    /// `no_objectives`; of a skipped file `skipped` or `interrupted`; of a
+    /// duplicate `duplicate` (`null` when the file was converted).
     pub error_kind: Option<String>,
+    /// The document was not converted again but read back from the output an
+    /// earlier run wrote for this very file (`--skip-existing`).
+    pub reused: bool,
     /// Wall-clock time of the conversion (0 for skipped files).
     pub duration_ms: u64,
 }
@@ -80,6 +116,7 @@ impl FileReport {
             diagnostics,
             error: None,
             error_kind: None,
+            reused: false,
             duration_ms: millis(duration),
         }
     }
@@ -94,11 +131,12 @@ impl FileReport {
             diagnostics: DiagnosticSummary::default(),
             error: Some(error_message(error, timeout)),
             error_kind: Some(error_kind(error).to_string()),
+            reused: false,
             duration_ms: millis(duration),
         }
     }
 
-    pub(super) fn skipped(input: &Path) -> Self {
+    pub(super) fn skipped(input: &Path, why: SkipReason) -> Self {
         FileReport {
             path: input.to_string_lossy().into_owned(),
             status: Status::Skipped,
@@ -106,19 +144,40 @@ impl FileReport {
             objectives: 0,
             indicators: 0,
             diagnostics: DiagnosticSummary::default(),
-            error: Some("not started: an earlier file failed (--fail-fast)".to_string()),
-            error_kind: Some("skipped".to_string()),
+            error: Some(why.message().to_string()),
+            error_kind: Some(why.kind().to_string()),
+            reused: false,
+            duration_ms: 0,
+        }
+    }
+
+    /// `input` repeats `first` (same file name and bytes): not converted again.
+    pub(super) fn duplicate(input: &Path, first: &Path) -> Self {
+        FileReport {
+            path: input.to_string_lossy().into_owned(),
+            status: Status::Duplicate,
+            pages: None,
+            objectives: 0,
+            indicators: 0,
+            diagnostics: DiagnosticSummary::default(),
+            error: Some(format!(
+                "the same file name and bytes as {}: converted once, as that input",
+                first.to_string_lossy()
+            )),
+            error_kind: Some("duplicate".to_string()),
+            reused: false,
             duration_ms: 0,
         }
     }
 
     /// A converted file whose output was lost at the end of the batch (see
-    /// [`Lost::Documents`]) failed after all, with `message`.
-    pub fn lose(&mut self, message: &str) {
+    /// [`Lost::Documents`]) failed after all, with `message` and `kind` (`write`,
+    /// or `interrupted` when the output was given up because the batch was).
+    pub fn lose(&mut self, message: &str, kind: &str) {
         if matches!(self.status, Status::Ok | Status::Recovered) {
             self.status = Status::Failed;
             self.error = Some(message.to_string());
-            self.error_kind = Some("write".to_string());
+            self.error_kind = Some(kind.to_string());
         }
     }
 }
@@ -189,8 +248,17 @@ pub struct BatchSummary {
     /// Files converted with extraction warnings (also counted as converted).
     pub recovered: usize,
     pub failures: usize,
-    /// Files not started (`fail_fast`).
+    /// Files not converted (`fail_fast`, an output failed, interrupted).
     pub skipped: usize,
+    /// Inputs that repeat an earlier one (same file name and bytes): not
+    /// converted again.
+    pub duplicates: usize,
+    /// Documents read back from an earlier run's output (`--skip-existing`),
+    /// also counted as converted.
+    pub reused: usize,
+    /// The batch was interrupted by this signal (its name, e.g. `SIGINT`): the
+    /// files not converted by then are skipped.
+    pub interrupted: Option<&'static str>,
     /// Timed-out conversions whose threads had not stopped yet at the end.
     pub still_running: usize,
     pub elapsed: Duration,
@@ -211,7 +279,7 @@ impl BatchSummary {
             Err(unfinished) => {
                 match unfinished.lost {
                     Lost::Documents => {
-                        self.failures = self.files - self.skipped;
+                        self.failures = self.files - self.skipped - self.duplicates;
                         self.recovered = 0;
                     }
                     Lost::Output => self.failures = self.failures.max(1),
@@ -244,7 +312,17 @@ impl fmt::Display for BatchSummary {
             self.failures,
             self.skipped,
             self.elapsed.as_secs_f64()
-        )
+        )?;
+        if self.duplicates > 0 {
+            write!(f, " ({} duplicate input(s) converted once)", self.duplicates)?;
+        }
+        if self.reused > 0 {
+            write!(f, " ({} reused from an earlier run)", self.reused)?;
+        }
+        if let Some(signal) = self.interrupted {
+            write!(f, " (interrupted by {signal})")?;
+        }
+        Ok(())
     }
 }
 
@@ -256,6 +334,10 @@ pub struct RunReport {
     /// The per-file time limit in seconds (`null` = none).
     pub timeout_per_file_s: Option<f64>,
     pub fail_fast: bool,
+    /// The run was interrupted by this signal (`SIGINT`, `SIGTERM`; `null` when it
+    /// ran to its end): the files it did not convert are `skipped` with
+    /// `error_kind` `interrupted`.
+    pub interrupted: Option<String>,
     pub files: Vec<FileReport>,
     pub totals: RunTotals,
 }
@@ -268,6 +350,10 @@ pub struct RunTotals {
     pub recovered: usize,
     pub failed: usize,
     pub skipped: usize,
+    pub duplicates: usize,
+    /// Documents read back from an earlier run's output (`--skip-existing`),
+    /// among `ok` and `recovered`.
+    pub reused: usize,
     pub objectives: usize,
     pub indicators: usize,
     /// Diagnostics of the converted documents by level.
@@ -308,7 +394,9 @@ impl RunReport {
                 Status::Recovered => t.recovered += 1,
                 Status::Failed => t.failed += 1,
                 Status::Skipped => t.skipped += 1,
+                Status::Duplicate => t.duplicates += 1,
             }
+            t.reused += usize::from(f.reused);
             t.objectives += f.objectives;
             t.indicators += f.indicators;
             t.diagnostics.info += f.diagnostics.info;
@@ -326,6 +414,7 @@ impl RunReport {
             perfplan_version: env!("CARGO_PKG_VERSION").to_string(),
             timeout_per_file_s: batch.timeout.map(|d| d.as_secs_f64()),
             fail_fast: batch.fail_fast,
+            interrupted: summary.interrupted.map(str::to_string),
             files,
             totals: t,
         }
@@ -353,6 +442,9 @@ mod tests {
             recovered: 1,
             failures: 1,
             skipped: 0,
+            duplicates: 0,
+            reused: 0,
+            interrupted: None,
             still_running: 0,
             elapsed: Duration::from_millis(1234),
             endings: vec![],
@@ -382,18 +474,19 @@ mod tests {
             diagnostics: DiagnosticSummary::default(),
             error: None,
             error_kind: None,
+            reused: false,
             duration_ms: 1,
         };
         for status in [Status::Ok, Status::Recovered] {
             let mut f = report(status);
-            f.lose("cannot write output x: gone");
+            f.lose("cannot write output x: gone", "write");
             assert_eq!(f.status, Status::Failed);
             assert_eq!(f.error.as_deref(), Some("cannot write output x: gone"));
             assert_eq!(f.error_kind.as_deref(), Some("write"));
         }
-        let mut skipped = FileReport::skipped(Path::new("s.pdf"));
+        let mut skipped = FileReport::skipped(Path::new("s.pdf"), SkipReason::FailFast);
         let before = skipped.clone();
-        skipped.lose("m");
+        skipped.lose("m", "write");
         assert_eq!(skipped, before);
     }
 }

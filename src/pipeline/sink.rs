@@ -12,6 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::convert::Options;
 use super::report::{BatchSummary, FileReport};
 use crate::error::Error;
 use crate::model::Document;
@@ -23,6 +24,14 @@ use crate::model::Document;
 /// of small files.
 pub trait Stage: Send + Sync {
     fn stage(&self, input: &Path, doc: &Document) -> Result<Staged, Error>;
+    /// Before converting `input`: the document this sink's output already holds
+    /// for this very input, written by an earlier run with the same options
+    /// (`--skip-existing`), or `None` (the default) to convert it. A document
+    /// returned here is not converted again: the other sinks get it as if it
+    /// were, and this one gets [`Staged::Kept`].
+    fn existing(&self, _input: &Path, _opts: &Options) -> Option<Document> {
+        None
+    }
 }
 
 /// What a [`Stage`] hands over to its sink.
@@ -30,6 +39,9 @@ pub enum Staged {
     /// The output written (and synced, if asked) to a temporary file beside its
     /// destination: only the rename into place is left. Dropped, it is deleted.
     File(tempfile::NamedTempFile),
+    /// The output already holds this document ([`Stage::existing`]): nothing
+    /// to write.
+    Kept,
 }
 
 /// Receives the outcome of every file of a batch, in input order.

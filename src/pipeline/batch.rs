@@ -69,7 +69,7 @@ struct Outcome {
 
 /// What became of one input on a worker.
 enum Done {
-    Converted(Outcome),
+    Converted(Box<Outcome>),
     /// The same file name and bytes as the input at this index: not converted.
     Duplicate(usize),
     /// Abandoned in progress after a second interrupt.
@@ -205,7 +205,7 @@ impl BatchSummary {
         sinks: &mut [&mut dyn Sink],
     ) -> bool {
         match done {
-            Done::Converted(outcome) => self.record(&inputs[i], outcome, timeout, sinks),
+            Done::Converted(outcome) => self.record(&inputs[i], *outcome, timeout, sinks),
             Done::Duplicate(first) => {
                 self.duplicate(&inputs[i], &inputs[first], sinks);
                 false
@@ -326,7 +326,7 @@ fn run_batch(
     // What became of input `i` on `worker`.
     let work = |worker: &mut Worker, i: usize| match duplicate_of.get(i).copied().flatten() {
         Some(first) => Done::Duplicate(first),
-        None => worker.run(&inputs[i]).map_or(Done::Interrupted, Done::Converted),
+        None => worker.run(&inputs[i]).map_or(Done::Interrupted, |o| Done::Converted(Box::new(o))),
     };
     std::thread::scope(|scope| {
         for w in 0..jobs {
@@ -698,6 +698,55 @@ mod tests {
 
     fn statuses(files: &[FileReport]) -> Vec<(String, Status)> {
         files.iter().map(|f| (f.path.clone(), f.status)).collect()
+    }
+
+    #[test]
+    fn a_first_interrupt_lets_the_file_in_progress_finish_and_starts_no_more() {
+        let interrupt = Arc::new(Interrupt::new());
+        let batch = BatchOptions { jobs: 1, interrupt: Some(Arc::clone(&interrupt)), ..Default::default() };
+        let (s, files) = fake_batch(&["a.pdf", "b.pdf", "c.pdf", "d.pdf"], batch, move |p, _, _| {
+            if p.to_str() == Some("b.pdf") {
+                interrupt.request("SIGINT");
+            }
+            Ok(doc(1, 0, vec![]))
+        });
+        let got: Vec<(&str, Status, Option<&str>)> =
+            files.iter().map(|f| (f.path.as_str(), f.status, f.error_kind.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("a.pdf", Status::Ok, None),
+                ("b.pdf", Status::Ok, None),
+                ("c.pdf", Status::Skipped, Some("interrupted")),
+                ("d.pdf", Status::Skipped, Some("interrupted")),
+            ]
+        );
+        assert_eq!((s.skipped, s.failures, s.interrupted), (2, 0, Some("SIGINT")));
+    }
+
+    #[test]
+    fn a_second_interrupt_abandons_the_file_in_progress() {
+        let interrupt = Arc::new(Interrupt::new());
+        let batch =
+            BatchOptions { jobs: 2, timeout: None, interrupt: Some(Arc::clone(&interrupt)), ..Default::default() };
+        let start = Instant::now();
+        let (s, files) = fake_batch(&["a.pdf", "hang.pdf", "c.pdf"], batch, move |p, _, limits| {
+            if p.to_str() == Some("hang.pdf") {
+                interrupt.request("SIGTERM");
+                interrupt.request("SIGTERM");
+                // Hangs until cancelled (no time limit in this batch).
+                while !should_stop(&limits) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                return Err(Error::Extract { file: p.into(), source: ExtractError::Timeout });
+            }
+            Ok(doc(1, 0, vec![]))
+        });
+        assert!(start.elapsed() < Duration::from_secs(10));
+        let hang = files.iter().find(|f| f.path == "hang.pdf").unwrap();
+        assert_eq!((hang.status, hang.error_kind.as_deref()), (Status::Skipped, Some("interrupted")));
+        assert_eq!(s.interrupted, Some("SIGTERM"));
+        assert_eq!(s.failures, 0);
     }
 
     #[test]

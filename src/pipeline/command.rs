@@ -321,6 +321,7 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
             );
         }
     }
+    let resumable = matches!(outputs.documents, DocumentOutput::JsonDir { .. });
     let mut report = match &outputs.report {
         Some(path) => match PendingFile::create(path) {
             Ok(file) => Some(RunReportSink { file: Some(file), files: Vec::new(), batch: batch.clone() }),
@@ -359,6 +360,7 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
         output_failed: false,
         empty: Vec::new(),
         recovered: Vec::new(),
+        duplicates: Vec::new(),
     };
     let mut sinks: Vec<&mut dyn Sink> = vec![&mut reporter];
     if let Some(documents) = &mut documents {
@@ -384,7 +386,7 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
     }
     if summary.still_running > 0 {
         eprintln!(
-            "perfplan: {} timed-out conversion(s) had not stopped yet; they end with perfplan",
+            "perfplan: {} conversion(s) given up (timed out or interrupted) had not stopped yet; they end with perfplan",
             summary.still_running
         );
     }
@@ -396,6 +398,14 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
         if let Some(line) = name_files("recovered (see their diagnostics)", &reporter.recovered) {
             eprintln!("perfplan: {line}");
         }
+        if let Some(line) = name_files("converted once, repeated (same file name and bytes) in", &reporter.duplicates) {
+            eprintln!("perfplan: {line}");
+        }
+    }
+    if let Some(cause) = summary.interrupted {
+        let hint =
+            if resumable { "; the same command with --skip-existing continues where this run stopped" } else { "" };
+        eprintln!("perfplan: interrupted ({cause}): {} file(s) not converted{hint}", summary.skipped);
     }
     Ok(RunOutcome { summary })
 }
@@ -426,6 +436,8 @@ struct Reporter {
     /// the summary.
     empty: Vec<String>,
     recovered: Vec<String>,
+    /// Inputs that repeat an earlier one, named in the summary.
+    duplicates: Vec<String>,
 }
 
 impl Sink for Reporter {
@@ -452,6 +464,9 @@ impl Sink for Reporter {
         }
         if report.status == Status::Recovered {
             self.recovered.push(report.path.clone());
+        }
+        if report.status == Status::Duplicate {
+            self.duplicates.push(report.path.clone());
         }
         let Some(progress) = &mut self.progress else { return };
         if report.status == Status::Failed && !std::mem::take(&mut self.output_failed) {

@@ -282,6 +282,9 @@ impl BatchSummary {
                         self.failures = self.files - self.skipped - self.duplicates;
                         self.recovered = 0;
                     }
+                    // Given up because the batch was interrupted: that is
+                    // what the run reports (exit 130/143), not a failure.
+                    Lost::Output if self.interrupted.is_some() => {}
                     Lost::Output => self.failures = self.failures.max(1),
                 }
                 self.endings.push(Ending::Failed(unfinished));

@@ -59,11 +59,39 @@ pub fn read_pdf(from: impl io::Read, max_size: u64, size_hint: u64) -> io::Resul
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Ok(if head.len() as u64 > max_size { ReadPdf::TooLarge } else { ReadPdf::NotPdf(head) });
     }
-    let mut bytes = head;
-    bytes.reserve(size_hint.min(max_size).saturating_sub(bytes.len() as u64) as usize);
-    from.read_to_end(&mut bytes)?;
-    Ok(if bytes.len() as u64 > max_size { ReadPdf::TooLarge } else { ReadPdf::Pdf(bytes) })
+    if size_hint > 0 {
+        // A file: its length reserved once, no regrowth.
+        let mut bytes = head;
+        bytes.reserve(size_hint.min(max_size).saturating_sub(bytes.len() as u64) as usize);
+        from.read_to_end(&mut bytes)?;
+        return Ok(if bytes.len() as u64 > max_size { ReadPdf::TooLarge } else { ReadPdf::Pdf(bytes) });
+    }
+    // A stream of unknown length: read in chunks, so that a stream over the limit
+    // costs at most the limit (a growing Vec would double to twice as much), and
+    // joined once at the end, each chunk freed as it is copied.
+    let mut total = head.len() as u64;
+    let mut chunks = vec![head];
+    loop {
+        let mut chunk = Vec::with_capacity(STREAM_CHUNK);
+        (&mut from).take(STREAM_CHUNK as u64).read_to_end(&mut chunk)?;
+        if chunk.is_empty() {
+            break;
+        }
+        total += chunk.len() as u64;
+        if total > max_size {
+            return Ok(ReadPdf::TooLarge);
+        }
+        chunks.push(chunk);
+    }
+    let mut bytes = Vec::with_capacity(total as usize);
+    for chunk in chunks {
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(ReadPdf::Pdf(bytes))
 }
+
+/// Piece of a stream read at a time by [`read_pdf`].
+const STREAM_CHUNK: usize = 8 << 20;
 
 /// The message of a file over the size limit.
 pub fn too_large_message(size: Option<u64>, max_size: u64) -> String {

@@ -1288,7 +1288,10 @@ impl EvalReport {
         )?;
         writeln!(w)?;
 
-        let sw = self.files.iter().map(|f| f.stem.chars().count()).max().unwrap_or(0).max(4);
+        // Names and codes come from file names and documents: printed escaped,
+        // never interpreted by a terminal (see `pipeline::escape`).
+        use crate::pipeline::escape as esc;
+        let sw = self.files.iter().map(|f| esc(&f.stem).chars().count()).max().unwrap_or(0).max(4);
         writeln!(
             w,
             "{:<sw$}  {:<19}  {:>4}  {:>4}  {:>5}  {:>15}  {:>7}",
@@ -1298,7 +1301,7 @@ impl EvalReport {
             writeln!(
                 w,
                 "{:<sw$}  {:<19}  {:>4}  {:>4}  {:>5}  {:>7}/{:<7}  {:>6.1}%",
-                f.stem,
+                esc(&f.stem),
                 f.status,
                 f.expected,
                 f.actual,
@@ -1315,23 +1318,29 @@ impl EvalReport {
         }
         for f in &self.files {
             if let Some(e) = &f.error {
-                writeln!(w, "FAILED   {}: {e}", f.stem)?;
+                writeln!(w, "FAILED   {}: {}", esc(&f.stem), esc(e))?;
             }
             for m in &f.missing {
                 writeln!(
                     w,
                     "MISSING  {} {}  (expected pages {})",
-                    f.stem,
-                    m.code.as_deref().unwrap_or("?"),
+                    esc(&f.stem),
+                    esc(m.code.as_deref().unwrap_or("?")),
                     pages_str(&m.pages)
                 )?;
             }
             for x in &f.extra {
                 let code = match &x.code {
-                    Some(c) => c.clone(),
+                    Some(c) => esc(c),
                     None => "<no code>".to_string(),
                 };
-                writeln!(w, "EXTRA    {} {code}  (objectives[{}], pages {})", f.stem, x.index, pages_str(&x.pages))?;
+                writeln!(
+                    w,
+                    "EXTRA    {} {code}  (objectives[{}], pages {})",
+                    esc(&f.stem),
+                    x.index,
+                    pages_str(&x.pages)
+                )?;
             }
         }
 
@@ -1343,9 +1352,9 @@ impl EvalReport {
             writeln!(
                 w,
                 "DIFF     {} {}  {}  (pages: expected {}, actual {})",
-                m.file,
-                m.code,
-                m.path,
+                esc(&m.file),
+                esc(&m.code),
+                esc(&m.path),
                 pages_str(&m.expected_pages),
                 pages_str(&m.actual_pages)
             )?;

@@ -484,7 +484,7 @@ fn text(args: TextArgs) -> anyhow::Result<ExitCode> {
         Err(e) => {
             // The error's own message names the file and its cause once (`{e:#}`
             // would repeat the cause).
-            eprintln!("perfplan: error: {e}");
+            eprintln!("perfplan: error: {}", pipeline::escape(&e.to_string()));
             return Ok(ExitCode::FAILURE);
         }
     };

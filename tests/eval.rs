@@ -531,3 +531,20 @@ fn v2_fields_are_scored_only_for_v2_ground_truth() {
     assert_eq!(r.fields.iter().count(), ALL_FIELDS.len());
     assert!(!r.to_text().contains("phases.count"));
 }
+
+#[cfg(unix)]
+#[test]
+fn names_in_the_text_report_are_escaped() {
+    let t = tempfile::tempdir().unwrap();
+    let (exp, act) = (t.path().join("exp"), t.path().join("act"));
+    std::fs::create_dir_all(&exp).unwrap();
+    std::fs::create_dir_all(&act).unwrap();
+    let stem = "a\u{1b}]0;pwned\u{7}\rb";
+    write(&exp, &format!("{stem}.expected.json"), &doc(vec![objective("X1", &[1], 1, 1)]));
+    write(&act, &format!("{stem}.json"), &doc(vec![objective("X2", &[1], 1, 1)]));
+    let o = Command::new(env!("CARGO_BIN_EXE_perfplan")).arg("eval").arg(&exp).arg(&act).output().unwrap();
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\r'), "{out:?}");
+    assert!(out.contains("a\\x1b]0;pwned\\x07\\rb"), "{out}");
+    assert!(out.contains("MISSING  a\\x1b"), "{out}");
+}

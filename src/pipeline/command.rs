@@ -375,7 +375,8 @@ pub fn run(plan: ConvertPlan) -> Result<RunOutcome, UsageError> {
     let summary = convert_batch_with_stdin(&inputs, &options, &batch, &mut sinks, stdin);
     if let Some(error) = &summary.output_failed {
         eprintln!(
-            "perfplan: error: output failed, the batch stopped: {error}; {} file(s) not converted",
+            "perfplan: error: output failed, the batch stopped: {}; {} file(s) not converted",
+            escape(error),
             summary.skipped
         );
     }

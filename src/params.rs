@@ -76,6 +76,11 @@ pub struct Params {
     /// Lines at the same place on different pages (points) with the same text
     /// (digits masked) are running headers/footers.
     pub furniture_y_tol: f32,
+    /// Document-level facts of a page (its running headers and footers, the label
+    /// columns of its grids) are read from the pages at most this many pages away:
+    /// what repeats around it. A bound in pages, so that a long document is parsed
+    /// holding only a window of pages (see `pipeline::SheetStream`).
+    pub fact_window: usize,
     /// The title under a code heading: lines at most this far (em) below the
     /// previous heading line.
     pub title_gap: f32,
@@ -142,6 +147,7 @@ impl Default for Params {
             header_start_margin: 0.5,
             header_end_margin: 1.0,
             margin_band: 0.1,
+            fact_window: 4,
             furniture_y_tol: 4.0,
             title_gap: 1.0,
             title_indent: 2.0,

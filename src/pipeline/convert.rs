@@ -16,7 +16,7 @@ use super::inputs::{read_pdf, too_large_message, ReadPdf, DEFAULT_MAX_FILE_SIZE}
 use crate::error::{Error, ExtractError};
 use crate::extract::{self, Limits, Page};
 use crate::layout::{self, PageLayout};
-use crate::model::{DiagCode, Diagnostic, Document, Source, SCHEMA_VERSION};
+use crate::model::{DiagCode, Diagnostic, Document, Objective, Source, SCHEMA_VERSION};
 use crate::params::Params;
 use crate::sheet;
 
@@ -67,19 +67,19 @@ pub fn convert_bytes_with(
         stopped = stopped || should_stop(&stop);
         (!stopped).then(|| (n, pdf.page(n)))
     });
-    let (layouts, mut diagnostics) = layout_pages(each_page, &opts.params);
+    let mut sheets = SheetStream::new(&opts.params, opts.provenance);
+    let mut diagnostics = layout_pages(each_page, &opts.params, &mut sheets);
     // Damage the extractor worked around (xref rebuilt or repaired, page-tree
     // cycles, pages past the limit, object streams over a byte budget).
     let warnings =
         pdf.warnings().iter().map(|w| Diagnostic::warning(None, DiagCode::DocumentExtractWarning, w.clone()));
     diagnostics.splice(0..0, warnings);
-    // The parsed PDF is the largest thing in memory after the layouts: free it
-    // before the sheet parser builds the objectives (peak RSS).
+    // Free the parsed PDF before the sheet parser reads the last pages (peak RSS).
     drop(pdf);
     if stopped || should_stop(&stop) {
         return Err(ExtractError::Timeout);
     }
-    let mut doc = parse_layouts(source, &layouts, diagnostics, &opts.params);
+    let mut doc = finish_document(source, sheets, diagnostics);
     if !ends_with_eof_marker(bytes) {
         let message = "the file does not end with %%EOF: it was probably cut short, and what it held \
                        after the cut is missing";
@@ -106,32 +106,34 @@ pub fn should_stop(limits: &Limits) -> bool {
         || limits.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
 }
 
-/// The stages after extraction: each page (taken one at a time, so only its layout
-/// stays in memory) -> layout, then the sheet parser over all layouts, plus the
-/// document-level diagnostics.
+/// The stages after extraction: each page (taken one at a time) -> layout -> the
+/// sheet parser, which holds only the pages of the sheets still open
+/// ([`SheetStream`]), plus the document-level diagnostics.
 pub fn assemble(
     source: Source,
     pages: impl IntoIterator<Item = (u32, Result<Page, ExtractError>)>,
     params: &Params,
 ) -> Document {
-    let (layouts, diagnostics) = layout_pages(pages, params);
-    parse_layouts(source, &layouts, diagnostics, params)
+    let mut sheets = SheetStream::new(params, true);
+    let diagnostics = layout_pages(pages, params, &mut sheets);
+    finish_document(source, sheets, diagnostics)
 }
 
-/// Each page (taken one at a time, so only its layout stays in memory) -> layout,
-/// with the per-page diagnostics.
+/// Each page (taken one at a time) -> layout, handed to `sheets`; returns the
+/// per-page diagnostics.
 fn layout_pages(
     pages: impl IntoIterator<Item = (u32, Result<Page, ExtractError>)>,
     params: &Params,
-) -> (Vec<PageLayout>, Vec<Diagnostic>) {
-    let pages = pages.into_iter();
+    sheets: &mut SheetStream,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut layouts = Vec::with_capacity(pages.size_hint().0);
     for (n, page) in pages {
         match page {
             Ok(page) => {
                 page_diagnostics(&page, &mut diagnostics);
-                layouts.push(layout::analyze(&page, params));
+                let layout = layout::analyze(&page, params);
+                drop(page);
+                sheets.push(layout);
             }
             Err(e) => diagnostics.push(Diagnostic::error(
                 Some(n),
@@ -143,17 +145,123 @@ fn layout_pages(
             )),
         }
     }
-    (layouts, diagnostics)
+    diagnostics
 }
 
-/// The sheet parser over all layouts, plus the document-level diagnostics.
-fn parse_layouts(
-    source: Source,
-    layouts: &[PageLayout],
-    mut diagnostics: Vec<Diagnostic>,
-    params: &Params,
-) -> Document {
-    let (objectives, sheet_diagnostics) = sheet::parse(layouts, params);
+/// Pages held around the sheets being read, for the facts the parser reads from
+/// the pages around a page (`Params::fact_window`: running headers and footers,
+/// label columns) and for a heading's grid, looked for on the next pages.
+fn context_pages(params: &Params) -> usize {
+    params.fact_window.max(sheet::GRID_PAGE_REACH)
+}
+/// The parser runs again once this many more pages have come in (or the pages
+/// held have doubled: a long sheet is not parsed again for every page).
+const PARSE_EVERY: usize = 16;
+
+/// The sheet parser over a document streamed page by page: it holds only the
+/// pages of the sheets still open (plus the pages around them the parser reads
+/// facts from, `Params::fact_window`), takes every sheet as soon as the next one is
+/// certain, and drops its pages. A sheet longer than any bound is held whole
+/// (bounded by the sheet, not the document); so is a document from the first
+/// header of a table of objectives on (the table's rows run to its end).
+pub struct SheetStream<'p> {
+    params: &'p Params,
+    /// The pages held, from document page index `base` on.
+    pages: Vec<PageLayout>,
+    base: usize,
+    /// Parse again when this many pages are held.
+    parse_at: usize,
+    assembler: sheet::Assembler,
+    /// The most pages held at once (see [`SheetStream::peak_pages`]).
+    peak: usize,
+    /// Document pages in the range of the sheets already taken (from the first
+    /// one's heading: a sheet runs to the next one's heading).
+    covered: std::ops::Range<usize>,
+}
+
+impl<'p> SheetStream<'p> {
+    /// `provenance`: keep where each field was read (else it is dropped as soon
+    /// as each objective is complete).
+    pub fn new(params: &'p Params, provenance: bool) -> Self {
+        SheetStream {
+            params,
+            pages: Vec::new(),
+            base: 0,
+            parse_at: PARSE_EVERY + 2 * context_pages(params),
+            assembler: sheet::Assembler::new(provenance),
+            peak: 0,
+            covered: 0..0,
+        }
+    }
+
+    /// The next page of the document.
+    pub fn push(&mut self, page: PageLayout) {
+        self.pages.push(page);
+        self.peak = self.peak.max(self.pages.len());
+        if self.pages.len() >= self.parse_at {
+            self.take_complete();
+        }
+    }
+
+    /// [`SheetStream::covered`] as indices into the pages held.
+    fn covered_here(&self) -> std::ops::Range<usize> {
+        self.covered.start.saturating_sub(self.base)..self.covered.end.saturating_sub(self.base)
+    }
+
+    /// The most pages held at once so far: bounded by the longest sheet, not by
+    /// the document.
+    pub fn peak_pages(&self) -> usize {
+        self.peak
+    }
+
+    /// Parse the pages held, take the sheets that are complete and drop the pages
+    /// nobody needs any more.
+    fn take_complete(&mut self) {
+        let mut chunk = sheet::parse_chunk(&self.pages, self.params, self.covered_here());
+        let n = self.pages.len();
+        let context = context_pages(self.params);
+        // The oldest sheet not known to be complete: its next sheet is not certain
+        // yet (it starts too close to the end of the pages held, or none does).
+        let open = chunk.sheets.iter().find(|s| s.next.is_none_or(|next| next + context >= n));
+        let (upto, keep_from) = match open {
+            Some(s) => ((self.base + s.page, s.row), s.page.saturating_sub(context)),
+            None => {
+                let from = n.saturating_sub(context);
+                ((self.base + from, 0), from.saturating_sub(context))
+            }
+        };
+        // A table of objectives may run over any page from its header on, and
+        // only the whole document says where it is looked for: hold everything.
+        let keep_from = if chunk.table_hits { 0 } else { keep_from };
+        let years = std::mem::take(&mut chunk.page_years);
+        if let Some(first) = chunk.sheets.first().filter(|s| (self.base + s.page, s.row) < upto) {
+            let from = if self.covered.is_empty() { self.base + first.page } else { self.covered.start };
+            self.covered = from..upto.0.max(self.covered.end);
+        }
+        self.assembler.take(chunk, self.base, Some(upto), false);
+        for y in &years[..keep_from] {
+            self.assembler.count(y);
+        }
+        self.pages.drain(..keep_from);
+        self.base += keep_from;
+        self.parse_at = (self.pages.len() + PARSE_EVERY).max(2 * self.pages.len());
+    }
+
+    /// The objectives of the document, in document order, and the parser's
+    /// diagnostics.
+    pub fn finish(mut self) -> (Vec<Objective>, Vec<Diagnostic>) {
+        let chunk = sheet::parse_chunk(&self.pages, self.params, self.covered_here());
+        for y in &chunk.page_years {
+            self.assembler.count(y);
+        }
+        self.assembler.take(chunk, self.base, None, true);
+        self.assembler.finish()
+    }
+}
+
+/// The sheet parser's end, plus the document-level diagnostics.
+fn finish_document(source: Source, sheets: SheetStream, mut diagnostics: Vec<Diagnostic>) -> Document {
+    let (objectives, sheet_diagnostics) = sheets.finish();
     diagnostics.extend(sheet_diagnostics);
     if objectives.is_empty() {
         diagnostics.push(Diagnostic::warning(

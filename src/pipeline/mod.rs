@@ -34,6 +34,7 @@ pub use batch::{convert_batch, convert_batch_with_stdin, BatchOptions, DEFAULT_T
 pub use command::{run, ConvertPlan, ConvertRequest, DocumentOutput, OutputFormat, OutputPlan, RunOutcome};
 pub use convert::{
     assemble, convert_bytes, convert_bytes_with, convert_file, convert_file_with, file_name, should_stop, Options,
+    SheetStream,
 };
 pub use escape::escape;
 pub use guard::guarded;

@@ -26,8 +26,8 @@ const MAX_LABEL_BYTES: usize = 40;
 /// word after an ordinary space is running text: "... della Direzione:".)
 ///
 /// Without a colon, a grid label is cut out where it starts after a gutter at
-/// the x where lines holding just that kind of label start elsewhere in the
-/// document (`label_columns`): a borderless grid whose value ran up to the next
+/// the x where lines holding just that kind of label start on the pages around
+/// (`label_starts`): a borderless grid whose value ran up to the next
 /// label ("DIREZIONE CULTURA E   Direttore"). Outside ruled cells it is also cut
 /// where it stands as a phrase of its own, a gutter before it and a gutter or the
 /// line's end after it: on an OCR text layer (every word placed alone, no rules) a
@@ -346,20 +346,29 @@ const MIN_HEADER_GROUPS: usize = 2;
 /// Pages with inline labels (and header rows of borderless tables) split out of
 /// their lines (a copy of those pages only).
 pub(super) fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) -> Vec<Cow<'a, PageLayout>> {
-    let columns = label_columns(pages, params);
-    // line `k` of page `p`: cut or kept whole
-    let split = |p: &PageLayout, k: usize| {
+    // Each page's label columns, from the pages around it.
+    let starts: Vec<Vec<ColumnStart>> = pages.iter().map(label_starts).collect();
+    let columns: Vec<ColumnStarts> = (0..pages.len())
+        .map(|i| {
+            let window = i.saturating_sub(params.fact_window)..(i + params.fact_window + 1).min(pages.len());
+            ColumnStarts::distinct(starts[window].iter().flatten().copied(), params.label_column_merge)
+        })
+        .collect();
+    // line `k` of page `pi`: cut or kept whole
+    let split = |pi: usize, k: usize| {
+        let p = &pages[pi];
         let l = &p.lines[k];
-        inline_label_groups(l, params, &columns)
+        inline_label_groups(l, params, &columns[pi])
             .or_else(|| header_cell_groups(l, &p.lines[k + 1..], params))
             .or_else(|| header_tail_groups(l, &p.lines[..k], params))
     };
     pages
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(pi, p)| {
             // Each line is looked at once: up to the first line that is cut, the page
             // is borrowed; from there on it is copied and cut.
-            let Some((first, groups)) = (0..p.lines.len()).find_map(|k| split(p, k).map(|g| (k, g))) else {
+            let Some((first, groups)) = (0..p.lines.len()).find_map(|k| split(pi, k).map(|g| (k, g))) else {
                 return Cow::Borrowed(p);
             };
             let mut page = p.clone();
@@ -371,7 +380,7 @@ pub(super) fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) 
                 match (k - 1).cmp(&first) {
                     std::cmp::Ordering::Less => None,
                     std::cmp::Ordering::Equal => groups.take(),
-                    std::cmp::Ordering::Greater => split(p, k - 1),
+                    std::cmp::Ordering::Greater => split(pi, k - 1),
                 }
             });
             Cow::Owned(page)
@@ -379,18 +388,17 @@ pub(super) fn split_inline_labels<'a>(pages: &'a [PageLayout], params: &Params) 
         .collect()
 }
 
-/// Where (x, font size) lines made of just a grid label start, over the whole
-/// document: the label columns of its grids, also on pages where a value ran into
-/// the next label and no line of that page starts there. Sorted by x.
-fn label_columns(pages: &[PageLayout], params: &Params) -> ColumnStarts {
-    let label_starts = pages
+/// Where (x, font size) lines made of just a grid label start on one page: with
+/// the pages around it (`fact_window`), the label columns of the grids, also on
+/// a page where a value ran into the next label and no line starts there.
+fn label_starts(page: &PageLayout) -> Vec<ColumnStart> {
+    page.lines
         .iter()
-        .flat_map(|p| &p.lines)
         .filter(|l| {
             l.text.len() <= MAX_LABEL_BYTES && l.words.len() <= MAX_LABEL_WORDS && labels::grid_field(&l.text).is_some()
         })
-        .map(|l| ColumnStart { x: l.bbox.x0, size: l.size });
-    ColumnStarts::distinct(label_starts, params.label_column_merge)
+        .map(|l| ColumnStart { x: l.bbox.x0, size: l.size })
+        .collect()
 }
 
 #[cfg(test)]

@@ -43,9 +43,10 @@ use crate::labels;
 use crate::layout::PageLayout;
 use crate::model::{DiagCode, Diagnostic, Objective};
 use crate::params::Params;
-use doc::{Doc, HashSet, LineRef, Prov, RowRef};
+use doc::{Doc, HashMap, HashSet, LineRef, Prov, RowRef};
 use sections::{Section, Sections};
 use structure::Heading;
+pub use structure::GRID_PAGE_REACH;
 use units::LabelUnit;
 
 /// Years a code's leading digits may name (`2023_A101`); other digits are no year.
@@ -53,6 +54,130 @@ const PLAN_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
 /// Parse every objective sheet of a document, in document order.
 pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diagnostic>) {
+    let chunk = parse_chunk(pages, params, 0..0);
+    let mut assembler = Assembler::new(true);
+    for years in &chunk.page_years {
+        assembler.count(years);
+    }
+    assembler.take(chunk, 0, None, true);
+    assembler.finish()
+}
+
+/// One objective sheet read from a run of pages ([`parse_chunk`]).
+pub struct ParsedSheet {
+    /// Index (in the run) of the page of its heading, and the heading's row there.
+    pub page: usize,
+    pub row: usize,
+    /// Index (in the run) of the page where the next sheet starts, `None` when
+    /// the sheet runs to the end of the run (it may go on after it).
+    pub next: Option<usize>,
+    /// Its year only as its code gives it: the document's year is filled in at
+    /// the end ([`Assembler::finish`]), when every page has been counted.
+    pub objective: Objective,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// What the parser made of a run of consecutive pages of a document.
+pub struct Chunk {
+    pub sheets: Vec<ParsedSheet>,
+    /// Objectives of tables of objectives, and their diagnostics.
+    pub tables: Vec<Objective>,
+    pub table_diags: Vec<Diagnostic>,
+    /// Some page holds the header of a table of objectives.
+    pub table_hits: bool,
+    /// Per page of the run: the years printed in its short lines (for the plan
+    /// year, see [`Assembler::finish`]).
+    pub page_years: Vec<Vec<i32>>,
+}
+
+/// The objectives of a document assembled from the [`Chunk`]s of overlapping
+/// runs of its pages, each sheet taken once, in document order.
+#[derive(Default)]
+pub struct Assembler {
+    objectives: Vec<Objective>,
+    /// Per objective: its year is to come from the document.
+    wants_year: Vec<bool>,
+    diags: Vec<Diagnostic>,
+    tables: Vec<Objective>,
+    table_diags: Vec<Diagnostic>,
+    year_counts: HashMap<i32, usize>,
+    /// Sheets whose heading stands before this (document page index, row) are
+    /// taken already.
+    taken: (usize, usize),
+    /// Keep where each field was read (`--provenance`); else it goes as soon as
+    /// an objective is taken (it weighs more than the objective).
+    provenance: bool,
+}
+
+impl Assembler {
+    /// `provenance`: keep where each field was read.
+    pub fn new(provenance: bool) -> Self {
+        Assembler { provenance, ..Default::default() }
+    }
+
+    /// Take from `chunk` (a run of pages starting at document page `base`) the
+    /// sheets not taken yet whose heading stands before `upto` (document page
+    /// index, row; `None`: every sheet left). `last`: the run reaches the end of
+    /// the document, its tables of objectives are the document's. (Page years
+    /// are counted apart, each page once: [`Assembler::count`].)
+    pub fn take(&mut self, chunk: Chunk, base: usize, upto: Option<(usize, usize)>, last: bool) {
+        for sheet in chunk.sheets {
+            let at = (base + sheet.page, sheet.row);
+            if at < self.taken || upto.is_some_and(|u| at >= u) {
+                continue;
+            }
+            self.taken = (at.0, at.1 + 1);
+            self.wants_year.push(sheet.objective.year.is_none());
+            let mut objective = sheet.objective;
+            if !self.provenance {
+                objective.provenance = None;
+            }
+            self.objectives.push(objective);
+            self.diags.extend(sheet.diags);
+        }
+        if let Some(u) = upto {
+            self.taken = self.taken.max(u);
+        }
+        if last {
+            self.tables = chunk.tables;
+            if !self.provenance {
+                self.tables.iter_mut().for_each(|o| o.provenance = None);
+            }
+            self.table_diags = chunk.table_diags;
+        }
+    }
+
+    /// Count the years printed on one page (each page once).
+    pub fn count(&mut self, years: &[i32]) {
+        for &y in years {
+            *self.year_counts.entry(y).or_default() += 1;
+        }
+    }
+
+    /// Every objective in document order, with the diagnostics.
+    pub fn finish(mut self) -> (Vec<Objective>, Vec<Diagnostic>) {
+        let doc_year = self.year_counts.iter().max_by_key(|&(y, n)| (*n, *y)).map(|(y, _)| *y);
+        for (o, wants) in self.objectives.iter_mut().zip(&self.wants_year) {
+            if *wants {
+                o.year = doc_year;
+            }
+        }
+        self.diags.extend(self.table_diags);
+        if !self.tables.is_empty() {
+            self.objectives.extend(self.tables);
+            // Document order: by first page (a sort that keeps each family's order).
+            self.objectives.sort_by_key(|o| o.pages.first().copied().unwrap_or(u32::MAX));
+        }
+        (self.objectives, self.diags)
+    }
+}
+
+/// Parse a run of consecutive pages: its sheets (each with its own
+/// diagnostics), the tables of objectives in it, the years on its pages. The
+/// pages `covered` lie in the range of sheets read before the run (a sheet runs
+/// to the next one's heading): no table is looked for there, as in the whole
+/// document.
+pub fn parse_chunk(pages: &[PageLayout], params: &Params, covered: std::ops::Range<usize>) -> Chunk {
     let pages = inline::split_inline_labels(pages, params);
     let doc = Doc { pages: &pages, p: params };
     let mut diags = Vec::new();
@@ -72,15 +197,18 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
         .iter()
         .flat_map(|s| s.heading.page..s.end.page.min(doc.pages.len().saturating_sub(1)) + 1)
         .filter(|&p| last_start.is_none_or(|l| p <= l))
+        .chain(covered.start.min(doc.pages.len())..covered.end.min(doc.pages.len()))
         .collect();
     let tables = tabular::find_tables(&doc, &furniture, &inside);
+    let table_hits = tables.has_hits();
     let table_starts = tables.starts(&doc);
     let mut sheet_lines: HashSet<LineRef> = HashSet::default();
 
-    let mut objectives = Vec::new();
-    let mut doc_year: Option<Option<i32>> = None;
-    for mut sheet in sheets {
+    let starts: Vec<usize> = sheets.iter().map(|s| s.heading.page).collect();
+    let mut parsed = Vec::new();
+    for (k, mut sheet) in sheets.into_iter().enumerate() {
         let h = sheet.heading;
+        let before = diags.len();
         if let Some(&t) = table_starts.iter().find(|&&t| t > h.pos && t < sheet.end) {
             // On a later page, the lines above the table's header are its title or
             // caption, not the sheet's.
@@ -90,20 +218,19 @@ pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diag
         sheet_lines.extend(content.iter().copied().chain(h.lines.iter().copied()));
         let pages = sheet.page_numbers(&doc, &content);
         let sheet_units = units::sheet_units(&units, h.page, &content);
-        let mut obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
-        if obj.year.is_none() {
-            obj.year = *doc_year.get_or_insert_with(|| structure::document_year(&doc));
-        }
-        objectives.push(Objective { pages, ..obj });
+        let obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
+        parsed.push(ParsedSheet {
+            page: h.page,
+            row: h.pos.row,
+            next: starts.get(k + 1).copied(),
+            objective: Objective { pages, ..obj },
+            diags: diags.split_off(before),
+        });
     }
     // Plans printed as a table, outside the sheets.
     let tables = tabular::parse_tables(&doc, tables, &sheet_lines, &mut diags);
-    if !tables.is_empty() {
-        objectives.extend(tables);
-        // Document order: by first page (a sort that keeps each family's order).
-        objectives.sort_by_key(|o| o.pages.first().copied().unwrap_or(u32::MAX));
-    }
-    (objectives, diags)
+    let page_years = doc.pages.iter().map(|p| structure::page_years(p)).collect();
+    Chunk { sheets: parsed, tables, table_diags: diags, table_hits, page_years }
 }
 
 /// One sheet's content lines and label units -> its objective.

@@ -25,7 +25,7 @@ const MIN_GRID_FIELDS: usize = 2;
 
 /// The label grid follows its heading on the same page or the next one: it is
 /// looked for before the start of the page this many pages after the heading's.
-const GRID_PAGE_REACH: usize = 2;
+pub const GRID_PAGE_REACH: usize = 2;
 
 /// Lines shorter than this (bytes) are the headers, footers, titles and cover lines
 /// where the plan year is printed.
@@ -126,8 +126,8 @@ pub(super) fn find_headings(doc: &Doc) -> Vec<Heading> {
 }
 
 /// Running headers and footers: lines in the top or bottom margin band whose text
-/// (digits masked) recurs at the same place on other pages, or that are page
-/// numbers. A whole row goes when one of its lines is running text; a page number
+/// (digits masked) recurs at the same place on another page nearby (within
+/// `fact_window` pages), or that are page numbers. A whole row goes when one of its lines is running text; a page number
 /// takes its row only when nothing else stands on it.
 pub(super) fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<LineRef>) -> HashSet<LineRef> {
     let band = doc.p.margin_band;
@@ -162,7 +162,11 @@ pub(super) fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<L
                 continue;
             }
             let repeated = seen.get(&masked(&l.text)).is_some_and(|v| {
-                v.iter().any(|at| at.page != pi && (at.y - l.bbox.top).abs() <= doc.p.furniture_y_tol)
+                v.iter().any(|at| {
+                    at.page != pi
+                        && at.page.abs_diff(pi) <= doc.p.fact_window
+                        && (at.y - l.bbox.top).abs() <= doc.p.furniture_y_tol
+                })
             });
             let number = is_page_number(&l.text);
             if repeated || number {
@@ -196,22 +200,22 @@ pub(super) fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<L
     out
 }
 
-/// The plan year when codes carry none: the year printed most often in running
-/// headers, footers, titles and cover lines (short lines), e.g. "PEG 2022".
-pub(super) fn document_year(doc: &Doc) -> Option<i32> {
+/// The years printed on one page in its running headers, footers, titles and
+/// cover lines (short lines), e.g. "PEG 2022": the plan year when codes carry
+/// none is the year printed most often in the document (see
+/// `Assembler::finish`).
+pub(super) fn page_years(pg: &crate::layout::PageLayout) -> Vec<i32> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(&R, r"\b((?:19|20)\d\d)\b");
-    let mut counts: HashMap<i32, usize> = HashMap::default();
-    for pg in doc.pages {
-        for l in pg.lines.iter().filter(|l| l.text.len() < SHORT_LINE_BYTES) {
-            for c in r.captures_iter(&l.text) {
-                if let Ok(y) = c[1].parse::<i32>() {
-                    *counts.entry(y).or_default() += 1;
-                }
+    let mut out = Vec::new();
+    for l in pg.lines.iter().filter(|l| l.text.len() < SHORT_LINE_BYTES) {
+        for c in r.captures_iter(&l.text) {
+            if let Ok(y) = c[1].parse::<i32>() {
+                out.push(y);
             }
         }
     }
-    counts.into_iter().max_by_key(|&(y, n)| (n, y)).map(|(y, _)| y)
+    out
 }
 
 /// One objective sheet of the document: its heading, where it ends (the next

@@ -171,6 +171,11 @@ pub(super) struct Found {
 }
 
 impl Found {
+    /// Some page holds a table header.
+    pub fn has_hits(&self) -> bool {
+        !self.hits.is_empty()
+    }
+
     /// Where each table header stands (its first row), in document order.
     pub fn starts(&self, doc: &Doc) -> Vec<RowRef> {
         self.hits

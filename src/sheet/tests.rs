@@ -1023,3 +1023,80 @@ fn table_row_clipped_at_the_page_bottom_is_no_footer() {
     // The page number is still furniture.
     assert!(objs.iter().all(|o| o.indicators.iter().all(|i| !i.description.contains("Pagina"))));
 }
+
+/// A long document: `n` one-page sheets with a running header and a page-number
+/// footer, then one sheet continued over `long` pages (its heading repeated).
+fn long_document(n: usize, long: usize) -> Vec<PageLayout> {
+    let p = Params::default();
+    let mut pages = Vec::new();
+    let furnish = |sheet: &mut P, number: usize| {
+        sheet.text("PIANO DELLA PERFORMANCE 2023 - COMUNE DI PROVA", 40.0, 30.0, false);
+        sheet.text(&format!("Pag. {number} di {}", n + long), 500.0, 780.0, false);
+    };
+    for i in 0..n {
+        let mut sheet = sheet_page(&format!("2023_A{i:03}"));
+        furnish(&mut sheet, i + 1);
+        pages.push(layout::analyze(&sheet.page(i as u32 + 1), &p));
+    }
+    for k in 0..long {
+        let mut sheet = if k == 0 { sheet_page("2023_Z999") } else { heading_page("2023_Z999") };
+        if k > 0 {
+            let cols = [40.0, 300.0, 400.0, 560.0];
+            sheet.row(&cols, 155.0, 169.0).row(&cols, 169.0, 195.0);
+            sheet.text("Descrizione", 42.0, 165.0, true).text("Tipo", 302.0, 165.0, true);
+            sheet.text("Valore Atteso", 402.0, 165.0, true);
+            sheet.text(&format!("Indicatore {k}"), 42.0, 179.0, false).text("10", 402.0, 179.0, false);
+        }
+        furnish(&mut sheet, n + k + 1);
+        pages.push(layout::analyze(&sheet.page((n + k) as u32 + 1), &p));
+    }
+    pages
+}
+
+#[test]
+fn a_long_document_is_parsed_holding_only_the_pages_of_open_sheets() {
+    let p = Params::default();
+    let (n, long) = (300, 60);
+    let pages = long_document(n, long);
+    let whole = parse(&pages, &p);
+    assert_eq!(whole.0.len(), n + 1);
+    let mut stream = crate::pipeline::SheetStream::new(&p, true);
+    for page in pages {
+        stream.push(page);
+    }
+    let peak = stream.peak_pages();
+    let streamed = stream.finish();
+    // The same objectives and diagnostics as parsing the whole document at once...
+    assert!(streamed.0 == whole.0, "streamed objectives differ from the whole document's");
+    assert_eq!(streamed.1, whole.1);
+    // ...holding a window of pages: bounded by the longest sheet, not by the
+    // document (here 360 pages; a window is the open sheet, the pages around it
+    // and the pages read since the last parse).
+    assert!(peak >= long, "the long sheet is held whole: {peak}");
+    assert!(peak < 2 * long + 40, "held {peak} of {} pages", n + long);
+}
+
+#[test]
+fn a_running_header_is_read_from_the_pages_around_not_from_far_away() {
+    use super::doc::{Doc, HashSet, LineRef};
+    use std::borrow::Cow;
+    let p = Params::default();
+    // "Nota sul programma" in the top band of the first page, and again at the
+    // same height on page `k` (the others hold other text there).
+    let furniture_of_first = |k: usize| {
+        let pages: Vec<PageLayout> = (0..=p.fact_window + 2)
+            .map(|i| {
+                let mut pg = P::new();
+                let top = if i == 0 || i == k { "Nota sul programma".to_string() } else { format!("Testo {i}") };
+                pg.text(&top, 40.0, 30.0, false).text("Corpo della pagina", 40.0, 300.0, false);
+                layout::analyze(&pg.page(i as u32 + 1), &p)
+            })
+            .collect();
+        let cows: Vec<Cow<PageLayout>> = pages.iter().map(Cow::Borrowed).collect();
+        let doc = Doc { pages: &cows, p: &p };
+        super::structure::find_furniture(&doc, &[], &HashSet::default()).contains(&LineRef { page: 0, line: 0 })
+    };
+    assert!(furniture_of_first(1), "repeated on the next page: a running header");
+    assert!(furniture_of_first(p.fact_window), "within the window");
+    assert!(!furniture_of_first(p.fact_window + 1), "beyond the window: the page's own text");
+}

@@ -21,6 +21,26 @@ pub fn to_json(doc: &Document) -> String {
     s
 }
 
+/// [`to_json`] written straight to `w` (no copy of the whole text in memory:
+/// a plan of thousands of pages serializes to tens of MB).
+pub fn write_json(doc: &Document, w: impl Write) -> io::Result<()> {
+    let mut w = BufWriter::with_capacity(64 << 10, w);
+    serde_json::to_writer_pretty(&mut w, doc).map_err(io::Error::from)?;
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
+/// `doc` as JSON ([`write_json`]) in a temporary file beside `path`, synced if
+/// asked.
+fn staged_json(path: &Path, doc: &Document, sync: bool) -> io::Result<tempfile::NamedTempFile> {
+    let mut tmp = temp_beside(path)?;
+    write_json(doc, &mut tmp)?;
+    if sync {
+        tmp.as_file().sync_all()?;
+    }
+    Ok(tmp)
+}
+
 /// Output file name for a document: `<stem of source.file>.json`.
 pub fn json_file_name(doc: &Document) -> String {
     let stem = Path::new(&doc.source.file).file_stem().map(|s| s.to_string_lossy().into_owned());
@@ -255,7 +275,8 @@ impl JsonDirSink {
 impl Sink for JsonDirSink {
     fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
         let (name, out) = self.claim(input, doc)?;
-        write_atomic_with(&out, to_json(doc).as_bytes(), self.sync).map_err(|e| write_error(input, &out, e))?;
+        let tmp = staged_json(&out, doc, self.sync).map_err(|e| write_error(input, &out, e))?;
+        tmp.persist(&out).map_err(|e| write_error(input, &out, e.error))?;
         self.written.insert(name, input.to_path_buf());
         Ok(())
     }
@@ -295,7 +316,7 @@ const MAX_EXISTING_JSON: u64 = 256 << 20;
 impl Stage for JsonStage {
     fn stage(&self, input: &Path, doc: &Document) -> Result<Staged, Error> {
         let out = self.dir.join(json_file_name(doc));
-        let tmp = staged_file(&out, to_json(doc).as_bytes(), self.sync).map_err(|e| write_error(input, &out, e))?;
+        let tmp = staged_json(&out, doc, self.sync).map_err(|e| write_error(input, &out, e))?;
         Ok(Staged::File(tmp))
     }
 

@@ -126,6 +126,35 @@ BATCH_PAGES=$(for f in "$TMP"/bN/*.pdf; do pdfinfo "$f" 2>/dev/null | awk '/^Pag
     awk '{ s += $1 } END { print s + 0 }')
 PLAN_PAGES=$((PAGES * PLAN_COPIES))
 
+# Memory against length: the plan joined with itself (qpdf) 5 and 10 times, each
+# converted SCALE_RUNS times by perfplan and pdftotext (interleaved), and a mixed
+# batch: the 10-fold plan among BATCH_FILES fixture copies, --jobs 2.
+SCALE_RUNS=${SCALE_RUNS:-3}
+SCALES=(1 5 10)
+if command -v qpdf >/dev/null; then
+    echo "== memory against length: the plan x ${SCALES[*]}, $SCALE_RUNS runs each" >&2
+    for k in "${SCALES[@]}"; do
+        if [ "$k" = 1 ]; then ln -s "$(realpath "$PDF")" "$TMP/plan-x1.pdf"; else
+            args=(); for ((i = 0; i < k; i++)); do args+=("$PDF"); done
+            qpdf --empty --pages "${args[@]}" -- "$TMP/plan-x$k.pdf"
+        fi
+        for ((r = 0; r < SCALE_RUNS; r++)); do
+            rm -rf "$TMP/sout"; timed "sp$k" "$BIN" convert "$TMP/plan-x$k.pdf" --out "$TMP/sout" --jobs 1
+            timed "st$k" pdftotext -layout "$TMP/plan-x$k.pdf" "$TMP/scale.txt"
+        done
+        WALL[sp$k]=$(awk -v t="sp$k" '$1 == t { print $2 }' "$TMP/runs" | median)
+        RSS[sp$k]=$(awk -v t="sp$k" '$1 == t { print $3 }' "$TMP/runs" | median)
+        WALL[st$k]=$(awk -v t="st$k" '$1 == t { print $2 }' "$TMP/runs" | median)
+        RSS[st$k]=$(awk -v t="st$k" '$1 == t { print $3 }' "$TMP/runs" | median)
+    done
+    mkdir -p "$TMP/mixed"
+    cp "$TMP"/bN/*.pdf "$TMP/mixed/"
+    ln -s "$TMP/plan-x10.pdf" "$TMP/mixed/0500-plan-x10.pdf"
+    rm -rf "$TMP/mout"; timed mixed "$BIN" convert "$TMP/mixed" --out "$TMP/mout" --jobs 2
+    WALL[mixed]=$(awk '$1 == "mixed" { print $2 }' "$TMP/runs" | median)
+    RSS[mixed]=$(awk '$1 == "mixed" { print $3 }' "$TMP/runs" | median)
+fi
+
 div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (b > 0) printf f, a / b; else printf "n/a" }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
@@ -163,6 +192,23 @@ Throughput \`--jobs 2\` / \`--jobs 1\`: fixtures $(div "${WALL[bNj1]}" "${WALL[b
 Peak RSS $((2 * N)) files / $N files: $(div "${RSS[b2Nj1]}" "${RSS[bNj1]}")x.
 TABLE
 )
+if [ -n "${RSS[sp1]:-}" ]; then
+    SCALE_TABLE="
+Memory against length (median of $SCALE_RUNS; the plan joined with itself by \\`qpdf --empty --pages\\`):
+
+| pages | perfplan peak RSS (MB) | pdftotext peak RSS (MB) | perfplan wall (s) | perfplan / pdftotext wall |
+|---:|---:|---:|---:|---:|"
+    for k in "${SCALES[@]}"; do
+        SCALE_TABLE+="
+| $((PAGES * k)) | $(mb "${RSS[sp$k]}") | $(mb "${RSS[st$k]}") | ${WALL[sp$k]} | $(div "${WALL[sp$k]}" "${WALL[st$k]}")x |"
+    done
+    SCALE_TABLE+="
+
+Peak RSS $((PAGES * 10)) pages / $PAGES pages: $(div "${RSS[sp10]}" "${RSS[sp1]}")x.
+Mixed batch, \\`--jobs 2\\`: the $((PAGES * 10))-page plan among $N fixture files: ${WALL[mixed]} s, peak RSS $(mb "${RSS[mixed]}") MB."
+    TABLE+="
+$SCALE_TABLE"
+fi
 echo "$TABLE"
 
 if [ "${NO_WRITE:-}" != 1 ]; then

@@ -1120,7 +1120,7 @@ pub enum Actual {
     /// `<stem>.json` files in this directory.
     Dir(PathBuf),
     /// `<stem>.pdf` (extension in any case) in this directory, converted in memory.
-    Pdf { dir: PathBuf, options: Options },
+    Pdf { dir: PathBuf, options: Box<Options> },
 }
 
 /// The stems of the `*.expected.json` files of `dir`, sorted (by code point).

@@ -432,7 +432,7 @@ fn evaluate(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     let actual = match (args.actual, args.pdf) {
         (Some(dir), None) => Actual::Dir(dir),
-        (None, Some(dir)) => Actual::Pdf { dir, options: options.clone() },
+        (None, Some(dir)) => Actual::Pdf { dir, options: Box::new(options.clone()) },
         _ => unreachable!("clap: exactly one of ACTUAL_DIR and --pdf"),
     };
     let report = match eval::evaluate(&args.expected, &actual, bounded_jobs(args.jobs)) {

@@ -301,7 +301,12 @@ fn run_batch(
     // How far a worker may run ahead of the oldest unrecorded file: bounds the
     // documents waiting in the reorder buffer.
     let window = 4 * jobs;
-    let opts = Arc::new(opts.clone());
+    let mut opts = opts.clone();
+    // The cores the jobs leave idle go to the pages of each file: `--jobs 1` on
+    // two cores lays out a plan's pages on two threads; a full batch, on one.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    opts.page_threads = opts.page_threads.or(Some((cores / jobs).max(1)));
+    let opts = Arc::new(opts);
     let stages: Vec<Option<Arc<dyn Stage>>> = sinks.iter().map(|s| s.stage()).collect();
     for sink in sinks.iter_mut() {
         sink.begin(inputs.len());

@@ -32,11 +32,23 @@ pub struct Options {
     /// A file larger than this many bytes fails without being read
     /// (`--max-file-size`; default [`DEFAULT_MAX_FILE_SIZE`], 512 MiB).
     pub max_file_size: u64,
+    /// Threads extracting and laying out the pages of one document in parallel
+    /// (the sheet parser reads them in order on the calling thread). `None`: one
+    /// for a single conversion; in a batch, the cores its jobs leave idle
+    /// (`--jobs 1` on 4 cores: 4), so that a batch never runs more threads than
+    /// cores. The output does not depend on it.
+    pub page_threads: Option<usize>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { password: None, params: Params::default(), provenance: false, max_file_size: DEFAULT_MAX_FILE_SIZE }
+        Options {
+            password: None,
+            params: Params::default(),
+            provenance: false,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            page_threads: None,
+        }
     }
 }
 
@@ -62,13 +74,19 @@ pub fn convert_bytes_with(
     let pdf = extract::open_with(bytes, opts.password.as_deref(), limits)?;
     let pages = pdf.page_count();
     let source = Source { file: file_name.to_string(), sha256, pages };
-    let mut stopped = false;
-    let each_page = (1..=pages).map_while(|n| {
-        stopped = stopped || should_stop(&stop);
-        (!stopped).then(|| (n, pdf.page(n)))
-    });
     let mut sheets = SheetStream::new(&opts.params, opts.provenance);
-    let mut diagnostics = layout_pages(each_page, &opts.params, &mut sheets);
+    let threads = opts.page_threads.unwrap_or(1).clamp(1, MAX_PAGE_THREADS).min(pages as usize);
+    let (mut diagnostics, stopped) = if threads > 1 {
+        parallel_pages(&pdf, pages, &stop, &opts.params, threads, &mut sheets)
+    } else {
+        let mut stopped = false;
+        let each_page = (1..=pages).map_while(|n| {
+            stopped = stopped || should_stop(&stop);
+            (!stopped).then(|| (n, pdf.page(n)))
+        });
+        let diagnostics = layout_pages(each_page, &opts.params, &mut sheets);
+        (diagnostics, stopped)
+    };
     // Damage the extractor worked around (xref rebuilt or repaired, page-tree
     // cycles, pages past the limit, object streams over a byte budget).
     let warnings =
@@ -128,24 +146,125 @@ fn layout_pages(
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for (n, page) in pages {
-        match page {
-            Ok(page) => {
-                page_diagnostics(&page, &mut diagnostics);
-                let layout = layout::analyze(&page, params);
-                drop(page);
-                sheets.push(layout);
-            }
-            Err(e) => diagnostics.push(Diagnostic::error(
-                Some(n),
-                DiagCode::PageExtractFailed,
-                match e {
-                    ExtractError::Page { message, .. } => message,
-                    other => other.to_string(),
-                },
-            )),
+        let (diags, layout) = lay_out(n, page, params);
+        diagnostics.extend(diags);
+        if let Some(layout) = layout {
+            sheets.push(layout);
         }
     }
     diagnostics
+}
+
+/// One extracted page -> its diagnostics and its layout (`None` when it could
+/// not be extracted: an `error` diagnostic says why).
+fn lay_out(n: u32, page: Result<Page, ExtractError>, params: &Params) -> (Vec<Diagnostic>, Option<PageLayout>) {
+    let mut diagnostics = Vec::new();
+    match page {
+        Ok(page) => {
+            page_diagnostics(&page, &mut diagnostics);
+            let layout = layout::analyze(&page, params);
+            (diagnostics, Some(layout))
+        }
+        Err(e) => {
+            let message = match e {
+                ExtractError::Page { message, .. } => message,
+                other => other.to_string(),
+            };
+            diagnostics.push(Diagnostic::error(Some(n), DiagCode::PageExtractFailed, message));
+            (diagnostics, None)
+        }
+    }
+}
+
+/// Most threads one document's pages are spread over.
+const MAX_PAGE_THREADS: usize = 16;
+
+/// The pages of `pdf` extracted and laid out on `threads` threads, handed to
+/// `sheets` in page order on this thread. A thread lays out at most a few pages
+/// ahead of the parser (memory stays bounded). Returns the per-page diagnostics
+/// in page order, and whether the time limit or the cancel flag stopped it.
+fn parallel_pages(
+    pdf: &extract::PdfDoc,
+    pages: u32,
+    stop: &Limits,
+    params: &Params,
+    threads: usize,
+    sheets: &mut SheetStream,
+) -> (Vec<Diagnostic>, bool) {
+    use std::sync::atomic::{AtomicBool, AtomicU32};
+    use std::sync::{mpsc, Condvar, Mutex, PoisonError};
+    let ahead = 4 * threads as u32;
+    let next = AtomicU32::new(1);
+    // The next page the parser takes.
+    let wanted = Mutex::new(1u32);
+    let moved = Condvar::new();
+    let stopped = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(u32, Vec<Diagnostic>, Option<PageLayout>)>();
+    let mut diagnostics = Vec::new();
+    let mut spawned = 0;
+    std::thread::scope(|scope| {
+        for t in 0..threads {
+            let tx = tx.clone();
+            let (next, wanted, moved, stopped) = (&next, &wanted, &moved, &stopped);
+            let worker = move || {
+                extract::declare_large_stack();
+                loop {
+                    let n = next.fetch_add(1, Ordering::AcqRel);
+                    if n > pages {
+                        break;
+                    }
+                    let mut w = wanted.lock().unwrap_or_else(PoisonError::into_inner);
+                    while n >= *w + ahead && !stopped.load(Ordering::Acquire) {
+                        w = moved.wait(w).unwrap_or_else(PoisonError::into_inner);
+                    }
+                    drop(w);
+                    if stopped.load(Ordering::Acquire) || should_stop(stop) {
+                        stopped.store(true, Ordering::Release);
+                        moved.notify_all();
+                        break;
+                    }
+                    let (diags, layout) = lay_out(n, pdf.page(n), params);
+                    if tx.send((n, diags, layout)).is_err() {
+                        break;
+                    }
+                }
+            };
+            let built = std::thread::Builder::new()
+                .name(format!("perfplan-page-{t}"))
+                .stack_size(extract::LARGE_STACK_BYTES)
+                .spawn_scoped(scope, worker);
+            spawned += usize::from(built.is_ok());
+        }
+        drop(tx);
+        if spawned == 0 {
+            return;
+        }
+        let mut pending = std::collections::BTreeMap::new();
+        let mut want = 1u32;
+        for (n, diags, layout) in rx {
+            pending.insert(n, (diags, layout));
+            while let Some((diags, layout)) = pending.remove(&want) {
+                diagnostics.extend(diags);
+                if let Some(layout) = layout {
+                    sheets.push(layout);
+                }
+                want += 1;
+                *wanted.lock().unwrap_or_else(PoisonError::into_inner) = want;
+                moved.notify_all();
+            }
+        }
+    });
+    if spawned == 0 {
+        // No thread to be had: lay the pages out here.
+        let mut stop_now = false;
+        let each_page = (1..=pages).map_while(|n| {
+            stop_now = stop_now || should_stop(stop);
+            (!stop_now).then(|| (n, pdf.page(n)))
+        });
+        let diagnostics = layout_pages(each_page, params, sheets);
+        return (diagnostics, stop_now);
+    }
+    (diagnostics, stopped.load(Ordering::Acquire))
 }
 
 /// Pages held around the sheets being read, for the facts the parser reads from
@@ -350,6 +469,34 @@ mod tests {
     use crate::pipeline::error_kind;
     use std::fs;
     use std::sync::Arc;
+
+    #[test]
+    fn pages_laid_out_on_several_threads_give_the_same_document() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut pdfs: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+            .collect();
+        pdfs.sort();
+        assert!(pdfs.len() > 10, "fixtures/*.pdf");
+        let mut multi_page = 0;
+        for pdf in &pdfs {
+            let bytes = fs::read(pdf).unwrap();
+            let name = file_name(pdf);
+            let one = Options { page_threads: Some(1), provenance: true, ..Default::default() };
+            let three = Options { page_threads: Some(3), ..one.clone() };
+            let (a, b) = (convert_bytes(&name, &bytes, &one), convert_bytes(&name, &bytes, &three));
+            match (a, b) {
+                (Ok(a), Ok(b)) => {
+                    multi_page += usize::from(a.source.pages > 3);
+                    assert!(a == b, "{name}: the documents differ");
+                }
+                (a, b) => assert_eq!(a.is_err(), b.is_err(), "{name}"),
+            }
+        }
+        assert!(multi_page > 3, "several fixtures have more pages than threads");
+    }
 
     #[test]
     fn stub_or_garbage_input_fails_that_file_only() {

@@ -24,6 +24,10 @@ pub fn to_json(doc: &Document) -> String {
 /// [`to_json`] written straight to `w` (no copy of the whole text in memory:
 /// a plan of thousands of pages serializes to tens of MB).
 pub fn write_json(doc: &Document, w: impl Write) -> io::Result<()> {
+    crate::pipeline::stages::timed(crate::pipeline::stages::Stage::Emit, || write_json_untimed(doc, w))
+}
+
+fn write_json_untimed(doc: &Document, w: impl Write) -> io::Result<()> {
     let mut w = BufWriter::with_capacity(64 << 10, w);
     serde_json::to_writer_pretty(&mut w, doc).map_err(io::Error::from)?;
     w.write_all(b"\n")?;
@@ -360,7 +364,7 @@ impl<W: Write> NdjsonSink<W> {
 
 impl<W: Write> Sink for NdjsonSink<W> {
     fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
-        let lines = to_ndjson(doc);
+        let lines = crate::pipeline::stages::timed(crate::pipeline::stages::Stage::Emit, || to_ndjson(doc));
         self.out
             .write_all(lines.as_bytes())
             .and_then(|()| self.out.flush())

@@ -72,7 +72,7 @@ enum Format {
 yielded no objective) or was skipped (the others are written); 2 usage error (bad arguments, no input, output \
 not writable, an output that is an input or another output); 3 an output failed during the batch (disk full, \
 I/O error): the batch stopped.\n\
-Environment: PERFPLAN_PASSWORD is the user password when neither --password nor --password-file is given; PERFPLAN_PANIC_TRACE=1 prints the backtrace of an internal error caught at the file boundary.")]
+Environment: PERFPLAN_PASSWORD is the user password when neither --password nor --password-file is given; PERFPLAN_PANIC_TRACE=1 prints the backtrace of an internal error caught at the file boundary; PERFPLAN_STAGE_TIMES=1 prints the time spent by stage.")]
 struct ConvertArgs {
     /// Input PDF files and/or directories; `-` reads one PDF from standard input.
     #[arg(value_name = "PDF|DIR|-")]
@@ -398,7 +398,15 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         interrupt: watch_signals(),
         quiet: args.quiet,
     };
-    match ConvertPlan::new(request).and_then(pipeline::run) {
+    let outcome = ConvertPlan::new(request).and_then(pipeline::run);
+    if std::env::var_os("PERFPLAN_STAGE_TIMES").is_some_and(|v| v == "1") {
+        let times: Vec<String> = pipeline::stages::stage_times()
+            .iter()
+            .map(|(stage, t)| format!("{} {:.3}", stage.name(), t.as_secs_f64()))
+            .collect();
+        eprintln!("perfplan: stage times (thread seconds): {}", times.join(", "));
+    }
+    match outcome {
         Ok(outcome) if outcome.interrupted().is_some() => {
             Ok(ExitCode::from(if outcome.interrupted() == Some("SIGTERM") { 128 + 15 } else { 128 + 2 }))
         }

@@ -135,7 +135,7 @@ fn sigterm_twice_abandons_the_files_in_progress_and_gives_up_the_ndjson_file() {
     std::fs::write(&out, b"{}\n").unwrap();
     let child = spawn(&[&"convert", &inp, &"--format", &"ndjson", &"--out", &out, &"--report", &report]);
     // The NDJSON file is written to a temporary file beside it, from the start.
-    wait_for(|| !temp_files(&[out.parent().unwrap()]).is_empty());
+    wait_for(|| temp_files(&[out.parent().unwrap()]).iter().any(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0)));
     std::thread::sleep(Duration::from_millis(100));
     signal(&child, libc::SIGTERM);
     std::thread::sleep(Duration::from_millis(20));
@@ -163,7 +163,9 @@ fn temporary_files_of_a_killed_run_are_removed_by_the_next_one() {
     // A real SIGKILL in the middle of an NDJSON file: its temporary file stays.
     let ndjson = out.join("all.ndjson");
     let child = spawn(&[&"convert", &inp, &"--format", &"ndjson", &"--out", &ndjson, &"--jobs", &"1"]);
-    wait_for(|| !temp_files(&[&out]).is_empty());
+    // The NDJSON file's temporary file, once it holds a document (not the empty
+    // file that proves the folder writable before any work, gone at once).
+    wait_for(|| temp_files(&[&out]).iter().any(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0)));
     signal(&child, libc::SIGKILL);
     child.wait_with_output().unwrap();
     let left = temp_files(&[&out]);

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::guard::guarded;
 use super::inputs::{read_pdf, too_large_message, ReadPdf, DEFAULT_MAX_FILE_SIZE};
+use super::stages::{timed, Stage};
 use crate::error::{Error, ExtractError};
 use crate::extract::{self, Limits, Page};
 use crate::layout::{self, PageLayout};
@@ -71,7 +72,7 @@ pub fn convert_bytes_with(
 ) -> Result<Document, ExtractError> {
     let sha256 = hex_sha256(bytes);
     let stop = limits.clone();
-    let pdf = extract::open_with(bytes, opts.password.as_deref(), limits)?;
+    let pdf = timed(Stage::Open, || extract::open_with(bytes, opts.password.as_deref(), limits))?;
     let pages = pdf.page_count();
     let source = Source { file: file_name.to_string(), sha256, pages };
     let mut sheets = SheetStream::new(&opts.params, opts.provenance);
@@ -82,7 +83,7 @@ pub fn convert_bytes_with(
         let mut stopped = false;
         let each_page = (1..=pages).map_while(|n| {
             stopped = stopped || should_stop(&stop);
-            (!stopped).then(|| (n, pdf.page(n)))
+            (!stopped).then(|| (n, timed(Stage::Extract, || pdf.page(n))))
         });
         let diagnostics = layout_pages(each_page, &opts.params, &mut sheets);
         (diagnostics, stopped)
@@ -162,7 +163,7 @@ fn lay_out(n: u32, page: Result<Page, ExtractError>, params: &Params) -> (Vec<Di
     match page {
         Ok(page) => {
             page_diagnostics(&page, &mut diagnostics);
-            let layout = layout::analyze(&page, params);
+            let layout = timed(Stage::Layout, || layout::analyze(&page, params));
             (diagnostics, Some(layout))
         }
         Err(e) => {
@@ -223,7 +224,8 @@ fn parallel_pages(
                         moved.notify_all();
                         break;
                     }
-                    let (diags, layout) = lay_out(n, pdf.page(n), params);
+                    let page = timed(Stage::Extract, || pdf.page(n));
+                    let (diags, layout) = lay_out(n, page, params);
                     if tx.send((n, diags, layout)).is_err() {
                         break;
                     }
@@ -259,7 +261,7 @@ fn parallel_pages(
         let mut stop_now = false;
         let each_page = (1..=pages).map_while(|n| {
             stop_now = stop_now || should_stop(stop);
-            (!stop_now).then(|| (n, pdf.page(n)))
+            (!stop_now).then(|| (n, timed(Stage::Extract, || pdf.page(n))))
         });
         let diagnostics = layout_pages(each_page, params, sheets);
         return (diagnostics, stop_now);
@@ -336,7 +338,7 @@ impl<'p> SheetStream<'p> {
     /// Parse the pages held, take the sheets that are complete and drop the pages
     /// nobody needs any more.
     fn take_complete(&mut self) {
-        let mut chunk = sheet::parse_chunk(&self.pages, self.params, self.covered_here());
+        let mut chunk = timed(Stage::Parse, || sheet::parse_chunk(&self.pages, self.params, self.covered_here()));
         let n = self.pages.len();
         let context = context_pages(self.params);
         // The oldest sheet not known to be complete: its next sheet is not certain
@@ -369,7 +371,7 @@ impl<'p> SheetStream<'p> {
     /// The objectives of the document, in document order, and the parser's
     /// diagnostics.
     pub fn finish(mut self) -> (Vec<Objective>, Vec<Diagnostic>) {
-        let chunk = sheet::parse_chunk(&self.pages, self.params, self.covered_here());
+        let chunk = timed(Stage::Parse, || sheet::parse_chunk(&self.pages, self.params, self.covered_here()));
         for y in &chunk.page_years {
             self.assembler.count(y);
         }

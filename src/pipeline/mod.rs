@@ -29,6 +29,7 @@ pub mod interrupt;
 pub mod outputs;
 pub mod report;
 pub mod sink;
+pub mod stages;
 
 pub use batch::{convert_batch, convert_batch_with_stdin, BatchOptions, DEFAULT_TIMEOUT};
 pub use command::{run, ConvertPlan, ConvertRequest, DocumentOutput, OutputFormat, OutputPlan, RunOutcome};

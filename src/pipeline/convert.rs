@@ -277,7 +277,7 @@ fn context_pages(params: &Params) -> usize {
 }
 /// The parser runs again once this many more pages have come in (or the pages
 /// held have doubled: a long sheet is not parsed again for every page).
-const PARSE_EVERY: usize = 16;
+const PARSE_EVERY: usize = 48;
 
 /// The sheet parser over a document streamed page by page: it holds only the
 /// pages of the sheets still open (plus the pages around them the parser reads

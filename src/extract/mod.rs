@@ -196,6 +196,7 @@ use std::sync::{Arc, Mutex};
 
 pub mod agl;
 pub mod cmap;
+mod compact;
 pub mod font;
 mod interp;
 pub mod lexer;
@@ -740,7 +741,7 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
             return Err(ExtractError::LimitExceeded(n.clone()));
         }
     }
-    let doc = match loaded {
+    let mut doc = match loaded {
         Ok(d) => d,
         Err(lopdf::Error::InvalidPassword) => return Err(password_error(password)),
         Err(lopdf::Error::Decryption(e)) => return Err(ExtractError::Decrypt(e.to_string())),
@@ -792,6 +793,10 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
     if pages.is_empty() && doc.catalog().is_err() {
         return Err(ExtractError::Damaged("no catalog / page tree".into()));
     }
+    // Object-stream containers: their members were parsed into the document, and the
+    // decoded data the load filter left in each (see `filter_object`) is never read
+    // again. After the page walk, whose bound is the number of objects.
+    doc.objects.retain(|_, o| !matches!(o, Object::Stream(s) if s.dict.has_type(b"ObjStm")));
     let max = guard.limits.max_pages as usize;
     let total = pages.len();
     if pages.len() > max {
@@ -858,6 +863,8 @@ fn filter_object(id: ObjectId, obj: &mut Object, drop_struct: bool) -> Option<(O
         }
         _ => {}
     }
+    // page dictionaries are kept encoded until their page is drawn (see `compact`)
+    compact::stub_page(obj);
     // lopdf keeps the (possibly modified) object in place for top-level objects and
     // uses the returned one for object-stream members; streams are never members.
     match obj {
@@ -1056,11 +1063,14 @@ impl PdfDoc {
 
     fn page_inner(&self, number: u32, id: ObjectId) -> Result<Page, ExtractError> {
         let doc = &self.doc;
-        let pd = doc
+        let stored = doc
             .get_object(id)
             .ok()
             .and_then(|o| o.as_dict().ok())
             .ok_or_else(|| ExtractError::Page { page: number, message: "page object is not a dictionary".into() })?;
+        // a page dictionary kept encoded since the load, decoded for this page only
+        let decoded = compact::unstub_page(stored);
+        let pd = decoded.as_ref().unwrap_or(stored);
         let mut warnings = Vec::new();
         let media = self.inherited(pd, b"MediaBox").and_then(|o| rect_of(doc, o)).unwrap_or_else(|| {
             warnings.push("no MediaBox, assuming A4".to_string());

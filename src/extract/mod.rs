@@ -843,10 +843,10 @@ fn filter_object(id: ObjectId, obj: &mut Object, drop_struct: bool) -> Option<(O
                         if drop_struct && only_struct_elems(&data, first, n as usize) {
                             return None;
                         }
-                        // keep the decoded data so lopdf does not inflate it again
-                        s.dict.remove(b"Filter");
-                        s.dict.remove(b"DecodeParms");
-                        s.set_content(data);
+                        // The container stays compressed: lopdf inflates it again to
+                        // parse its members, and keeps the container until the end of
+                        // the load (decoded, it would hold several times the bytes
+                        // meanwhile; `load_doc` drops the containers afterwards).
                     }
                     Err(e @ (ExtractError::LimitExceeded(_) | ExtractError::Timeout)) => {
                         LOAD_NOTES.with(|n| {

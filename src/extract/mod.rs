@@ -797,6 +797,7 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
     // decoded data the load filter left in each (see `filter_object`) is never read
     // again. After the page walk, whose bound is the number of objects.
     doc.objects.retain(|_, o| !matches!(o, Object::Stream(s) if s.dict.has_type(b"ObjStm")));
+    prune_parent_tree(&mut doc);
     let max = guard.limits.max_pages as usize;
     let total = pages.len();
     if pages.len() > max {
@@ -807,6 +808,48 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
         pages.truncate(max);
     }
     Ok((doc, pages, warnings, total))
+}
+
+/// Drop the arrays of the structure tree's parent tree (one per tagged page, tens
+/// of references each: ~6.7 KB parsed) whose elements all refer to objects the
+/// load left out (the structure elements `skip_structure` drops) or are null.
+/// Nothing reads the parent tree; and were such an array reached some other way,
+/// each of its elements would read as null anyway.
+fn prune_parent_tree(doc: &mut Document) {
+    let root = doc.catalog().ok().and_then(|c| c.get(b"StructTreeRoot").ok()).map(|o| deref(doc, o));
+    let Some(Object::Dictionary(root)) = root else { return };
+    let Some(tree) = root.get(b"ParentTree").ok() else { return };
+    let mut nodes = vec![(tree, 0u32)];
+    let mut seen = std::collections::HashSet::new();
+    let mut arrays = Vec::new();
+    while let Some((node, depth)) = nodes.pop() {
+        if let Object::Reference(id) = node {
+            if !seen.insert(*id) || seen.len() > doc.objects.len() {
+                continue;
+            }
+        }
+        let Object::Dictionary(d) = deref(doc, node) else { continue };
+        if let Ok(Object::Array(nums)) = d.get(b"Nums").map(|o| deref(doc, o)) {
+            arrays.extend(nums.iter().skip(1).step_by(2).filter_map(|v| v.as_reference().ok()));
+        }
+        if depth < 32 {
+            if let Ok(Object::Array(kids)) = d.get(b"Kids").map(|o| deref(doc, o)) {
+                nodes.extend(kids.iter().map(|k| (k, depth + 1)));
+            }
+        }
+    }
+    let dropped = |o: &Object| match o {
+        Object::Null => true,
+        Object::Reference(r) => !doc.objects.contains_key(r),
+        _ => false,
+    };
+    let prune: Vec<ObjectId> = arrays
+        .into_iter()
+        .filter(|id| matches!(doc.objects.get(id), Some(Object::Array(a)) if a.iter().all(dropped)))
+        .collect();
+    for id in prune {
+        doc.objects.remove(&id);
+    }
 }
 
 /// Load filter: drop structure-tree objects, and object streams made only of them

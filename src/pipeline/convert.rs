@@ -295,6 +295,13 @@ pub struct SheetStream<'p> {
     assembler: sheet::Assembler,
     /// The most pages held at once (see [`SheetStream::peak_pages`]).
     peak: usize,
+    /// Document pages before this index have had their years counted.
+    counted: usize,
+    /// The plan year for a table of objectives as the first page holding a year
+    /// says it (`sheet::Lead`), once that page is dropped: (document page, year).
+    lead: Option<(usize, i32)>,
+    /// Document pages before this index hold no year for it.
+    lead_scanned: usize,
     /// Document pages in the range of the sheets already taken (from the first
     /// one's heading: a sheet runs to the next one's heading).
     covered: std::ops::Range<usize>,
@@ -312,6 +319,9 @@ impl<'p> SheetStream<'p> {
             assembler: sheet::Assembler::new(provenance),
             peak: 0,
             covered: 0..0,
+            counted: 0,
+            lead: None,
+            lead_scanned: 0,
         }
     }
 
@@ -338,7 +348,10 @@ impl<'p> SheetStream<'p> {
     /// Parse the pages held, take the sheets that are complete and drop the pages
     /// nobody needs any more.
     fn take_complete(&mut self) {
-        let mut chunk = timed(Stage::Parse, || sheet::parse_chunk(&self.pages, self.params, self.covered_here()));
+        // Pages of the sheets taken are looked at once, when their sheet was whole.
+        let scan_from = self.lead_scanned.max(self.covered.end).saturating_sub(self.base);
+        let lead = if self.lead.is_none() { sheet::Lead::Find(scan_from) } else { sheet::Lead::After(0) };
+        let mut chunk = timed(Stage::Parse, || sheet::parse_chunk(&self.pages, self.params, self.covered_here(), lead));
         let n = self.pages.len();
         let context = context_pages(self.params);
         // The oldest sheet not known to be complete: its next sheet is not certain
@@ -353,16 +366,31 @@ impl<'p> SheetStream<'p> {
         };
         // A table of objectives may run over any page from its header on, and
         // only the whole document says where it is looked for: hold everything.
-        let keep_from = if chunk.table_hits { 0 } else { keep_from };
+        // Nor is a page dropped before its years are counted with the pages
+        // around it held on both sides (below).
+        let keep_from = if chunk.table_hits { 0 } else { keep_from.min(n.saturating_sub(2 * context)) };
         let years = std::mem::take(&mut chunk.page_years);
+        // The first page (outside the sheets) that holds a year decides the plan
+        // year of a later table of objectives; once it is dropped, only this says
+        // it. Only pages before the open sheet are final (which of their lines
+        // are a sheet's is known).
+        match chunk.lead {
+            Some((page, year)) if self.base + page < upto.0 => self.lead = Some((self.base + page, year)),
+            _ => self.lead_scanned = self.lead_scanned.max(upto.0),
+        }
         if let Some(first) = chunk.sheets.first().filter(|s| (self.base + s.page, s.row) < upto) {
             let from = if self.covered.is_empty() { self.base + first.page } else { self.covered.start };
             self.covered = from..upto.0.max(self.covered.end);
         }
         self.assembler.take(chunk, self.base, Some(upto), false);
-        for y in &years[..keep_from] {
-            self.assembler.count(y);
+        // A page's years are counted once, from a parse that held the pages
+        // around it on both sides (its lines are cut at label columns read
+        // there): the pages up to `context` before the end.
+        let count_end = self.base + n.saturating_sub(context);
+        for i in self.counted.max(self.base)..count_end {
+            self.assembler.count(&years[i - self.base]);
         }
+        self.counted = self.counted.max(count_end);
         self.pages.drain(..keep_from);
         self.base += keep_from;
         self.parse_at = (self.pages.len() + PARSE_EVERY).max(2 * self.pages.len());
@@ -371,8 +399,14 @@ impl<'p> SheetStream<'p> {
     /// The objectives of the document, in document order, and the parser's
     /// diagnostics.
     pub fn finish(mut self) -> (Vec<Objective>, Vec<Diagnostic>) {
-        let chunk = timed(Stage::Parse, || sheet::parse_chunk(&self.pages, self.params, self.covered_here()));
-        for y in &chunk.page_years {
+        // The first pages are gone: what they said of the plan year (when they
+        // decided it, before the pages held).
+        let lead = match self.lead {
+            Some((page, year)) if page < self.base => sheet::Lead::Year(year),
+            _ => sheet::Lead::After(self.lead_scanned.saturating_sub(self.base)),
+        };
+        let chunk = timed(Stage::Parse, || sheet::parse_chunk(&self.pages, self.params, self.covered_here(), lead));
+        for y in chunk.page_years.iter().skip(self.counted.saturating_sub(self.base)) {
             self.assembler.count(y);
         }
         self.assembler.take(chunk, self.base, None, true);

@@ -54,7 +54,7 @@ const PLAN_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
 /// Parse every objective sheet of a document, in document order.
 pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diagnostic>) {
-    let chunk = parse_chunk(pages, params, 0..0);
+    let chunk = parse_chunk(pages, params, 0..0, Lead::After(0));
     let mut assembler = Assembler::new(true);
     for years in &chunk.page_years {
         assembler.count(years);
@@ -88,6 +88,9 @@ pub struct Chunk {
     /// Per page of the run: the years printed in its short lines (for the plan
     /// year, see [`Assembler::finish`]).
     pub page_years: Vec<Vec<i32>>,
+    /// With [`Lead::Find`]: the plan year for a table of objectives that comes
+    /// after the run, and the page (index in the run) that decided it.
+    pub lead: Option<(usize, i32)>,
 }
 
 /// The objectives of a document assembled from the [`Chunk`]s of overlapping
@@ -172,12 +175,26 @@ impl Assembler {
     }
 }
 
+/// The plan year of a document's first pages, for its tables of objectives
+/// (see `tabular::lead_year`), in a run of pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lead {
+    /// Find it on the run's pages from this index on, if one decides it
+    /// (`Chunk::lead`).
+    Find(usize),
+    /// The page that decided it is no longer in the run: this is what it said.
+    Year(i32),
+    /// The run's pages before this index were looked at already and hold no
+    /// year for it (they are read without the sheets they belong to).
+    After(usize),
+}
+
 /// Parse a run of consecutive pages: its sheets (each with its own
 /// diagnostics), the tables of objectives in it, the years on its pages. The
 /// pages `covered` lie in the range of sheets read before the run (a sheet runs
 /// to the next one's heading): no table is looked for there, as in the whole
 /// document.
-pub fn parse_chunk(pages: &[PageLayout], params: &Params, covered: std::ops::Range<usize>) -> Chunk {
+pub fn parse_chunk(pages: &[PageLayout], params: &Params, covered: std::ops::Range<usize>, lead: Lead) -> Chunk {
     let pages = inline::split_inline_labels(pages, params);
     let doc = Doc { pages: &pages, p: params };
     let mut diags = Vec::new();
@@ -228,9 +245,13 @@ pub fn parse_chunk(pages: &[PageLayout], params: &Params, covered: std::ops::Ran
         });
     }
     // Plans printed as a table, outside the sheets.
-    let tables = tabular::parse_tables(&doc, tables, &sheet_lines, &mut diags);
+    let lead_found = match lead {
+        Lead::Find(from) => tabular::lead_year(&doc, &furniture, &sheet_lines, from),
+        _ => None,
+    };
+    let tables = tabular::parse_tables(&doc, tables, &sheet_lines, lead, &mut diags);
     let page_years = doc.pages.iter().map(|p| structure::page_years(p)).collect();
-    Chunk { sheets: parsed, tables, table_diags: diags, table_hits, page_years }
+    Chunk { sheets: parsed, tables, table_diags: diags, table_hits, page_years, lead: lead_found }
 }
 
 /// One sheet's content lines and label units -> its objective.

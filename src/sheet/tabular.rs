@@ -216,13 +216,15 @@ pub(super) fn find_tables(doc: &Doc, furniture: &HashSet<LineRef>, skip: &HashSe
     Found { page_lines: lines, hits }
 }
 
-/// Every objective of the tables of objectives, in document order. `sheet_lines`
+/// Every objective of the tables of objectives, in document order (`lead`: what
+/// the pages read before said of the plan year, see [`lead_year`]). `sheet_lines`
 /// are the lines read as objective sheets: no table reads them, and a page that
 /// holds them continues no table.
 pub(super) fn parse_tables(
     doc: &Doc,
     found: Found,
     sheet_lines: &HashSet<LineRef>,
+    lead: super::Lead,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Objective> {
     let Found { mut page_lines, hits } = found;
@@ -235,7 +237,17 @@ pub(super) fn parse_tables(
     }
     let header_lines: HashSet<LineRef> =
         hits.iter().flat_map(|(_, h)| h.cols.iter().flat_map(|c| c.lines.iter().copied())).collect();
-    let plan_year = plan_year(doc, &page_lines, hits[0].0, hits[0].1.row.top);
+    // `lead`: the plan year found on the document's first pages when they are no
+    // longer among `doc`'s (a document read in runs).
+    let plan_year = match lead {
+        super::Lead::Year(y) => Some(y),
+        super::Lead::After(from) => {
+            let seen: Vec<Vec<LineRef>> =
+                page_lines.iter().enumerate().map(|(pi, l)| if pi < from { Vec::new() } else { l.clone() }).collect();
+            plan_year(doc, &seen, hits[0].0, hits[0].1.row.top)
+        }
+        super::Lead::Find(_) => plan_year(doc, &page_lines, hits[0].0, hits[0].1.row.top),
+    };
 
     let mut out = Vec::new();
     let mut unit: Option<Unit> = None;
@@ -475,6 +487,36 @@ fn unit_of(text: &str, lines: Vec<LineRef>) -> Unit {
 /// larger than the page's text, before the first table header), a range
 /// `2024-2026` giving its first year; else the first year on the first page.
 fn plan_year(doc: &Doc, page_lines: &[Vec<LineRef>], hit_page: usize, hit_top: f32) -> Option<i32> {
+    plan_year_at(doc, page_lines, hit_page, hit_top).map(|(_, y)| y)
+}
+
+/// The plan year a table would take if its first header came after every page of
+/// `doc` (a document read in runs: the later runs no longer hold these pages),
+/// with the page that decided it; the pages before `from` were looked at already.
+pub(super) fn lead_year(
+    doc: &Doc,
+    furniture: &HashSet<LineRef>,
+    sheet_lines: &HashSet<LineRef>,
+    from: usize,
+) -> Option<(usize, i32)> {
+    let page_lines: Vec<Vec<LineRef>> = (0..doc.pages.len())
+        .map(|pi| {
+            if pi < from {
+                return Vec::new(); // looked at before
+            }
+            let mut lines: Vec<LineRef> = (0..doc.pages[pi].lines.len())
+                .map(|line| LineRef { page: pi, line })
+                .filter(|r| !furniture.contains(r) && !sheet_lines.contains(r))
+                .collect();
+            lines.sort_by(|&a, &b| doc.line(a).bbox.top.total_cmp(&doc.line(b).bbox.top).then(a.line.cmp(&b.line)));
+            lines
+        })
+        .collect();
+    plan_year_at(doc, &page_lines, doc.pages.len().checked_sub(1)?, f32::INFINITY)
+}
+
+/// [`plan_year`], and the page that decided it (the first page holding a year).
+fn plan_year_at(doc: &Doc, page_lines: &[Vec<LineRef>], hit_page: usize, hit_top: f32) -> Option<(usize, i32)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(&R, r"\b((?:19|20)\d\d)\b");
     let year_in =
@@ -492,9 +534,9 @@ fn plan_year(doc: &Doc, page_lines: &[Vec<LineRef>], hit_page: usize, hit_top: f
             }
             let Some(y) = year_in(&l.text) else { continue };
             if l.bold || l.size > body * TITLE_SIZE_RATIO {
-                return Some(y);
+                return Some((pi, y));
             }
-            fallback = fallback.or(Some(y));
+            fallback = fallback.or(Some((pi, y)));
         }
         if !lines.is_empty() && fallback.is_some() {
             break;

@@ -155,6 +155,11 @@ if command -v qpdf >/dev/null; then
     RSS[mixed]=$(awk '$1 == "mixed" { print $3 }' "$TMP/runs" | median)
 fi
 
+# Where the time goes: thread seconds per stage on the plan (one run).
+rm -rf "$TMP/stout"
+STAGES=$(PERFPLAN_STAGE_TIMES=1 "$BIN" convert "$PDF" --out "$TMP/stout" --jobs 1 -q 2>&1 >/dev/null |
+    sed -n 's/^perfplan: stage times (thread seconds): //p')
+
 div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (b > 0) printf f, a / b; else printf "n/a" }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
@@ -190,11 +195,14 @@ password) cycled to $N files ($BATCH_PAGES pages) and $((2 * N)) files, and $PLA
 
 Throughput \`--jobs 2\` / \`--jobs 1\`: fixtures $(div "${WALL[bNj1]}" "${WALL[bNj2]}")x, plans $(div "${WALL[pj1]}" "${WALL[pj2]}")x.
 Peak RSS $((2 * N)) files / $N files: $(div "${RSS[b2Nj1]}" "${RSS[bNj1]}")x.
+
+Where the time goes on the plan (\`PERFPLAN_STAGE_TIMES=1\`, thread seconds per stage, summed over the
+threads that lay out pages in parallel; one run): ${STAGES:-n/a}.
 TABLE
 )
 if [ -n "${RSS[sp1]:-}" ]; then
     SCALE_TABLE="
-Memory against length (median of $SCALE_RUNS; the plan joined with itself by \\`qpdf --empty --pages\\`):
+Memory against length (median of $SCALE_RUNS; the plan joined with itself by \`qpdf --empty --pages\`):
 
 | pages | perfplan peak RSS (MB) | pdftotext peak RSS (MB) | perfplan wall (s) | perfplan / pdftotext wall |
 |---:|---:|---:|---:|---:|"
@@ -205,7 +213,7 @@ Memory against length (median of $SCALE_RUNS; the plan joined with itself by \\`
     SCALE_TABLE+="
 
 Peak RSS $((PAGES * 10)) pages / $PAGES pages: $(div "${RSS[sp10]}" "${RSS[sp1]}")x.
-Mixed batch, \\`--jobs 2\\`: the $((PAGES * 10))-page plan among $N fixture files: ${WALL[mixed]} s, peak RSS $(mb "${RSS[mixed]}") MB."
+Mixed batch, \`--jobs 2\`: the $((PAGES * 10))-page plan among $N fixture files: ${WALL[mixed]} s, peak RSS $(mb "${RSS[mixed]}") MB."
     TABLE+="
 $SCALE_TABLE"
 fi

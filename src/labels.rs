@@ -458,15 +458,17 @@ struct Vocabulary {
 
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+impl Vocabulary {
+    /// No label yet: the letters trie holds only its root.
+    fn empty() -> Self {
+        Vocabulary { exact: Default::default(), squashed: Default::default(), next: vec![[0; 26]], end: vec![false] }
+    }
+}
+
 fn vocabulary() -> &'static Vocabulary {
     static V: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
     V.get_or_init(|| {
-        let mut v = Vocabulary {
-            exact: Default::default(),
-            squashed: Default::default(),
-            next: vec![[0; 26]],
-            end: vec![false],
-        };
+        let mut v = Vocabulary::empty();
         for (k, l) in LABELS {
             v.exact.entry(*k).or_default().push(*l);
             v.squashed.entry(squash(k)).or_default().push(*l);
@@ -481,12 +483,7 @@ fn vocabulary() -> &'static Vocabulary {
 fn table_vocabulary() -> &'static Vocabulary {
     static V: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
     V.get_or_init(|| {
-        let mut v = Vocabulary {
-            exact: Default::default(),
-            squashed: Default::default(),
-            next: vec![[0; 26]],
-            end: vec![false],
-        };
+        let mut v = Vocabulary::empty();
         for (k, _) in TABLE_HEADERS {
             v.spell(k);
         }

@@ -620,23 +620,9 @@ fn a_file_over_max_file_size_fails_without_being_read() {
 
 /// `perfplan convert - ARGS` with `input` written to its standard input.
 fn convert_stdin(input: impl std::io::Read + Send + 'static, args: &[&str]) -> Output {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_perfplan"))
-        .args(["convert", "-"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut input = input;
-    let feeder = std::thread::spawn(move || {
-        let _ = std::io::copy(&mut input, &mut stdin);
-    });
-    let o = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    o
+    let mut all = vec!["convert", "-"];
+    all.extend_from_slice(args);
+    common::perfplan_with_stdin(&all, input)
 }
 
 #[test]

@@ -80,13 +80,7 @@ pub fn convert_bytes_with(
     let (mut diagnostics, stopped) = if threads > 1 {
         parallel_pages(&pdf, pages, &stop, &opts.params, threads, &mut sheets)
     } else {
-        let mut stopped = false;
-        let each_page = (1..=pages).map_while(|n| {
-            stopped = stopped || should_stop(&stop);
-            (!stopped).then(|| (n, timed(Stage::Extract, || pdf.page(n))))
-        });
-        let diagnostics = layout_pages(each_page, &opts.params, &mut sheets);
-        (diagnostics, stopped)
+        sequential_pages(&pdf, pages, &stop, &opts.params, &mut sheets)
     };
     // Damage the extractor worked around (xref rebuilt or repaired, page-tree
     // cycles, pages past the limit, object streams over a byte budget).
@@ -177,6 +171,25 @@ fn lay_out(n: u32, page: Result<Page, ExtractError>, params: &Params) -> (Vec<Di
     }
 }
 
+/// The pages of `pdf` extracted and laid out one after the other on this thread,
+/// handed to `sheets`; returns the per-page diagnostics and whether the time
+/// limit or the cancel flag stopped it (checked before every page).
+fn sequential_pages(
+    pdf: &extract::PdfDoc,
+    pages: u32,
+    stop: &Limits,
+    params: &Params,
+    sheets: &mut SheetStream,
+) -> (Vec<Diagnostic>, bool) {
+    let mut stopped = false;
+    let each_page = (1..=pages).map_while(|n| {
+        stopped = stopped || should_stop(stop);
+        (!stopped).then(|| (n, timed(Stage::Extract, || pdf.page(n))))
+    });
+    let diagnostics = layout_pages(each_page, params, sheets);
+    (diagnostics, stopped)
+}
+
 /// Most threads one document's pages are spread over.
 const MAX_PAGE_THREADS: usize = 16;
 
@@ -258,13 +271,7 @@ fn parallel_pages(
     });
     if spawned == 0 {
         // No thread to be had: lay the pages out here.
-        let mut stop_now = false;
-        let each_page = (1..=pages).map_while(|n| {
-            stop_now = stop_now || should_stop(stop);
-            (!stop_now).then(|| (n, timed(Stage::Extract, || pdf.page(n))))
-        });
-        let diagnostics = layout_pages(each_page, params, sheets);
-        return (diagnostics, stop_now);
+        return sequential_pages(pdf, pages, stop, params, sheets);
     }
     (diagnostics, stopped.load(Ordering::Acquire))
 }

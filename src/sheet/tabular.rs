@@ -185,17 +185,18 @@ impl Found {
     }
 }
 
+/// The lines of page `pi` that `keep` keeps, sorted by top (then by index).
+fn lines_by_top(doc: &Doc, pi: usize, keep: impl Fn(&LineRef) -> bool) -> Vec<LineRef> {
+    let mut lines: Vec<LineRef> =
+        (0..doc.pages[pi].lines.len()).map(|line| LineRef { page: pi, line }).filter(|r| keep(r)).collect();
+    lines.sort_by(|&a, &b| doc.line(a).bbox.top.total_cmp(&doc.line(b).bbox.top).then(a.line.cmp(&b.line)));
+    lines
+}
+
 /// Every header row of a table of objectives in the document, on the pages not in
 /// `skip` (the pages where a sheet starts: its heading and grid fill them).
 pub(super) fn find_tables(doc: &Doc, furniture: &HashSet<LineRef>, skip: &HashSet<usize>) -> Found {
-    let page_lines = |pi: usize| -> Vec<LineRef> {
-        let mut lines: Vec<LineRef> = (0..doc.pages[pi].lines.len())
-            .map(|line| LineRef { page: pi, line })
-            .filter(|r| !furniture.contains(r))
-            .collect();
-        lines.sort_by(|&a, &b| doc.line(a).bbox.top.total_cmp(&doc.line(b).bbox.top).then(a.line.cmp(&b.line)));
-        lines
-    };
+    let page_lines = |pi: usize| lines_by_top(doc, pi, |r| !furniture.contains(r));
     let mut lines: Vec<Vec<LineRef>> = vec![Vec::new(); doc.pages.len()];
     let mut hits: Vec<(usize, Hit)> = Vec::new();
     for pi in (0..doc.pages.len()).filter(|pi| !skip.contains(pi)) {
@@ -241,12 +242,8 @@ pub(super) fn parse_tables(
     // longer among `doc`'s (a document read in runs).
     let plan_year = match lead {
         super::Lead::Year(y) => Some(y),
-        super::Lead::After(from) => {
-            let seen: Vec<Vec<LineRef>> =
-                page_lines.iter().enumerate().map(|(pi, l)| if pi < from { Vec::new() } else { l.clone() }).collect();
-            plan_year(doc, &seen, hits[0].0, hits[0].1.row.top)
-        }
-        super::Lead::Find(_) => plan_year(doc, &page_lines, hits[0].0, hits[0].1.row.top),
+        super::Lead::After(from) => plan_year(doc, &page_lines, from, hits[0].0, hits[0].1.row.top),
+        super::Lead::Find(_) => plan_year(doc, &page_lines, 0, hits[0].0, hits[0].1.row.top),
     };
 
     let mut out = Vec::new();
@@ -486,8 +483,9 @@ fn unit_of(text: &str, lines: Vec<LineRef>) -> Unit {
 /// The plan year: the first year printed in the document's title lines (bold or
 /// larger than the page's text, before the first table header), a range
 /// `2024-2026` giving its first year; else the first year on the first page.
-fn plan_year(doc: &Doc, page_lines: &[Vec<LineRef>], hit_page: usize, hit_top: f32) -> Option<i32> {
-    plan_year_at(doc, page_lines, hit_page, hit_top).map(|(_, y)| y)
+/// (Pages before `from` were looked at already: skipped.)
+fn plan_year(doc: &Doc, page_lines: &[Vec<LineRef>], from: usize, hit_page: usize, hit_top: f32) -> Option<i32> {
+    plan_year_at(doc, page_lines, from, hit_page, hit_top).map(|(_, y)| y)
 }
 
 /// The plan year a table would take if its first header came after every page of
@@ -502,27 +500,29 @@ pub(super) fn lead_year(
     let page_lines: Vec<Vec<LineRef>> = (0..doc.pages.len())
         .map(|pi| {
             if pi < from {
-                return Vec::new(); // looked at before
+                Vec::new()
+            } else {
+                lines_by_top(doc, pi, |r| !furniture.contains(r) && !sheet_lines.contains(r))
             }
-            let mut lines: Vec<LineRef> = (0..doc.pages[pi].lines.len())
-                .map(|line| LineRef { page: pi, line })
-                .filter(|r| !furniture.contains(r) && !sheet_lines.contains(r))
-                .collect();
-            lines.sort_by(|&a, &b| doc.line(a).bbox.top.total_cmp(&doc.line(b).bbox.top).then(a.line.cmp(&b.line)));
-            lines
         })
         .collect();
-    plan_year_at(doc, &page_lines, doc.pages.len().checked_sub(1)?, f32::INFINITY)
+    plan_year_at(doc, &page_lines, from, doc.pages.len().checked_sub(1)?, f32::INFINITY)
 }
 
 /// [`plan_year`], and the page that decided it (the first page holding a year).
-fn plan_year_at(doc: &Doc, page_lines: &[Vec<LineRef>], hit_page: usize, hit_top: f32) -> Option<(usize, i32)> {
+fn plan_year_at(
+    doc: &Doc,
+    page_lines: &[Vec<LineRef>],
+    from: usize,
+    hit_page: usize,
+    hit_top: f32,
+) -> Option<(usize, i32)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(&R, r"\b((?:19|20)\d\d)\b");
     let year_in =
         |s: &str| r.captures_iter(s).filter_map(|c| c[1].parse::<i32>().ok()).find(|y| PLAN_YEARS.contains(y));
     let mut fallback = None;
-    for (pi, lines) in page_lines.iter().enumerate().take(hit_page + 1) {
+    for (pi, lines) in page_lines.iter().enumerate().take(hit_page + 1).skip(from) {
         let mut sizes: Vec<f32> = lines.iter().map(|&l| doc.line(l).size).collect();
         sizes.sort_by(f32::total_cmp);
         let body = sizes.get(sizes.len() / 2).copied().unwrap_or(0.0);

@@ -155,6 +155,29 @@ pub fn perfplan(args: &[&dyn AsRef<std::ffi::OsStr>]) -> std::process::Output {
     cmd.output().expect("run perfplan")
 }
 
+/// Run the built `perfplan` binary with `args`, `input` written to its standard
+/// input (on a thread of its own, so that a reader that stops early is fine).
+#[allow(dead_code)] // not every test binary feeds standard input
+pub fn perfplan_with_stdin(args: &[&str], input: impl std::io::Read + Send + 'static) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_perfplan"))
+        .args(args)
+        .env_remove("PERFPLAN_PANIC_TRACE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run perfplan");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let mut input = input;
+    let feeder = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut input, &mut stdin);
+    });
+    let out = child.wait_with_output().expect("wait for perfplan");
+    feeder.join().expect("stdin feeder");
+    out
+}
+
 pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

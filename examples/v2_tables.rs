@@ -49,7 +49,7 @@ fn main() {
         std::fs::create_dir_all(&dir).expect("create table dir");
         let mut sink = TablesSink::create(&dir, format).expect("tables");
         for (path, doc) in &docs {
-            sink.document(path, doc).expect("rows");
+            sink.document(path, &perfplan::spool::Converted::from(doc.clone())).expect("rows");
         }
         sink.finish().expect("finish");
     }

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::Error;
-use crate::model::{Document, NdjsonRecord, NdjsonSource};
+use crate::model::{Document, NdjsonRecord, NdjsonSource, Objective};
 use crate::pipeline::{BatchSummary, Lost, Options, Sink, Stage, Staged, Unfinished};
+use crate::spool::Converted;
 
 /// The document as pretty JSON (2-space indent) with a trailing newline.
 pub fn to_json(doc: &Document) -> String {
@@ -34,11 +35,21 @@ fn write_json_untimed(doc: &Document, w: impl Write) -> io::Result<()> {
     w.flush()
 }
 
-/// `doc` as JSON ([`write_json`]) in a temporary file beside `path`, synced if
-/// asked.
-fn staged_json(path: &Path, doc: &Document, sync: bool) -> io::Result<tempfile::NamedTempFile> {
+/// A converted document's JSON, byte for byte [`write_json`] of the whole
+/// document (its objectives copied from its spool).
+pub fn write_converted_json(doc: &Converted, w: impl Write) -> io::Result<()> {
+    crate::pipeline::stages::timed(crate::pipeline::stages::Stage::Emit, || {
+        let mut w = BufWriter::with_capacity(64 << 10, w);
+        doc.write_json(&mut w)?;
+        w.flush()
+    })
+}
+
+/// `doc` as JSON ([`write_converted_json`]) in a temporary file beside `path`,
+/// synced if asked.
+fn staged_json(path: &Path, doc: &Converted, sync: bool) -> io::Result<tempfile::NamedTempFile> {
     let mut tmp = temp_beside(path)?;
-    write_json(doc, &mut tmp)?;
+    write_converted_json(doc, &mut tmp)?;
     if sync {
         tmp.as_file().sync_all()?;
     }
@@ -277,8 +288,8 @@ impl JsonDirSink {
 }
 
 impl Sink for JsonDirSink {
-    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
-        let (name, out) = self.claim(input, doc)?;
+    fn document(&mut self, input: &Path, doc: &Converted) -> Result<(), Error> {
+        let (name, out) = self.claim(input, doc.head())?;
         let tmp = staged_json(&out, doc, self.sync).map_err(|e| write_error(input, &out, e))?;
         tmp.persist(&out).map_err(|e| write_error(input, &out, e.error))?;
         self.written.insert(name, input.to_path_buf());
@@ -291,9 +302,9 @@ impl Sink for JsonDirSink {
         Some(Arc::new(JsonStage { dir: self.dir.clone(), sync: self.sync, skip_existing: self.skip_existing }))
     }
 
-    fn document_staged(&mut self, input: &Path, doc: &Document, staged: Staged) -> Result<(), Error> {
+    fn document_staged(&mut self, input: &Path, doc: &Converted, staged: Staged) -> Result<(), Error> {
         // On a name clash the staged file is dropped, which deletes it.
-        let (name, out) = self.claim(input, doc)?;
+        let (name, out) = self.claim(input, doc.head())?;
         match staged {
             Staged::File(tmp) => {
                 tmp.persist(&out).map_err(|e| write_error(input, &out, e.error))?;
@@ -318,8 +329,8 @@ struct JsonStage {
 const MAX_EXISTING_JSON: u64 = 256 << 20;
 
 impl Stage for JsonStage {
-    fn stage(&self, input: &Path, doc: &Document) -> Result<Staged, Error> {
-        let out = self.dir.join(json_file_name(doc));
+    fn stage(&self, input: &Path, doc: &Converted) -> Result<Staged, Error> {
+        let out = self.dir.join(json_file_name(doc.head()));
         let tmp = staged_json(&out, doc, self.sync).map_err(|e| write_error(input, &out, e))?;
         Ok(Staged::File(tmp))
     }
@@ -363,13 +374,31 @@ impl<W: Write> NdjsonSink<W> {
 }
 
 impl<W: Write> Sink for NdjsonSink<W> {
-    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
-        let lines = crate::pipeline::stages::timed(crate::pipeline::stages::Stage::Emit, || to_ndjson(doc));
-        self.out
-            .write_all(lines.as_bytes())
+    fn document(&mut self, input: &Path, doc: &Converted) -> Result<(), Error> {
+        crate::pipeline::stages::timed(crate::pipeline::stages::Stage::Emit, || write_ndjson(doc, &mut self.out))
             .and_then(|()| self.out.flush())
             .map_err(|e| write_error(input, &self.name, e))
     }
+}
+
+/// A converted document's NDJSON lines ([`to_ndjson`]), one objective at a time.
+pub fn write_ndjson(doc: &Converted, w: &mut impl Write) -> io::Result<()> {
+    let source = NdjsonSource { file: doc.head().source.file.clone(), sha256: doc.head().source.sha256.clone() };
+    let mut line = Vec::new();
+    doc.for_each_objective(|o| {
+        line.clear();
+        serde_json::to_writer(&mut line, &NdjsonRecordRef { source: &source, objective: &o })?;
+        line.push(b'\n');
+        w.write_all(&line)
+    })
+}
+
+/// [`NdjsonRecord`] borrowing its parts (same JSON).
+#[derive(serde::Serialize)]
+struct NdjsonRecordRef<'a> {
+    source: &'a NdjsonSource,
+    #[serde(flatten)]
+    objective: &'a Objective,
 }
 
 /// An NDJSON file written atomically: lines go to a temporary file beside the
@@ -403,7 +432,7 @@ impl NdjsonFile {
 }
 
 impl Sink for NdjsonFile {
-    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
+    fn document(&mut self, input: &Path, doc: &Converted) -> Result<(), Error> {
         match &mut self.sink {
             Some(sink) => {
                 let written = sink.document(input, doc);
@@ -553,8 +582,8 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let mut sink = JsonDirSink::new(t.path());
         let d = sample();
-        sink.document(Path::new("a/peg-2020.pdf"), &d).unwrap();
-        let err = sink.document(Path::new("b/peg-2020.pdf"), &d).unwrap_err();
+        sink.document(Path::new("a/peg-2020.pdf"), &Converted::from(d.clone())).unwrap();
+        let err = sink.document(Path::new("b/peg-2020.pdf"), &Converted::from(d.clone())).unwrap_err();
         assert!(err.to_string().contains("already written for a/peg-2020.pdf"), "{err}");
     }
 
@@ -565,17 +594,18 @@ mod tests {
     fn json_dir_sink_staged_writes_the_same_file_and_cleans_up_clashes() {
         let d = sample();
         let direct = tempfile::tempdir().unwrap();
-        JsonDirSink::new(direct.path()).document(Path::new("a/peg-2020.pdf"), &d).unwrap();
+        JsonDirSink::new(direct.path()).document(Path::new("a/peg-2020.pdf"), &Converted::from(d.clone())).unwrap();
         let expected = std::fs::read(direct.path().join("peg-2020.json")).unwrap();
         for sync in [false, true] {
             let t = tempfile::tempdir().unwrap();
             let mut sink = JsonDirSink::new(t.path()).sync(sync);
             let stage = sink.stage().expect("the JSON sink stages its writes");
-            let first = stage.stage(Path::new("a/peg-2020.pdf"), &d).unwrap();
-            let second = stage.stage(Path::new("b/peg-2020.pdf"), &d).unwrap();
+            let first = stage.stage(Path::new("a/peg-2020.pdf"), &Converted::from(d.clone())).unwrap();
+            let second = stage.stage(Path::new("b/peg-2020.pdf"), &Converted::from(d.clone())).unwrap();
             assert!(!t.path().join("peg-2020.json").exists(), "staged output must not appear before its turn");
-            sink.document_staged(Path::new("a/peg-2020.pdf"), &d, first).unwrap();
-            let err = sink.document_staged(Path::new("b/peg-2020.pdf"), &d, second).unwrap_err();
+            sink.document_staged(Path::new("a/peg-2020.pdf"), &Converted::from(d.clone()), first).unwrap();
+            let err =
+                sink.document_staged(Path::new("b/peg-2020.pdf"), &Converted::from(d.clone()), second).unwrap_err();
             assert!(err.to_string().contains("already written for a/peg-2020.pdf"), "{err}");
             let names: Vec<String> = std::fs::read_dir(t.path())
                 .unwrap()
@@ -591,14 +621,14 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let path = t.path().join("all.ndjson");
         let mut f = NdjsonFile::create(&path).unwrap();
-        f.document(Path::new("x.pdf"), &sample()).unwrap();
-        f.document(Path::new("y.pdf"), &sample()).unwrap();
+        f.document(Path::new("x.pdf"), &Converted::from(sample())).unwrap();
+        f.document(Path::new("y.pdf"), &Converted::from(sample())).unwrap();
         assert!(!path.exists(), "nothing visible before finish");
         assert_eq!(f.finish(&BatchSummary::default()), Ok(None));
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text, to_ndjson(&sample()).repeat(2));
         assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
-        assert!(f.document(Path::new("z.pdf"), &sample()).is_err(), "no document after finish");
+        assert!(f.document(Path::new("z.pdf"), &Converted::from(sample())).is_err(), "no document after finish");
     }
 
     /// A file that cannot be renamed into place at the end loses every document
@@ -608,7 +638,7 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let path = t.path().join("all.ndjson");
         let mut f = NdjsonFile::create(&path).unwrap();
-        f.document(Path::new("x.pdf"), &sample()).unwrap();
+        f.document(Path::new("x.pdf"), &Converted::from(sample())).unwrap();
         // A directory in the way of the rename.
         std::fs::create_dir(&path).unwrap();
         std::fs::write(path.join("keep"), "x").unwrap();
@@ -637,9 +667,9 @@ mod tests {
     fn ndjson_stream_sink_writes_in_call_order() {
         let mut sink = NdjsonSink::new(Vec::new(), "<stdout>");
         let mut d = sample();
-        sink.document(Path::new("x.pdf"), &d).unwrap();
+        sink.document(Path::new("x.pdf"), &Converted::from(d.clone())).unwrap();
         d.source.file = "z.pdf".into();
-        sink.document(Path::new("z.pdf"), &d).unwrap();
+        sink.document(Path::new("z.pdf"), &Converted::from(d.clone())).unwrap();
         let out = String::from_utf8(sink.into_inner()).unwrap();
         let files: Vec<String> = out
             .lines()

@@ -25,6 +25,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod sheet;
+pub mod spool;
 pub mod tables;
 pub mod target;
 #[cfg(test)]

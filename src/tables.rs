@@ -44,8 +44,9 @@ use parquet::file::properties::WriterProperties;
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
-use crate::model::{Document, Target};
+use crate::model::{Document, Objective, Source, Target};
 use crate::pipeline::Sink;
+use crate::spool::Converted;
 
 /// File format of the tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -325,17 +326,26 @@ fn target_cells(t: Option<&Target>) -> [Value; 6] {
 
 /// [`rows`] with the document's key already computed.
 fn rows_keyed(doc: &Document, dkey: &str) -> TableRows {
-    let (mut objectives, mut dups, mut indicators) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut phases, mut targets) = (Vec::new(), Vec::new());
+    let mut rows = TableRows::default();
     for (i, o) in doc.objectives.iter().enumerate() {
+        objective_rows(&doc.source, dkey, i, o, &mut rows);
+    }
+    rows
+}
+
+/// The rows of the `i`-th objective (0-based) of the document keyed `dkey`,
+/// appended to `rows`.
+fn objective_rows(source: &Source, dkey: &str, i: usize, o: &Objective, rows: &mut TableRows) {
+    let [objectives, dups, indicators, phases, targets] = rows;
+    {
         let key = format!("{dkey}-{}", i + 1);
         let page = |p: Option<&u32>| p.and_then(|&p| i32::try_from(p).ok());
         let rc = o.responsibility_center.as_ref();
         objectives.push(vec![
             key.clone().into(),
             dkey.into(),
-            doc.source.file.clone().into(),
-            doc.source.sha256.clone().into(),
+            source.file.clone().into(),
+            source.sha256.clone().into(),
             count(i + 1),
             o.code.clone().into(),
             o.year.into(),
@@ -402,7 +412,6 @@ fn rows_keyed(doc: &Document, dkey: &str) -> TableRows {
             ]);
         }
     }
-    [objectives, dups, indicators, phases, targets]
 }
 
 fn count(n: usize) -> Value {
@@ -681,22 +690,38 @@ impl TablesSink {
 }
 
 impl Sink for TablesSink {
-    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
-        let key = document_key(doc);
+    fn document(&mut self, input: &Path, doc: &Converted) -> Result<(), Error> {
+        let source = &doc.head().source;
+        let key = document_key(doc.head());
         if !self.seen.insert(key.clone()) {
             self.duplicates += 1;
             return Ok(());
         }
-        for (table, rows) in self.tables.iter_mut().zip(rows_keyed(doc, &key)) {
-            for row in &rows {
-                table.push(row).map_err(|source| Error::Write {
-                    file: input.to_path_buf(),
-                    out: table.path.clone(),
-                    source,
-                })?;
+        // One objective's rows at a time (a long plan's objectives are read back
+        // from its spool one by one).
+        let mut rows = TableRows::default();
+        let mut i = 0;
+        let mut failed = None;
+        let read = doc.for_each_objective(|o| {
+            objective_rows(source, &key, i, &o, &mut rows);
+            i += 1;
+            for (table, rows) in self.tables.iter_mut().zip(rows.iter_mut()) {
+                for row in rows.drain(..) {
+                    if let Err(e) = table.push(&row) {
+                        failed = Some((table.path.clone(), e));
+                        return Err(io::Error::other("table write failed"));
+                    }
+                }
             }
+            Ok(())
+        });
+        match (failed, read) {
+            (Some((out, source)), _) => Err(Error::Write { file: input.to_path_buf(), out, source }),
+            (None, Err(source)) => {
+                Err(Error::Write { file: input.to_path_buf(), out: self.tables[0].path.clone(), source })
+            }
+            (None, Ok(())) => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -954,9 +979,9 @@ mod tests {
             let dir = t.path().join(format.extension());
             std::fs::create_dir(&dir).unwrap();
             let mut sink = TablesSink::create(&dir, format).unwrap();
-            sink.document(Path::new("a.pdf"), &doc("a.pdf", &"1".repeat(64))).unwrap();
-            sink.document(Path::new("copy/a.pdf"), &doc("a.pdf", &"1".repeat(64))).unwrap();
-            sink.document(Path::new("b.pdf"), &doc("b.pdf", &"2".repeat(64))).unwrap();
+            sink.document(Path::new("a.pdf"), &Converted::from(doc("a.pdf", &"1".repeat(64)))).unwrap();
+            sink.document(Path::new("copy/a.pdf"), &Converted::from(doc("a.pdf", &"1".repeat(64)))).unwrap();
+            sink.document(Path::new("b.pdf"), &Converted::from(doc("b.pdf", &"2".repeat(64)))).unwrap();
             assert_eq!(sink.duplicates(), 1);
             assert_eq!(sink.row_counts(), [4, 2, 4, 4, 6]);
             // nothing at the destination before finish

@@ -302,7 +302,7 @@ fn v2_tables_hold_the_weights_targets_and_actual_values_of_the_json() {
         let dir = t.path().join(format.extension());
         std::fs::create_dir(&dir).unwrap();
         let mut sink = TablesSink::create(&dir, format).unwrap();
-        sink.document(Path::new("peg-2024-v2.pdf"), &doc).unwrap();
+        sink.document(Path::new("peg-2024-v2.pdf"), &perfplan::spool::Converted::from(doc.clone())).unwrap();
         assert_eq!(sink.row_counts(), [2, 0, 3, 3, 3]);
         sink.finish().unwrap();
     }

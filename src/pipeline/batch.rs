@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::convert::{convert_bytes_with, convert_file_with, Options};
+use super::convert::{convert_bytes_spooled, file_name, read_input_file, Options};
 use super::guard::{guarded, panic_text};
 use super::inputs::{StdinPdf, STDIN};
 use super::interrupt::Interrupt;
@@ -17,7 +17,7 @@ use super::report::{BatchSummary, FileReport, SkipReason, Status};
 use super::sink::{Sink, Stage, Staged};
 use crate::error::{Error, ExtractError};
 use crate::extract::{self, Limits};
-use crate::model::Document;
+use crate::spool::Converted;
 
 /// How a batch runs (the conversion itself is tuned by [`Options`]).
 #[derive(Clone, Debug)]
@@ -60,7 +60,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// sink, `None` for the sinks that do not stage; empty when the conversion
 /// failed), how long it took.
 struct Outcome {
-    result: Result<Document, Error>,
+    result: Result<Converted, Error>,
     staged: Result<Vec<Option<Staged>>, Error>,
     duration: Duration,
     /// The document was read back from an output ([`Stage::existing`]).
@@ -105,10 +105,10 @@ impl Worker<'_> {
         });
         let kept = existing.as_ref().map(|(i, _)| *i);
         let (mut result, duration) = match existing {
-            Some((_, doc)) => (Ok(doc), start.elapsed()),
+            Some((_, doc)) => (Ok(Converted::from(doc)), start.elapsed()),
             None => self.watched(input)?,
         };
-        if self.require_objectives && result.as_ref().is_ok_and(|doc| doc.objectives.is_empty()) {
+        if self.require_objectives && result.as_ref().is_ok_and(|doc| doc.objective_count() == 0) {
             result = Err(Error::NoObjectives { file: input.to_path_buf() });
         }
         let staged = match &result {
@@ -223,7 +223,7 @@ impl BatchSummary {
 const WORKER_STACK: usize = extract::LARGE_STACK_BYTES;
 
 /// The conversion run for each file (the tests swap in their own).
-type ConvertFn = dyn Fn(&Path, &Options, Limits) -> Result<Document, Error> + Send + Sync;
+type ConvertFn = dyn Fn(&Path, &Options, Limits) -> Result<Converted, Error> + Send + Sync;
 
 /// Convert `inputs`, `batch.jobs` files at a time, handing every outcome to `sinks`
 /// (in their order) in input order as soon as it and all files before it are
@@ -268,10 +268,14 @@ pub fn convert_batch_with_stdin(
                         source: ExtractError::LimitExceeded(message),
                     });
                 }
-                convert_bytes_with(&pdf.name, &pdf.bytes, opts, limits)
+                convert_bytes_spooled(&pdf.name, &pdf.bytes, opts, limits)
                     .map_err(|source| Error::Extract { file: path.to_path_buf(), source })
             }),
-            _ => convert_file_with(path, opts, limits),
+            _ => guarded(path, || {
+                let bytes = read_input_file(path, opts.max_file_size)?;
+                convert_bytes_spooled(&file_name(path), &bytes, opts, limits)
+                    .map_err(|source| Error::Extract { file: path.to_path_buf(), source })
+            }),
         }),
     )
 }
@@ -451,7 +455,7 @@ struct Job {
 /// at a time-out (it then finishes its file alone and ends) or died.
 struct FileThread {
     jobs: mpsc::Sender<Job>,
-    results: mpsc::Receiver<Result<Document, Error>>,
+    results: mpsc::Receiver<Result<Converted, Error>>,
     handle: std::thread::JoinHandle<()>,
 }
 
@@ -484,7 +488,7 @@ impl Worker<'_> {
     /// `abandoned` counts such threads while they still run. The same happens
     /// when the batch's [`Interrupt`] asks to abandon the files in progress:
     /// then `None`.
-    fn watched(&mut self, input: &Path) -> Option<(Result<Document, Error>, Duration)> {
+    fn watched(&mut self, input: &Path) -> Option<(Result<Converted, Error>, Duration)> {
         let (opts, timeout, convert, abandoned, slot, interrupt) =
             (self.opts, self.timeout, self.convert, self.abandoned, &mut self.thread, self.interrupt);
         let start = Instant::now();
@@ -569,7 +573,7 @@ impl Worker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DiagCode, Diagnostic, Indicator, Level, Objective, Source, SCHEMA_VERSION};
+    use crate::model::{DiagCode, Diagnostic, Document, Indicator, Level, Objective, Source, SCHEMA_VERSION};
     use crate::pipeline::convert::should_stop;
     use crate::pipeline::file_name;
     use crate::pipeline::report::RunReport;
@@ -599,7 +603,7 @@ mod tests {
         failures: Vec<String>,
     }
     impl Sink for Recorder {
-        fn document(&mut self, input: &Path, _doc: &Document) -> Result<(), Error> {
+        fn document(&mut self, input: &Path, _doc: &Converted) -> Result<(), Error> {
             self.order.push(file_name(input));
             if file_name(input) == self.fail_write {
                 return Err(Error::Write {
@@ -642,7 +646,7 @@ mod tests {
         s.record(
             Path::new("a.pdf"),
             Outcome {
-                result: Ok(doc(2, 3, vec![Level::Info, Level::Warning, Level::Error])),
+                result: Ok(doc(2, 3, vec![Level::Info, Level::Warning, Level::Error]).into()),
                 staged: Ok(vec![]),
                 duration: ms,
                 reused: false,
@@ -652,7 +656,12 @@ mod tests {
         );
         s.record(
             Path::new("bad.pdf"),
-            Outcome { result: Ok(doc(5, 5, vec![Level::Warning])), staged: Ok(vec![]), duration: ms, reused: false },
+            Outcome {
+                result: Ok(doc(5, 5, vec![Level::Warning]).into()),
+                staged: Ok(vec![]),
+                duration: ms,
+                reused: false,
+            },
             None,
             &mut [&mut sink],
         );
@@ -674,7 +683,7 @@ mod tests {
     #[derive(Default)]
     struct Reports(Vec<FileReport>);
     impl Sink for Reports {
-        fn document(&mut self, _input: &Path, _doc: &Document) -> Result<(), Error> {
+        fn document(&mut self, _input: &Path, _doc: &Converted) -> Result<(), Error> {
             Ok(())
         }
         fn outcome(&mut self, report: &FileReport) {
@@ -696,7 +705,7 @@ mod tests {
             &Options::default(),
             &batch,
             &mut [&mut sink],
-            Arc::new(convert),
+            Arc::new(move |p: &Path, o: &Options, l| convert(p, o, l).map(Converted::from)),
         );
         (s, sink.0)
     }
@@ -908,7 +917,7 @@ mod tests {
         use std::io::Write;
         struct Tag;
         impl Stage for Tag {
-            fn stage(&self, input: &Path, _doc: &Document) -> Result<Staged, Error> {
+            fn stage(&self, input: &Path, _doc: &Converted) -> Result<Staged, Error> {
                 if file_name(input) == "nostage.pdf" {
                     return Err(Error::Write {
                         file: input.into(),
@@ -926,13 +935,13 @@ mod tests {
         #[derive(Default)]
         struct Staging(Vec<(String, Option<String>)>, Vec<String>);
         impl Sink for Staging {
-            fn document(&mut self, _input: &Path, _doc: &Document) -> Result<(), Error> {
+            fn document(&mut self, _input: &Path, _doc: &Converted) -> Result<(), Error> {
                 panic!("a staging sink gets document_staged");
             }
             fn stage(&self) -> Option<Arc<dyn Stage>> {
                 Some(Arc::new(Tag))
             }
-            fn document_staged(&mut self, _input: &Path, _doc: &Document, staged: Staged) -> Result<(), Error> {
+            fn document_staged(&mut self, _input: &Path, _doc: &Converted, staged: Staged) -> Result<(), Error> {
                 let Staged::File(tmp) = staged else { panic!("nothing kept in this batch") };
                 let text = fs::read_to_string(tmp.path()).unwrap();
                 let (name, thread) = text.trim_end().split_once('\n').unwrap();
@@ -953,7 +962,7 @@ mod tests {
             &Options::default(),
             &batch,
             &mut [&mut sink],
-            Arc::new(|_: &Path, _: &Options, _| Ok(doc(1, 0, vec![]))),
+            Arc::new(|_: &Path, _: &Options, _| Ok(doc(1, 0, vec![]).into())),
         );
         assert_eq!((s.failures, s.skipped), (1, 3));
         assert!(s.output_failed.is_some());
@@ -1074,7 +1083,7 @@ mod tests {
             fn begin(&mut self, total: usize) {
                 self.events.push(format!("begin {total}"));
             }
-            fn document(&mut self, input: &Path, _doc: &Document) -> Result<(), Error> {
+            fn document(&mut self, input: &Path, _doc: &Converted) -> Result<(), Error> {
                 self.events.push(file_name(input));
                 Ok(())
             }
@@ -1100,7 +1109,7 @@ mod tests {
             &mut [&mut first, &mut documents, &mut last],
             Arc::new(|p: &Path, _: &Options, _| match p.to_str() {
                 Some("b.pdf") => Err(Error::Extract { file: p.into(), source: ExtractError::PasswordRequired }),
-                _ => Ok(doc(1, 0, vec![Level::Warning])),
+                _ => Ok(doc(1, 0, vec![Level::Warning]).into()),
             }),
         );
         assert_eq!(first.events, ["begin 3", "a.pdf", "c.pdf", "finish"]);

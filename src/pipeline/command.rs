@@ -20,8 +20,8 @@ use super::report::{BatchSummary, FileReport, RunReport, Status};
 use super::sink::{Ending, Lost, Sink, Unfinished};
 use crate::emit::{JsonDirSink, NdjsonFile, NdjsonSink, PendingFile};
 use crate::error::{Error, UsageError};
-use crate::model::Document;
 use crate::progress::{self, Progress};
+use crate::spool::Converted;
 use crate::tables::{TableFormat, TablesSink, TABLES};
 
 /// How the documents are written.
@@ -447,7 +447,7 @@ impl Sink for Reporter {
             self.progress = Some(Progress::new(io::stderr(), mode, total));
         }
     }
-    fn document(&mut self, _input: &Path, _doc: &Document) -> Result<(), Error> {
+    fn document(&mut self, _input: &Path, _doc: &Converted) -> Result<(), Error> {
         Ok(())
     }
     fn failure(&mut self, _input: &Path, error: &Error) {
@@ -495,7 +495,7 @@ struct Tables {
 }
 
 impl Sink for Tables {
-    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error> {
+    fn document(&mut self, input: &Path, doc: &Converted) -> Result<(), Error> {
         self.sink.as_mut().map_or(Ok(()), |tables| tables.document(input, doc))
     }
     fn finish(&mut self, summary: &BatchSummary) -> Result<Option<String>, Unfinished> {
@@ -538,7 +538,7 @@ struct RunReportSink {
 }
 
 impl Sink for RunReportSink {
-    fn document(&mut self, _input: &Path, _doc: &Document) -> Result<(), Error> {
+    fn document(&mut self, _input: &Path, _doc: &Converted) -> Result<(), Error> {
         Ok(())
     }
     fn outcome(&mut self, report: &FileReport) {

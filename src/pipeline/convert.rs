@@ -17,9 +17,10 @@ use super::stages::{timed, Stage};
 use crate::error::{Error, ExtractError};
 use crate::extract::{self, Limits, Page};
 use crate::layout::{self, PageLayout};
-use crate::model::{DiagCode, Diagnostic, Document, Objective, Source, SCHEMA_VERSION};
+use crate::model::{DiagCode, Diagnostic, Document, Source, SCHEMA_VERSION};
 use crate::params::Params;
 use crate::sheet;
+use crate::spool::{Collected, Converted, Objectives, Spool, SPOOL_MEMORY};
 
 /// Everything that tunes one conversion.
 #[derive(Clone, Debug)]
@@ -70,12 +71,39 @@ pub fn convert_bytes_with(
     opts: &Options,
     limits: Limits,
 ) -> Result<Document, ExtractError> {
+    let (mut doc, objectives) = convert_into(file_name, bytes, opts, limits, Collected::default())?;
+    doc.objectives = objectives.into_vec();
+    Ok(doc)
+}
+
+/// [`convert_bytes_with`] with the objectives written to a [`Spool`] as their
+/// sheets complete (what the batch does: a document of any length is converted
+/// and written holding one objective at a time).
+pub fn convert_bytes_spooled(
+    file_name: &str,
+    bytes: &[u8],
+    opts: &Options,
+    limits: Limits,
+) -> Result<Converted, ExtractError> {
+    let (doc, spool) = convert_into(file_name, bytes, opts, limits, Spool::new(SPOOL_MEMORY))?;
+    Ok(Converted::spooled(doc, spool))
+}
+
+/// The conversion, the objectives handed to `out`: the document without its
+/// objectives, and `out`.
+fn convert_into<O: Objectives>(
+    file_name: &str,
+    bytes: &[u8],
+    opts: &Options,
+    limits: Limits,
+    out: O,
+) -> Result<(Document, O), ExtractError> {
     let sha256 = hex_sha256(bytes);
     let stop = limits.clone();
     let pdf = timed(Stage::Open, || extract::open_with(bytes, opts.password.as_deref(), limits))?;
     let pages = pdf.page_count();
     let source = Source { file: file_name.to_string(), sha256, pages };
-    let mut sheets = SheetStream::new(&opts.params, opts.provenance);
+    let mut sheets = SheetStream::new(&opts.params, out, opts.provenance);
     let threads = opts.page_threads.unwrap_or(1).clamp(1, MAX_PAGE_THREADS).min(pages as usize);
     let (mut diagnostics, stopped) = if threads > 1 {
         parallel_pages(&pdf, pages, &stop, &opts.params, threads, &mut sheets)
@@ -92,18 +120,13 @@ pub fn convert_bytes_with(
     if stopped || should_stop(&stop) {
         return Err(ExtractError::Timeout);
     }
-    let mut doc = finish_document(source, sheets, diagnostics);
+    let (mut doc, out) = finish_document(source, sheets, diagnostics);
     if !ends_with_eof_marker(bytes) {
         let message = "the file does not end with %%EOF: it was probably cut short, and what it held \
                        after the cut is missing";
         doc.diagnostics.insert(0, Diagnostic::warning(None, DiagCode::DocumentTruncated, message));
     }
-    if !opts.provenance {
-        for o in &mut doc.objectives {
-            o.provenance = None;
-        }
-    }
-    Ok(doc)
+    Ok((doc, out))
 }
 
 /// A complete PDF ends with `%%EOF` (writers may add a little after it: line
@@ -127,9 +150,11 @@ pub fn assemble(
     pages: impl IntoIterator<Item = (u32, Result<Page, ExtractError>)>,
     params: &Params,
 ) -> Document {
-    let mut sheets = SheetStream::new(params, true);
+    let mut sheets = SheetStream::new(params, Collected::default(), true);
     let diagnostics = layout_pages(pages, params, &mut sheets);
-    finish_document(source, sheets, diagnostics)
+    let (mut doc, objectives) = finish_document(source, sheets, diagnostics);
+    doc.objectives = objectives.into_vec();
+    doc
 }
 
 /// Each page (taken one at a time) -> layout, handed to `sheets`; returns the
@@ -137,7 +162,7 @@ pub fn assemble(
 fn layout_pages(
     pages: impl IntoIterator<Item = (u32, Result<Page, ExtractError>)>,
     params: &Params,
-    sheets: &mut SheetStream,
+    sheets: &mut SheetStream<impl Objectives>,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for (n, page) in pages {
@@ -179,7 +204,7 @@ fn sequential_pages(
     pages: u32,
     stop: &Limits,
     params: &Params,
-    sheets: &mut SheetStream,
+    sheets: &mut SheetStream<impl Objectives>,
 ) -> (Vec<Diagnostic>, bool) {
     let mut stopped = false;
     let each_page = (1..=pages).map_while(|n| {
@@ -203,7 +228,7 @@ fn parallel_pages(
     stop: &Limits,
     params: &Params,
     threads: usize,
-    sheets: &mut SheetStream,
+    sheets: &mut SheetStream<impl Objectives>,
 ) -> (Vec<Diagnostic>, bool) {
     use std::sync::atomic::{AtomicBool, AtomicU32};
     use std::sync::{mpsc, Condvar, Mutex, PoisonError};
@@ -292,14 +317,14 @@ const PARSE_EVERY: usize = 48;
 /// certain, and drops its pages. A sheet longer than any bound is held whole
 /// (bounded by the sheet, not the document); so is a document from the first
 /// header of a table of objectives on (the table's rows run to its end).
-pub struct SheetStream<'p> {
+pub struct SheetStream<'p, O> {
     params: &'p Params,
     /// The pages held, from document page index `base` on.
     pages: Vec<PageLayout>,
     base: usize,
     /// Parse again when this many pages are held.
     parse_at: usize,
-    assembler: sheet::Assembler,
+    assembler: sheet::Assembler<O>,
     /// The most pages held at once (see [`SheetStream::peak_pages`]).
     peak: usize,
     /// Document pages before this index have had their years counted.
@@ -314,16 +339,17 @@ pub struct SheetStream<'p> {
     covered: std::ops::Range<usize>,
 }
 
-impl<'p> SheetStream<'p> {
+impl<'p, O: Objectives> SheetStream<'p, O> {
+    /// Each objective goes to `out` as soon as its sheet is complete.
     /// `provenance`: keep where each field was read (else it is dropped as soon
     /// as each objective is complete).
-    pub fn new(params: &'p Params, provenance: bool) -> Self {
+    pub fn new(params: &'p Params, out: O, provenance: bool) -> Self {
         SheetStream {
             params,
             pages: Vec::new(),
             base: 0,
             parse_at: PARSE_EVERY + 2 * context_pages(params),
-            assembler: sheet::Assembler::new(provenance),
+            assembler: sheet::Assembler::new(out, provenance),
             peak: 0,
             covered: 0..0,
             counted: 0,
@@ -403,9 +429,9 @@ impl<'p> SheetStream<'p> {
         self.parse_at = (self.pages.len() + PARSE_EVERY).max(2 * self.pages.len());
     }
 
-    /// The objectives of the document, in document order, and the parser's
-    /// diagnostics.
-    pub fn finish(mut self) -> (Vec<Objective>, Vec<Diagnostic>) {
+    /// The end of the document: `out` (which has had every objective, in
+    /// document order) and the parser's diagnostics.
+    pub fn finish(mut self) -> (O, Vec<Diagnostic>) {
         // The first pages are gone: what they said of the plan year (when they
         // decided it, before the pages held).
         let lead = match self.lead {
@@ -421,18 +447,23 @@ impl<'p> SheetStream<'p> {
     }
 }
 
-/// The sheet parser's end, plus the document-level diagnostics.
-fn finish_document(source: Source, sheets: SheetStream, mut diagnostics: Vec<Diagnostic>) -> Document {
-    let (objectives, sheet_diagnostics) = sheets.finish();
+/// The sheet parser's end, plus the document-level diagnostics: the document
+/// without its objectives, and where they went.
+fn finish_document<O: Objectives>(
+    source: Source,
+    sheets: SheetStream<O>,
+    mut diagnostics: Vec<Diagnostic>,
+) -> (Document, O) {
+    let (out, sheet_diagnostics) = sheets.finish();
     diagnostics.extend(sheet_diagnostics);
-    if objectives.is_empty() {
+    if out.is_empty() {
         diagnostics.push(Diagnostic::warning(
             None,
             DiagCode::DocumentNoObjectives,
             "no objective sheet found in the document",
         ));
     }
-    Document { schema_version: SCHEMA_VERSION.to_string(), source, objectives, diagnostics }
+    (Document { schema_version: SCHEMA_VERSION.to_string(), source, objectives: Vec::new(), diagnostics }, out)
 }
 
 /// Findings about one extracted page: no text layer, extractor warnings.

@@ -12,7 +12,8 @@ use serde::Serialize;
 use super::batch::BatchOptions;
 use super::sink::{Ending, Lost, Unfinished};
 use crate::error::{Error, ExtractError};
-use crate::model::{DiagCode, Diagnostic, Document, Level};
+use crate::model::{DiagCode, Diagnostic, Level};
+use crate::spool::Converted;
 
 /// What became of one input file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -96,7 +97,8 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    pub(super) fn converted(input: &Path, doc: &Document, duration: Duration) -> Self {
+    pub(super) fn converted(input: &Path, converted: &Converted, duration: Duration) -> Self {
+        let doc = converted.head();
         let mut diagnostics = DiagnosticSummary { list: doc.diagnostics.clone(), ..Default::default() };
         for d in &doc.diagnostics {
             match d.level {
@@ -111,8 +113,8 @@ impl FileReport {
             path: input.to_string_lossy().into_owned(),
             status: if recovered { Status::Recovered } else { Status::Ok },
             pages: Some(doc.source.pages),
-            objectives: doc.objectives.len(),
-            indicators: doc.objectives.iter().map(|o| o.indicators.len()).sum(),
+            objectives: converted.objective_count(),
+            indicators: converted.indicator_count(),
             diagnostics,
             error: None,
             error_kind: None,

@@ -16,6 +16,7 @@ use super::convert::Options;
 use super::report::{BatchSummary, FileReport};
 use crate::error::Error;
 use crate::model::Document;
+use crate::spool::Converted;
 
 /// Output work a sink has done on the worker threads, in parallel and in any
 /// order, right after a file is converted (serializing it, writing a temporary
@@ -23,7 +24,7 @@ use crate::model::Document;
 /// Keeps the thread that records outcomes from being the bottleneck of a batch
 /// of small files.
 pub trait Stage: Send + Sync {
-    fn stage(&self, input: &Path, doc: &Document) -> Result<Staged, Error>;
+    fn stage(&self, input: &Path, doc: &Converted) -> Result<Staged, Error>;
     /// Before converting `input`: the document this sink's output already holds
     /// for this very input, written by an earlier run with the same options
     /// (`--skip-existing`), or `None` (the default) to convert it. A document
@@ -50,7 +51,7 @@ pub trait Sink {
     fn begin(&mut self, _total: usize) {}
     /// A converted document: write it. An error here counts the file as failed
     /// (and the sinks after this one do not get the document).
-    fn document(&mut self, input: &Path, doc: &Document) -> Result<(), Error>;
+    fn document(&mut self, input: &Path, doc: &Converted) -> Result<(), Error>;
     /// Work of this sink to run on the worker threads (see [`Stage`]); `None`
     /// (the default): all output happens in [`Sink::document`].
     fn stage(&self) -> Option<Arc<dyn Stage>> {
@@ -58,7 +59,7 @@ pub trait Sink {
     }
     /// A converted document whose output [`Sink::stage`] prepared; by default the
     /// staged work is dropped and the document written through [`Sink::document`].
-    fn document_staged(&mut self, input: &Path, doc: &Document, _staged: Staged) -> Result<(), Error> {
+    fn document_staged(&mut self, input: &Path, doc: &Converted, _staged: Staged) -> Result<(), Error> {
         self.document(input, doc)
     }
     /// A file that failed to convert or to be written.

@@ -43,6 +43,7 @@ use crate::labels;
 use crate::layout::PageLayout;
 use crate::model::{DiagCode, Diagnostic, Objective};
 use crate::params::Params;
+use crate::spool::{Collected, Objectives};
 use doc::{Doc, HashMap, HashSet, LineRef, Prov, RowRef};
 use sections::{Section, Sections};
 use structure::Heading;
@@ -55,12 +56,13 @@ const PLAN_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 /// Parse every objective sheet of a document, in document order.
 pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diagnostic>) {
     let chunk = parse_chunk(pages, params, 0..0, Lead::After(0));
-    let mut assembler = Assembler::new(true);
+    let mut assembler = Assembler::new(Collected::default(), true);
     for years in &chunk.page_years {
         assembler.count(years);
     }
     assembler.take(chunk, 0, None, true);
-    assembler.finish()
+    let (objectives, diags) = assembler.finish();
+    (objectives.into_vec(), diags)
 }
 
 /// One objective sheet read from a run of pages ([`parse_chunk`]).
@@ -94,12 +96,10 @@ pub struct Chunk {
 }
 
 /// The objectives of a document assembled from the [`Chunk`]s of overlapping
-/// runs of its pages, each sheet taken once, in document order.
-#[derive(Default)]
-pub struct Assembler {
-    objectives: Vec<Objective>,
-    /// Per objective: its year is to come from the document.
-    wants_year: Vec<bool>,
+/// runs of its pages, each sheet taken once, in document order, and handed to
+/// `out` as soon as it is taken.
+pub struct Assembler<O> {
+    out: O,
     diags: Vec<Diagnostic>,
     tables: Vec<Objective>,
     table_diags: Vec<Diagnostic>,
@@ -112,10 +112,18 @@ pub struct Assembler {
     provenance: bool,
 }
 
-impl Assembler {
+impl<O: Objectives> Assembler<O> {
     /// `provenance`: keep where each field was read.
-    pub fn new(provenance: bool) -> Self {
-        Assembler { provenance, ..Default::default() }
+    pub fn new(out: O, provenance: bool) -> Self {
+        Assembler {
+            out,
+            diags: Vec::new(),
+            tables: Vec::new(),
+            table_diags: Vec::new(),
+            year_counts: HashMap::default(),
+            taken: (0, 0),
+            provenance,
+        }
     }
 
     /// Take from `chunk` (a run of pages starting at document page `base`) the
@@ -130,12 +138,12 @@ impl Assembler {
                 continue;
             }
             self.taken = (at.0, at.1 + 1);
-            self.wants_year.push(sheet.objective.year.is_none());
+            let wants_year = sheet.objective.year.is_none();
             let mut objective = sheet.objective;
             if !self.provenance {
                 objective.provenance = None;
             }
-            self.objectives.push(objective);
+            self.out.push(objective, wants_year);
             self.diags.extend(sheet.diags);
         }
         if let Some(u) = upto {
@@ -157,21 +165,13 @@ impl Assembler {
         }
     }
 
-    /// Every objective in document order, with the diagnostics.
-    pub fn finish(mut self) -> (Vec<Objective>, Vec<Diagnostic>) {
+    /// The end of the document: `out`, given the document's year (the most
+    /// printed one) and the tables of objectives, and the diagnostics.
+    pub fn finish(mut self) -> (O, Vec<Diagnostic>) {
         let doc_year = self.year_counts.iter().max_by_key(|&(y, n)| (*n, *y)).map(|(y, _)| *y);
-        for (o, wants) in self.objectives.iter_mut().zip(&self.wants_year) {
-            if *wants {
-                o.year = doc_year;
-            }
-        }
+        self.out.finish(doc_year, self.tables);
         self.diags.extend(self.table_diags);
-        if !self.tables.is_empty() {
-            self.objectives.extend(self.tables);
-            // Document order: by first page (a sort that keeps each family's order).
-            self.objectives.sort_by_key(|o| o.pages.first().copied().unwrap_or(u32::MAX));
-        }
-        (self.objectives, self.diags)
+        (self.out, self.diags)
     }
 }
 

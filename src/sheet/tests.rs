@@ -1060,12 +1060,13 @@ fn a_long_document_is_parsed_holding_only_the_pages_of_open_sheets() {
     let pages = long_document(n, long);
     let whole = parse(&pages, &p);
     assert_eq!(whole.0.len(), n + 1);
-    let mut stream = crate::pipeline::SheetStream::new(&p, true);
+    let mut stream = crate::pipeline::SheetStream::new(&p, crate::spool::Collected::default(), true);
     for page in pages {
         stream.push(page);
     }
     let peak = stream.peak_pages();
-    let streamed = stream.finish();
+    let (objectives, diags) = stream.finish();
+    let streamed = (objectives.into_vec(), diags);
     // The same objectives and diagnostics as parsing the whole document at once...
     assert!(streamed.0 == whole.0, "streamed objectives differ from the whole document's");
     assert_eq!(streamed.1, whole.1);

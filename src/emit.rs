@@ -310,6 +310,8 @@ impl Sink for JsonDirSink {
                 tmp.persist(&out).map_err(|e| write_error(input, &out, e.error))?;
             }
             Staged::Kept => {}
+            // Not what this sink stages: written here.
+            Staged::Bytes(_) => return self.document(input, doc),
         }
         self.written.insert(name, input.to_path_buf());
         Ok(())
@@ -379,6 +381,36 @@ impl<W: Write> Sink for NdjsonSink<W> {
             .and_then(|()| self.out.flush())
             .map_err(|e| write_error(input, &self.name, e))
     }
+
+    /// The lines are made on the workers; only the copy stays in input order.
+    fn stage(&self) -> Option<Arc<dyn Stage>> {
+        Some(Arc::new(NdjsonStage))
+    }
+
+    fn document_staged(&mut self, input: &Path, doc: &Converted, staged: Staged) -> Result<(), Error> {
+        match staged {
+            Staged::Bytes(mut lines) => lines
+                .copy_to(&mut self.out)
+                .and_then(|()| self.out.flush())
+                .map_err(|e| write_error(input, &self.name, e)),
+            _ => self.document(input, doc),
+        }
+    }
+}
+
+/// The worker-side half of the NDJSON sinks: a document's lines, held like its
+/// objectives (in memory up to [`crate::spool::SPOOL_MEMORY`], then in a
+/// temporary file).
+struct NdjsonStage;
+
+impl Stage for NdjsonStage {
+    fn stage(&self, input: &Path, doc: &Converted) -> Result<Staged, Error> {
+        let mut lines = crate::spool::Bytes::new(crate::spool::SPOOL_MEMORY);
+        crate::pipeline::stages::timed(crate::pipeline::stages::Stage::Emit, || write_ndjson(doc, &mut lines))
+            .map_err(|e| write_error(input, Path::new("<NDJSON>"), e))?;
+        lines.flush();
+        Ok(Staged::Bytes(lines))
+    }
 }
 
 /// A converted document's NDJSON lines ([`to_ndjson`]), one objective at a time.
@@ -436,6 +468,21 @@ impl Sink for NdjsonFile {
         match &mut self.sink {
             Some(sink) => {
                 let written = sink.document(input, doc);
+                self.failed |= written.is_err();
+                written
+            }
+            None => Err(write_error(input, &self.path, io::Error::other("the NDJSON file is already complete"))),
+        }
+    }
+
+    fn stage(&self) -> Option<Arc<dyn Stage>> {
+        Some(Arc::new(NdjsonStage))
+    }
+
+    fn document_staged(&mut self, input: &Path, doc: &Converted, staged: Staged) -> Result<(), Error> {
+        match &mut self.sink {
+            Some(sink) => {
+                let written = sink.document_staged(input, doc, staged);
                 self.failed |= written.is_err();
                 written
             }

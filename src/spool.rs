@@ -102,59 +102,30 @@ struct Entry {
     wants_year: bool,
 }
 
-/// Objectives held as the JSON of the document file (see the module header).
-pub struct Spool {
-    /// The JSON of the objectives while they fit in the budget.
+/// Bytes written once and read back in order: in memory up to a budget, then
+/// all in an unnamed temporary file (see the module header).
+pub struct Bytes {
+    /// The bytes while they fit in the budget.
     mem: Vec<u8>,
-    /// Once over the budget: every objective's JSON, in order.
+    /// Once over the budget: every byte, in order.
     file: Option<BufWriter<File>>,
-    entries: Vec<Entry>,
     budget: usize,
-    /// The document's year, once known.
-    year: Option<i32>,
-    /// The first failure to write the temporary file: reported when the spool is
-    /// read (the objectives after it are lost).
+    /// The first failure to write the temporary file: reported when the bytes
+    /// are read (what came after it is lost).
     error: Option<io::Error>,
     /// No temporary file could be made: everything stays in memory.
     no_file: bool,
-    scratch: Vec<u8>,
 }
 
-impl Spool {
-    /// A spool holding up to `budget` bytes in memory ([`SPOOL_MEMORY`]).
-    pub fn new(budget: usize) -> Spool {
-        Spool {
-            mem: Vec::new(),
-            file: None,
-            entries: Vec::new(),
-            budget,
-            year: None,
-            error: None,
-            no_file: false,
-            scratch: Vec::new(),
-        }
+impl Bytes {
+    /// Up to `budget` bytes held in memory ([`SPOOL_MEMORY`]).
+    pub fn new(budget: usize) -> Bytes {
+        Bytes { mem: Vec::new(), file: None, budget, error: None, no_file: false }
     }
 
-    /// Indicators of all the objectives.
-    pub fn indicators(&self) -> usize {
-        self.entries.iter().map(|e| e.indicators).sum()
-    }
-
-    /// The objectives moved to a temporary file.
-    pub fn spilled(&self) -> bool {
-        self.file.is_some()
-    }
-
-    /// Bytes of objective JSON held in memory.
-    pub fn held(&self) -> usize {
-        self.mem.len()
-    }
-
-    fn append(&mut self, objective: &Objective, wants_year: bool) {
-        self.scratch.clear();
-        element_json(objective, &mut self.scratch);
-        self.entries.push(Entry { len: self.scratch.len(), indicators: objective.indicators.len(), wants_year });
-        if self.file.is_none() && !self.no_file && self.mem.len() + self.scratch.len() > self.budget {
+    /// Append `bytes` (a failure to write is kept for [`Bytes::reader`]).
+    pub fn push(&mut self, bytes: &[u8]) {
+        if self.file.is_none() && !self.no_file && self.mem.len() + bytes.len() > self.budget {
             match tempfile::tempfile() {
                 Ok(f) => {
                     let mut w = BufWriter::with_capacity(64 << 10, f);
@@ -170,41 +141,126 @@ impl Spool {
         }
         match &mut self.file {
             Some(w) => {
-                if let Err(e) = w.write_all(&self.scratch) {
+                if let Err(e) = w.write_all(bytes) {
                     self.error.get_or_insert(e);
                 }
             }
-            None => self.mem.extend_from_slice(&self.scratch),
+            None => self.mem.extend_from_slice(bytes),
         }
+    }
+
+    /// Everything written, from the start (call [`Bytes::flush`] first).
+    pub fn reader(&self) -> io::Result<impl Read + '_> {
+        if let Some(e) = &self.error {
+            return Err(io::Error::new(e.kind(), format!("a temporary file: {e}")));
+        }
+        Ok(match &self.file {
+            Some(w) => {
+                let mut file = w.get_ref();
+                file.seek(SeekFrom::Start(0))?;
+                Either::File(BufReader::with_capacity(64 << 10, file))
+            }
+            None => Either::Mem(&self.mem[..]),
+        })
+    }
+
+    /// Write out what is buffered for the temporary file.
+    pub fn flush(&mut self) {
+        if let Some(Err(e)) = self.file.as_mut().map(Write::flush) {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    /// The bytes moved to a temporary file.
+    pub fn spilled(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// Bytes held in memory.
+    pub fn held(&self) -> usize {
+        self.mem.len()
+    }
+
+    /// Copy everything written to `w`.
+    pub fn copy_to(&mut self, w: &mut impl Write) -> io::Result<()> {
+        self.flush();
+        io::copy(&mut self.reader()?, w).map(drop)
+    }
+}
+
+impl Write for Bytes {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.push(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Bytes::flush(self);
+        Ok(())
+    }
+}
+
+/// A reader over memory or the temporary file.
+enum Either<'a> {
+    Mem(&'a [u8]),
+    File(BufReader<&'a File>),
+}
+
+impl Read for Either<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Either::Mem(m) => m.read(buf),
+            Either::File(f) => f.read(buf),
+        }
+    }
+}
+
+/// Objectives held as the JSON of the document file (see the module header).
+pub struct Spool {
+    /// Every objective's JSON, in order.
+    bytes: Bytes,
+    entries: Vec<Entry>,
+    /// The document's year, once known.
+    year: Option<i32>,
+    scratch: Vec<u8>,
+}
+
+impl Spool {
+    /// A spool holding up to `budget` bytes in memory ([`SPOOL_MEMORY`]).
+    pub fn new(budget: usize) -> Spool {
+        Spool { bytes: Bytes::new(budget), entries: Vec::new(), year: None, scratch: Vec::new() }
+    }
+
+    /// Indicators of all the objectives.
+    pub fn indicators(&self) -> usize {
+        self.entries.iter().map(|e| e.indicators).sum()
+    }
+
+    /// The objectives moved to a temporary file.
+    pub fn spilled(&self) -> bool {
+        self.bytes.spilled()
+    }
+
+    /// Bytes of objective JSON held in memory.
+    pub fn held(&self) -> usize {
+        self.bytes.held()
+    }
+
+    fn append(&mut self, objective: &Objective, wants_year: bool) {
+        self.scratch.clear();
+        element_json(objective, &mut self.scratch);
+        self.entries.push(Entry { len: self.scratch.len(), indicators: objective.indicators.len(), wants_year });
+        self.bytes.push(&self.scratch);
     }
 
     /// Call `f` with each objective's JSON (as [`element_json`] writes it, the
     /// document's year given where it is wanted), in order.
     fn for_each_json(&self, mut f: impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
-        if let Some(e) = &self.error {
-            return Err(io::Error::new(e.kind(), format!("the objectives' temporary file: {e}")));
-        }
-        let mut reader = match &self.file {
-            Some(w) => {
-                let mut file = w.get_ref();
-                file.seek(SeekFrom::Start(0))?;
-                Some(BufReader::with_capacity(64 << 10, file))
-            }
-            None => None,
-        };
-        let (mut at, mut buf, mut again) = (0, Vec::new(), Vec::new());
+        let mut reader = self.bytes.reader()?;
+        let (mut buf, mut again) = (Vec::new(), Vec::new());
         for e in &self.entries {
-            let json: &[u8] = match &mut reader {
-                Some(r) => {
-                    buf.resize(e.len, 0);
-                    r.read_exact(&mut buf)?;
-                    &buf
-                }
-                None => {
-                    at += e.len;
-                    &self.mem[at - e.len..at]
-                }
-            };
+            buf.resize(e.len, 0);
+            reader.read_exact(&mut buf)?;
+            let json = &buf[..];
             match self.year {
                 // Written before the year was known: written again with it.
                 Some(year) if e.wants_year => {
@@ -238,9 +294,7 @@ impl Spool {
     }
 
     fn flush(&mut self) {
-        if let Some(Err(e)) = self.file.as_mut().map(Write::flush) {
-            self.error.get_or_insert(e);
-        }
+        self.bytes.flush();
     }
 }
 
@@ -264,11 +318,11 @@ impl Objectives for Spool {
             all.push(o);
             Ok(())
         }) {
-            self.error.get_or_insert(e);
+            self.bytes.error.get_or_insert(e);
             return;
         }
         complete(&mut all, &wants, year, tables);
-        let mut fresh = Spool::new(self.budget);
+        let mut fresh = Spool::new(self.bytes.budget);
         for o in &all {
             fresh.append(o, false);
         }

@@ -43,6 +43,9 @@ pub enum Staged {
     /// The output already holds this document ([`Stage::existing`]): nothing
     /// to write.
     Kept,
+    /// The bytes to append to the output (NDJSON lines), in memory or in a
+    /// temporary file.
+    Bytes(crate::spool::Bytes),
 }
 
 /// Receives the outcome of every file of a batch, in input order.

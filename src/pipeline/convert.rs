@@ -573,6 +573,36 @@ mod tests {
     }
 
     #[test]
+    fn every_fixture_spooled_to_a_file_writes_the_json_of_the_whole_document() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut checked = 0;
+        for entry in fs::read_dir(&dir).unwrap() {
+            let pdf = entry.unwrap().path();
+            if pdf.extension().is_none_or(|x| x != "pdf") {
+                continue;
+            }
+            let (bytes, name) = (fs::read(&pdf).unwrap(), file_name(&pdf));
+            for provenance in [false, true] {
+                let opts = Options { provenance, ..Default::default() };
+                let Ok(whole) = convert_bytes(&name, &bytes, &opts) else { continue };
+                // A budget of 0: every objective goes to the temporary file.
+                let (doc, spool) = convert_into(&name, &bytes, &opts, Limits::default(), Spool::new(0)).unwrap();
+                assert_eq!(spool.spilled(), !whole.objectives.is_empty(), "{name}");
+                let spooled = Converted::spooled(doc, spool);
+                let mut json = Vec::new();
+                crate::emit::write_converted_json(&spooled, &mut json).unwrap();
+                assert!(json == crate::emit::to_json(&whole).into_bytes(), "{name}: the JSON differs");
+                let mut ndjson = Vec::new();
+                crate::emit::write_ndjson(&spooled, &mut ndjson).unwrap();
+                assert!(ndjson == crate::emit::to_ndjson(&whole).into_bytes(), "{name}: the NDJSON differs");
+                assert!(spooled.into_document().unwrap() == whole, "{name}");
+                checked += usize::from(!whole.objectives.is_empty());
+            }
+        }
+        assert!(checked > 40, "fixtures with objectives: {checked}");
+    }
+
+    #[test]
     fn stub_or_garbage_input_fails_that_file_only() {
         // Whatever the extractor does with garbage (today a todo!() panic, later a
         // NotPdf error), the file fails cleanly with a typed error.

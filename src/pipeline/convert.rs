@@ -101,6 +101,7 @@ fn convert_into<O: Objectives>(
     let sha256 = hex_sha256(bytes);
     let stop = limits.clone();
     let pdf = timed(Stage::Open, || extract::open_with(bytes, opts.password.as_deref(), limits))?;
+    release_freed_memory();
     let pages = pdf.page_count();
     let source = Source { file: file_name.to_string(), sha256, pages };
     let mut sheets = SheetStream::new(&opts.params, out, opts.provenance);
@@ -127,6 +128,18 @@ fn convert_into<O: Objectives>(
         doc.diagnostics.insert(0, Diagnostic::warning(None, DiagCode::DocumentTruncated, message));
     }
     Ok((doc, out))
+}
+
+/// Hand the memory this thread has freed back to the system. The binary's
+/// allocator (mimalloc) keeps what a thread frees for that thread's next
+/// allocations; the load's temporaries (inflated object streams, the parsed
+/// objects it dropped) would stay beside what the page threads allocate anew
+/// (6 MB of a 600-page plan's 44 MB peak). A no-op under another allocator.
+fn release_freed_memory() {
+    // SAFETY: `mi_collect` takes no pointer and only works on the calling
+    // thread's heap and mimalloc's own caches; it is safe to call at any time,
+    // also when mimalloc serves no allocation of this process.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// A complete PDF ends with `%%EOF` (writers may add a little after it: line
@@ -232,7 +245,11 @@ fn parallel_pages(
 ) -> (Vec<Diagnostic>, bool) {
     use std::sync::atomic::{AtomicBool, AtomicU32};
     use std::sync::{mpsc, Condvar, Mutex, PoisonError};
-    let ahead = 4 * threads as u32;
+    // A page thread runs at most one parse's worth of pages ahead of the parser
+    // (plus a few each): while the parser reads the pages held (every
+    // `PARSE_EVERY` pages) the page threads keep working instead of waiting,
+    // which costs the layouts of as many pages.
+    let ahead = (PARSE_EVERY + 4 * threads) as u32;
     let next = AtomicU32::new(1);
     // The next page the parser takes.
     let wanted = Mutex::new(1u32);

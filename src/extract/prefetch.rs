@@ -60,9 +60,6 @@ impl Prefetch {
     /// The object streams of `bytes`, or `None` when too few to be worth a
     /// thread (or the machine has one core).
     pub(crate) fn find(bytes: &[u8]) -> Option<Prefetch> {
-        if std::thread::available_parallelism().map_or(1, usize::from) < 2 {
-            return None;
-        }
         let mut items = Vec::new();
         let (mut last_end, mut copied) = (0, 0);
         for hit in memmem::find_iter(bytes, b"/ObjStm") {
@@ -78,7 +75,9 @@ impl Prefetch {
                 items.push(item);
             }
         }
-        if items.len() < MIN_STREAMS {
+        // (the core count last: reading it costs system calls, more than a
+        // small file's scan)
+        if items.len() < MIN_STREAMS || std::thread::available_parallelism().map_or(1, usize::from) < 2 {
             return None;
         }
         let mut by_len: HashMap<usize, Vec<usize>> = HashMap::new();

@@ -47,7 +47,7 @@ fn is_delim(b: u8) -> bool {
     matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
 }
 #[inline]
-fn hexv(b: u8) -> Option<u8> {
+const fn hexv(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),
@@ -116,6 +116,10 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     // sized once: glyph-id strings of CID fonts are long and many
                     let len = d[self.pos..].iter().position(|&c| c == b'>').unwrap_or(d.len() - self.pos);
+                    if let Some(out) = hex_pairs(&d[self.pos..self.pos + len]) {
+                        self.pos += len + 1;
+                        return Some(Token::Operand(Operand::Str(Cow::Owned(out))));
+                    }
                     let mut out = Vec::with_capacity(len.div_ceil(2));
                     let mut hi: Option<u8> = None;
                     while self.pos < d.len() && d[self.pos] != b'>' {
@@ -326,6 +330,37 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// Value of each hex digit, 0xff for any other byte.
+static HEX: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 256 {
+        if let Some(v) = hexv(i as u8) {
+            t[i] = v;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// The common hex string, an even number of digits and nothing else, decoded
+/// two digits at a time (glyph codes of CID fonts: a third of a plan's content
+/// bytes); `None` for any other, which the general loop reads.
+fn hex_pairs(s: &[u8]) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() / 2);
+    for p in s.chunks_exact(2) {
+        let (h, l) = (HEX[p[0] as usize], HEX[p[1] as usize]);
+        if (h | l) & 0xf0 != 0 {
+            return None;
+        }
+        out.push(h << 4 | l);
+    }
+    Some(out)
+}
+
 fn unescape_name(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
@@ -402,6 +437,28 @@ mod tests {
         assert_eq!(t[9], "Num(-0.5)");
         assert!(t[11].contains("[97, 40, 98, 41, 99, 65]"));
         assert!(t.iter().any(|s| s == "op:TJ"));
+    }
+
+    #[test]
+    fn hex_strings_with_and_without_the_fast_path() {
+        // even digits only: two at a time; odd, spaced or junk: the general loop
+        for (src, want) in [
+            (&b"<00410042>"[..], &[0x00u8, 0x41, 0x00, 0x42][..]),
+            (b"<aBcD>", &[0xab, 0xcd]),
+            (b"<>", &[]),
+            (b"<414>", &[0x41, 0x40]),
+            (b"<41 42>", &[0x41, 0x42]),
+            (b"<4x1>", &[0x41]),
+            (b"<4142", &[0x41, 0x42]),
+        ] {
+            let mut l = Lexer::new(src);
+            match l.next_token() {
+                Some(Token::Operand(Operand::Str(s))) => assert_eq!(&*s, want, "{}", String::from_utf8_lossy(src)),
+                _ => panic!("no string"),
+            }
+            // past the closing `>` (or one past the end of an unterminated string)
+            assert_eq!(l.pos, src.len() + usize::from(!src.ends_with(b">")));
+        }
     }
 
     #[test]

@@ -54,13 +54,99 @@ pub(crate) fn stub_page(obj: &mut Object) {
 
 /// The page dictionary a stub stands for, or `None` when `d` is not a stub.
 pub(crate) fn unstub_page(d: &Dictionary) -> Option<Dictionary> {
+    decode_page(stub_data(d)?)
+}
+
+/// The encoded dictionary of a stub.
+fn stub_data(d: &Dictionary) -> Option<&Vec<u8>> {
     if d.len() != 2 {
         return None;
     }
-    let Ok(Object::String(data, StringFormat::Hexadecimal)) = d.get(STUB_KEY) else { return None };
+    match d.get(STUB_KEY) {
+        Ok(Object::String(data, StringFormat::Hexadecimal)) => Some(data),
+        _ => None,
+    }
+}
+
+/// A page dictionary from its encoding, if `data` is one whole.
+fn decode_page(data: &[u8]) -> Option<Dictionary> {
     let mut pos = 0;
     let Some(Object::Dictionary(full)) = decode(data, &mut pos, 0) else { return None };
     (pos == data.len()).then_some(full)
+}
+
+/// The encoded page dictionaries of a document, moved out of the loaded objects
+/// into one buffer once the page list is known. A stub is a two-entry dictionary
+/// (a few hundred bytes of map and keys) allocated among the load's temporaries,
+/// which then cannot be handed back around it: moved here, a page costs its
+/// encoding and two offsets (a 6,000-page plan: 1 MB instead of 3).
+#[derive(Default)]
+pub(crate) struct PageStubs {
+    data: Vec<u8>,
+    /// Per page of the page list: its encoding in `data`, `None` when its
+    /// object was not a stub (left as loaded).
+    ranges: Vec<Option<(usize, usize)>>,
+}
+
+impl PageStubs {
+    /// Move the stubs of `pages` out of `objects`; each is left an empty
+    /// dictionary (the page is drawn from here, nothing else reads it).
+    pub(crate) fn take(
+        objects: &mut std::collections::BTreeMap<lopdf::ObjectId, Object>,
+        pages: &[lopdf::ObjectId],
+    ) -> Self {
+        let mut stubs = PageStubs { data: Vec::new(), ranges: Vec::with_capacity(pages.len()) };
+        let mut seen: std::collections::HashMap<lopdf::ObjectId, (usize, usize)> = std::collections::HashMap::new();
+        let total: usize = pages
+            .iter()
+            .filter_map(|id| match objects.get(id) {
+                Some(Object::Dictionary(d)) => stub_data(d).map(Vec::len),
+                _ => None,
+            })
+            .sum();
+        stubs.data.reserve_exact(total);
+        for id in pages {
+            // A page listed twice (a page tree that repeats a kid) shares its range.
+            if let Some(&r) = seen.get(id) {
+                stubs.ranges.push(Some(r));
+                continue;
+            }
+            let range = match objects.get_mut(id) {
+                Some(obj @ Object::Dictionary(_)) => {
+                    let Object::Dictionary(d) = &*obj else { unreachable!() };
+                    match stub_data(d) {
+                        Some(data) => {
+                            let start = stubs.data.len();
+                            stubs.data.extend_from_slice(data);
+                            *obj = Object::Dictionary(Dictionary::new());
+                            Some((start, stubs.data.len() - start))
+                        }
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            if let Some(r) = range {
+                seen.insert(*id, r);
+            }
+            stubs.ranges.push(range);
+        }
+        stubs
+    }
+
+    /// The dictionary of page `index` (0-based in the page list), when it was a
+    /// stub. A file's own dictionary that only looked like one (its data is no
+    /// valid encoding) comes back as it was.
+    pub(crate) fn page(&self, index: usize) -> Option<Dictionary> {
+        let (start, len) = self.ranges.get(index).copied().flatten()?;
+        let data = &self.data[start..start + len];
+        decode_page(data).or_else(|| {
+            let mut d = Dictionary::new();
+            d.set(b"Type".to_vec(), Object::Name(b"Page".to_vec()));
+            d.set(STUB_KEY.to_vec(), Object::String(data.to_vec(), StringFormat::Hexadecimal));
+            Some(d)
+        })
+    }
 }
 
 fn varint(mut v: u64, out: &mut Vec<u8>) {
@@ -202,6 +288,34 @@ fn decode(data: &[u8], pos: &mut usize, depth: u32) -> Option<Object> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stubs_moved_out_of_the_objects_give_back_each_page() {
+        let page = |w: i64| {
+            Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"Page".to_vec())),
+                ("MediaBox", Object::Array(vec![0.into(), 0.into(), w.into(), 842.into()])),
+            ])
+        };
+        let mut objects = std::collections::BTreeMap::new();
+        for (n, w) in [(1, 500), (2, 600)] {
+            let mut o = Object::Dictionary(page(w));
+            stub_page(&mut o);
+            objects.insert((n, 0), o);
+        }
+        // A page whose object is not a stub (left as loaded).
+        objects.insert((3, 0), Object::Dictionary(page(700)));
+        // Page 1 listed twice, as a page tree that repeats a kid does.
+        let stubs = PageStubs::take(&mut objects, &[(1, 0), (2, 0), (3, 0), (1, 0)]);
+        assert_eq!(stubs.page(0), Some(page(500)));
+        assert_eq!(stubs.page(1), Some(page(600)));
+        assert_eq!(stubs.page(2), None);
+        assert_eq!(stubs.page(3), Some(page(500)));
+        assert_eq!(stubs.page(4), None);
+        // The stubs left the objects; the plain page stays.
+        assert_eq!(objects[&(1, 0)], Object::Dictionary(Dictionary::new()));
+        assert_eq!(objects[&(3, 0)], Object::Dictionary(page(700)));
+    }
 
     #[test]
     fn a_page_dictionary_comes_back_equal_in_the_same_order() {

@@ -623,6 +623,8 @@ pub struct PdfDoc {
     warnings: Vec<String>,
     /// Pages of the page tree before truncation to `Limits::max_pages`.
     total_pages: usize,
+    /// The encoded page dictionaries, by index in `pages`.
+    stubs: compact::PageStubs,
 }
 
 fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
@@ -710,9 +712,11 @@ pub fn open_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result
             }
         })
     };
-    let (doc, pages, warnings, total_pages) = r?;
+    let (mut doc, pages, warnings, total_pages) = r?;
+    let stubs = compact::PageStubs::take(&mut doc.objects, &pages);
     Ok(PdfDoc {
         doc,
+        stubs,
         pages,
         fonts: Mutex::new(HashMap::new()),
         forms: FormCache::default(),
@@ -1157,7 +1161,7 @@ impl PdfDoc {
             .and_then(|o| o.as_dict().ok())
             .ok_or_else(|| ExtractError::Page { page: number, message: "page object is not a dictionary".into() })?;
         // a page dictionary kept encoded since the load, decoded for this page only
-        let decoded = compact::unstub_page(stored);
+        let decoded = self.stubs.page(number as usize - 1).or_else(|| compact::unstub_page(stored));
         let pd = decoded.as_ref().unwrap_or(stored);
         let mut warnings = Vec::new();
         let media = self.inherited(pd, b"MediaBox").and_then(|o| rect_of(doc, o)).unwrap_or_else(|| {

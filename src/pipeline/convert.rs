@@ -101,7 +101,9 @@ fn convert_into<O: Objectives>(
     let sha256 = hex_sha256(bytes);
     let stop = limits.clone();
     let pdf = timed(Stage::Open, || extract::open_with(bytes, opts.password.as_deref(), limits))?;
-    release_freed_memory();
+    if bytes.len() >= RELEASE_AFTER_LOAD {
+        release_freed_memory();
+    }
     let pages = pdf.page_count();
     let source = Source { file: file_name.to_string(), sha256, pages };
     let mut sheets = SheetStream::new(&opts.params, out, opts.provenance);
@@ -129,6 +131,10 @@ fn convert_into<O: Objectives>(
     }
     Ok((doc, out))
 }
+
+/// Inputs from this size on hand back what their load freed (a small file's
+/// load frees little, and a batch of them would pay for the call each time).
+const RELEASE_AFTER_LOAD: usize = 1 << 20;
 
 /// Hand the memory this thread has freed back to the system. The binary's
 /// allocator (mimalloc) keeps what a thread frees for that thread's next

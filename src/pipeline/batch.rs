@@ -268,12 +268,12 @@ pub fn convert_batch_with_stdin(
                         source: ExtractError::LimitExceeded(message),
                     });
                 }
-                convert_bytes_spooled(&pdf.name, &pdf.bytes, opts, limits)
+                convert_bytes_spooled(&pdf.name, std::borrow::Cow::Borrowed(&pdf.bytes), opts, limits)
                     .map_err(|source| Error::Extract { file: path.to_path_buf(), source })
             }),
             _ => guarded(path, || {
                 let bytes = read_input_file(path, opts.max_file_size)?;
-                convert_bytes_spooled(&file_name(path), &bytes, opts, limits)
+                convert_bytes_spooled(&file_name(path), std::borrow::Cow::Owned(bytes), opts, limits)
                     .map_err(|source| Error::Extract { file: path.to_path_buf(), source })
             }),
         }),

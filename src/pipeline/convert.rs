@@ -4,6 +4,7 @@
 //! file) and the input's SHA-256. Reading a file and converting it happens behind
 //! the panic boundary of [`super::guard`].
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -71,7 +72,7 @@ pub fn convert_bytes_with(
     opts: &Options,
     limits: Limits,
 ) -> Result<Document, ExtractError> {
-    let (mut doc, objectives) = convert_into(file_name, bytes, opts, limits, Collected::default())?;
+    let (mut doc, objectives) = convert_into(file_name, Cow::Borrowed(bytes), opts, limits, Collected::default())?;
     doc.objectives = objectives.into_vec();
     Ok(doc)
 }
@@ -79,9 +80,11 @@ pub fn convert_bytes_with(
 /// [`convert_bytes_with`] with the objectives written to a [`Spool`] as their
 /// sheets complete (what the batch does: a document of any length is converted
 /// and written holding one objective at a time).
+/// `bytes` given as owned (a file read for this conversion) are dropped once
+/// the document is loaded: the loaded objects hold what the pages need.
 pub fn convert_bytes_spooled(
     file_name: &str,
-    bytes: &[u8],
+    bytes: Cow<'_, [u8]>,
     opts: &Options,
     limits: Limits,
 ) -> Result<Converted, ExtractError> {
@@ -93,15 +96,18 @@ pub fn convert_bytes_spooled(
 /// objectives, and `out`.
 fn convert_into<O: Objectives>(
     file_name: &str,
-    bytes: &[u8],
+    bytes: Cow<'_, [u8]>,
     opts: &Options,
     limits: Limits,
     out: O,
 ) -> Result<(Document, O), ExtractError> {
-    let sha256 = hex_sha256(bytes);
+    let sha256 = hex_sha256(&bytes);
+    let truncated = !ends_with_eof_marker(&bytes);
     let stop = limits.clone();
-    let pdf = timed(Stage::Open, || extract::open_with(bytes, opts.password.as_deref(), limits))?;
-    if bytes.len() >= RELEASE_AFTER_LOAD {
+    let pdf = timed(Stage::Open, || extract::open_with(&bytes, opts.password.as_deref(), limits))?;
+    let large = bytes.len() >= RELEASE_AFTER_LOAD;
+    drop(bytes);
+    if large {
         release_freed_memory();
     }
     let pages = pdf.page_count();
@@ -124,7 +130,7 @@ fn convert_into<O: Objectives>(
         return Err(ExtractError::Timeout);
     }
     let (mut doc, out) = finish_document(source, sheets, diagnostics);
-    if !ends_with_eof_marker(bytes) {
+    if truncated {
         let message = "the file does not end with %%EOF: it was probably cut short, and what it held \
                        after the cut is missing";
         doc.diagnostics.insert(0, Diagnostic::warning(None, DiagCode::DocumentTruncated, message));
@@ -609,7 +615,8 @@ mod tests {
                 let opts = Options { provenance, ..Default::default() };
                 let Ok(whole) = convert_bytes(&name, &bytes, &opts) else { continue };
                 // A budget of 0: every objective goes to the temporary file.
-                let (doc, spool) = convert_into(&name, &bytes, &opts, Limits::default(), Spool::new(0)).unwrap();
+                let (doc, spool) =
+                    convert_into(&name, Cow::Borrowed(&bytes), &opts, Limits::default(), Spool::new(0)).unwrap();
                 assert_eq!(spool.spilled(), !whole.objectives.is_empty(), "{name}");
                 let spooled = Converted::spooled(doc, spool);
                 let mut json = Vec::new();

@@ -582,9 +582,15 @@ impl Letters {
     /// (it normalizes each line to NFC: a line that may not be in NFC already makes
     /// the letters unknown).
     pub fn push_line(&mut self, line: &str) {
+        // Letters no label has (or unknown ones) stay so: nothing to read.
+        if self.state != Spelled::Known {
+            return;
+        }
         // Every byte of a UTF-8 character below U+0300 (NFC on its own, combining
-        // with nothing) is below 0xCC.
-        if line.bytes().all(|b| b < 0xCC)
+        // with nothing) is below 0xCC. (The bytes are taken a block at a time with no
+        // early exit, which the compiler turns into vector compares: most lines are
+        // in NFC and read to their end.)
+        if line.as_bytes().chunks(32).all(|c| c.iter().fold(0u8, |m, &b| m.max(b)) < 0xCC)
             || unicode_normalization::is_nfc_quick(line.chars()) == unicode_normalization::IsNormalized::Yes
         {
             self.push(line);

@@ -332,6 +332,12 @@ fn continues_number(w: &str, end: usize) -> bool {
 
 /// Dates written with words (and `entro 2021`). Every match becomes a span.
 fn textual_dates(w: &str, dates: &mut Vec<String>, spans: &mut Vec<(usize, usize)>) {
+    // Every pattern needs a digit (`\d` is any Unicode decimal digit, which
+    // `is_numeric` covers): most cells with none are spared the regexes, whose
+    // Unicode word boundaries make them slow on accented text.
+    if !w.chars().any(char::is_numeric) {
+        return;
+    }
     for c in re_day_month().captures_iter(w) {
         let (Some(m0), Some(day), Some(mon)) = (c.get(0), c.get(1), c.get(2)) else { continue };
         if continues_number(w, m0.end()) || preceded_by_number_part(w, m0.start()) {

@@ -35,16 +35,33 @@ fn collapse_cow(s: &str) -> Cow<'_, str> {
 /// spaces between words. (A byte 0xC2 may start U+0085 or U+00A0, which are
 /// whitespace: such text takes the general way.)
 fn is_plain(s: &str) -> bool {
-    let mut prev_space = true; // no leading space
-    for &b in s.as_bytes() {
-        match b {
-            b' ' if prev_space => return false,
-            b' ' => prev_space = true,
-            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | 0x1C..=0x1F | 0xC2 | 0xCC..=0xFF => return false,
-            _ => prev_space = false,
-        }
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
     }
-    !prev_space || s.is_empty()
+    // Block by block, with no early exit inside a block (the compiler turns the folds
+    // into vector compares): most text is plain and read to its end. A block's pairs
+    // reach one byte into the next block, so no two spaces in a row are missed.
+    const BLOCK: usize = 64;
+    let mut start = 0;
+    while start < b.len() {
+        let end = (start + BLOCK).min(b.len());
+        let odd = b[start..end].iter().fold(false, |a, &x| a | not_plain(x));
+        let with_next = &b[start..(end + 1).min(b.len())];
+        let spaces = with_next.iter().zip(&with_next[1..]).fold(false, |a, (&x, &y)| a | (x == b' ' && y == b' '));
+        if odd || spaces {
+            return false;
+        }
+        start = end;
+    }
+    true
+}
+
+/// A byte that plain text ([`is_plain`]) has none of: whitespace other than the
+/// ASCII space (tab to carriage return, the information separators), the lead byte
+/// of U+0080..U+00BF (U+0085 and U+00A0 are whitespace), and lead bytes from U+0300.
+fn not_plain(x: u8) -> bool {
+    (0x09..=0x0D).contains(&x) || (0x1C..=0x1F).contains(&x) || x == 0xC2 || x >= 0xCC
 }
 
 /// Whether `s` is in NFC. Every character below U+0300 (every byte of its UTF-8
@@ -120,6 +137,43 @@ mod tests {
                 r /= alphabet.len() as u32;
             }
             assert_eq!(collapse(&s), by_steps(&s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn plain_text_is_told_across_blocks() {
+        // The one-pass reading of `is_plain`, byte by byte.
+        let by_bytes = |s: &str| {
+            let mut prev_space = true;
+            for &b in s.as_bytes() {
+                match b {
+                    b' ' if prev_space => return false,
+                    b' ' => prev_space = true,
+                    x if not_plain(x) => return false,
+                    _ => prev_space = false,
+                }
+            }
+            !prev_space || s.is_empty()
+        };
+        let mut seed = 0x9e37_79b9u32;
+        for len in 0..200 {
+            for _ in 0..20 {
+                let mut s: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                for _ in 0..2 {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    if len > 0 {
+                        let at = seed as usize % len;
+                        s[at] = [b' ', b'\t', b'\r', 0x1F][(seed >> 24) as usize % 4];
+                    }
+                }
+                let s = String::from_utf8(s).expect("ascii");
+                assert_eq!(is_plain(&s), by_bytes(&s), "{s:?}");
+                for t in [format!("{s}\u{a0}"), format!("\u{300}{s}"), format!("{s}\u{e0}")] {
+                    assert_eq!(is_plain(&t), by_bytes(&t), "{t:?}");
+                }
+            }
         }
     }
 

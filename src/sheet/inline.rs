@@ -57,8 +57,10 @@ pub(super) fn inline_label_groups(
         return None;
     }
     let colons = w.iter().any(|x| x.text.contains(':'));
-    let mut groups: Vec<Vec<Word>> = Vec::new();
-    let mut cur: Vec<Word> = Vec::new();
+    // The line's words are borrowed while it is read: most lines that may hold a
+    // label hold none, and are not cut (only a cut line's words are copied).
+    let mut groups: Vec<Vec<Cow<Word>>> = Vec::new();
+    let mut cur: Vec<Cow<Word>> = Vec::new();
     let mut found = false;
     let mut i = 0;
     'words: while i < w.len() {
@@ -80,7 +82,7 @@ pub(super) fn inline_label_groups(
                 if !cur.is_empty() {
                     groups.push(std::mem::take(&mut cur));
                 }
-                groups.push(w[i..i + k].to_vec());
+                groups.push(w[i..i + k].iter().map(Cow::Borrowed).collect());
                 i += k;
                 continue 'words;
             }
@@ -99,34 +101,39 @@ pub(super) fn inline_label_groups(
             if !cur.is_empty() {
                 groups.push(std::mem::take(&mut cur));
             }
-            let mut lab: Vec<Word> = w[i..i + k - 1].to_vec();
+            let mut lab: Vec<Cow<Word>> = w[i..i + k - 1].iter().map(Cow::Borrowed).collect();
             let rest = &last.text[colon + 1..];
             if rest.is_empty() {
-                lab.push(last.clone());
+                lab.push(Cow::Borrowed(last));
             } else {
                 // The value is glued to the colon: cut the word where the colon ends,
                 // sharing its box in proportion to the characters.
                 let n = last.text.chars().count().max(1) as f32;
                 let head = last.text[..=colon].chars().count() as f32;
                 let xm = last.bbox.x0 + last.bbox.width() * head / n;
-                lab.push(Word {
+                lab.push(Cow::Owned(Word {
                     text: last.text[..=colon].to_string(),
                     bbox: BBox { x1: xm, ..last.bbox },
                     ..last.clone()
-                });
-                cur.push(Word { text: rest.to_string(), bbox: BBox { x0: xm, ..last.bbox }, ..last.clone() });
+                }));
+                cur.push(Cow::Owned(Word {
+                    text: rest.to_string(),
+                    bbox: BBox { x0: xm, ..last.bbox },
+                    ..last.clone()
+                }));
             }
             groups.push(lab);
             i += k;
             continue 'words;
         }
-        cur.push(w[i].clone());
+        cur.push(Cow::Borrowed(&w[i]));
         i += 1;
     }
     if !cur.is_empty() {
         groups.push(cur);
     }
-    (found && groups.len() > 1).then_some(groups)
+    (found && groups.len() > 1)
+        .then(|| groups.into_iter().map(|g| g.into_iter().map(Cow::into_owned).collect()).collect())
 }
 
 /// A table header row of a borderless table drawn as one line ("Peso %
@@ -162,7 +169,10 @@ pub(super) fn header_cell_groups(line: &Line, after: &[Line], params: &Params) -
         return None;
     }
     let w = &line.words;
-    let alone = |known: &dyn Fn(&str) -> bool| label_segments(w.len(), &|j, i| known(&text(&w[j..i])));
+    // (Words whose letters are no label's are no column's either: `spelled` spares
+    // most runs the joining.)
+    let alone =
+        |known: &dyn Fn(&str) -> bool| label_segments(w.len(), &|j, i| spelled(&w[j..i]) && known(&text(&w[j..i])));
     // ... also where a packed header cell wraps onto the lines stacked under its
     // words ("Peso  Valore di" over "partenza"): its words name the column together
     // with those lines. (A line naming a column with the lines under it all along is

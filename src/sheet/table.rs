@@ -47,10 +47,14 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
     // `page_wrap_gap`) stands in at the line's size.
     let table_gap = sorted
         .iter()
-        .filter_map(|&a| {
+        .enumerate()
+        .filter_map(|(ia, &a)| {
             let la = doc.line(a);
-            sorted
+            // Lines below `a` on its page come after it in `sorted` (by page, then
+            // top): the rest of the table need not be looked at.
+            sorted[ia + 1..]
                 .iter()
+                .take_while(|b| b.page == a.page)
                 .map(|&b| (b, doc.line(b)))
                 .filter(|(b, lb)| {
                     b.page == a.page

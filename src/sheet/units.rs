@@ -85,12 +85,15 @@ pub(super) fn label_units(doc: &Doc, furniture: &HashSet<LineRef>, exclude: &Has
             }
         }
         // Otherwise stacks of 1..=4 lines of one column, sharing their cell (if any).
+        // (One buffer for every line's stack: most lines are no label.)
+        let mut stack: Vec<usize> = Vec::with_capacity(MAX_LABEL_STACK);
         for li in 0..pg.lines.len() {
             let l = &pg.lines[li];
             if !usable(li) || used.contains(&li) {
                 continue;
             }
-            let mut stack = vec![li];
+            stack.clear();
+            stack.push(li);
             let mut found = labels::lookup(&l.text).map(|lab| (lab, 1));
             let mut prev = l;
             let mut letters = spelled(&[&l.text]);

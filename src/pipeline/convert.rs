@@ -1,8 +1,10 @@
 //! One file through every stage: PDF bytes -> [`Document`] (extract -> layout per
-//! page, then sheet over all pages), the pipeline's own diagnostics (pages without
-//! text, pages that failed, damage worked around, no objective found, a truncated
-//! file) and the input's SHA-256. Reading a file and converting it happens behind
-//! the panic boundary of [`super::guard`].
+//! page on the page threads, then the sheet parser streamed over the pages, each
+//! objective handed to a [`crate::spool::Objectives`] as its sheet completes: kept
+//! as values for [`convert_bytes`], spooled as JSON for a batch), the pipeline's
+//! own diagnostics (pages without text, pages that failed, damage worked around,
+//! no objective found, a truncated file) and the input's SHA-256. Reading a file
+//! and converting it happens behind the panic boundary of [`super::guard`].
 
 use std::borrow::Cow;
 use std::fmt;
@@ -80,6 +82,7 @@ pub fn convert_bytes_with(
 /// [`convert_bytes_with`] with the objectives written to a [`Spool`] as their
 /// sheets complete (what the batch does: a document of any length is converted
 /// and written holding one objective at a time).
+///
 /// `bytes` given as owned (a file read for this conversion) are dropped once
 /// the document is loaded: the loaded objects hold what the pages need.
 pub fn convert_bytes_spooled(

@@ -151,26 +151,32 @@ pub fn parse_with_status(raw: &str) -> (Target, TargetStatus) {
 
 /// Lower-case and fold typographic variants (see the module docs).
 fn fold(raw: &str) -> String {
-    let chars: Vec<char> = raw.chars().collect();
     let mut out = String::with_capacity(raw.len() + 8);
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
         match c {
             '\u{2212}' => {
                 out.push('-');
                 // A true minus sign may be typeset with a space before the digits.
-                if chars.get(i + 1) == Some(&' ') && chars.get(i + 2).is_some_and(|d| d.is_ascii_digit()) {
-                    i += 1;
+                let mut ahead = chars.clone();
+                if ahead.next() == Some(' ') && ahead.next().is_some_and(|d| d.is_ascii_digit()) {
+                    chars.next();
                 }
             }
             '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{FE63}' | '\u{FF0D}' => out.push('-'),
             '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' => out.push('\''),
             '\u{2265}' | '\u{2267}' | '\u{2A7E}' => out.push_str(">="),
             '\u{2264}' | '\u{2266}' | '\u{2A7D}' => out.push_str("<="),
+            // Most of a target is ASCII: no case-mapping table to look up.
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             _ => out.extend(c.to_lowercase()),
         }
-        i += 1;
+    }
+    // Every spelling rewritten below has a '<' or '>': most targets have neither
+    // and are done. (The rewrites are applied in turn, each to the previous one's
+    // result: one may make what a later one rewrites, "> =>" -> ">=>" -> ">>=".)
+    if !out.contains(['<', '>']) {
+        return out;
     }
     out.replace("> =", ">=").replace("< =", "<=").replace("=>", ">=").replace("=<", "<=")
 }
@@ -218,18 +224,18 @@ fn is_not_available(w: &str) -> bool {
     if w.chars().any(|c| c.is_ascii_digit()) {
         return false;
     }
-    let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
-    if NA_CODES.contains(&letters.as_str()) {
+    // The letters of `w` on their own ("n.d." -> "nd"), compared without being
+    // collected: this runs on every target.
+    let letters = || w.chars().filter(|c| c.is_alphabetic());
+    if NA_CODES.iter().any(|code| letters().eq(code.chars())) {
         return true;
     }
-    let words: String = w
-        .chars()
-        .map(|c| if c.is_alphabetic() { c } else { ' ' })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    NA_PHRASES.iter().any(|p| words == *p || (words.starts_with(p) && words[p.len()..].starts_with(' ')))
+    // Its words (runs of letters): a phrase is their start, whole words only.
+    let words = || w.split(|c: char| !c.is_alphabetic()).filter(|s| !s.is_empty());
+    NA_PHRASES.iter().any(|p| {
+        let mut ws = words();
+        p.split(' ').all(|pw| ws.next() == Some(pw))
+    })
 }
 
 fn boolean(w: &str) -> Option<bool> {

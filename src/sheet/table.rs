@@ -212,9 +212,37 @@ pub(super) struct TableHeader<K> {
     first: HeaderRow,
 }
 
+/// Up to [`MAX_HEADER_LINES`] lines held in place: a stack is looked for from
+/// every line of a table region, and most stay one line.
+#[derive(Clone, Copy)]
+struct Chain {
+    refs: [LineRef; MAX_HEADER_LINES],
+    len: usize,
+}
+
+impl Chain {
+    fn one(r: LineRef) -> Chain {
+        Chain { refs: [r; MAX_HEADER_LINES], len: 1 }
+    }
+    fn push(&mut self, r: LineRef) {
+        self.refs[self.len] = r;
+        self.len += 1;
+    }
+    fn truncate(&mut self, n: usize) {
+        self.len = self.len.min(n);
+    }
+}
+
+impl std::ops::Deref for Chain {
+    type Target = [LineRef];
+    fn deref(&self) -> &[LineRef] {
+        &self.refs[..self.len]
+    }
+}
+
 /// Header lines stacked in one column (a header cell wrapped over lines).
 struct Stack<'a, K> {
-    lines: Vec<LineRef>,
+    lines: Chain,
     key: Option<K>,
     /// The joined text of a known header cell, the line's own text else (borrowed:
     /// most lines of a page are no header).
@@ -263,12 +291,12 @@ fn stacks<'a, K: Copy>(
             continue;
         }
         let l = doc.line(r);
-        let mut chain = vec![r];
+        let mut chain = Chain::one(r);
         let (mut x0, mut x1, mut last) = (l.bbox.x0, l.bbox.x1, l);
         // A line whose letters start no label starts no header cell: no stack.
-        let mut letters = spelling();
-        letters.push_line(&l.text);
-        let room = if letters.may_start_a_label() { MAX_HEADER_LINES } else { 1 };
+        let mut first = spelling();
+        first.push_line(&l.text);
+        let room = if first.may_start_a_label() { MAX_HEADER_LINES } else { 1 };
         while chain.len() < room {
             // `lines` are sorted by top: past the largest block gap, no line can
             // stack (this keeps the search short on long pages).
@@ -294,9 +322,13 @@ fn stacks<'a, K: Copy>(
             chain.push(n);
         }
         let mut found: Option<(usize, K, String)> = None;
-        let mut letters = spelling();
+        // (The first line's letters are read already; a line whose letters start
+        // no label has no lines below it and is looked up no further.)
+        let mut letters = first;
         for k in 1..=chain.len() {
-            letters.push_line(&doc.line(chain[k - 1]).text);
+            if k > 1 {
+                letters.push_line(&doc.line(chain[k - 1]).text);
+            }
             if !letters.may_be_a_label() {
                 if letters.may_start_a_label() {
                     continue;
@@ -312,7 +344,7 @@ fn stacks<'a, K: Copy>(
             Some((k, key, text)) => (k, Some(key), Cow::Owned(text)),
             None => (1, None, Cow::Borrowed(l.text.as_str())),
         };
-        let chain = &chain[..n];
+        chain.truncate(n);
         used.extend(chain.iter().copied());
         // The header owns its cell only when it is the cell's whole text (a shaded
         // band around a whole header row is no column's cell).
@@ -320,7 +352,7 @@ fn stacks<'a, K: Copy>(
             doc.pages[r.page].cells[c].lines.iter().all(|&k| chain.contains(&LineRef { page: r.page, line: k }))
         });
         let mut s = Stack {
-            lines: chain.to_vec(),
+            lines: chain,
             key,
             text,
             top: f32::INFINITY,
@@ -329,7 +361,7 @@ fn stacks<'a, K: Copy>(
             x1: f32::NEG_INFINITY,
             cell,
         };
-        for &c in chain {
+        for &c in chain.iter() {
             let b = doc.line(c).bbox;
             s.top = s.top.min(b.top);
             s.bottom = s.bottom.max(b.bottom);
@@ -464,7 +496,7 @@ fn header_band<K: Copy>(
     let mut cols: Vec<HeadCol<K>> = Vec::new();
     let col_of = |s: &Stack<'_, K>, key: Option<K>, year: Option<i32>| {
         let start = s.cell.map(|c| doc.pages[s.lines[0].page].cells[c].bbox.x0).unwrap_or(s.x0);
-        HeadCol { key, year, lines: s.lines.clone(), x0: s.x0, x1: s.x1, start, ruled: s.cell.is_some() }
+        HeadCol { key, year, lines: s.lines.to_vec(), x0: s.x0, x1: s.x1, start, ruled: s.cell.is_some() }
     };
     for (pos, &k) in in_band.iter().enumerate() {
         let s = &st[k];

@@ -94,9 +94,11 @@ pub(super) fn label_units(doc: &Doc, furniture: &HashSet<LineRef>, exclude: &Has
             }
             stack.clear();
             stack.push(li);
-            let mut found = labels::lookup(&l.text).map(|lab| (lab, 1));
-            let mut prev = l;
             let mut letters = spelled(&[&l.text]);
+            // Letters no label has are no label's (the lookup would read them
+            // again to say so): most lines end here.
+            let mut found = if letters.may_be_a_label() { labels::lookup(&l.text).map(|lab| (lab, 1)) } else { None };
+            let mut prev = l;
             // Lines whose letters start no label start no wrapped label either.
             let wraps = if letters.may_start_a_label() { li + 1..pg.lines.len() } else { 0..0 };
             for lj in wraps {

@@ -132,23 +132,33 @@ pub(super) struct Prov(pub Provenance);
 
 impl Prov {
     /// Record `lines` as the source of `field` (one region per page: the union of
-    /// the lines' boxes there).
-    pub fn add(&mut self, doc: &Doc, field: String, lines: &[LineRef]) {
-        let mut per_page: Vec<(u32, BBox)> = Vec::new();
-        for &r in lines {
-            let (page, b) = (doc.pages[r.page].number, doc.line(r).bbox);
-            match per_page.iter_mut().find(|(p, _)| *p == page) {
+    /// the lines' boxes there). The field's name is written out only when it has
+    /// lines (many cells are empty), and the lines are mostly on one page: no list
+    /// of pages is made for them then.
+    pub fn add(&mut self, doc: &Doc, field: std::fmt::Arguments, lines: &[LineRef]) {
+        let Some((&r0, rest)) = lines.split_first() else { return };
+        let at = |r: LineRef| (doc.pages[r.page].number, doc.line(r).bbox);
+        let (first_page, mut first) = at(r0);
+        // Pages after the first, in the order their lines come.
+        let mut others: Vec<(u32, BBox)> = Vec::new();
+        for &r in rest {
+            let (page, b) = at(r);
+            if page == first_page {
+                first = first.union(&b);
+                continue;
+            }
+            match others.iter_mut().find(|(p, _)| *p == page) {
                 Some((_, bb)) => *bb = bb.union(&b),
-                None => per_page.push((page, b)),
+                None => others.push((page, b)),
             }
         }
-        if !per_page.is_empty() {
-            let r2 = |v: f32| (v * PROV_STEPS_PER_POINT).round() / PROV_STEPS_PER_POINT;
-            let regions = per_page
-                .into_iter()
-                .map(|(page, b)| Region { page, bbox: [r2(b.x0), r2(b.top), r2(b.x1), r2(b.bottom)] });
-            self.0.entry(field).or_default().extend(regions);
-        }
+        let r2 = |v: f32| (v * PROV_STEPS_PER_POINT).round() / PROV_STEPS_PER_POINT;
+        let region = |(page, b): (u32, BBox)| Region { page, bbox: [r2(b.x0), r2(b.top), r2(b.x1), r2(b.bottom)] };
+        // (`fmt::format` sizes the name from its pieces, as `format!` does.)
+        let name = std::fmt::format(field);
+        let regions = self.0.entry(name).or_default();
+        regions.push(region((first_page, first)));
+        regions.extend(others.into_iter().map(region));
     }
 }
 

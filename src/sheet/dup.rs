@@ -153,11 +153,11 @@ fn parse_rows(doc: &Doc, lines: &[LineRef]) -> Vec<(DupLink, Vec<LineRef>, Vec<L
 /// link's label, code and text were read.
 pub(super) fn parse_links(doc: &Doc, lines: &[LineRef], obj: &mut Objective, prov: &mut Prov) {
     for (i, (link, lab, val)) in parse_rows(doc, lines).into_iter().enumerate() {
-        prov.add(doc, format!("dup_links[{i}].label"), &lab);
+        prov.add(doc, format_args!("dup_links[{i}].label"), &lab);
         if link.code.is_some() {
-            prov.add(doc, format!("dup_links[{i}].code"), &val);
+            prov.add(doc, format_args!("dup_links[{i}].code"), &val);
         }
-        prov.add(doc, format!("dup_links[{i}].text"), &val);
+        prov.add(doc, format_args!("dup_links[{i}].text"), &val);
         obj.dup_links.push(link);
     }
 }

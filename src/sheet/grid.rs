@@ -121,7 +121,7 @@ pub(super) fn parse_grid(
         let per_label = cut.unwrap_or_else(|| right_vals.into_iter().map(|v| (doc.join_reading(&v), v)).collect());
         for (u, (text, from)) in row.iter().zip(per_label) {
             if let Label::Grid(f) = u.label {
-                prov.add(doc, f.name().into(), &from);
+                prov.add(doc, format_args!("{}", f.name()), &from);
                 values.push((f, text, from));
             }
         }

@@ -106,11 +106,11 @@ pub(super) fn indicators(
             ));
         }
         for (name, c) in [("description", desc), ("type", kind), ("target", target_col)] {
-            prov.add(doc, format!("indicators[{i}].{name}"), row.src(c));
+            prov.add(doc, format_args!("indicators[{i}].{name}"), row.src(c));
         }
         let mut number = |c: Option<usize>, name: &str, prov: &mut Prov| -> Option<f64> {
             let c = c?;
-            prov.add(doc, format!("indicators[{i}].{name}"), row.src(Some(c)));
+            prov.add(doc, format_args!("indicators[{i}].{name}"), row.src(Some(c)));
             match parse_number(row.text(Some(c)), Grammar::Plain) {
                 Ok(v) => v,
                 Err(_) => {
@@ -126,23 +126,23 @@ pub(super) fn indicators(
         let weight_v = number(weight, "weight", prov);
         let achievement_v = number(ach, "achievement", prov);
         let baseline = base.map(|c| {
-            prov.add(doc, format!("indicators[{i}].baseline"), row.src(Some(c)));
+            prov.add(doc, format_args!("indicators[{i}].baseline"), row.src(Some(c)));
             Baseline { year: header.cols[c].year, value: target::parse(row.text(Some(c))) }
         });
         let targets: Vec<YearTarget> = year_cols
             .iter()
             .enumerate()
             .map(|(j, &(c, y))| {
-                prov.add(doc, format!("indicators[{i}].targets[{j}]"), row.src(Some(c)));
+                prov.add(doc, format_args!("indicators[{i}].targets[{j}]"), row.src(Some(c)));
                 YearTarget { year: y, target: target::parse(row.text(Some(c))) }
             })
             .collect();
         let actual_v: Option<Target> = actual.map(|c| {
-            prov.add(doc, format!("indicators[{i}].actual"), row.src(Some(c)));
+            prov.add(doc, format_args!("indicators[{i}].actual"), row.src(Some(c)));
             target::parse(row.text(Some(c)))
         });
         let unit_v = unit.and_then(|c| {
-            prov.add(doc, format!("indicators[{i}].unit"), row.src(Some(c)));
+            prov.add(doc, format_args!("indicators[{i}].unit"), row.src(Some(c)));
             let u = row.text(Some(c));
             (!u.is_empty()).then(|| u.to_string())
         });

@@ -266,8 +266,8 @@ fn parse_sheet(
     let mut obj = Objective { code: h.code.clone(), title: h.title.clone(), ..Default::default() };
     obj.year = h.code.get(..4).and_then(|y| y.parse::<i32>().ok()).filter(|y| PLAN_YEARS.contains(y));
     let mut prov = Prov::default();
-    prov.add(doc, "code".into(), &h.lines[..1]);
-    prov.add(doc, "title".into(), &h.lines[1..]);
+    prov.add(doc, format_args!("code"), &h.lines[..1]);
+    prov.add(doc, format_args!("title"), &h.lines[1..]);
 
     let sections = Sections::find(doc, content, units);
     let parts = phases::fold_headerless(doc, &sections.parts, &obj.code, diags);
@@ -277,11 +277,11 @@ fn parse_sheet(
             Section::Dup => dup::parse_links(doc, lines, &mut obj, &mut prov),
             Section::Desc => {
                 obj.description = description::parse_description(doc, lines);
-                prov.add(doc, "description".into(), lines);
+                prov.add(doc, format_args!("description"), lines);
             }
             Section::Purpose => {
                 obj.purpose = description::parse_description(doc, lines);
-                prov.add(doc, "purpose".into(), lines);
+                prov.add(doc, format_args!("purpose"), lines);
             }
             Section::Ind => {
                 obj.indicators = indicators::parse_indicators(doc, lines, &obj.code, obj.year, diags, &mut prov);
@@ -294,7 +294,7 @@ fn parse_sheet(
     for (u, values) in &sections.fields {
         if let labels::Label::Grid(f) = u.label {
             let text = doc.join_reading(values);
-            prov.add(doc, f.name().into(), values);
+            prov.add(doc, format_args!("{}", f.name()), values);
             grid::assign(&mut obj, f, &text, Some(doc.pages[u.page].number), diags);
         }
     }

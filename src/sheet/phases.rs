@@ -91,7 +91,7 @@ fn phase(
 ) -> Phase {
     let mut cell = |k: PhaseColumn, name: &str| -> Option<String> {
         let c = header.find(k);
-        prov.add(doc, format!("phases[{i}].{name}"), row.src(c));
+        prov.add(doc, format_args!("phases[{i}].{name}"), row.src(c));
         let t = row.text(c);
         (!t.is_empty()).then(|| t.to_string())
     };

@@ -815,8 +815,8 @@ impl<'a, 'd> TableReader<'a, 'd> {
                 .filter(|y| PLAN_YEARS.contains(y))
                 .or(plan_year);
             let mut prov = Prov::default();
-            prov.add(doc, "code".into(), &lines(r.code.or(r.title)));
-            prov.add(doc, "title".into(), &lines(r.title));
+            prov.add(doc, format_args!("code"), &lines(r.code.or(r.title)));
+            prov.add(doc, format_args!("title"), &lines(r.title));
             let opt = |s: String| (!s.is_empty()).then_some(s);
             // A column wins; without one, the group row or heading the block sits under.
             let mut column_or_unit = |col: Option<usize>, field: &str, of_unit: fn(&Unit) -> &Option<String>| {
@@ -826,7 +826,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
                     (None, None) => (None, Vec::new()),
                 };
                 if col.is_some() || value.is_some() {
-                    prov.add(doc, field.into(), &src);
+                    prov.add(doc, format_args!("{}", field), &src);
                 }
                 value
             };
@@ -834,11 +834,11 @@ impl<'a, 'd> TableReader<'a, 'd> {
             obj.executive = column_or_unit(r.person, "executive", |u| &u.executive);
             if let Some(c) = r.service {
                 obj.service = opt(text(Some(c)));
-                prov.add(doc, "service".into(), &lines(Some(c)));
+                prov.add(doc, format_args!("service"), &lines(Some(c)));
             }
             if let Some(c) = r.description {
                 obj.description = opt(text(Some(c)));
-                prov.add(doc, "description".into(), &lines(Some(c)));
+                prov.add(doc, format_args!("description"), &lines(Some(c)));
             }
             for &c in &r.dup {
                 let t = text(Some(c));
@@ -847,8 +847,8 @@ impl<'a, 'd> TableReader<'a, 'd> {
                 }
                 let label = join_lines(head[c].lines.iter().map(|&l| doc.line(l).text.as_str()));
                 let i = obj.dup_links.len();
-                prov.add(doc, format!("dup_links[{i}].label"), &head[c].lines);
-                prov.add(doc, format!("dup_links[{i}].text"), &lines(Some(c)));
+                prov.add(doc, format_args!("dup_links[{i}].label"), &head[c].lines);
+                prov.add(doc, format_args!("dup_links[{i}].text"), &lines(Some(c)));
                 obj.dup_links.push(super::dup::link(label, &t));
             }
             let page_no = b.pages.first().copied();
@@ -861,7 +861,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
             };
             for (field, c) in [("weight", weight_block), ("achievement", ach_block)] {
                 let Some((t, src)) = once(c) else { continue };
-                prov.add(doc, field.into(), &src);
+                prov.add(doc, format_args!("{}", field), &src);
                 let v = match number::parse_number(&t, number::Grammar::Target) {
                     Ok(v) => v,
                     Err(bad) => {

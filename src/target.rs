@@ -885,6 +885,65 @@ fn to_f64(num: &Num, shift: usize) -> Option<f64> {
 mod tests {
     use super::*;
 
+    /// `fold` as first written (a character vector, then the four rewrites in
+    /// turn): the one-pass `fold` must agree with it, chained rewrites included.
+    fn fold_reference(raw: &str) -> String {
+        let chars: Vec<char> = raw.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            match c {
+                '\u{2212}' => {
+                    out.push('-');
+                    if chars.get(i + 1) == Some(&' ') && chars.get(i + 2).is_some_and(|d| d.is_ascii_digit()) {
+                        i += 1;
+                    }
+                }
+                '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{FE63}' | '\u{FF0D}' => out.push('-'),
+                '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' => out.push('\''),
+                '\u{2265}' | '\u{2267}' | '\u{2A7E}' => out.push_str(">="),
+                '\u{2264}' | '\u{2266}' | '\u{2A7D}' => out.push_str("<="),
+                _ => out.extend(c.to_lowercase()),
+            }
+            i += 1;
+        }
+        out.replace("> =", ">=").replace("< =", "<=").replace("=>", ">=").replace("=<", "<=")
+    }
+
+    #[test]
+    fn fold_agrees_with_the_rewrites_in_turn() {
+        for s in [
+            "",
+            "Almeno 80%",
+            "\u{2212} 5",
+            "\u{2212} x",
+            "\u{2212}",
+            "\u{2212} ",
+            "ÀÉ İ ß Σ",
+            "> = 3",
+            "> =>",
+            "=><",
+            "=>=>",
+            "< = =< > =",
+            "\u{2265} 90 =\u{2264}",
+            "l`anno d\u{00B4}oro \u{2018}x\u{2019}",
+            "1\u{2013}2\u{2014}3\u{FE63}4\u{FF0D}5\u{2012}6",
+        ] {
+            assert_eq!(fold(s), fold_reference(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn not_available_by_code_or_phrase_start() {
+        for s in ["n.d.", "N/A", "tbd", "---", "", "da definire", "da definire entro l'anno", "non disponibile."] {
+            assert!(is_not_available(&fold(s)), "{s:?}");
+        }
+        for s in ["nda", "da definirsi", "dati non disponibili", "2024 n.d.", "definire"] {
+            assert!(!is_not_available(&fold(s)), "{s:?}");
+        }
+    }
+
     type Case =
         (&'static str, Option<f64>, Option<&'static str>, Option<&'static str>, Option<&'static str>, Option<bool>);
 

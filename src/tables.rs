@@ -337,80 +337,73 @@ fn rows_keyed(doc: &Document, dkey: &str) -> TableRows {
 /// appended to `rows`.
 fn objective_rows(source: &Source, dkey: &str, i: usize, o: &Objective, rows: &mut TableRows) {
     let [objectives, dups, indicators, phases, targets] = rows;
-    {
-        let key = format!("{dkey}-{}", i + 1);
-        let page = |p: Option<&u32>| p.and_then(|&p| i32::try_from(p).ok());
-        let rc = o.responsibility_center.as_ref();
-        objectives.push(vec![
+    let key = format!("{dkey}-{}", i + 1);
+    let page = |p: Option<&u32>| p.and_then(|&p| i32::try_from(p).ok());
+    let rc = o.responsibility_center.as_ref();
+    objectives.push(vec![
+        key.clone().into(),
+        dkey.into(),
+        source.file.clone().into(),
+        source.sha256.clone().into(),
+        count(i + 1),
+        o.code.clone().into(),
+        o.year.into(),
+        o.title.clone().into(),
+        o.directorate.clone().into(),
+        o.director.clone().into(),
+        o.service.clone().into(),
+        o.executive.clone().into(),
+        o.classification.clone().into(),
+        o.typology.clone().into(),
+        o.description.clone().into(),
+        page(o.pages.iter().min()).into(),
+        page(o.pages.iter().max()).into(),
+        count(o.dup_links.len()),
+        count(o.indicators.len()),
+        o.level.clone().into(),
+        rc.and_then(|rc| rc.code.clone()).into(),
+        rc.map(|rc| rc.name.clone()).into(),
+        number(o.weight),
+        o.purpose.clone().into(),
+        number(o.achievement),
+        count(o.phases.len()),
+    ]);
+    for (j, d) in o.dup_links.iter().enumerate() {
+        dups.push(vec![
             key.clone().into(),
-            dkey.into(),
-            source.file.clone().into(),
-            source.sha256.clone().into(),
-            count(i + 1),
-            o.code.clone().into(),
-            o.year.into(),
-            o.title.clone().into(),
-            o.directorate.clone().into(),
-            o.director.clone().into(),
-            o.service.clone().into(),
-            o.executive.clone().into(),
-            o.classification.clone().into(),
-            o.typology.clone().into(),
-            o.description.clone().into(),
-            page(o.pages.iter().min()).into(),
-            page(o.pages.iter().max()).into(),
-            count(o.dup_links.len()),
-            count(o.indicators.len()),
-            o.level.clone().into(),
-            rc.and_then(|rc| rc.code.clone()).into(),
-            rc.map(|rc| rc.name.clone()).into(),
-            number(o.weight),
-            o.purpose.clone().into(),
-            number(o.achievement),
-            count(o.phases.len()),
+            count(j + 1),
+            d.label.clone().into(),
+            d.code.clone().into(),
+            d.text.clone().into(),
+            Value::StrList(d.refs.clone()),
         ]);
-        for (j, d) in o.dup_links.iter().enumerate() {
-            dups.push(vec![
-                key.clone().into(),
-                count(j + 1),
-                d.label.clone().into(),
-                d.code.clone().into(),
-                d.text.clone().into(),
-                Value::StrList(d.refs.clone()),
-            ]);
+    }
+    for (j, ind) in o.indicators.iter().enumerate() {
+        let mut row = vec![key.clone().into(), count(j + 1), ind.description.clone().into(), ind.kind.clone().into()];
+        row.extend(target_cells(Some(&ind.target)));
+        row.extend([ind.unit.clone().into(), number(ind.weight), ind.baseline.as_ref().and_then(|b| b.year).into()]);
+        row.extend(target_cells(ind.baseline.as_ref().map(|b| &b.value)));
+        row.extend(target_cells(ind.actual.as_ref()));
+        row.push(number(ind.achievement));
+        indicators.push(row);
+        for (k, yt) in ind.targets.iter().enumerate() {
+            let mut row = vec![key.clone().into(), count(j + 1), count(k + 1), yt.year.into()];
+            row.extend(target_cells(Some(&yt.target)));
+            targets.push(row);
         }
-        for (j, ind) in o.indicators.iter().enumerate() {
-            let mut row =
-                vec![key.clone().into(), count(j + 1), ind.description.clone().into(), ind.kind.clone().into()];
-            row.extend(target_cells(Some(&ind.target)));
-            row.extend([
-                ind.unit.clone().into(),
-                number(ind.weight),
-                ind.baseline.as_ref().and_then(|b| b.year).into(),
-            ]);
-            row.extend(target_cells(ind.baseline.as_ref().map(|b| &b.value)));
-            row.extend(target_cells(ind.actual.as_ref()));
-            row.push(number(ind.achievement));
-            indicators.push(row);
-            for (k, yt) in ind.targets.iter().enumerate() {
-                let mut row = vec![key.clone().into(), count(j + 1), count(k + 1), yt.year.into()];
-                row.extend(target_cells(Some(&yt.target)));
-                targets.push(row);
-            }
-        }
-        for (j, ph) in o.phases.iter().enumerate() {
-            phases.push(vec![
-                key.clone().into(),
-                count(j + 1),
-                ph.description.clone().into(),
-                number(ph.weight),
-                date(ph.start.as_deref()),
-                date(ph.end.as_deref()),
-                ph.responsible.clone().into(),
-                ph.responsibility_center.clone().into(),
-                ph.notes.clone().into(),
-            ]);
-        }
+    }
+    for (j, ph) in o.phases.iter().enumerate() {
+        phases.push(vec![
+            key.clone().into(),
+            count(j + 1),
+            ph.description.clone().into(),
+            number(ph.weight),
+            date(ph.start.as_deref()),
+            date(ph.end.as_deref()),
+            ph.responsible.clone().into(),
+            ph.responsibility_center.clone().into(),
+            ph.notes.clone().into(),
+        ]);
     }
 }
 
@@ -701,27 +694,20 @@ impl Sink for TablesSink {
         // from its spool one by one).
         let mut rows = TableRows::default();
         let mut i = 0;
-        let mut failed = None;
-        let read = doc.for_each_objective(|o| {
+        // The table a write failed on (a failure to read the spool names the
+        // first table, where the document's rows begin).
+        let mut out = self.tables[0].path.clone();
+        doc.for_each_objective(|o| {
             objective_rows(source, &key, i, &o, &mut rows);
             i += 1;
             for (table, rows) in self.tables.iter_mut().zip(rows.iter_mut()) {
                 for row in rows.drain(..) {
-                    if let Err(e) = table.push(&row) {
-                        failed = Some((table.path.clone(), e));
-                        return Err(io::Error::other("table write failed"));
-                    }
+                    table.push(&row).inspect_err(|_| out = table.path.clone())?;
                 }
             }
             Ok(())
-        });
-        match (failed, read) {
-            (Some((out, source)), _) => Err(Error::Write { file: input.to_path_buf(), out, source }),
-            (None, Err(source)) => {
-                Err(Error::Write { file: input.to_path_buf(), out: self.tables[0].path.clone(), source })
-            }
-            (None, Ok(())) => Ok(()),
-        }
+        })
+        .map_err(|source| Error::Write { file: input.to_path_buf(), out, source })
     }
 }
 

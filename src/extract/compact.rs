@@ -112,20 +112,16 @@ impl PageStubs {
                 continue;
             }
             let range = match objects.get_mut(id) {
-                Some(obj @ Object::Dictionary(_)) => {
-                    let Object::Dictionary(d) = &*obj else { unreachable!() };
-                    match stub_data(d) {
-                        Some(data) => {
-                            let start = stubs.data.len();
-                            stubs.data.extend_from_slice(data);
-                            *obj = Object::Dictionary(Dictionary::new());
-                            Some((start, stubs.data.len() - start))
-                        }
-                        None => None,
-                    }
-                }
+                Some(Object::Dictionary(d)) => stub_data(d).map(|data| {
+                    let start = stubs.data.len();
+                    stubs.data.extend_from_slice(data);
+                    (start, stubs.data.len() - start)
+                }),
                 _ => None,
             };
+            if range.is_some() {
+                objects.insert(*id, Object::Dictionary(Dictionary::new()));
+            }
             if let Some(r) = range {
                 seen.insert(*id, r);
             }

@@ -38,6 +38,7 @@ mod save_options;
 mod font;
 
 pub use document::Document;
+pub use object_stream::parse_member as parse_object_stream_member;
 pub use object::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 pub use bookmarks::Bookmark;

@@ -45,6 +45,17 @@ impl Default for ObjectStreamConfig {
     }
 }
 
+/// perfplan patch (see PERFPLAN-PATCH.md): the object at the start of `member`,
+/// the bytes of a decoded object stream from one member's offset on, parsed as
+/// [`ObjectStream::new`] parses each member (white space and comments skipped).
+pub fn parse_member(member: &[u8]) -> Option<Object> {
+    let (rest, ()) = parser::space(member).ok()?;
+    if rest.is_empty() {
+        return None;
+    }
+    parser::direct_object(rest)
+}
+
 impl ObjectStream {
     /// Parse an existing object stream without modifying its encoded content or
     /// filter dictionary.

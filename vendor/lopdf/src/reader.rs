@@ -543,6 +543,32 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// perfplan patch (see PERFPLAN-PATCH.md): a reader ready to serve objects on
+    /// demand through [`Reader::get_object`], with no object loaded. It reads the
+    /// header, the cross-reference data and the trailer exactly as [`Reader::read`]
+    /// does (`/Prev` chain, hybrid files, offset correction, rebuild by scanning);
+    /// [`Reader::document`] then holds the trailer, the table and the recovery
+    /// status, and no objects. Encryption is not set up: a caller must check the
+    /// trailer for `/Encrypt` and use [`Reader::read`] for such a file.
+    pub fn open(buffer: &'a [u8], options: LoadOptions) -> Result<Reader<'a>> {
+        let mut reader = Reader::with_options(buffer, options);
+        let offset = reader.buffer.windows(5).position(|w| w == b"%PDF-").unwrap_or(0);
+        reader.buffer = &reader.buffer[offset..];
+        let version = parser::header(reader.buffer, reader.strict).ok_or(ParseError::InvalidFileHeader)?;
+        let (xref, trailer) = reader.load_xref_and_trailer()?;
+        reader.document.version = version;
+        reader.document.max_id = xref.size.saturating_sub(1);
+        reader.document.trailer = trailer;
+        reader.set_reference_table(xref);
+        Ok(reader)
+    }
+
+    /// perfplan patch: the document of a reader made by [`Reader::open`]: trailer,
+    /// cross-reference table and recovery status, without objects.
+    pub fn document(&self) -> &Document {
+        &self.document
+    }
+
     /// Read metadata (title and page count) without loading the entire document.
     /// This is much faster for large PDFs when you only need basic information.
     ///

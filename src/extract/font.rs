@@ -4,7 +4,9 @@ use super::agl::glyph_to_unicode;
 use super::cmap::CMap;
 use super::tables;
 use super::{deref, dget, dget_dict, obj_name, obj_num, GlyphText};
-use lopdf::{Dictionary, Document, Object};
+use lopdf::{Dictionary, Object};
+
+use super::Store;
 
 /// How the bytes of a shown string split into codes.
 #[derive(Debug, Clone)]
@@ -94,7 +96,7 @@ impl Font {
     }
 
     /// Load a font from its dictionary. Never fails: unknown pieces fall back to defaults.
-    pub fn load(doc: &Document, fd: &Dictionary) -> Font {
+    pub(crate) fn load(doc: &Store<'_>, fd: &Dictionary) -> Font {
         let subtype = dget(doc, fd, b"Subtype").and_then(obj_name).unwrap_or(b"Type1");
         if subtype == b"Type0" {
             load_type0(doc, fd)
@@ -104,7 +106,7 @@ impl Font {
     }
 }
 
-fn base_font_name(doc: &Document, fd: &Dictionary) -> String {
+fn base_font_name(doc: &Store<'_>, fd: &Dictionary) -> String {
     let raw = dget(doc, fd, b"BaseFont").and_then(obj_name).unwrap_or(b"");
     let s = String::from_utf8_lossy(raw).into_owned();
     match s.find('+') {
@@ -113,7 +115,7 @@ fn base_font_name(doc: &Document, fd: &Dictionary) -> String {
     }
 }
 
-fn is_bold(name: &str, desc: Option<&Dictionary>, doc: &Document) -> bool {
+fn is_bold(name: &str, desc: Option<&Dictionary>, doc: &Store<'_>) -> bool {
     let lower = name.to_ascii_lowercase();
     if ["bold", "black", "heavy", "semibold", "demi"].iter().any(|k| lower.contains(k)) {
         return true;
@@ -140,7 +142,7 @@ fn is_bold(name: &str, desc: Option<&Dictionary>, doc: &Document) -> bool {
     false
 }
 
-fn metrics(doc: &Document, desc: Option<&Dictionary>, std: Option<Std14>) -> (f32, f32) {
+fn metrics(doc: &Store<'_>, desc: Option<&Dictionary>, std: Option<Std14>) -> (f32, f32) {
     let (mut a, mut d) = match std {
         Some(s) => s.ascent_descent(),
         None => (0.8, -0.2),
@@ -255,8 +257,8 @@ pub fn base_encoding(name: &[u8]) -> Option<&'static [&'static str; 256]> {
 
 /// Glyph names per code for a simple font: base encoding + Differences.
 /// `builtin` is the font program's own encoding when known.
-pub fn encoding_names(
-    doc: &Document,
+pub(crate) fn encoding_names(
+    doc: &Store<'_>,
     fd: &Dictionary,
     default: &'static [&'static str; 256],
     builtin: Option<Vec<String>>,
@@ -284,7 +286,7 @@ pub fn encoding_names(
     names
 }
 
-pub fn apply_differences(doc: &Document, diffs: &[Object], names: &mut [String]) {
+pub(crate) fn apply_differences(doc: &Store<'_>, diffs: &[Object], names: &mut [String]) {
     let mut code: i64 = 0;
     for o in diffs {
         match deref(doc, o) {
@@ -370,7 +372,7 @@ pub fn normalize_text(s: &str) -> String {
     }
 }
 
-fn to_unicode_cmap(doc: &Document, fd: &Dictionary) -> Option<CMap> {
+fn to_unicode_cmap(doc: &Store<'_>, fd: &Dictionary) -> Option<CMap> {
     let o = dget(doc, fd, b"ToUnicode")?;
     let s = o.as_stream().ok()?;
     let data = super::decode_stream(s).ok()?;
@@ -397,7 +399,7 @@ fn dense_texts(map: impl Iterator<Item = (u32, String)>, font: &mut Font) {
     }
 }
 
-fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
+fn load_simple(doc: &Store<'_>, fd: &Dictionary, subtype: &[u8]) -> Font {
     let name = base_font_name(doc, fd);
     let desc = dget_dict(doc, fd, b"FontDescriptor");
     let std = Std14::from_name(&name);
@@ -509,7 +511,7 @@ fn load_simple(doc: &Document, fd: &Dictionary, subtype: &[u8]) -> Font {
     font
 }
 
-fn load_type0(doc: &Document, fd: &Dictionary) -> Font {
+fn load_type0(doc: &Store<'_>, fd: &Dictionary) -> Font {
     let name = base_font_name(doc, fd);
     let mut warnings = Vec::new();
     let desc_font: Option<&Dictionary> = match dget(doc, fd, b"DescendantFonts") {
@@ -579,7 +581,7 @@ fn load_type0(doc: &Document, fd: &Dictionary) -> Font {
     font
 }
 
-fn parse_w(doc: &Document, w: &[Object], font: &mut Font) {
+fn parse_w(doc: &Store<'_>, w: &[Object], font: &mut Font) {
     let set = |cid: u32, v: f32, font: &mut Font| {
         if cid < MAX_DENSE {
             let i = cid as usize;
@@ -638,7 +640,7 @@ mod tests {
 
     #[test]
     fn differences_apply() {
-        let doc = Document::new();
+        let doc = Store::from(lopdf::Document::new());
         let mut names: Vec<String> = tables::WIN_ANSI.iter().map(|s| s.to_string()).collect();
         let diffs = vec![
             Object::Integer(39),
@@ -678,7 +680,7 @@ mod tests {
 
     #[test]
     fn encoding_dict_with_differences() {
-        let mut doc = Document::new();
+        let mut doc = lopdf::Document::new();
         let mut enc = Dictionary::new();
         enc.set("Type", Object::Name(b"Encoding".to_vec()));
         enc.set("Differences", Object::Array(vec![Object::Integer(0x1c), Object::Name(b"fi".to_vec())]));
@@ -688,6 +690,7 @@ mod tests {
         fd.set("Subtype", Object::Name(b"Type1".to_vec()));
         fd.set("BaseFont", Object::Name(b"ABCDEF+LMRoman10-Regular".to_vec()));
         fd.set("Encoding", Object::Reference(enc_id));
+        let doc = Store::from(doc);
         let f = Font::load(&doc, &fd);
         assert_eq!(f.text(0x1c), Some("fi"));
         assert_eq!(f.text(b'a' as u32), Some("a"));
@@ -701,7 +704,7 @@ mod tests {
         fd.set("Subtype", Object::Name(b"Type1".to_vec()));
         fd.set("BaseFont", Object::Name(b"Helvetica-Bold".to_vec()));
         fd.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
-        let doc = Document::new();
+        let doc = Store::from(lopdf::Document::new());
         let f = Font::load(&doc, &fd);
         assert!(f.bold);
         assert!((f.width(b'A' as u32) - 0.722).abs() < 1e-6);
@@ -724,7 +727,7 @@ mod tests {
 
     #[test]
     fn bold_detection() {
-        let doc = Document::new();
+        let doc = Store::from(lopdf::Document::new());
         assert!(is_bold("LiberationSans-Bold", None, &doc));
         assert!(is_bold("ArialBd", None, &doc));
         assert!(is_bold("Foo-SemiboldIt", None, &doc));

@@ -3,7 +3,9 @@
 use super::font::Font;
 use super::lexer::{Lexer, Operand, Token};
 use super::{deref, dget, dget_dict, obj_name, obj_num, BBox, FontCache, Glyph, GlyphText, Paint, Rule};
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Dictionary, Object, ObjectId};
+
+use super::Store;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -81,7 +83,7 @@ pub struct Out {
 }
 
 pub struct Interp<'d> {
-    doc: &'d Document,
+    doc: &'d Store<'d>,
     cache: &'d FontCache,
     local_fonts: HashMap<usize, Arc<Font>>,
     gs: GState,
@@ -140,7 +142,7 @@ fn color_lum(cs: Cs, ops: &[Operand]) -> f32 {
 
 impl<'d> Interp<'d> {
     pub fn new(
-        doc: &'d Document,
+        doc: &'d Store<'d>,
         cache: &'d FontCache,
         forms: &'d super::FormCache,
         page_matrix: M,
@@ -903,7 +905,7 @@ fn pts_bbox(p: &[(f32, f32)]) -> BBox {
     b
 }
 
-fn cs_of_object(doc: &Document, o: &Object, depth: u32) -> Cs {
+fn cs_of_object(doc: &Store<'_>, o: &Object, depth: u32) -> Cs {
     if depth > 4 {
         return Cs::Other;
     }

@@ -193,6 +193,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use store::{Lazy, Store};
 
 pub mod agl;
 pub mod cmap;
@@ -203,6 +204,7 @@ pub mod lexer;
 mod prefetch;
 #[cfg(feature = "reference-extractor")]
 pub mod reference;
+mod store;
 #[rustfmt::skip]
 mod tables;
 
@@ -614,8 +616,9 @@ pub(crate) fn guard_expired() -> bool {
 }
 
 /// An opened PDF, ready to be read page by page.
-pub struct PdfDoc {
-    doc: Document,
+pub struct PdfDoc<'a> {
+    /// The objects: loaded, or read from the input on demand (see [`store`]).
+    doc: Store<'a>,
     pages: Vec<ObjectId>,
     fonts: FontCache,
     forms: FormCache,
@@ -640,7 +643,7 @@ fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
 /// Open a PDF from memory with the default [`Limits`]. `password` is tried as user
 /// password when the file is encrypted (an owner-password-only file opens with the
 /// empty password).
-pub fn open(bytes: &[u8], password: Option<&str>) -> Result<PdfDoc, ExtractError> {
+pub fn open<'a>(bytes: &'a [u8], password: Option<&str>) -> Result<PdfDoc<'a>, ExtractError> {
     open_with(bytes, password, Limits::default())
 }
 
@@ -673,7 +676,7 @@ pub fn declare_large_stack() {
 /// on a thread with a large stack behind `catch_unwind`. A damaged cross-reference
 /// table is rebuilt by scanning the file for `N G obj` headers; the document then
 /// carries the warning "xref rebuilt: ..." in [`PdfDoc::warnings`].
-pub fn open_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result<PdfDoc, ExtractError> {
+pub fn open_with<'a>(bytes: &'a [u8], password: Option<&str>, limits: Limits) -> Result<PdfDoc<'a>, ExtractError> {
     if bytes.is_empty() {
         return Err(ExtractError::NotPdf("empty file".into()));
     }
@@ -713,7 +716,10 @@ pub fn open_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result
         })
     };
     let (mut doc, pages, warnings, total_pages) = r?;
-    let stubs = compact::PageStubs::take(&mut doc.objects, &pages);
+    let stubs = match &mut doc {
+        Store::Loaded(d) => compact::PageStubs::take(&mut d.objects, &pages),
+        Store::Lazy(_) => compact::PageStubs::default(),
+    };
     Ok(PdfDoc {
         doc,
         stubs,
@@ -735,9 +741,138 @@ fn password_error(password: Option<&str>) -> ExtractError {
     }
 }
 
-type Loaded = (Document, Vec<ObjectId>, Vec<String>, usize);
+type Loaded<'a> = (Store<'a>, Vec<ObjectId>, Vec<String>, usize);
 
-fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loaded, ExtractError> {
+/// Inputs at most this large are read on demand (when the file allows it, see
+/// [`open_lazy`]), which keeps the input for the whole conversion; a larger one is
+/// loaded whole and can be released after the load, so that memory does not grow
+/// with the length of a document.
+pub const LAZY_MAX_INPUT: usize = 16 << 20;
+
+/// Open the file, on demand when [`open_lazy`] can, loaded whole otherwise; the
+/// page list cut to `Limits::max_pages`.
+fn load_doc<'a>(bytes: &'a [u8], password: Option<&str>, guard: &Arc<Guard>) -> Result<Loaded<'a>, ExtractError> {
+    let (doc, mut pages, mut warnings) = match open_lazy(bytes, guard)? {
+        Some((lazy, pages, warnings)) => (lazy, pages, warnings),
+        None => {
+            let (doc, pages, warnings) = load_full(bytes, password, guard)?;
+            (Store::Loaded(doc), pages, warnings)
+        }
+    };
+    let max = guard.limits.max_pages as usize;
+    let total = pages.len();
+    if pages.len() > max {
+        warnings.push(format!(
+            "document truncated: it has {} pages, only the first {max} are extracted (Limits::max_pages)",
+            pages.len()
+        ));
+        pages.truncate(max);
+    }
+    Ok((doc, pages, warnings, total))
+}
+
+/// The file opened for reading objects on demand, with its page list and
+/// document warnings; `Ok(None)` when the full load must do it: an input over
+/// [`LAZY_MAX_INPUT`], an encrypted file, a cross-reference table that lopdf
+/// rebuilt by scanning (object-stream members are unreachable then) or could not
+/// read, more objects than the store takes, a page tree that repeats a page, or
+/// no page at all (the full load's fallbacks and messages handle those).
+fn open_lazy<'a>(
+    bytes: &'a [u8],
+    guard: &Arc<Guard>,
+) -> Result<Option<(Store<'a>, Vec<ObjectId>, Vec<String>)>, ExtractError> {
+    if bytes.len() > LAZY_MAX_INPUT {
+        return Ok(None);
+    }
+    let opts = lopdf::LoadOptions { max_decompressed_size: Some(guard.limits.max_stream_bytes), ..Default::default() };
+    let Ok(reader) = lopdf::Reader::open(bytes, opts) else { return Ok(None) };
+    guard.check()?;
+    let mut warnings = Vec::new();
+    match reader.document().xref_recovery {
+        None => {}
+        Some(lopdf::xref::XrefRecovery::OffsetCorrected) => warnings.push(XREF_REPAIRED.to_string()),
+        Some(_) => return Ok(None),
+    }
+    if reader.document().trailer.has(b"Encrypt") {
+        return Ok(None);
+    }
+    let Some(lazy) = Lazy::new(reader, guard.clone()) else { return Ok(None) };
+    let store = Store::Lazy(Box::new(lazy));
+    match page_list(&store, guard)? {
+        Some(pages) if !pages.is_empty() => Ok(Some((store, pages, warnings))),
+        _ => Ok(None),
+    }
+}
+
+/// The pages of the page tree in order, walked as lopdf's `Document::page_iter`
+/// walks it (a kid that is no dictionary with a type stands for a blank page;
+/// `/Pages` nodes deeper than 256 are left out); `None` when a page comes twice
+/// or the walk takes more steps than the file has objects (a `/Kids` cycle: the
+/// full load reports those). Page dictionaries are read for the walk and not kept.
+fn page_list(store: &Store<'_>, guard: &Guard) -> Result<Option<Vec<ObjectId>>, ExtractError> {
+    const DEPTH_LIMIT: usize = 256;
+    let kids_of = |id: ObjectId| -> Option<&[Object]> {
+        let node = store.get_dictionary(id).ok()?;
+        let kids = match node.get(b"Kids").ok()? {
+            Object::Reference(r) => store.get_object(*r).ok()?,
+            o => o,
+        };
+        kids.as_array().ok().map(Vec::as_slice)
+    };
+    let Ok(root) = store.catalog().and_then(|c| c.get(b"Pages")).and_then(Object::as_reference) else {
+        return Ok(None);
+    };
+    let Store::Lazy(lazy) = store else { return Ok(None) };
+    let mut limit = lazy.document().reference_table.entries.len();
+    let mut stack: Vec<&[Object]> = Vec::new();
+    let mut kids = kids_of(root);
+    let mut pages = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        while let Some((kid, rest)) = kids.and_then(|k| k.split_first()) {
+            if limit == 0 {
+                return Ok(None);
+            }
+            limit -= 1;
+            if limit % 4096 == 0 {
+                guard.check()?;
+            }
+            kids = Some(rest);
+            let Ok(kid_id) = kid.as_reference() else { continue };
+            let node = store.transient(kid_id);
+            let kind = node.as_deref().map(|o| o.as_dict().and_then(Dictionary::get_type));
+            match kind {
+                Some(Ok(b"Page")) | None | Some(Err(_)) => {
+                    if !seen.insert(kid_id) {
+                        return Ok(None);
+                    }
+                    pages.push(kid_id);
+                }
+                Some(Ok(b"Pages")) if stack.len() < DEPTH_LIMIT => {
+                    if !rest.is_empty() {
+                        stack.push(rest);
+                    }
+                    kids = kids_of(kid_id);
+                }
+                Some(Ok(_)) => {}
+            }
+        }
+        match stack.pop() {
+            Some(k) => kids = Some(k),
+            None => return Ok(Some(pages)),
+        }
+    }
+}
+
+const XREF_REPAIRED: &str = "xref repaired: a cross-reference offset was wrong and a section found nearby was used";
+
+/// The whole file loaded by lopdf (the structure tree left out when the pages
+/// are found without it), with its page list and document warnings.
+fn load_full(
+    bytes: &[u8],
+    password: Option<&str>,
+    guard: &Guard,
+) -> Result<(Document, Vec<ObjectId>, Vec<String>), ExtractError> {
     LOAD_NOTES.with(|n| n.borrow_mut().clear());
     let load = |filter: lopdf::FilterFunc, force_reconstruct: bool| {
         let opts = lopdf::LoadOptions {
@@ -805,8 +940,7 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
              for objects (objects may be missing or come from an older revision)"
                 .to_string(),
         ),
-        Some(lopdf::xref::XrefRecovery::OffsetCorrected) => warnings
-            .push("xref repaired: a cross-reference offset was wrong and a section found nearby was used".to_string()),
+        Some(lopdf::xref::XrefRecovery::OffsetCorrected) => warnings.push(XREF_REPAIRED.to_string()),
         Some(other) => warnings.push(format!("xref repaired: {other:?}")),
         None => {}
     }
@@ -836,16 +970,7 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
     // again. After the page walk, whose bound is the number of objects.
     doc.objects.retain(|_, o| !matches!(o, Object::Stream(s) if s.dict.has_type(b"ObjStm")));
     prune_parent_tree(&mut doc);
-    let max = guard.limits.max_pages as usize;
-    let total = pages.len();
-    if pages.len() > max {
-        warnings.push(format!(
-            "document truncated: it has {} pages, only the first {max} are extracted (Limits::max_pages)",
-            pages.len()
-        ));
-        pages.truncate(max);
-    }
-    Ok((doc, pages, warnings, total))
+    Ok((doc, pages, warnings))
 }
 
 /// Drop the arrays of the structure tree's parent tree (one per tagged page, tens
@@ -854,7 +979,7 @@ fn load_doc(bytes: &[u8], password: Option<&str>, guard: &Guard) -> Result<Loade
 /// Nothing reads the parent tree; and were such an array reached some other way,
 /// each of its elements would read as null anyway.
 fn prune_parent_tree(doc: &mut Document) {
-    let root = doc.catalog().ok().and_then(|c| c.get(b"StructTreeRoot").ok()).map(|o| deref(doc, o));
+    let root = doc.catalog().ok().and_then(|c| c.get(b"StructTreeRoot").ok()).map(|o| deref_loaded(doc, o));
     let Some(Object::Dictionary(root)) = root else { return };
     let Some(tree) = root.get(b"ParentTree").ok() else { return };
     let mut nodes = vec![(tree, 0u32)];
@@ -866,12 +991,12 @@ fn prune_parent_tree(doc: &mut Document) {
                 continue;
             }
         }
-        let Object::Dictionary(d) = deref(doc, node) else { continue };
-        if let Ok(Object::Array(nums)) = d.get(b"Nums").map(|o| deref(doc, o)) {
+        let Object::Dictionary(d) = deref_loaded(doc, node) else { continue };
+        if let Ok(Object::Array(nums)) = d.get(b"Nums").map(|o| deref_loaded(doc, o)) {
             arrays.extend(nums.iter().skip(1).step_by(2).filter_map(|v| v.as_reference().ok()));
         }
         if depth < 32 {
-            if let Ok(Object::Array(kids)) = d.get(b"Kids").map(|o| deref(doc, o)) {
+            if let Ok(Object::Array(kids)) = d.get(b"Kids").map(|o| deref_loaded(doc, o)) {
                 nodes.extend(kids.iter().map(|k| (k, depth + 1)));
             }
         }
@@ -888,6 +1013,20 @@ fn prune_parent_tree(doc: &mut Document) {
     for id in prune {
         doc.objects.remove(&id);
     }
+}
+
+/// [`deref`] over a loaded document (before its [`Store`] exists).
+fn deref_loaded<'a>(doc: &'a Document, mut o: &'a Object) -> &'a Object {
+    for _ in 0..16 {
+        match o {
+            Object::Reference(id) => match doc.get_object(*id) {
+                Ok(t) => o = t,
+                Err(_) => return &Object::Null,
+            },
+            _ => return o,
+        }
+    }
+    &Object::Null
 }
 
 /// Load filter: drop structure-tree objects, and object streams made only of them
@@ -910,9 +1049,7 @@ fn filter_object(id: ObjectId, obj: &mut Object, drop_struct: bool) -> Option<(O
         return None;
     }
     match obj {
-        Object::Dictionary(d)
-            if drop_struct && (d.has_type(b"StructElem") || d.has_type(b"MCR") || d.has_type(b"OBJR")) =>
-        {
+        Object::Dictionary(d) if drop_struct && is_structure(d) => {
             return None;
         }
         Object::Stream(s) if s.dict.has_type(b"ObjStm") => {
@@ -959,6 +1096,12 @@ fn filter_object(id: ObjectId, obj: &mut Object, drop_struct: bool) -> Option<(O
         Object::Stream(_) => Some((id, Object::Null)),
         _ => Some((id, obj.clone())),
     }
+}
+
+/// A structure element (or a marked-content or object reference of the structure
+/// tree): nothing a page draws.
+fn is_structure(d: &Dictionary) -> bool {
+    d.has_type(b"StructElem") || d.has_type(b"MCR") || d.has_type(b"OBJR")
 }
 
 /// True when every object of a decoded object stream is a structure element.
@@ -1037,7 +1180,7 @@ pub fn extract_all_with(bytes: &[u8], password: Option<&str>, limits: Limits) ->
 // ---- small object helpers (never panic) ----
 
 /// Follow references (bounded).
-pub(crate) fn deref<'a>(doc: &'a Document, mut o: &'a Object) -> &'a Object {
+pub(crate) fn deref<'a>(doc: &'a Store<'_>, mut o: &'a Object) -> &'a Object {
     for _ in 0..16 {
         match o {
             Object::Reference(id) => match doc.get_object(*id) {
@@ -1049,7 +1192,7 @@ pub(crate) fn deref<'a>(doc: &'a Document, mut o: &'a Object) -> &'a Object {
     }
     &Object::Null
 }
-pub(crate) fn dget<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+pub(crate) fn dget<'a>(doc: &'a Store<'_>, d: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
     let o = deref(doc, d.get(key).ok()?);
     if matches!(o, Object::Null) {
         None
@@ -1057,7 +1200,7 @@ pub(crate) fn dget<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Opti
         Some(o)
     }
 }
-pub(crate) fn dget_dict<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
+pub(crate) fn dget_dict<'a>(doc: &'a Store<'_>, d: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
     match dget(doc, d, key)? {
         Object::Dictionary(d) => Some(d),
         Object::Stream(s) => Some(&s.dict),
@@ -1078,7 +1221,7 @@ pub(crate) fn obj_name(o: &Object) -> Option<&[u8]> {
     }
 }
 
-fn rect_of(doc: &Document, o: &Object) -> Option<[f32; 4]> {
+fn rect_of(doc: &Store<'_>, o: &Object) -> Option<[f32; 4]> {
     let Object::Array(a) = deref(doc, o) else { return None };
     if a.len() != 4 {
         return None;
@@ -1090,7 +1233,25 @@ fn rect_of(doc: &Document, o: &Object) -> Option<[f32; 4]> {
     Some([v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])])
 }
 
-impl PdfDoc {
+impl<'a> PdfDoc<'a> {
+    /// The document without its tie to the input when it was loaded whole
+    /// (`Err(self)` when its objects are read from the input on demand).
+    pub fn into_loaded(self) -> Result<PdfDoc<'static>, PdfDoc<'a>> {
+        match self.doc {
+            Store::Loaded(doc) => Ok(PdfDoc {
+                doc: Store::Loaded(doc),
+                pages: self.pages,
+                fonts: self.fonts,
+                forms: self.forms,
+                guard: self.guard,
+                warnings: self.warnings,
+                total_pages: self.total_pages,
+                stubs: self.stubs,
+            }),
+            doc => Err(PdfDoc { doc, ..self }),
+        }
+    }
+
     /// Number of pages (at most `Limits::max_pages`).
     pub fn page_count(&self) -> u32 {
         self.pages.len() as u32
@@ -1114,7 +1275,7 @@ impl PdfDoc {
     }
 
     /// Look up an inheritable page attribute.
-    fn inherited<'a>(&'a self, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    fn inherited<'p>(&'p self, page: &'p Dictionary, key: &[u8]) -> Option<&'p Object> {
         let mut d = page;
         for _ in 0..32 {
             if let Some(o) = dget(&self.doc, d, key) {
@@ -1155,9 +1316,11 @@ impl PdfDoc {
 
     fn page_inner(&self, number: u32, id: ObjectId) -> Result<Page, ExtractError> {
         let doc = &self.doc;
-        let stored = doc
-            .get_object(id)
-            .ok()
+        // read for this page only when read on demand (kept, page dictionaries would
+        // make memory grow with the number of pages)
+        let stored = doc.transient(id);
+        let stored = stored
+            .as_deref()
             .and_then(|o| o.as_dict().ok())
             .ok_or_else(|| ExtractError::Page { page: number, message: "page object is not a dictionary".into() })?;
         // a page dictionary kept encoded since the load, decoded for this page only
@@ -1193,7 +1356,12 @@ impl PdfDoc {
         // (a stream over a byte limit or a timeout fails the page; a damaged stream
         // only loses its own content)
         let decode = |o: &Object, warnings: &mut Vec<String>| -> Result<Option<Vec<u8>>, ExtractError> {
-            let Ok(s) = deref(doc, o).as_stream() else { return Ok(None) };
+            // a content stream is used once: not kept when read on demand
+            let read = match o {
+                Object::Reference(id) => doc.transient(*id),
+                o => Some(std::borrow::Cow::Borrowed(o)),
+            };
+            let Some(Ok(s)) = read.as_deref().map(Object::as_stream) else { return Ok(None) };
             match self.guard.decode(s) {
                 Ok(c) => Ok(Some(c)),
                 Err(ExtractError::Damaged(e)) => {
@@ -1203,7 +1371,11 @@ impl PdfDoc {
                 Err(e) => Err(e),
             }
         };
-        let content: Vec<u8> = match pd.get(b"Contents").ok().map(|o| deref(doc, o)) {
+        let contents = match pd.get(b"Contents").ok() {
+            Some(Object::Reference(id)) => doc.transient(*id),
+            o => o.map(std::borrow::Cow::Borrowed),
+        };
+        let content: Vec<u8> = match contents.as_deref() {
             Some(Object::Array(a)) => {
                 let mut all = Vec::new();
                 for o in a.iter().take(100_000) {

@@ -108,11 +108,33 @@ fn convert_into<O: Objectives>(
     let truncated = !ends_with_eof_marker(&bytes);
     let stop = limits.clone();
     let pdf = timed(Stage::Open, || extract::open_with(&bytes, opts.password.as_deref(), limits))?;
-    let large = bytes.len() >= RELEASE_AFTER_LOAD;
-    drop(bytes);
-    if large {
-        release_freed_memory();
+    // A document loaded whole no longer needs its input (a large one is always
+    // loaded whole, see `extract::LAZY_MAX_INPUT`); one read on demand reads it
+    // until its last page.
+    match pdf.into_loaded() {
+        Ok(pdf) => {
+            let large = bytes.len() >= RELEASE_AFTER_LOAD;
+            drop(bytes);
+            if large {
+                release_freed_memory();
+            }
+            convert_pages(file_name, sha256, truncated, pdf, opts, &stop, out)
+        }
+        Err(pdf) => convert_pages(file_name, sha256, truncated, pdf, opts, &stop, out),
     }
+}
+
+/// The pages of the opened `pdf` through the sheet parser into `out`.
+fn convert_pages<O: Objectives>(
+    file_name: &str,
+    sha256: String,
+    truncated: bool,
+    pdf: extract::PdfDoc<'_>,
+    opts: &Options,
+    stop: &Limits,
+    out: O,
+) -> Result<(Document, O), ExtractError> {
+    let stop = stop.clone();
     let pages = pdf.page_count();
     let source = Source { file: file_name.to_string(), sha256, pages };
     let mut sheets = SheetStream::new(&opts.params, out, opts.provenance);

@@ -677,6 +677,26 @@ pub fn declare_large_stack() {
 /// table is rebuilt by scanning the file for `N G obj` headers; the document then
 /// carries the warning "xref rebuilt: ..." in [`PdfDoc::warnings`].
 pub fn open_with<'a>(bytes: &'a [u8], password: Option<&str>, limits: Limits) -> Result<PdfDoc<'a>, ExtractError> {
+    open_impl(bytes, password, limits, true)
+}
+
+/// [`open_with`] with every object loaded up front, never read on demand (the
+/// way a file [`open_with`] cannot read on demand is opened): for comparing the
+/// two ways in tests.
+#[doc(hidden)]
+pub fn open_loaded_with(bytes: &[u8], password: Option<&str>, limits: Limits) -> Result<PdfDoc<'static>, ExtractError> {
+    match open_impl(bytes, password, limits, false)?.into_loaded() {
+        Ok(doc) => Ok(doc),
+        Err(_) => Err(ExtractError::Damaged("opened on demand although asked not to".into())),
+    }
+}
+
+fn open_impl<'a>(
+    bytes: &'a [u8],
+    password: Option<&str>,
+    limits: Limits,
+    on_demand: bool,
+) -> Result<PdfDoc<'a>, ExtractError> {
     if bytes.is_empty() {
         return Err(ExtractError::NotPdf("empty file".into()));
     }
@@ -689,7 +709,7 @@ pub fn open_with<'a>(bytes: &'a [u8], password: Option<&str>, limits: Limits) ->
     let g = guard.clone();
     let load_here = || {
         let _scope = GuardScope::enter(&g);
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_doc(bytes, password, &g)))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_doc(bytes, password, &g, on_demand)))
             .unwrap_or_else(|p| Err(ExtractError::Damaged(format!("parser panic: {}", panic_message(p)))))
     };
     let r = if LARGE_STACK.with(Cell::get) {
@@ -704,7 +724,7 @@ pub fn open_with<'a>(bytes: &'a [u8], password: Option<&str>, limits: Limits) ->
                 move || {
                     let g = g2;
                     let _scope = GuardScope::enter(&g);
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_doc(bytes, password, &g)))
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_doc(bytes, password, &g, on_demand)))
                         .unwrap_or_else(|p| Err(ExtractError::Damaged(format!("parser panic: {}", panic_message(p)))))
                 },
             );
@@ -751,12 +771,18 @@ pub const LAZY_MAX_INPUT: usize = 16 << 20;
 
 /// Open the file, on demand when [`open_lazy`] can, loaded whole otherwise; the
 /// page list cut to `Limits::max_pages`.
-fn load_doc<'a>(bytes: &'a [u8], password: Option<&str>, guard: &Arc<Guard>) -> Result<Loaded<'a>, ExtractError> {
-    let (doc, mut pages, mut warnings) = match open_lazy(bytes, guard)? {
+fn load_doc<'a>(
+    bytes: &'a [u8],
+    password: Option<&str>,
+    guard: &Arc<Guard>,
+    on_demand: bool,
+) -> Result<Loaded<'a>, ExtractError> {
+    let lazy = if on_demand { open_lazy(bytes, guard)? } else { None };
+    let (doc, mut pages, mut warnings) = match lazy {
         Some((lazy, pages, warnings)) => (lazy, pages, warnings),
         None => {
             let (doc, pages, warnings) = load_full(bytes, password, guard)?;
-            (Store::Loaded(doc), pages, warnings)
+            (Store::from(doc), pages, warnings)
         }
     };
     let max = guard.limits.max_pages as usize;
@@ -771,16 +797,16 @@ fn load_doc<'a>(bytes: &'a [u8], password: Option<&str>, guard: &Arc<Guard>) -> 
     Ok((doc, pages, warnings, total))
 }
 
+/// A document opened: its objects, page list and document warnings.
+type Opened<'a> = (Store<'a>, Vec<ObjectId>, Vec<String>);
+
 /// The file opened for reading objects on demand, with its page list and
 /// document warnings; `Ok(None)` when the full load must do it: an input over
 /// [`LAZY_MAX_INPUT`], an encrypted file, a cross-reference table that lopdf
 /// rebuilt by scanning (object-stream members are unreachable then) or could not
 /// read, more objects than the store takes, a page tree that repeats a page, or
 /// no page at all (the full load's fallbacks and messages handle those).
-fn open_lazy<'a>(
-    bytes: &'a [u8],
-    guard: &Arc<Guard>,
-) -> Result<Option<(Store<'a>, Vec<ObjectId>, Vec<String>)>, ExtractError> {
+fn open_lazy<'a>(bytes: &'a [u8], guard: &Arc<Guard>) -> Result<Option<Opened<'a>>, ExtractError> {
     if bytes.len() > LAZY_MAX_INPUT {
         return Ok(None);
     }
@@ -1236,7 +1262,7 @@ fn rect_of(doc: &Store<'_>, o: &Object) -> Option<[f32; 4]> {
 impl<'a> PdfDoc<'a> {
     /// The document without its tie to the input when it was loaded whole
     /// (`Err(self)` when its objects are read from the input on demand).
-    pub fn into_loaded(self) -> Result<PdfDoc<'static>, PdfDoc<'a>> {
+    pub fn into_loaded(self) -> Result<PdfDoc<'static>, Box<PdfDoc<'a>>> {
         match self.doc {
             Store::Loaded(doc) => Ok(PdfDoc {
                 doc: Store::Loaded(doc),
@@ -1248,8 +1274,14 @@ impl<'a> PdfDoc<'a> {
                 total_pages: self.total_pages,
                 stubs: self.stubs,
             }),
-            doc => Err(PdfDoc { doc, ..self }),
+            doc => Err(Box::new(PdfDoc { doc, ..self })),
         }
+    }
+
+    /// Whether the objects are read from the input on demand (`false`: all were
+    /// loaded when the file was opened; see [`LAZY_MAX_INPUT`] and [`open_with`]).
+    pub fn reads_on_demand(&self) -> bool {
+        matches!(self.doc, Store::Lazy(_))
     }
 
     /// Number of pages (at most `Limits::max_pages`).

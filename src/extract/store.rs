@@ -37,7 +37,7 @@ const DEREF_LIMIT: usize = 128;
 /// The objects of an open PDF.
 pub(crate) enum Store<'a> {
     /// Every object, loaded when the file was opened.
-    Loaded(Document),
+    Loaded(Box<Document>),
     /// Objects read from the input on first use.
     Lazy(Box<Lazy<'a>>),
 }
@@ -98,7 +98,7 @@ impl<'a> Store<'a> {
 
 impl From<Document> for Store<'_> {
     fn from(doc: Document) -> Self {
-        Store::Loaded(doc)
+        Store::Loaded(Box::new(doc))
     }
 }
 
@@ -110,6 +110,9 @@ struct Container {
 
 type ContainerCell = Arc<OnceLock<Option<Arc<Container>>>>;
 
+/// An object's slot: `None` once read and found missing.
+type Slot = OnceLock<Option<Box<Object>>>;
+
 /// Objects read from the input on first use and kept (see [`Store::transient`]
 /// for those that are not).
 pub(crate) struct Lazy<'a> {
@@ -117,7 +120,7 @@ pub(crate) struct Lazy<'a> {
     /// One slot per object number, in chunks of [`CHUNK`]: `None` once read and
     /// found missing. A slot is set once and never moves, so a reference into it
     /// lives as long as the store (the interpreter keys fonts by address).
-    slots: Vec<OnceLock<Box<[OnceLock<Option<Box<Object>>>]>>>,
+    slots: Vec<OnceLock<Box<[Slot]>>>,
     /// Decoded object streams, by object number, shared by the page threads (the
     /// first thread to need one decodes it, the others wait for it).
     containers: Mutex<HashMap<u32, ContainerCell>>,
@@ -148,7 +151,7 @@ impl<'a> Lazy<'a> {
         self.reader.document()
     }
 
-    fn slot(&self, num: u32) -> Option<&OnceLock<Option<Box<Object>>>> {
+    fn slot(&self, num: u32) -> Option<&Slot> {
         let chunk = self.slots.get(num as usize / CHUNK)?;
         let chunk = chunk.get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect());
         chunk.get(num as usize % CHUNK)

@@ -120,7 +120,7 @@ fn convert_into<O: Objectives>(
             }
             convert_pages(file_name, sha256, truncated, pdf, opts, &stop, out)
         }
-        Err(pdf) => convert_pages(file_name, sha256, truncated, pdf, opts, &stop, out),
+        Err(pdf) => convert_pages(file_name, sha256, truncated, *pdf, opts, &stop, out),
     }
 }
 

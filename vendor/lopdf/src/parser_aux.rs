@@ -637,6 +637,9 @@ pub fn decode_xref_stream_with_limit(
         let mut bytes2 = vec![0_u8; field_widths[1] as usize];
         let mut bytes3 = vec![0_u8; field_widths[2] as usize];
 
+        // perfplan patch: entries gathered, then the map built in one go (inserting
+        // tens of thousands one by one was a third of opening a large file).
+        let mut gathered: Vec<(u32, XrefEntry)> = Vec::new();
         for section in section_indice.as_chunks::<2>().0 {
             let start = section[0];
             let count = section[1];
@@ -682,7 +685,7 @@ pub fn decode_xref_stream_with_limit(
                 // and a `start` outside the u32 range would truncate into a valid-looking number.
                 if let Some(entry) = entry {
                     match start.checked_add(j).and_then(|id| u32::try_from(id).ok()) {
-                        Some(id) => xref.insert(id, entry),
+                        Some(id) => gathered.push((id, entry)),
                         None => skipped += 1,
                     }
                 }
@@ -693,6 +696,15 @@ pub fn decode_xref_stream_with_limit(
                     if skipped == 1 { "y" } else { "ies" }
                 );
             }
+        }
+        // as inserting them in turn: the last entry of a number wins, `size` covers all
+        if let Some(max) = gathered.iter().map(|(id, _)| *id).max() {
+            xref.size = xref.size.max(max.saturating_add(1));
+        }
+        if xref.entries.is_empty() {
+            xref.entries = gathered.into_iter().collect();
+        } else {
+            xref.entries.extend(gathered);
         }
     }
     dict.remove(b"Length");

@@ -672,8 +672,15 @@ pub fn declare_large_stack() {
 
 /// Open a PDF from memory under `limits` (see [`Limits`] for where they act).
 ///
-/// Never panics and never overflows the stack on hostile input: lopdf's parser runs
-/// on a thread with a large stack behind `catch_unwind`. A damaged cross-reference
+/// The objects are read from `bytes` as pages need them when the file allows it
+/// (see [`PdfDoc::reads_on_demand`], [`LAZY_MAX_INPUT`]): the document borrows
+/// `bytes`; otherwise all are loaded here.
+///
+/// Never panics and never overflows the stack on hostile input: the open runs
+/// lopdf's parser on a thread with a large stack behind `catch_unwind`; objects
+/// read on demand are parsed on the thread calling [`PdfDoc::page`] (also behind
+/// `catch_unwind`; lopdf's nesting limit needs at most ~256 KiB of stack in a
+/// release build, ~1.5 MiB in a debug one). A damaged cross-reference
 /// table is rebuilt by scanning the file for `N G obj` headers; the document then
 /// carries the warning "xref rebuilt: ..." in [`PdfDoc::warnings`].
 pub fn open_with<'a>(bytes: &'a [u8], password: Option<&str>, limits: Limits) -> Result<PdfDoc<'a>, ExtractError> {

@@ -810,8 +810,9 @@ type Opened<'a> = (Store<'a>, Vec<ObjectId>, Vec<String>);
 /// The file opened for reading objects on demand, with its page list and
 /// document warnings; `Ok(None)` when the full load must do it: an input over
 /// [`LAZY_MAX_INPUT`], an encrypted file, a cross-reference table that lopdf
-/// rebuilt by scanning (object-stream members are unreachable then) or could not
-/// read, more objects than the store takes, a page tree that repeats a page, or
+/// rebuilt by scanning (object-stream members are unreachable then), could not
+/// read or that does not list every number below its size, more objects than
+/// the store takes, a page tree that repeats a page, or
 /// no page at all (the full load's fallbacks and messages handle those).
 fn open_lazy<'a>(bytes: &'a [u8], guard: &Arc<Guard>) -> Result<Option<Opened<'a>>, ExtractError> {
     if bytes.len() > LAZY_MAX_INPUT {
@@ -829,6 +830,13 @@ fn open_lazy<'a>(bytes: &'a [u8], guard: &Arc<Guard>) -> Result<Option<Opened<'a
     if reader.document().trailer.has(b"Encrypt") {
         return Ok(None);
     }
+    // A table with holes below its /Size (an entry of an unknown type, a damaged
+    // section): the full load still finds such objects in the object streams that
+    // hold them, the on-demand reader only looks where the table points.
+    let table = &reader.document().reference_table;
+    if table.entries.len() < table.size as usize {
+        return Ok(None);
+    }
     let Some(lazy) = Lazy::new(reader, guard.clone()) else { return Ok(None) };
     let store = Store::Lazy(Box::new(lazy));
     match page_list(&store, guard)? {
@@ -838,10 +846,9 @@ fn open_lazy<'a>(bytes: &'a [u8], guard: &Arc<Guard>) -> Result<Option<Opened<'a
 }
 
 /// The pages of the page tree in order, walked as lopdf's `Document::page_iter`
-/// walks it (a kid that is no dictionary with a type stands for a blank page;
-/// `/Pages` nodes deeper than 256 are left out); `None` when a page comes twice
-/// or the walk takes more steps than the file has objects (a `/Kids` cycle: the
-/// full load reports those). Page dictionaries are read for the walk and not kept.
+/// walks it (`/Pages` nodes deeper than 256 are left out); `None` when a page
+/// comes twice or the walk takes more steps than the file has objects (a `/Kids`
+/// cycle: the full load reports those), or a kid is no dictionary with a type. Page dictionaries are read for the walk and not kept.
 fn page_list(store: &Store<'_>, guard: &Guard) -> Result<Option<Vec<ObjectId>>, ExtractError> {
     const DEPTH_LIMIT: usize = 256;
     let kids_of = |id: ObjectId| -> Option<&[Object]> {
@@ -875,12 +882,17 @@ fn page_list(store: &Store<'_>, guard: &Guard) -> Result<Option<Vec<ObjectId>>, 
             let node = store.transient(kid_id);
             let kind = node.as_deref().map(|o| o.as_dict().and_then(Dictionary::get_type));
             match kind {
-                Some(Ok(b"Page")) | None | Some(Err(_)) => {
+                Some(Ok(b"Page")) => {
                     if !seen.insert(kid_id) {
                         return Ok(None);
                     }
                     pages.push(kid_id);
                 }
+                // A kid that does not read as a typed dictionary stands for a blank
+                // page in the walk; but a damaged file may have it readable in the
+                // full load, which is more tolerant (it reads objects where the table
+                // points whatever their header says): leave the file to it.
+                None | Some(Err(_)) => return Ok(None),
                 Some(Ok(b"Pages")) if stack.len() < DEPTH_LIMIT => {
                     if !rest.is_empty() {
                         stack.push(rest);

@@ -1,7 +1,7 @@
 //! Content-stream interpreter: text, paths, colours, XObjects.
 
 use super::font::Font;
-use super::lexer::{Lexer, Operand, Token};
+use super::lexer::{clear_operands, Lexer, Operand, Token};
 use super::{deref, dget, dget_dict, obj_name, obj_num, BBox, FontCache, Glyph, GlyphText, Paint, Rule};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::HashMap;
@@ -229,7 +229,7 @@ impl<'d> Interp<'d> {
             match tok {
                 Token::Operand(o) => {
                     if ops.len() >= MAX_OPERANDS {
-                        ops.clear();
+                        clear_operands(&mut ops);
                     }
                     ops.push(o);
                 }
@@ -251,7 +251,7 @@ impl<'d> Interp<'d> {
                     } else {
                         self.op(op, &ops, res);
                     }
-                    ops.clear();
+                    clear_operands(&mut ops);
                 }
             }
         }

@@ -122,7 +122,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Next token, or None at end of data.
-    #[inline]
+    #[inline(always)]
     pub fn next_token(&mut self) -> Option<Token<'a>> {
         self.items = 0;
         self.next_nested(0)

@@ -73,7 +73,9 @@ impl Font {
     }
 
     /// Split the next code off `bytes`; returns (code, byte length).
-    #[inline]
+    /// Always inlined for the one- and two-byte splits: it runs once a glyph,
+    /// and the call cost more than the split (a CMap's split stays a call).
+    #[inline(always)]
     pub fn next_code(&self, bytes: &[u8]) -> (u32, usize) {
         match &self.split {
             CodeSplit::One => (bytes[0] as u32, 1),
@@ -84,14 +86,7 @@ impl Font {
                     (bytes[0] as u32, 1)
                 }
             }
-            CodeSplit::CMap(cm) => {
-                let n = cm.code_len(bytes).unwrap_or_else(|| {
-                    // fall back to the shortest codespace length
-                    cm.codespaces.iter().map(|c| c.len).min().unwrap_or(1).min(bytes.len())
-                });
-                let n = n.clamp(1, bytes.len().min(4));
-                (bytes[..n].iter().fold(0u32, |a, &b| a << 8 | b as u32), n)
-            }
+            CodeSplit::CMap(cm) => next_code_cmap(cm, bytes),
         }
     }
 
@@ -104,6 +99,17 @@ impl Font {
             load_simple(doc, fd, subtype)
         }
     }
+}
+
+/// [`Font::next_code`] through an encoding CMap's codespaces.
+#[inline(never)]
+fn next_code_cmap(cm: &CMap, bytes: &[u8]) -> (u32, usize) {
+    let n = cm.code_len(bytes).unwrap_or_else(|| {
+        // fall back to the shortest codespace length
+        cm.codespaces.iter().map(|c| c.len).min().unwrap_or(1).min(bytes.len())
+    });
+    let n = n.clamp(1, bytes.len().min(4));
+    (bytes[..n].iter().fold(0u32, |a, &b| a << 8 | b as u32), n)
 }
 
 fn base_font_name(doc: &Store<'_>, fd: &Dictionary) -> String {

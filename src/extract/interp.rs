@@ -1,7 +1,7 @@
 //! Content-stream interpreter: text, paths, colours, XObjects.
 
 use super::font::Font;
-use super::lexer::{Lexer, Operand, Token};
+use super::lexer::{clear_operands, Lexer, Operand, Token};
 use super::{deref, dget, dget_dict, obj_name, obj_num, BBox, FontCache, Glyph, GlyphText, Paint, Rule};
 use lopdf::{Dictionary, Object, ObjectId};
 
@@ -31,6 +31,8 @@ const IDENT: M = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 const MAX_DEPTH: usize = 12;
 const MAX_OPERANDS: usize = 4096;
 const MAX_QDEPTH: usize = 256;
+/// Fonts remembered by name for `Tf` (searched in turn; a page uses a few).
+const RECENT_FONTS: usize = 16;
 /// Subpaths / points of one path kept (a path is only a bbox source for rules).
 const MAX_SUBPATHS: usize = 100_000;
 const MAX_POINTS: usize = 1_000_000;
@@ -86,6 +88,10 @@ pub struct Interp<'d> {
     doc: &'d Store<'d>,
     cache: &'d FontCache,
     local_fonts: HashMap<usize, Arc<Font>>,
+    /// Fonts found by `Tf`, by resource dictionary (address) and name: the
+    /// same lookup again gives the same font (the resources do not change
+    /// while the page is read).
+    recent_fonts: Vec<(usize, Vec<u8>, Arc<Font>)>,
     gs: GState,
     stack: Vec<GState>,
     tm: M,
@@ -152,6 +158,7 @@ impl<'d> Interp<'d> {
             doc,
             cache,
             local_fonts: HashMap::new(),
+            recent_fonts: Vec::new(),
             gs: GState {
                 ctm: page_matrix,
                 fill: 0.0,
@@ -231,7 +238,7 @@ impl<'d> Interp<'d> {
             match tok {
                 Token::Operand(o) => {
                     if ops.len() >= MAX_OPERANDS {
-                        ops.clear();
+                        clear_operands(&mut ops);
                     }
                     ops.push(o);
                 }
@@ -253,7 +260,7 @@ impl<'d> Interp<'d> {
                     } else {
                         self.op(op, &ops, res);
                     }
-                    ops.clear();
+                    clear_operands(&mut ops);
                 }
             }
         }
@@ -491,6 +498,21 @@ impl<'d> Interp<'d> {
     }
 
     fn font(&mut self, name: &[u8], res: Option<&'d Dictionary>) -> Option<Arc<Font>> {
+        // `Tf` picks the same few fonts again and again (one per text object in
+        // spreadsheet exports): a hit skips the resource lookups, the object
+        // lookup and the cache lock (1,200 instructions a `Tf`).
+        let res_key = res.map_or(0, |r| r as *const Dictionary as usize);
+        if let Some((_, _, f)) = self.recent_fonts.iter().find(|(r, n, _)| *r == res_key && n.as_slice() == name) {
+            return Some(f.clone());
+        }
+        let f = self.font_lookup(name, res)?;
+        if self.recent_fonts.len() < RECENT_FONTS {
+            self.recent_fonts.push((res_key, name.to_vec(), f.clone()));
+        }
+        Some(f)
+    }
+
+    fn font_lookup(&mut self, name: &[u8], res: Option<&'d Dictionary>) -> Option<Arc<Font>> {
         let doc = self.doc;
         let fonts = res.and_then(|r| dget_dict(doc, r, b"Font"));
         let Some(fonts) = fonts else {
@@ -640,6 +662,13 @@ impl<'d> Interp<'d> {
         let base = apply(&trm, 0.0, ts);
         let (asc_x, asc_y) = (trm[2] * font.ascent * fs, trm[3] * font.ascent * fs);
         let (dsc_x, dsc_y) = (trm[2] * font.descent * fs, trm[3] * font.descent * fs);
+        // A glyph's box is the parallelogram spanned by its advance (origin to
+        // end) and the ascent/descent offsets; per axis its bounding box is the
+        // lesser end plus the lesser offset (greater plus greater): the min/max
+        // of the four corners to the bit (rounding is monotonic), with a third
+        // of the comparisons per glyph.
+        let (lo_x, hi_x) = (asc_x.min(dsc_x), asc_x.max(dsc_x));
+        let (lo_y, hi_y) = (asc_y.min(dsc_y), asc_y.max(dsc_y));
         let bold = font.bold;
         if font.vertical {
             self.show_vertical(s, &font);
@@ -662,12 +691,8 @@ impl<'d> Interp<'d> {
                 let oy = base.1 + xoff * ay;
                 let ex = ox + adv * ax;
                 let ey = oy + adv * ay;
-                let xs = [ox + asc_x, ex + asc_x, ox + dsc_x, ex + dsc_x];
-                let ys = [oy + asc_y, ey + asc_y, oy + dsc_y, ey + dsc_y];
-                let x0 = xs[0].min(xs[1]).min(xs[2]).min(xs[3]);
-                let x1 = xs[0].max(xs[1]).max(xs[2]).max(xs[3]);
-                let y0 = ys[0].min(ys[1]).min(ys[2]).min(ys[3]);
-                let y1 = ys[0].max(ys[1]).max(ys[2]).max(ys[3]);
+                let (x0, x1) = (ox.min(ex) + lo_x, ox.max(ex) + hi_x);
+                let (y0, y1) = (oy.min(ey) + lo_y, oy.max(ey) + hi_y);
                 if x0.is_finite() && x1.is_finite() && y0.is_finite() && y1.is_finite() {
                     let text = match t {
                         Some(t) => t.clone(),

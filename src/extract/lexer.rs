@@ -22,6 +22,33 @@ impl<'a> Operand<'a> {
             _ => None,
         }
     }
+
+    /// The operand owns no memory (a number, a borrowed name or string...).
+    #[inline]
+    pub fn owns_nothing(&self) -> bool {
+        matches!(
+            self,
+            Operand::Num(_)
+                | Operand::Bool(_)
+                | Operand::Null
+                | Operand::Name(Cow::Borrowed(_))
+                | Operand::Str(Cow::Borrowed(_))
+        )
+    }
+}
+
+/// Empty an operand stack. Most operands own nothing, and then they are let go
+/// without their drop (an out-of-line call per operand, recursive through
+/// arrays: 3% of the interpreter).
+#[inline]
+pub fn clear_operands(ops: &mut Vec<Operand<'_>>) {
+    if ops.iter().all(Operand::owns_nothing) {
+        // SAFETY: a length of 0 is within the capacity and covers no element;
+        // the elements let go own no memory, so nothing leaks either.
+        unsafe { ops.set_len(0) }
+    } else {
+        ops.clear();
+    }
 }
 
 pub enum Token<'a> {
@@ -39,11 +66,11 @@ pub struct Lexer<'a> {
 }
 
 #[inline]
-pub fn is_ws(b: u8) -> bool {
+pub const fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t' | 0 | 0x0c)
 }
 #[inline]
-fn is_delim(b: u8) -> bool {
+const fn is_delim(b: u8) -> bool {
     matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
 }
 #[inline]
@@ -55,6 +82,18 @@ const fn hexv(b: u8) -> Option<u8> {
         _ => None,
     }
 }
+
+/// Bytes that are neither whitespace nor delimiters: those of names and
+/// operators. Looked up once a byte (the two tests compiled to a jump table).
+static REGULAR: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = !is_ws(i as u8) && !is_delim(i as u8);
+        i += 1;
+    }
+    t
+};
 
 const MAX_NEST: usize = 32;
 /// Items (array elements, dictionary values) kept in one top-level operand, nested
@@ -83,11 +122,16 @@ impl<'a> Lexer<'a> {
     }
 
     /// Next token, or None at end of data.
+    #[inline(always)]
     pub fn next_token(&mut self) -> Option<Token<'a>> {
         self.items = 0;
         self.next_nested(0)
     }
 
+    /// Inlined into its callers (the interpreter's loop, and the array and
+    /// dictionary readers it recurses through): a call per token cost more
+    /// than reading most tokens.
+    #[inline(always)]
     fn next_nested(&mut self, depth: usize) -> Option<Token<'a>> {
         loop {
             self.skip_ws();
@@ -100,7 +144,7 @@ impl<'a> Lexer<'a> {
                 b'/' => {
                     self.pos += 1;
                     let s = self.pos;
-                    while self.pos < d.len() && !is_ws(d[self.pos]) && !is_delim(d[self.pos]) {
+                    while self.pos < d.len() && REGULAR[d[self.pos] as usize] {
                         self.pos += 1;
                     }
                     let raw = &d[s..self.pos];
@@ -108,35 +152,7 @@ impl<'a> Lexer<'a> {
                     return Some(Token::Operand(Operand::Name(name)));
                 }
                 b'(' => return Some(Token::Operand(Operand::Str(self.literal()))),
-                b'<' => {
-                    if d.get(self.pos + 1) == Some(&b'<') {
-                        self.pos += 2;
-                        return Some(Token::Operand(self.dict(depth)));
-                    }
-                    self.pos += 1;
-                    // sized once: glyph-id strings of CID fonts are long and many
-                    let len = d[self.pos..].iter().position(|&c| c == b'>').unwrap_or(d.len() - self.pos);
-                    if let Some(out) = hex_pairs(&d[self.pos..self.pos + len]) {
-                        self.pos += len + 1;
-                        return Some(Token::Operand(Operand::Str(Cow::Owned(out))));
-                    }
-                    let mut out = Vec::with_capacity(len.div_ceil(2));
-                    let mut hi: Option<u8> = None;
-                    while self.pos < d.len() && d[self.pos] != b'>' {
-                        if let Some(v) = hexv(d[self.pos]) {
-                            match hi.take() {
-                                Some(h) => out.push(h << 4 | v),
-                                None => hi = Some(v),
-                            }
-                        }
-                        self.pos += 1;
-                    }
-                    if let Some(h) = hi {
-                        out.push(h << 4);
-                    }
-                    self.pos += 1;
-                    return Some(Token::Operand(Operand::Str(Cow::Owned(out))));
-                }
+                b'<' => return Some(Token::Operand(self.angle(depth))),
                 b'>' => {
                     self.pos += 1;
                     if d.get(self.pos) == Some(&b'>') {
@@ -144,26 +160,7 @@ impl<'a> Lexer<'a> {
                     }
                     return Some(Token::DictClose);
                 }
-                b'[' => {
-                    self.pos += 1;
-                    let mut items = Vec::with_capacity(8);
-                    if depth >= MAX_NEST {
-                        return Some(Token::Operand(Operand::Array(items)));
-                    }
-                    loop {
-                        match self.next_nested(depth + 1) {
-                            None | Some(Token::ArrayClose) => break,
-                            Some(Token::Operand(o)) => {
-                                if self.items < MAX_ITEMS {
-                                    self.items += 1;
-                                    items.push(o)
-                                }
-                            }
-                            Some(Token::Op(_)) | Some(Token::DictClose) => {}
-                        }
-                    }
-                    return Some(Token::Operand(Operand::Array(items)));
-                }
+                b'[' => return Some(Token::Operand(self.array(depth))),
                 b']' => {
                     self.pos += 1;
                     return Some(Token::ArrayClose);
@@ -173,16 +170,19 @@ impl<'a> Lexer<'a> {
                     continue;
                 }
                 b'0'..=b'9' | b'+' | b'-' | b'.' => {
-                    let s = self.pos;
-                    self.pos += 1;
+                    // read as it is scanned (a second pass over the digits cost a
+                    // tenth of the lexer); junk after the number ("1.2.3", "4-5")
+                    // stays part of the token and is ignored
+                    let (v, n) = parse_num_prefix(&d[self.pos..]);
+                    self.pos += n.max(1);
                     while self.pos < d.len() && matches!(d[self.pos], b'0'..=b'9' | b'.' | b'-' | b'+') {
                         self.pos += 1;
                     }
-                    return Some(Token::Operand(Operand::Num(parse_num(&d[s..self.pos]))));
+                    return Some(Token::Operand(Operand::Num(v)));
                 }
                 _ => {
                     let s = self.pos;
-                    while self.pos < d.len() && !is_ws(d[self.pos]) && !is_delim(d[self.pos]) {
+                    while self.pos < d.len() && REGULAR[d[self.pos] as usize] {
                         self.pos += 1;
                     }
                     if s == self.pos {
@@ -201,6 +201,66 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// After `<`: a dictionary (`<<`) or a hex string. Kept out of
+    /// [`Lexer::next_nested`] with the array and the literal string, so that the
+    /// common tokens (numbers, operators, names) run through a small function.
+    #[inline(never)]
+    fn angle(&mut self, depth: usize) -> Operand<'a> {
+        let d = self.data;
+        if d.get(self.pos + 1) == Some(&b'<') {
+            self.pos += 2;
+            return self.dict(depth);
+        }
+        self.pos += 1;
+        // sized once: glyph-id strings of CID fonts are long and many
+        // (memchr: the byte-by-byte scan cost 6 instructions a digit)
+        let len = memchr::memchr(b'>', &d[self.pos..]).unwrap_or(d.len() - self.pos);
+        if let Some(out) = hex_pairs(&d[self.pos..self.pos + len]) {
+            self.pos += len + 1;
+            return Operand::Str(Cow::Owned(out));
+        }
+        let mut out = Vec::with_capacity(len.div_ceil(2));
+        let mut hi: Option<u8> = None;
+        while self.pos < d.len() && d[self.pos] != b'>' {
+            if let Some(v) = hexv(d[self.pos]) {
+                match hi.take() {
+                    Some(h) => out.push(h << 4 | v),
+                    None => hi = Some(v),
+                }
+            }
+            self.pos += 1;
+        }
+        if let Some(h) = hi {
+            out.push(h << 4);
+        }
+        self.pos += 1;
+        Operand::Str(Cow::Owned(out))
+    }
+
+    /// After `[`: the array's items up to `]`.
+    #[inline(never)]
+    fn array(&mut self, depth: usize) -> Operand<'a> {
+        self.pos += 1;
+        let mut items = Vec::with_capacity(8);
+        if depth >= MAX_NEST {
+            return Operand::Array(items);
+        }
+        loop {
+            match self.next_nested(depth + 1) {
+                None | Some(Token::ArrayClose) => break,
+                Some(Token::Operand(o)) => {
+                    if self.items < MAX_ITEMS {
+                        self.items += 1;
+                        items.push(o)
+                    }
+                }
+                Some(Token::Op(_)) | Some(Token::DictClose) => {}
+            }
+        }
+        Operand::Array(items)
+    }
+
+    #[inline(never)]
     fn dict(&mut self, depth: usize) -> Operand<'a> {
         let mut pairs = Vec::new();
         let mut key: Option<Cow<'a, [u8]>> = None;
@@ -229,6 +289,7 @@ impl<'a> Lexer<'a> {
         Operand::Dict(pairs)
     }
 
+    #[inline(never)]
     fn literal(&mut self) -> Cow<'a, [u8]> {
         let d = self.data;
         self.pos += 1;
@@ -330,35 +391,28 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// Value of each hex digit, 0xff for any other byte.
-static HEX: [u8; 256] = {
-    let mut t = [0xffu8; 256];
-    let mut i = 0;
-    while i < 256 {
-        if let Some(v) = hexv(i as u8) {
-            t[i] = v;
-        }
-        i += 1;
-    }
-    t
-};
-
 /// The common hex string, an even number of digits and nothing else, decoded
 /// two digits at a time (glyph codes of CID fonts: a third of a plan's content
-/// bytes); `None` for any other, which the general loop reads.
+/// bytes); `None` for any other, which the general loop reads. Digits are read
+/// and checked by arithmetic, with no branch or table per byte, and checked
+/// once at the end: the loop then runs many pairs an instruction (a table
+/// lookup and a check per pair cost 18 instructions a byte decoded).
 fn hex_pairs(s: &[u8]) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) {
         return None;
     }
-    let mut out = Vec::with_capacity(s.len() / 2);
-    for p in s.chunks_exact(2) {
-        let (h, l) = (HEX[p[0] as usize], HEX[p[1] as usize]);
-        if (h | l) & 0xf0 != 0 {
-            return None;
-        }
-        out.push(h << 4 | l);
+    // '0'-'9' are 0x30-0x39, 'A'-'F' 0x41-0x46, 'a'-'f' 0x61-0x66: the low
+    // nibble, plus 9 for the letters (bit 6 set); other bytes give garbage,
+    // which the check rejects
+    let value = |c: u8| (c & 0x0f) + if c & 0x40 != 0 { 9 } else { 0 };
+    let is_digit = |c: u8| (c.wrapping_sub(b'0') < 10) | ((c | 0x20).wrapping_sub(b'a') < 6);
+    let mut out = vec![0u8; s.len() / 2];
+    let mut ok = true;
+    for (o, p) in out.iter_mut().zip(s.chunks_exact(2)) {
+        ok &= is_digit(p[0]) & is_digit(p[1]);
+        *o = value(p[0]) << 4 | value(p[1]);
     }
-    Some(out)
+    ok.then_some(out)
 }
 
 fn unescape_name(raw: &[u8]) -> Vec<u8> {
@@ -379,7 +433,14 @@ fn unescape_name(raw: &[u8]) -> Vec<u8> {
 }
 
 pub fn parse_num(s: &[u8]) -> f32 {
-    // hand-rolled: sign, integer part, fraction; tolerant of junk like "--5" or "1.2.3"
+    parse_num_prefix(s).0
+}
+
+/// The number at the start of `s` and the bytes it takes: signs, integer part,
+/// fraction; tolerant of junk like "--5" or "1.2.3" (what follows the number is
+/// left).
+#[inline]
+fn parse_num_prefix(s: &[u8]) -> (f32, usize) {
     let mut i = 0;
     let mut neg = false;
     while i < s.len() && (s[i] == b'-' || s[i] == b'+') {
@@ -403,11 +464,7 @@ pub fn parse_num(s: &[u8]) -> f32 {
         }
     }
     let v = if neg { -v } else { v } as f32;
-    if v.is_finite() {
-        v
-    } else {
-        0.0
-    }
+    (if v.is_finite() { v } else { 0.0 }, i)
 }
 
 #[cfg(test)]
@@ -445,6 +502,11 @@ mod tests {
         for (src, want) in [
             (&b"<00410042>"[..], &[0x00u8, 0x41, 0x00, 0x42][..]),
             (b"<aBcD>", &[0xab, 0xcd]),
+            (b"<FfAa0919>", &[0xff, 0xaa, 0x09, 0x19]),
+            // bytes next to the digits and letters are no digits
+            (b"<4G>", &[0x40]),
+            (b"<:0>", &[0x00]),
+            (b"<@1`2/3>", &[0x12, 0x30]),
             (b"<>", &[]),
             (b"<414>", &[0x41, 0x40]),
             (b"<41 42>", &[0x41, 0x42]),
@@ -459,6 +521,28 @@ mod tests {
             // past the closing `>` (or one past the end of an unterminated string)
             assert_eq!(l.pos, src.len() + usize::from(!src.ends_with(b">")));
         }
+    }
+
+    #[test]
+    fn number_tokens_take_their_junk() {
+        // read in one pass: what follows the number up to the next other byte
+        // is part of the token (and ignored), as when scanned first
+        let t = all(b"1.2.3 --5 4-5 .5 - + 7. 12+ 3.25Tj");
+        assert_eq!(
+            t,
+            [
+                "Num(1.2)",
+                "Num(5.0)",
+                "Num(4.0)",
+                "Num(0.5)",
+                "Num(-0.0)",
+                "Num(0.0)",
+                "Num(7.0)",
+                "Num(12.0)",
+                "Num(3.25)",
+                "op:Tj"
+            ]
+        );
     }
 
     #[test]

@@ -281,17 +281,13 @@ fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
     // by baseline, then x, ties in content order.
     // The key packs both positions in `f32::total_cmp` order into one integer
     // (baseline high, x low): one integer comparison instead of two float ones.
-    // Sized for every glyph up front: the filter hides the count from `collect`,
-    // which would grow the vector a dozen times per page.
-    let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(glyphs.len());
-    keyed.extend(
-        glyphs
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.size > 0.0)
-            .map(|(i, g)| (u64::from(total_key(g.baseline)) << 32 | u64::from(total_key(g.bbox.x0)), i as u32)),
-    );
-    let mut order = sort_by_baseline_runs(&keyed);
+    let mut keyed = KeyRuns::with_capacity(glyphs.len());
+    for (i, g) in glyphs.iter().enumerate() {
+        if g.size > 0.0 {
+            keyed.push(u64::from(total_key(g.baseline)) << 32 | u64::from(total_key(g.bbox.x0)), i as u32);
+        }
+    }
+    let mut order = keyed.sorted();
 
     // Rows: baseline clusters, anchored on the first baseline of the cluster so that
     // a slow drift cannot chain two rows together. Each row is a range of `order`.
@@ -323,8 +319,10 @@ fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
     for (row_idx, range) in rows.into_iter().enumerate() {
         let row = &mut order[range];
         // left to right; ties keep the (baseline, content order) order from above
-        // (stable). A row is mostly one baseline, already left to right.
-        if !row.is_sorted_by_key(|e| e.0 as u32) {
+        // (stable). A row of one baseline (its first and last keys share it) is
+        // already left to right.
+        let one_baseline = row.first().map(|e| e.0 >> 32) == row.last().map(|e| e.0 >> 32);
+        if !one_baseline && !row.is_sorted_by_key(|e| e.0 as u32) {
             row.sort_by_key(|e| e.0 as u32);
         }
         // Words.
@@ -389,9 +387,12 @@ fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
             if let Some(prev) = line_words.last() {
                 let size = prev_last_size.max(b.last_size);
                 let gap = b.word.bbox.x0 - prev.bbox.x1;
-                let cy = (prev.bbox.cy() + b.word.bbox.cy()) * 0.5;
-                let ruled = vedges.any_between(prev.bbox.x1 - params.edge_tol, b.word.bbox.x0 + params.edge_tol, cy);
-                if gap > params.phrase_gap * size || ruled {
+                // (a rule between the words is looked for only when the gap does not split already)
+                let ruled = || {
+                    let cy = (prev.bbox.cy() + b.word.bbox.cy()) * 0.5;
+                    vedges.any_between(prev.bbox.x1 - params.edge_tol, b.word.bbox.x0 + params.edge_tol, cy)
+                };
+                if gap > params.phrase_gap * size || ruled() {
                     out.push(Line::from_words(take_exact(&mut line_words), row_idx));
                 }
             }
@@ -408,38 +409,56 @@ fn lines(page: &Page, vedges: &SortedEdges, params: &Params) -> Vec<Line> {
     out
 }
 
-/// `keyed` (packed position keys in content order) sorted by key, ties in content
-/// order: what a stable sort by key gives, at a fraction of its cost on real pages.
-/// A text line is drawn in one go, so consecutive glyphs share a baseline: a page
-/// of thousands of glyphs has a few dozen such runs, nearly one per baseline.
-/// The runs are sorted by baseline (stable, so runs of one baseline keep content
-/// order), and only a baseline whose glyphs are not already left to right is sorted
-/// by key (stable again: ties keep content order).
-// Kept out of `lines`: inlined there, it costs the whole layout 1.7% more
-// instructions (measured on the perf plan).
-#[inline(never)]
-fn sort_by_baseline_runs(keyed: &[(u64, u32)]) -> Vec<(u64, u32)> {
-    let baseline = |e: &(u64, u32)| (e.0 >> 32) as u32;
-    let mut runs: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
-    for (k, e) in keyed.iter().enumerate() {
-        match runs.last_mut() {
-            Some((b, r)) if *b == baseline(e) => r.end = k + 1,
-            _ => runs.push((baseline(e), k..k + 1)),
-        }
+/// Glyph sort keys (`(key, glyph index)`) in content order, and where each run of
+/// consecutive keys on one baseline starts. A text line is drawn in one go, so a
+/// page of thousands of glyphs has a few dozen such runs, nearly one per baseline:
+/// sorting the runs is far cheaper than sorting the glyphs.
+struct KeyRuns {
+    keyed: Vec<(u64, u32)>,
+    /// `(baseline, index into keyed)` of each run's first key.
+    starts: Vec<(u32, usize)>,
+}
+
+impl KeyRuns {
+    fn with_capacity(glyphs: usize) -> Self {
+        KeyRuns { keyed: Vec::with_capacity(glyphs), starts: Vec::new() }
     }
-    runs.sort_by_key(|r| r.0);
-    let mut order = Vec::with_capacity(keyed.len());
-    for group in runs.chunk_by(|a, b| a.0 == b.0) {
-        let start = order.len();
-        for (_, r) in group {
-            order.extend_from_slice(&keyed[r.clone()]);
+
+    /// Append the key of the next glyph in content order (baseline in the high half).
+    fn push(&mut self, key: u64, glyph: u32) {
+        let baseline = (key >> 32) as u32;
+        if self.starts.last().is_none_or(|&(b, _)| b != baseline) {
+            self.starts.push((baseline, self.keyed.len()));
         }
-        let same_baseline = &mut order[start..];
-        if !same_baseline.is_sorted_by_key(|e| e.0) {
-            same_baseline.sort_by_key(|e| e.0);
-        }
+        self.keyed.push((key, glyph));
     }
-    order
+
+    /// The keys sorted by key, ties in content order: what a stable sort by key
+    /// gives. The runs are sorted by baseline (stable, so runs of one baseline keep
+    /// content order), and only a baseline whose glyphs are not already left to
+    /// right is sorted by key (stable again: ties keep content order).
+    // Kept out of `lines`: inlined there, it costs the whole layout 1.7% more
+    // instructions (measured on the perf plan).
+    #[inline(never)]
+    fn sorted(self) -> Vec<(u64, u32)> {
+        let KeyRuns { keyed, starts } = self;
+        let ends = starts.iter().skip(1).map(|&(_, k)| k).chain(std::iter::once(keyed.len()));
+        let mut runs: Vec<(u32, std::ops::Range<usize>)> =
+            starts.iter().zip(ends).map(|(&(b, k), e)| (b, k..e)).collect();
+        runs.sort_by_key(|r| r.0);
+        let mut order = Vec::with_capacity(keyed.len());
+        for group in runs.chunk_by(|a, b| a.0 == b.0) {
+            let start = order.len();
+            for (_, r) in group {
+                order.extend_from_slice(&keyed[r.clone()]);
+            }
+            let same_baseline = &mut order[start..];
+            if !same_baseline.is_sorted_by_key(|e| e.0) {
+                same_baseline.sort_by_key(|e| e.0);
+            }
+        }
+        order
+    }
 }
 
 /// The items of `v` moved into a vector of their exact size, `v` left empty with
@@ -712,9 +731,13 @@ mod tests {
                 }
                 keyed.push((u64::from(baseline) << 32 | u64::from(next(8)), i as u32));
             }
+            let mut runs = KeyRuns::with_capacity(len);
+            for &(key, i) in &keyed {
+                runs.push(key, i);
+            }
             let mut expected = keyed.clone();
             expected.sort_by_key(|e| e.0);
-            assert_eq!(sort_by_baseline_runs(&keyed), expected);
+            assert_eq!(runs.sorted(), expected);
         }
     }
 

@@ -534,15 +534,20 @@ fn split_at_column_starts(layout: &mut PageLayout, params: &Params) {
     let (gutter, restyle) = (GapRule::gutter(params), GapRule::restyle(params));
     split_lines(layout, |line| {
         let w = &line.words;
-        let gaps = word_gaps(w);
+        // Measured only for a line with a candidate cut: most lines have none.
+        let mut gaps: Option<Vec<f32>> = None;
         let cuts: Vec<usize> = (1..w.len())
             .filter(|&i| {
                 let aligned = columns.contains(w[i].bbox.x0, line.size, params);
                 // A label set in bold right after a regular value (or the reverse):
                 // the change of weight is evidence enough for a narrower gutter.
                 let restyled = w[i].bold != w[i - 1].bold;
-                (aligned && gutter.passes(&gaps, i - 1, line.size, params))
-                    || (restyled && restyle.passes(&gaps, i - 1, line.size, params))
+                if !(aligned || restyled) {
+                    return false;
+                }
+                let gaps = gaps.get_or_insert_with(|| word_gaps(w));
+                (aligned && gutter.passes(gaps, i - 1, line.size, params))
+                    || (restyled && restyle.passes(gaps, i - 1, line.size, params))
             })
             .collect();
         if cuts.is_empty() {

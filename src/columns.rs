@@ -100,11 +100,13 @@ impl ColumnStarts {
         starts.sort_by(|a, b| a.0.x.total_cmp(&b.0.x));
         let tol = params.align_tol;
         let mut columns = ColumnStarts::default();
+        // the rows of the start being looked at (one buffer for all starts)
+        let mut rows: Vec<usize> = Vec::new();
         for (i, &(s, _)) in starts.iter().enumerate() {
             if columns.contains(s.x, s.size, params) {
                 continue;
             }
-            let mut rows: Vec<usize> = Vec::new();
+            rows.clear();
             for &(s2, r2) in starts[i..].iter().take_while(|e| e.0.x - s.x < tol) {
                 if (s2.size - s.size).abs() < params.same_size_tol && (s2.x - s.x).abs() < tol && !rows.contains(&r2) {
                     rows.push(r2);

@@ -343,23 +343,24 @@ pub fn element_json(objective: &Objective, out: &mut Vec<u8>) {
     let start = out.len();
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, serde_json::ser::PrettyFormatter::new());
     objective.serialize(&mut ser).expect("an objective always serializes to memory");
-    let breaks = out[start..].iter().filter(|&&b| b == b'\n').count();
+    let breaks = memchr::memchr_iter(b'\n', &out[start..]).count();
     if breaks == 0 {
         return;
     }
-    // Widen in place from the end: each line break gains the indentation.
+    // Widen in place from the end, a line at a time: the line after the k-th
+    // break moves right by k indentations, which go in front of it.
     let old = out.len();
     out.resize(old + breaks * ELEMENT_INDENT.len(), 0);
-    let (mut src, mut dst) = (old, out.len());
-    while src > start {
-        src -= 1;
-        let b = out[src];
-        if b == b'\n' {
-            dst -= ELEMENT_INDENT.len();
-            out[dst..dst + ELEMENT_INDENT.len()].copy_from_slice(ELEMENT_INDENT);
-        }
-        dst -= 1;
-        out[dst] = b;
+    // `end`: the end of the bytes still to move; the breaks not handled yet stand
+    // before `before` (the one at `end - 1` ends the line moved next).
+    let (mut end, mut shift) = (old, breaks * ELEMENT_INDENT.len());
+    let mut before = old;
+    while shift > 0 {
+        let line = start + 1 + memchr::memrchr(b'\n', &out[start..before]).expect("as many breaks as counted");
+        out.copy_within(line..end, line + shift);
+        shift -= ELEMENT_INDENT.len();
+        out[line + shift..line + shift + ELEMENT_INDENT.len()].copy_from_slice(ELEMENT_INDENT);
+        (end, before) = (line, line - 1);
     }
 }
 

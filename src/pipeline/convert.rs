@@ -375,15 +375,15 @@ pub struct SheetStream<'p, O> {
 
 impl<'p, O: Objectives> SheetStream<'p, O> {
     /// Each objective goes to `out` as soon as its sheet is complete.
-    /// `provenance`: keep where each field was read (else it is dropped as soon
-    /// as each objective is complete).
+    /// `provenance`: keep where each field was read (else it is not recorded:
+    /// it costs more to make than the fields).
     pub fn new(params: &'p Params, out: O, provenance: bool) -> Self {
         SheetStream {
             params,
             pages: Vec::new(),
             base: 0,
             parse_at: PARSE_EVERY + 2 * context_pages(params),
-            assembler: sheet::Assembler::new(out, provenance),
+            assembler: sheet::Assembler::new(out),
             peak: 0,
             covered: 0..0,
             counted: 0,

@@ -56,7 +56,7 @@ const PLAN_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 /// Parse every objective sheet of a document, in document order.
 pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diagnostic>) {
     let chunk = parse_chunk(pages, params, 0..0, Lead::After(0), Want::ALL);
-    let mut assembler = Assembler::new(Collected::default(), true);
+    let mut assembler = Assembler::new(Collected::default());
     for years in &chunk.page_years {
         assembler.count(years);
     }
@@ -133,14 +133,12 @@ pub struct Assembler<O> {
     /// Sheets whose heading stands before this (document page index, row) are
     /// taken already.
     taken: (usize, usize),
-    /// Keep where each field was read (`--provenance`); else it goes as soon as
-    /// an objective is taken (it weighs more than the objective).
-    provenance: bool,
 }
 
 impl<O: Objectives> Assembler<O> {
-    /// `provenance`: keep where each field was read.
-    pub fn new(out: O, provenance: bool) -> Self {
+    /// (Where each field was read comes with the objectives when the runs were
+    /// told to keep it: [`Want::provenance`].)
+    pub fn new(out: O) -> Self {
         Assembler {
             out,
             diags: Vec::new(),
@@ -148,7 +146,6 @@ impl<O: Objectives> Assembler<O> {
             table_diags: Vec::new(),
             year_counts: HashMap::default(),
             taken: (0, 0),
-            provenance,
         }
     }
 
@@ -164,11 +161,8 @@ impl<O: Objectives> Assembler<O> {
                 continue;
             }
             self.taken = (at.0, at.1 + 1);
-            let mut objective = sheet.objective.expect("a sheet taken is one the run was told to read");
+            let objective = sheet.objective.expect("a sheet taken is one the run was told to read");
             let wants_year = objective.year.is_none();
-            if !self.provenance {
-                objective.provenance = None;
-            }
             self.out.push(objective, wants_year);
             self.diags.extend(sheet.diags);
         }
@@ -177,9 +171,6 @@ impl<O: Objectives> Assembler<O> {
         }
         if last {
             self.tables = chunk.tables;
-            if !self.provenance {
-                self.tables.iter_mut().for_each(|o| o.provenance = None);
-            }
             self.table_diags = chunk.table_diags;
         }
     }
@@ -285,7 +276,7 @@ pub fn parse_chunk(
         let objective = (at >= want.from && upto.is_none_or(|u| at < u)).then(|| {
             let pages = sheet.page_numbers(&doc, &content);
             let sheet_units = units::sheet_units(&units, h.page, &content);
-            let obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
+            let obj = parse_sheet(&doc, h, &content, &sheet_units, want.provenance, &mut diags);
             Objective { pages, ..obj }
         });
         parsed.push(ParsedSheet {
@@ -301,23 +292,25 @@ pub fn parse_chunk(
         Lead::Find(from) => tabular::lead_year(&doc, &furniture, &sheet_lines, from),
         _ => None,
     };
-    let tables = tabular::parse_tables(&doc, tables, &sheet_lines, lead, &mut diags);
+    let tables = tabular::parse_tables(&doc, tables, &sheet_lines, lead, want.provenance, &mut diags);
     let page_years = doc.pages.iter().map(|p| structure::page_years(p)).collect();
     Chunk { sheets: parsed, tables, table_diags: diags, table_hits, page_years, lead: lead_found, upto }
 }
 
-/// One sheet's content lines and label units -> its objective.
+/// One sheet's content lines and label units -> its objective (with where each
+/// field was read when `provenance`).
 fn parse_sheet(
     doc: &Doc,
     h: &Heading,
     content: &[LineRef],
     units: &[LabelUnit],
+    provenance: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Objective {
     let page_no = doc.pages[h.page].number;
     let mut obj = Objective { code: h.code.clone(), title: h.title.clone(), ..Default::default() };
     obj.year = h.code.get(..4).and_then(|y| y.parse::<i32>().ok()).filter(|y| PLAN_YEARS.contains(y));
-    let mut prov = Prov::default();
+    let mut prov = Prov::new(provenance);
     prov.add(doc, format_args!("code"), &h.lines[..1]);
     prov.add(doc, format_args!("title"), &h.lines[1..]);
 
@@ -357,6 +350,6 @@ fn parse_sheet(
             format!("{}: no label grid found", h.code),
         ));
     }
-    obj.provenance = Some(prov.0);
+    obj.provenance = prov.into_provenance();
     obj
 }

@@ -265,7 +265,12 @@ impl<K> Stack<'_, K> {
 
 /// A line that holds a year and nothing else ("2026" under a spanning "Target").
 fn is_bare_year(text: &str) -> bool {
-    let t = text.trim().trim_matches(|c| c == '(' || c == ')');
+    let t = text.trim();
+    // (Most lines start with a letter: they are told at once.)
+    if !t.starts_with(|c: char| c == '(' || c == ')' || c.is_ascii_digit()) {
+        return false;
+    }
+    let t = t.trim_matches(|c| c == '(' || c == ')');
     t.len() == 4 && crate::labels::header_year(t).is_some()
 }
 

@@ -337,29 +337,88 @@ impl Objectives for Spool {
 
 /// One objective's JSON as an element of the document file's `objectives` array:
 /// pretty-printed as the whole document is, every line after the first indented
-/// by [`ELEMENT_INDENT`] (a JSON string holds no raw line break, so every `\n`
-/// is the printer's).
+/// by [`ELEMENT_INDENT`].
 pub fn element_json(objective: &Objective, out: &mut Vec<u8>) {
-    let start = out.len();
-    let mut ser = serde_json::Serializer::with_formatter(&mut *out, serde_json::ser::PrettyFormatter::new());
+    let mut ser = serde_json::Serializer::with_formatter(out, ElementFormatter { depth: 0, has_value: false });
     objective.serialize(&mut ser).expect("an objective always serializes to memory");
-    let breaks = out[start..].iter().filter(|&&b| b == b'\n').count();
-    if breaks == 0 {
-        return;
-    }
-    // Widen in place from the end: each line break gains the indentation.
-    let old = out.len();
-    out.resize(old + breaks * ELEMENT_INDENT.len(), 0);
-    let (mut src, mut dst) = (old, out.len());
-    while src > start {
-        src -= 1;
-        let b = out[src];
-        if b == b'\n' {
-            dst -= ELEMENT_INDENT.len();
-            out[dst..dst + ELEMENT_INDENT.len()].copy_from_slice(ELEMENT_INDENT);
+}
+
+/// `serde_json`'s `PrettyFormatter` (two spaces a level) starting at the depth of
+/// an element of `objectives` ([`ELEMENT_INDENT`]), each line's indentation
+/// written at once (the printer writes it a level at a time).
+struct ElementFormatter {
+    /// Open arrays and objects.
+    depth: usize,
+    /// The innermost open array or object has a value.
+    has_value: bool,
+}
+
+impl ElementFormatter {
+    /// A line break and the indentation of the current depth.
+    fn new_line<W: ?Sized + io::Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
+        const SPACES: &[u8] = &[b' '; 64];
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        let mut n = ELEMENT_INDENT.len() + 2 * self.depth;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
         }
-        dst -= 1;
-        out[dst] = b;
+        Ok(())
+    }
+
+    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(w, false)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for ElementFormatter {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 

@@ -408,24 +408,27 @@ pub struct SheetStream<'p, O> {
     /// Document pages in the range of the sheets already taken (from the first
     /// one's heading: a sheet runs to the next one's heading).
     covered: std::ops::Range<usize>,
+    /// Keep where each field was read (`--provenance`).
+    provenance: bool,
 }
 
 impl<'p, O: Objectives> SheetStream<'p, O> {
     /// Each objective goes to `out` as soon as its sheet is complete.
-    /// `provenance`: keep where each field was read (else it is dropped as soon
-    /// as each objective is complete).
+    /// `provenance`: keep where each field was read (else it is not recorded:
+    /// it costs more to make than the fields).
     pub fn new(params: &'p Params, out: O, provenance: bool) -> Self {
         SheetStream {
             params,
             pages: Vec::new(),
             base: 0,
             parse_at: PARSE_EVERY + 2 * context_pages(params),
-            assembler: sheet::Assembler::new(out, provenance),
+            assembler: sheet::Assembler::new(out),
             peak: 0,
             covered: 0..0,
             counted: 0,
             lead: None,
             lead_scanned: 0,
+            provenance,
         }
     }
 
@@ -435,6 +438,16 @@ impl<'p, O: Objectives> SheetStream<'p, O> {
         self.peak = self.peak.max(self.pages.len());
         if self.pages.len() >= self.parse_at {
             self.take_complete();
+        }
+    }
+
+    /// Where the sheets not taken yet start, as (index into the pages held, row).
+    fn taken_here(&self) -> (usize, usize) {
+        let (page, row) = self.assembler.taken();
+        if page < self.base {
+            (0, 0)
+        } else {
+            (page - self.base, row)
         }
     }
 
@@ -455,19 +468,16 @@ impl<'p, O: Objectives> SheetStream<'p, O> {
         // Pages of the sheets taken are looked at once, when their sheet was whole.
         let scan_from = self.lead_scanned.max(self.covered.end).saturating_sub(self.base);
         let lead = if self.lead.is_none() { sheet::Lead::Find(scan_from) } else { sheet::Lead::After(0) };
-        let mut chunk = timed(Stage::Parse, || sheet::parse_chunk(&self.pages, self.params, self.covered_here(), lead));
         let n = self.pages.len();
         let context = context_pages(self.params);
-        // The oldest sheet not known to be complete: its next sheet is not certain
-        // yet (it starts too close to the end of the pages held, or none does).
-        let open = chunk.sheets.iter().find(|s| s.next.is_none_or(|next| next + context >= n));
-        let (upto, keep_from) = match open {
-            Some(s) => ((self.base + s.page, s.row), s.page.saturating_sub(context)),
-            None => {
-                let from = n.saturating_sub(context);
-                ((self.base + from, 0), from.saturating_sub(context))
-            }
-        };
+        let want = sheet::Want { from: self.taken_here(), open_within: Some(context), provenance: self.provenance };
+        let mut chunk =
+            timed(Stage::Parse, || sheet::parse_chunk(&self.pages, self.params, self.covered_here(), lead, want));
+        // The sheets from `upto` on are still open (their next sheet is not certain
+        // yet): their pages stay, with the pages the parser reads around them.
+        let upto = chunk.upto.expect("a run told of the context says where its open sheets start");
+        let keep_from = upto.0.saturating_sub(context);
+        let upto = (self.base + upto.0, upto.1);
         // A table of objectives may run over any page from its header on, and
         // only the whole document says where it is looked for: hold everything.
         // Nor is a page dropped before its years are counted with the pages
@@ -509,7 +519,9 @@ impl<'p, O: Objectives> SheetStream<'p, O> {
             Some((page, year)) if page < self.base => sheet::Lead::Year(year),
             _ => sheet::Lead::After(self.lead_scanned.saturating_sub(self.base)),
         };
-        let chunk = timed(Stage::Parse, || sheet::parse_chunk(&self.pages, self.params, self.covered_here(), lead));
+        let want = sheet::Want { from: self.taken_here(), open_within: None, provenance: self.provenance };
+        let chunk =
+            timed(Stage::Parse, || sheet::parse_chunk(&self.pages, self.params, self.covered_here(), lead, want));
         for y in chunk.page_years.iter().skip(self.counted.saturating_sub(self.base)) {
             self.assembler.count(y);
         }

@@ -126,16 +126,27 @@ impl<'a> Doc<'a> {
 /// the text, stable across platforms.
 const PROV_STEPS_PER_POINT: f32 = 100.0;
 
-/// Where the fields of one objective were read.
-#[derive(Default)]
-pub(super) struct Prov(pub Provenance);
+/// Where the fields of one objective were read: kept only when asked for
+/// (`--provenance`), it costs more to make than the objective's fields.
+pub(super) struct Prov(Option<Provenance>);
 
 impl Prov {
+    /// `keep`: record the sources (else [`Prov::add`] does nothing).
+    pub fn new(keep: bool) -> Self {
+        Prov(keep.then(Provenance::default))
+    }
+
+    /// What was recorded (`None` when nothing is kept).
+    pub fn into_provenance(self) -> Option<Provenance> {
+        self.0
+    }
+
     /// Record `lines` as the source of `field` (one region per page: the union of
     /// the lines' boxes there). The field's name is written out only when it has
     /// lines (many cells are empty), and the lines are mostly on one page: no list
     /// of pages is made for them then.
     pub fn add(&mut self, doc: &Doc, field: std::fmt::Arguments, lines: &[LineRef]) {
+        let Some(kept) = &mut self.0 else { return };
         let Some((&r0, rest)) = lines.split_first() else { return };
         let at = |r: LineRef| (doc.pages[r.page].number, doc.line(r).bbox);
         let (first_page, mut first) = at(r0);
@@ -156,7 +167,7 @@ impl Prov {
         let region = |(page, b): (u32, BBox)| Region { page, bbox: [r2(b.x0), r2(b.top), r2(b.x1), r2(b.bottom)] };
         // (`fmt::format` sizes the name from its pieces, as `format!` does.)
         let name = std::fmt::format(field);
-        let regions = self.0.entry(name).or_default();
+        let regions = kept.entry(name).or_default();
         regions.push(region((first_page, first)));
         regions.extend(others.into_iter().map(region));
     }

@@ -57,11 +57,18 @@ pub(super) fn inline_label_groups(
         return None;
     }
     let colons = w.iter().any(|x| x.text.contains(':'));
-    // The line's words are borrowed while it is read: most lines that may hold a
-    // label hold none, and are not cut (only a cut line's words are copied).
-    let mut groups: Vec<Vec<Cow<Word>>> = Vec::new();
-    let mut cur: Vec<Cow<Word>> = Vec::new();
-    let mut found = false;
+    // Most lines that may hold a label hold none: nothing is copied until one is
+    // found. The words read since the last label are `w[plain..i]`, after the
+    // value cut off the colon of that label (`glued`) if any.
+    let mut groups: Vec<Vec<Word>> = Vec::new();
+    let mut plain = 0;
+    let mut glued: Option<Word> = None;
+    // The words before a label found at `i` go as a group of their own.
+    let flush = |groups: &mut Vec<Vec<Word>>, glued: &mut Option<Word>, plain: usize, i: usize| {
+        if glued.is_some() || plain < i {
+            groups.push(glued.take().into_iter().chain(w[plain..i].iter().cloned()).collect());
+        }
+    };
     let mut i = 0;
     'words: while i < w.len() {
         let at_column = at_label_column(w[i].bbox.x0);
@@ -78,12 +85,10 @@ pub(super) fn inline_label_groups(
                 set_apart && spelled(&w[i..i + k]) && labels::grid_field(&text(&w[i..i + k])).is_some()
             });
             if let Some(k) = label_len {
-                found = true;
-                if !cur.is_empty() {
-                    groups.push(std::mem::take(&mut cur));
-                }
-                groups.push(w[i..i + k].iter().map(Cow::Borrowed).collect());
+                flush(&mut groups, &mut glued, plain, i);
+                groups.push(w[i..i + k].to_vec());
                 i += k;
+                plain = i;
                 continue 'words;
             }
         }
@@ -97,43 +102,36 @@ pub(super) fn inline_label_groups(
             if !opens_run(i) || labels::grid_field(&label.join(" ")).is_none() {
                 continue;
             }
-            found = true;
-            if !cur.is_empty() {
-                groups.push(std::mem::take(&mut cur));
-            }
-            let mut lab: Vec<Cow<Word>> = w[i..i + k - 1].iter().map(Cow::Borrowed).collect();
+            flush(&mut groups, &mut glued, plain, i);
+            let mut lab: Vec<Word> = w[i..i + k - 1].to_vec();
             let rest = &last.text[colon + 1..];
             if rest.is_empty() {
-                lab.push(Cow::Borrowed(last));
+                lab.push(last.clone());
             } else {
                 // The value is glued to the colon: cut the word where the colon ends,
                 // sharing its box in proportion to the characters.
                 let n = last.text.chars().count().max(1) as f32;
                 let head = last.text[..=colon].chars().count() as f32;
                 let xm = last.bbox.x0 + last.bbox.width() * head / n;
-                lab.push(Cow::Owned(Word {
+                lab.push(Word {
                     text: last.text[..=colon].to_string(),
                     bbox: BBox { x1: xm, ..last.bbox },
                     ..last.clone()
-                }));
-                cur.push(Cow::Owned(Word {
-                    text: rest.to_string(),
-                    bbox: BBox { x0: xm, ..last.bbox },
-                    ..last.clone()
-                }));
+                });
+                glued = Some(Word { text: rest.to_string(), bbox: BBox { x0: xm, ..last.bbox }, ..last.clone() });
             }
             groups.push(lab);
             i += k;
+            plain = i;
             continue 'words;
         }
-        cur.push(Cow::Borrowed(&w[i]));
         i += 1;
     }
-    if !cur.is_empty() {
-        groups.push(cur);
+    if groups.is_empty() {
+        return None;
     }
-    (found && groups.len() > 1)
-        .then(|| groups.into_iter().map(|g| g.into_iter().map(Cow::into_owned).collect()).collect())
+    flush(&mut groups, &mut glued, plain, w.len());
+    (groups.len() > 1).then_some(groups)
 }
 
 /// A table header row of a borderless table drawn as one line ("Peso %

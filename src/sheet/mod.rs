@@ -55,8 +55,8 @@ const PLAN_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
 /// Parse every objective sheet of a document, in document order.
 pub fn parse(pages: &[PageLayout], params: &Params) -> (Vec<Objective>, Vec<Diagnostic>) {
-    let chunk = parse_chunk(pages, params, 0..0, Lead::After(0));
-    let mut assembler = Assembler::new(Collected::default(), true);
+    let chunk = parse_chunk(pages, params, 0..0, Lead::After(0), Want::ALL);
+    let mut assembler = Assembler::new(Collected::default());
     for years in &chunk.page_years {
         assembler.count(years);
     }
@@ -74,8 +74,9 @@ pub struct ParsedSheet {
     /// the sheet runs to the end of the run (it may go on after it).
     pub next: Option<usize>,
     /// Its year only as its code gives it: the document's year is filled in at
-    /// the end ([`Assembler::finish`]), when every page has been counted.
-    pub objective: Objective,
+    /// the end ([`Assembler::finish`]), when every page has been counted. `None`:
+    /// a sheet the caller does not want from this run ([`Want`]), only located.
+    pub objective: Option<Objective>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -93,6 +94,31 @@ pub struct Chunk {
     /// With [`Lead::Find`]: the plan year for a table of objectives that comes
     /// after the run, and the page (index in the run) that decided it.
     pub lead: Option<(usize, i32)>,
+    /// With [`Want::open_within`]: the sheets whose heading stands from here on
+    /// (page index in the run, row) are left to a later run.
+    pub upto: Option<(usize, usize)>,
+}
+
+/// Which of a run's sheets [`parse_chunk`] reads through: a streamed document is
+/// parsed in overlapping runs of pages, and a sheet is taken from one run only
+/// (the others are only located: reading one costs far more than finding it).
+#[derive(Clone, Copy, Debug)]
+pub struct Want {
+    /// The sheets whose heading stands before this (page index in the run, row)
+    /// were taken from an earlier run.
+    pub from: (usize, usize),
+    /// `Some(context)`: the run may end before the document does. A sheet is
+    /// complete when the next one starts more than `context` pages before the
+    /// run's end (the pages the parser reads around it are held); the first that
+    /// is not, and those after it, are left to a later run ([`Chunk::upto`]).
+    pub open_within: Option<usize>,
+    /// Build each objective's provenance (else it is `None`).
+    pub provenance: bool,
+}
+
+impl Want {
+    /// Every sheet, with provenance (a whole document).
+    pub const ALL: Want = Want { from: (0, 0), open_within: None, provenance: true };
 }
 
 /// The objectives of a document assembled from the [`Chunk`]s of overlapping
@@ -107,14 +133,12 @@ pub struct Assembler<O> {
     /// Sheets whose heading stands before this (document page index, row) are
     /// taken already.
     taken: (usize, usize),
-    /// Keep where each field was read (`--provenance`); else it goes as soon as
-    /// an objective is taken (it weighs more than the objective).
-    provenance: bool,
 }
 
 impl<O: Objectives> Assembler<O> {
-    /// `provenance`: keep where each field was read.
-    pub fn new(out: O, provenance: bool) -> Self {
+    /// (Where each field was read comes with the objectives when the runs were
+    /// told to keep it: [`Want::provenance`].)
+    pub fn new(out: O) -> Self {
         Assembler {
             out,
             diags: Vec::new(),
@@ -122,7 +146,6 @@ impl<O: Objectives> Assembler<O> {
             table_diags: Vec::new(),
             year_counts: HashMap::default(),
             taken: (0, 0),
-            provenance,
         }
     }
 
@@ -138,11 +161,8 @@ impl<O: Objectives> Assembler<O> {
                 continue;
             }
             self.taken = (at.0, at.1 + 1);
-            let wants_year = sheet.objective.year.is_none();
-            let mut objective = sheet.objective;
-            if !self.provenance {
-                objective.provenance = None;
-            }
+            let objective = sheet.objective.expect("a sheet taken is one the run was told to read");
+            let wants_year = objective.year.is_none();
             self.out.push(objective, wants_year);
             self.diags.extend(sheet.diags);
         }
@@ -151,11 +171,14 @@ impl<O: Objectives> Assembler<O> {
         }
         if last {
             self.tables = chunk.tables;
-            if !self.provenance {
-                self.tables.iter_mut().for_each(|o| o.provenance = None);
-            }
             self.table_diags = chunk.table_diags;
         }
+    }
+
+    /// Sheets whose heading stands before this (document page index, row) are
+    /// taken already.
+    pub fn taken(&self) -> (usize, usize) {
+        self.taken
     }
 
     /// Count the years printed on one page (each page once).
@@ -193,8 +216,14 @@ pub enum Lead {
 /// diagnostics), the tables of objectives in it, the years on its pages. The
 /// pages `covered` lie in the range of sheets read before the run (a sheet runs
 /// to the next one's heading): no table is looked for there, as in the whole
-/// document.
-pub fn parse_chunk(pages: &[PageLayout], params: &Params, covered: std::ops::Range<usize>, lead: Lead) -> Chunk {
+/// document. Only the sheets `want`ed are read through.
+pub fn parse_chunk(
+    pages: &[PageLayout],
+    params: &Params,
+    covered: std::ops::Range<usize>,
+    lead: Lead,
+    want: Want,
+) -> Chunk {
     let pages = inline::split_inline_labels(pages, params);
     let doc = Doc { pages: &pages, p: params };
     let mut diags = Vec::new();
@@ -222,6 +251,16 @@ pub fn parse_chunk(pages: &[PageLayout], params: &Params, covered: std::ops::Ran
     let mut sheet_lines: HashSet<LineRef> = HashSet::default();
 
     let starts: Vec<usize> = sheets.iter().map(|s| s.heading.page).collect();
+    let n = doc.pages.len();
+    let upto = want.open_within.map(|context| {
+        // The oldest sheet not known to be complete: its next sheet is not certain
+        // yet (it starts too close to the end of the run, or none does).
+        let open = sheets.iter().enumerate().find(|&(k, _)| starts.get(k + 1).is_none_or(|&next| next + context >= n));
+        match open {
+            Some((_, s)) => (s.heading.page, s.heading.pos.row),
+            None => (n.saturating_sub(context), 0),
+        }
+    });
     let mut parsed = Vec::new();
     for (k, mut sheet) in sheets.into_iter().enumerate() {
         let h = sheet.heading;
@@ -233,14 +272,18 @@ pub fn parse_chunk(pages: &[PageLayout], params: &Params, covered: std::ops::Ran
         }
         let content = sheet.content(&doc, &furniture, &heading_lines);
         sheet_lines.extend(content.iter().copied().chain(h.lines.iter().copied()));
-        let pages = sheet.page_numbers(&doc, &content);
-        let sheet_units = units::sheet_units(&units, h.page, &content);
-        let obj = parse_sheet(&doc, h, &content, &sheet_units, &mut diags);
+        let at = (h.page, h.pos.row);
+        let objective = (at >= want.from && upto.is_none_or(|u| at < u)).then(|| {
+            let pages = sheet.page_numbers(&doc, &content);
+            let sheet_units = units::sheet_units(&units, h.page, &content);
+            let obj = parse_sheet(&doc, h, &content, &sheet_units, want.provenance, &mut diags);
+            Objective { pages, ..obj }
+        });
         parsed.push(ParsedSheet {
             page: h.page,
             row: h.pos.row,
             next: starts.get(k + 1).copied(),
-            objective: Objective { pages, ..obj },
+            objective,
             diags: diags.split_off(before),
         });
     }
@@ -249,23 +292,25 @@ pub fn parse_chunk(pages: &[PageLayout], params: &Params, covered: std::ops::Ran
         Lead::Find(from) => tabular::lead_year(&doc, &furniture, &sheet_lines, from),
         _ => None,
     };
-    let tables = tabular::parse_tables(&doc, tables, &sheet_lines, lead, &mut diags);
+    let tables = tabular::parse_tables(&doc, tables, &sheet_lines, lead, want.provenance, &mut diags);
     let page_years = doc.pages.iter().map(|p| structure::page_years(p)).collect();
-    Chunk { sheets: parsed, tables, table_diags: diags, table_hits, page_years, lead: lead_found }
+    Chunk { sheets: parsed, tables, table_diags: diags, table_hits, page_years, lead: lead_found, upto }
 }
 
-/// One sheet's content lines and label units -> its objective.
+/// One sheet's content lines and label units -> its objective (with where each
+/// field was read when `provenance`).
 fn parse_sheet(
     doc: &Doc,
     h: &Heading,
     content: &[LineRef],
     units: &[LabelUnit],
+    provenance: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Objective {
     let page_no = doc.pages[h.page].number;
     let mut obj = Objective { code: h.code.clone(), title: h.title.clone(), ..Default::default() };
     obj.year = h.code.get(..4).and_then(|y| y.parse::<i32>().ok()).filter(|y| PLAN_YEARS.contains(y));
-    let mut prov = Prov::default();
+    let mut prov = Prov::new(provenance);
     prov.add(doc, format_args!("code"), &h.lines[..1]);
     prov.add(doc, format_args!("title"), &h.lines[1..]);
 
@@ -305,6 +350,6 @@ fn parse_sheet(
             format!("{}: no label grid found", h.code),
         ));
     }
-    obj.provenance = Some(prov.0);
+    obj.provenance = prov.into_provenance();
     obj
 }

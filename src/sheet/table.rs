@@ -51,12 +51,13 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
         .filter_map(|(ia, &a)| {
             let la = doc.line(a);
             // Lines below `a` on its page come after it in `sorted` (by page, then
-            // top): the rest of the table need not be looked at.
+            // top): the rest of the table need not be looked at, and the first
+            // line that qualifies is the nearest.
             sorted[ia + 1..]
                 .iter()
                 .take_while(|b| b.page == a.page)
                 .map(|&b| (b, doc.line(b)))
-                .filter(|(b, lb)| {
+                .find(|(b, lb)| {
                     b.page == a.page
                         && lb.row != la.row
                         && lb.bbox.top > la.bbox.top
@@ -65,7 +66,6 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
                         && !opening.contains(&(b.page, lb.row))
                 })
                 .map(|(_, lb)| lb.bbox.top - la.bbox.bottom)
-                .reduce(f32::min)
         })
         .fold(f32::INFINITY, f32::min);
     let page_gap_em = if table_gap.is_finite() {
@@ -265,7 +265,12 @@ impl<K> Stack<'_, K> {
 
 /// A line that holds a year and nothing else ("2026" under a spanning "Target").
 fn is_bare_year(text: &str) -> bool {
-    let t = text.trim().trim_matches(|c| c == '(' || c == ')');
+    let t = text.trim();
+    // (Most lines start with a letter: they are told at once.)
+    if !t.starts_with(|c: char| c == '(' || c == ')' || c.is_ascii_digit()) {
+        return false;
+    }
+    let t = t.trim_matches(|c| c == '(' || c == ')');
     t.len() == 4 && crate::labels::header_year(t).is_some()
 }
 

@@ -220,12 +220,13 @@ pub(super) fn find_tables(doc: &Doc, furniture: &HashSet<LineRef>, skip: &HashSe
 /// Every objective of the tables of objectives, in document order (`lead`: what
 /// the pages read before said of the plan year, see [`lead_year`]). `sheet_lines`
 /// are the lines read as objective sheets: no table reads them, and a page that
-/// holds them continues no table.
+/// holds them continues no table. `provenance`: say where each field was read.
 pub(super) fn parse_tables(
     doc: &Doc,
     found: Found,
     sheet_lines: &HashSet<LineRef>,
     lead: super::Lead,
+    provenance: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Objective> {
     let Found { mut page_lines, hits } = found;
@@ -266,7 +267,7 @@ pub(super) fn parse_tables(
         if let Some(u) = heading_above(doc, &page_lines, &hits, first, &header_lines) {
             unit = Some(u);
         }
-        let mut table = TableReader::new(doc, &roles, hits[first].1.cols.len(), unit.clone());
+        let mut table = TableReader::new(doc, &roles, hits[first].1.cols.len(), unit.clone(), provenance);
         let mut columns: Option<TableColumns<usize>> = None;
         let mut page = hits[first].0;
         let mut h = first;
@@ -569,11 +570,23 @@ struct TableReader<'a, 'd> {
     /// A block's key cell opened with a code (sticky: a cell only grows, and a
     /// cell that opens with a code keeps it).
     code_in_title: bool,
+    /// Say where each field was read.
+    provenance: bool,
 }
 
 impl<'a, 'd> TableReader<'a, 'd> {
-    fn new(doc: &'a Doc<'d>, roles: &'a Roles, n: usize, unit: Option<Unit>) -> Self {
-        TableReader { doc, roles, n, blocks: Vec::new(), unit, closed: true, settled: 0, code_in_title: false }
+    fn new(doc: &'a Doc<'d>, roles: &'a Roles, n: usize, unit: Option<Unit>, provenance: bool) -> Self {
+        TableReader {
+            doc,
+            roles,
+            n,
+            blocks: Vec::new(),
+            unit,
+            closed: true,
+            settled: 0,
+            code_in_title: false,
+            provenance,
+        }
     }
 
     /// One page's part of the table: `plain` lines cut into column cells,
@@ -814,7 +827,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
                 .and_then(|y| y.parse::<i32>().ok())
                 .filter(|y| PLAN_YEARS.contains(y))
                 .or(plan_year);
-            let mut prov = Prov::default();
+            let mut prov = Prov::new(self.provenance);
             prov.add(doc, format_args!("code"), &lines(r.code.or(r.title)));
             prov.add(doc, format_args!("title"), &lines(r.title));
             let opt = |s: String| (!s.is_empty()).then_some(s);
@@ -887,7 +900,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
                 .collect();
             obj.indicators = indicators::indicators(doc, &ind_header, rows, &obj.code, obj.year, diags, &mut prov);
             obj.pages = b.pages;
-            obj.provenance = Some(prov.0);
+            obj.provenance = prov.into_provenance();
             out.push(obj);
         }
         out

@@ -1,0 +1,96 @@
+//! `perfplan._perfplan`: the native half of the Python package. It converts with
+//! the `perfplan` library in this process (no subprocess) and hands back the
+//! document as the JSON text the command line writes for the same file, which
+//! `perfplan/__init__.py` turns into a `dict`. The GIL is released while a
+//! document converts, so Python threads convert in parallel.
+
+use std::path::PathBuf;
+
+use perfplan::error::{Error as PpError, ExtractError};
+use perfplan::pipeline::{self, Options};
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+// The Rust code of this module allocates through mimalloc, as the `perfplan`
+// binary does (Python's own objects keep Python's allocator).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+create_exception!(_perfplan, Error, PyException, "A PDF could not be converted.");
+create_exception!(_perfplan, NotPdfError, Error, "The input is not a PDF.");
+create_exception!(_perfplan, PasswordError, Error, "Encrypted: no password, a wrong one, or it cannot be decrypted.");
+create_exception!(_perfplan, DamagedError, Error, "The PDF is damaged beyond what the converter recovers.");
+create_exception!(_perfplan, LimitError, Error, "A resource limit was hit (file size, decoded bytes, pages).");
+create_exception!(_perfplan, TimeoutError, Error, "The conversion ran out of time.");
+create_exception!(_perfplan, ReadError, Error, "The file could not be read.");
+create_exception!(_perfplan, InternalError, Error, "An internal error (a panic) was caught.");
+
+/// The exception for a failed conversion: its class follows the CLI's error
+/// kind (`error_kind` in the run report), its message the CLI's message.
+fn to_py(e: &PpError) -> PyErr {
+    let message = pipeline::error_message(e, None);
+    match e {
+        PpError::Extract { source, .. } => match source {
+            ExtractError::NotPdf(_) => NotPdfError::new_err(message),
+            ExtractError::PasswordRequired | ExtractError::WrongPassword | ExtractError::Decrypt(_) => {
+                PasswordError::new_err(message)
+            }
+            ExtractError::Timeout => TimeoutError::new_err(message),
+            ExtractError::LimitExceeded(_) => LimitError::new_err(message),
+            _ => DamagedError::new_err(message),
+        },
+        PpError::Io { .. } => ReadError::new_err(message),
+        PpError::Panic { .. } => InternalError::new_err(message),
+        _ => Error::new_err(message),
+    }
+}
+
+/// Convert one PDF, given as a path or as bytes (`name` is then recorded as
+/// `source.file`), to the JSON text of its document.
+#[pyfunction]
+#[pyo3(signature = (source, *, password=None, provenance=false, name=None))]
+fn convert_json(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    password: Option<String>,
+    provenance: bool,
+    name: Option<String>,
+) -> PyResult<String> {
+    // the pages of one document laid out on every core, as `perfplan convert
+    // FILE` does (the output does not depend on it)
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let opts = Options { password, provenance, page_threads: Some(cores), ..Options::default() };
+    let doc = if let Ok(b) = source.cast::<PyBytes>() {
+        let bytes = b.as_bytes().to_vec();
+        let name = name.unwrap_or_else(|| pipeline::STDIN.to_string());
+        let path = PathBuf::from(&name);
+        py.detach(|| {
+            pipeline::guarded(&path, || {
+                pipeline::convert_bytes(&name, &bytes, &opts)
+                    .map_err(|source| PpError::Extract { file: path.clone(), source })
+            })
+        })
+    } else {
+        let path: PathBuf = source.extract()?;
+        py.detach(|| pipeline::convert_file(&path, &opts))
+    };
+    let doc = doc.map_err(|e| to_py(&e))?;
+    Ok(perfplan::emit::to_json(&doc))
+}
+
+#[pymodule]
+fn _perfplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(convert_json, m)?)?;
+    let py = m.py();
+    m.add("Error", py.get_type::<Error>())?;
+    m.add("NotPdfError", py.get_type::<NotPdfError>())?;
+    m.add("PasswordError", py.get_type::<PasswordError>())?;
+    m.add("DamagedError", py.get_type::<DamagedError>())?;
+    m.add("LimitError", py.get_type::<LimitError>())?;
+    m.add("TimeoutError", py.get_type::<TimeoutError>())?;
+    m.add("ReadError", py.get_type::<ReadError>())?;
+    m.add("InternalError", py.get_type::<InternalError>())?;
+    Ok(())
+}

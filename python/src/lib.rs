@@ -47,6 +47,61 @@ fn to_py(e: &PpError) -> PyErr {
     }
 }
 
+/// The conversion of `source` (a path or bytes) with `opts`.
+fn run(py: Python<'_>, source: &Bound<'_, PyAny>, opts: &Options, name: Option<String>) -> PyResult<Result<perfplan::model::Document, PpError>> {
+    if let Ok(b) = source.cast::<PyBytes>() {
+        let bytes = b.as_bytes().to_vec();
+        let name = name.unwrap_or_else(|| pipeline::STDIN.to_string());
+        let path = PathBuf::from(&name);
+        Ok(py.detach(|| {
+            pipeline::guarded(&path, || {
+                pipeline::convert_bytes(&name, &bytes, opts)
+                    .map_err(|source| PpError::Extract { file: path.clone(), source })
+            })
+        }))
+    } else {
+        let path: PathBuf = source.extract()?;
+        Ok(py.detach(|| pipeline::convert_file(&path, opts)))
+    }
+}
+
+fn options(password: Option<String>, provenance: bool, page_threads: Option<usize>) -> Options {
+    // by default the pages of one document are laid out on every core, as
+    // `perfplan convert FILE` does (the output does not depend on it)
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    Options { password, provenance, page_threads: Some(page_threads.unwrap_or(cores).max(1)), ..Options::default() }
+}
+
+/// One file of a batch, never raising for the file's own failure: `(status,
+/// error_kind, error, json)` with the run report's status (`ok`, `recovered`:
+/// the extractor worked around damage, `failed`) and error kind, and the
+/// document's JSON text (`None` when failed).
+#[pyfunction]
+#[pyo3(signature = (source, *, password=None, provenance=false, name=None, page_threads=None))]
+fn convert_result(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    password: Option<String>,
+    provenance: bool,
+    name: Option<String>,
+    page_threads: Option<usize>,
+) -> PyResult<(String, Option<String>, Option<String>, Option<String>)> {
+    let opts = options(password, provenance, page_threads);
+    Ok(match run(py, source, &opts, name)? {
+        Ok(doc) => {
+            let recovered = doc.diagnostics.iter().any(|d| perfplan::model::DiagCode::is_recovery(&d.code));
+            let status = if recovered { "recovered" } else { "ok" };
+            (status.to_string(), None, None, Some(perfplan::emit::to_json(&doc)))
+        }
+        Err(e) => (
+            "failed".to_string(),
+            Some(pipeline::error_kind(&e).to_string()),
+            Some(pipeline::error_message(&e, None)),
+            None,
+        ),
+    })
+}
+
 /// Convert one PDF, given as a path or as bytes (`name` is then recorded as
 /// `source.file`), to the JSON text of its document.
 #[pyfunction]
@@ -58,24 +113,8 @@ fn convert_json(
     provenance: bool,
     name: Option<String>,
 ) -> PyResult<String> {
-    // the pages of one document laid out on every core, as `perfplan convert
-    // FILE` does (the output does not depend on it)
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let opts = Options { password, provenance, page_threads: Some(cores), ..Options::default() };
-    let doc = if let Ok(b) = source.cast::<PyBytes>() {
-        let bytes = b.as_bytes().to_vec();
-        let name = name.unwrap_or_else(|| pipeline::STDIN.to_string());
-        let path = PathBuf::from(&name);
-        py.detach(|| {
-            pipeline::guarded(&path, || {
-                pipeline::convert_bytes(&name, &bytes, &opts)
-                    .map_err(|source| PpError::Extract { file: path.clone(), source })
-            })
-        })
-    } else {
-        let path: PathBuf = source.extract()?;
-        py.detach(|| pipeline::convert_file(&path, &opts))
-    };
+    let opts = options(password, provenance, None);
+    let doc = run(py, source, &opts, name)?;
     let doc = doc.map_err(|e| to_py(&e))?;
     Ok(perfplan::emit::to_json(&doc))
 }
@@ -83,6 +122,7 @@ fn convert_json(
 #[pymodule]
 fn _perfplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(convert_json, m)?)?;
+    m.add_function(wrap_pyfunction!(convert_result, m)?)?;
     let py = m.py();
     m.add("Error", py.get_type::<Error>())?;
     m.add("NotPdfError", py.get_type::<NotPdfError>())?;

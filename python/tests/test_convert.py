@@ -117,3 +117,26 @@ def test_threads_convert_in_parallel_to_the_same_documents():
     for t in threads:
         t.join()
     assert together == alone
+
+
+def test_convert_many_in_input_order_with_failures_as_results(tmp_path):
+    bad = tmp_path / "not-a-pdf.pdf"
+    bad.write_bytes(b"hello")
+    files = [str(p) for p in FIXTURES[:10]] + [str(bad), str(tmp_path / "missing.pdf")] + [str(FIXTURES[0])]
+    for jobs in (1, 2, 0):
+        results = list(perfplan.convert_many(files, jobs=jobs))
+        assert [r.path for r in results] == files
+        for r, f in zip(results[:10], FIXTURES[:10]):
+            assert r.ok and r.status in ("ok", "recovered")
+            assert r.document == perfplan.convert(f)
+        assert (results[10].status, results[10].error_kind, results[10].document) == ("failed", "not_pdf", None)
+        assert results[11].error_kind == "io" and not results[11].ok
+        assert results[12].document == results[0].document
+
+
+def test_convert_many_status_follows_the_diagnostics():
+    for r in perfplan.convert_many(FIXTURES):
+        codes = [d["code"] for d in r.document["diagnostics"]]
+        recovery = {"page.extract_failed", "document.extract_warning", "document.truncated"}
+        # the run report's rule: recovered when a diagnostic says the extractor worked around damage
+        assert (r.status == "recovered") == any(c in recovery for c in codes), r.path

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Optional, Union
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, Iterator, Optional, Union
 
 from . import _perfplan
 from ._perfplan import (
@@ -30,6 +33,8 @@ from ._perfplan import (
 __all__ = [
     "convert",
     "convert_json",
+    "convert_many",
+    "Result",
     "Error",
     "NotPdfError",
     "PasswordError",
@@ -71,3 +76,54 @@ def convert(
     """The document of one PDF (``../docs/output-contract`` of perfplan: source,
     objectives, diagnostics...) as a ``dict``; see :func:`convert_json`."""
     return json.loads(convert_json(source, password=password, provenance=provenance, name=name))
+
+
+@dataclass(frozen=True)
+class Result:
+    """One file of :func:`convert_many`: ``status`` is ``"ok"``, ``"recovered"``
+    (converted, but the extractor worked around damage: see the document's
+    diagnostics) or ``"failed"`` (then ``error_kind`` and ``error`` say why, as in
+    the command line's run report, and ``document`` is ``None``)."""
+
+    path: str
+    status: str
+    error_kind: Optional[str]
+    error: Optional[str]
+    document: Optional[Dict[str, Any]]
+
+    @property
+    def ok(self) -> bool:
+        """Converted (``ok`` or ``recovered``)."""
+        return self.status != "failed"
+
+
+def convert_many(
+    paths: Iterable[Union[str, "os.PathLike[str]"]],
+    *,
+    jobs: int = 0,
+    password: Optional[str] = None,
+    provenance: bool = False,
+) -> Iterator[Result]:
+    """Convert files ``jobs`` at a time (0: one per core) on threads (the
+    conversions run without the GIL), yielding one :class:`Result` per path in
+    input order. A file that fails is a ``failed`` result, never an exception;
+    at most ``4 * jobs`` files are converted ahead of the one being yielded."""
+    cores = os.cpu_count() or 1
+    jobs = jobs if jobs > 0 else cores
+    # the cores the jobs leave idle lay out the pages of each document
+    page_threads = max(1, cores // jobs)
+
+    def one(path: str) -> Result:
+        status, kind, error, text = _perfplan.convert_result(
+            path, password=password, provenance=provenance, page_threads=page_threads
+        )
+        return Result(path, status, kind, error, json.loads(text) if text is not None else None)
+
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="perfplan") as pool:
+        ahead: "deque" = deque()
+        for p in paths:
+            ahead.append(pool.submit(one, os.fspath(p)))
+            if len(ahead) >= 4 * jobs:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()

@@ -48,7 +48,12 @@ fn to_py(e: &PpError) -> PyErr {
 }
 
 /// The conversion of `source` (a path or bytes) with `opts`.
-fn run(py: Python<'_>, source: &Bound<'_, PyAny>, opts: &Options, name: Option<String>) -> PyResult<Result<perfplan::model::Document, PpError>> {
+fn run(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    opts: &Options,
+    name: Option<String>,
+) -> PyResult<Result<perfplan::model::Document, PpError>> {
     if let Ok(b) = source.cast::<PyBytes>() {
         let bytes = b.as_bytes().to_vec();
         let name = name.unwrap_or_else(|| pipeline::STDIN.to_string());
@@ -119,10 +124,56 @@ fn convert_json(
     Ok(perfplan::emit::to_json(&doc))
 }
 
+/// The warehouse tables (as `--tables DIR --tables-format parquet` writes them:
+/// same names, columns, types and rows) of `items`, each `("path", path)` (the
+/// file is converted; one that fails is left out, like a failed file of a
+/// batch) or `("json", text)` (a document already converted). Returns `(table
+/// name, capsule)` pairs, each capsule an Arrow C stream (`arrow_array_stream`)
+/// of the table, for pyarrow to import without copying the data.
+#[pyfunction]
+#[pyo3(signature = (items, *, password=None))]
+fn tables_streams<'py>(
+    py: Python<'py>,
+    items: Vec<(String, String)>,
+    password: Option<String>,
+) -> PyResult<Vec<(String, Bound<'py, pyo3::types::PyCapsule>)>> {
+    let opts = options(password, false, None);
+    let tables = py.detach(|| -> Result<_, String> {
+        let mut tables = perfplan::tables::ArrowTables::default();
+        for (kind, value) in &items {
+            match kind.as_str() {
+                "json" => {
+                    let doc: perfplan::model::Document =
+                        serde_json::from_str(value).map_err(|e| format!("not a perfplan document: {e}"))?;
+                    tables.push(&doc);
+                }
+                _ => {
+                    if let Ok(doc) = pipeline::convert_file(std::path::Path::new(value), &opts) {
+                        tables.push(&doc);
+                    }
+                }
+            }
+        }
+        Ok(tables.finish())
+    });
+    let tables = tables.map_err(pyo3::exceptions::PyValueError::new_err)?;
+    let name = std::ffi::CString::new("arrow_array_stream").expect("no NUL");
+    tables
+        .into_iter()
+        .map(|(table, batch)| {
+            let schema = batch.schema();
+            let reader = arrow_array::RecordBatchIterator::new([Ok(batch)], schema);
+            let stream = arrow_array::ffi_stream::FFI_ArrowArrayStream::new(Box::new(reader));
+            Ok((table.to_string(), pyo3::types::PyCapsule::new(py, stream, Some(name.clone()))?))
+        })
+        .collect()
+}
+
 #[pymodule]
 fn _perfplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(convert_json, m)?)?;
     m.add_function(wrap_pyfunction!(convert_result, m)?)?;
+    m.add_function(wrap_pyfunction!(tables_streams, m)?)?;
     let py = m.py();
     m.add("Error", py.get_type::<Error>())?;
     m.add("NotPdfError", py.get_type::<NotPdfError>())?;

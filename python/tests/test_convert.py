@@ -140,3 +140,36 @@ def test_convert_many_status_follows_the_diagnostics():
         recovery = {"page.extract_failed", "document.extract_warning", "document.truncated"}
         # the run report's rule: recovered when a diagnostic says the extractor worked around damage
         assert (r.status == "recovered") == any(c in recovery for c in codes), r.path
+
+
+@pytest.fixture(scope="module")
+def cli_parquet():
+    assert BIN.exists(), f"{BIN}: build the command line first (cargo build --release) or set PERFPLAN_BIN"
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(
+            [str(BIN), "convert", *map(str, FIXTURES), "--tables", d, "--tables-format", "parquet", "--quiet"],
+            check=False,
+        )
+        yield {p.stem: pq.read_table(p) for p in Path(d).glob("*.parquet")}
+
+
+def test_to_arrow_gives_the_parquet_tables_of_the_command_line(cli_parquet):
+    assert set(cli_parquet) == {"objectives", "dup_links", "indicators", "phases", "indicator_targets"}
+    from_paths = perfplan.to_arrow(FIXTURES)
+    from_docs = perfplan.to_arrow(perfplan.convert(p) for p in FIXTURES)
+    assert list(from_paths) == ["objectives", "dup_links", "indicators", "phases", "indicator_targets"]
+    for name, expected in cli_parquet.items():
+        for got in (from_paths[name], from_docs[name]):
+            assert got.schema.equals(expected.schema), name
+            assert got.to_pylist() == expected.to_pylist(), name
+    assert from_paths["objectives"].num_rows > 100
+
+
+def test_to_arrow_counts_a_repeated_document_once_and_leaves_failed_files_out(tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"hello")
+    once = perfplan.to_arrow(FIXTURES[:3])
+    twice = perfplan.to_arrow(FIXTURES[:3] + FIXTURES[:3] + [bad])
+    assert {k: t.num_rows for k, t in once.items()} == {k: t.num_rows for k, t in twice.items()}

@@ -34,6 +34,7 @@ __all__ = [
     "convert",
     "convert_json",
     "convert_many",
+    "to_arrow",
     "Result",
     "Error",
     "NotPdfError",
@@ -127,3 +128,36 @@ def convert_many(
                 yield ahead.popleft().result()
         while ahead:
             yield ahead.popleft().result()
+
+
+class _Stream:
+    """An Arrow C stream capsule, for ``pyarrow.table`` (the PyCapsule interface)."""
+
+    def __init__(self, capsule: Any) -> None:
+        self._capsule = capsule
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        return self._capsule
+
+
+def to_arrow(
+    documents_or_paths: Iterable[Union[Dict[str, Any], str, "os.PathLike[str]"]],
+    *,
+    password: Optional[str] = None,
+) -> Dict[str, Any]:
+    """The warehouse tables (``objectives``, ``dup_links``, ``indicators``,
+    ``phases``, ``indicator_targets``: the names, columns, types and rows of
+    ``perfplan convert ... --tables DIR --tables-format parquet``) of documents
+    (``dict`` from :func:`convert`) or PDF paths (converted here; one that fails
+    is left out, as in a batch), as ``pyarrow.Table`` objects handed over through
+    the Arrow C data interface. A document repeating an earlier one (same file
+    name and bytes) is counted once. Needs ``pyarrow``."""
+    import pyarrow as pa
+
+    items = []
+    for d in documents_or_paths:
+        if isinstance(d, dict):
+            items.append(("json", json.dumps(d)))
+        else:
+            items.append(("path", os.fspath(d)))
+    return {name: pa.table(_Stream(capsule)) for name, capsule in _perfplan.tables_streams(items, password=password)}

@@ -34,3 +34,8 @@ def convert_many(
     password: Optional[str] = ...,
     provenance: bool = ...,
 ) -> Iterator[Result]: ...
+def to_arrow(
+    documents_or_paths: Iterable[Union[Dict[str, Any], str, os.PathLike[str]]],
+    *,
+    password: Optional[str] = ...,
+) -> Dict[str, Any]: ...

@@ -711,6 +711,53 @@ impl Sink for TablesSink {
     }
 }
 
+/// The tables built in memory as Arrow record batches, with the columns and types
+/// of the Parquet files (`--tables-format parquet`) and the same rows: for handing
+/// them to Arrow-based tools (the Python package) without a file. A document
+/// repeating an earlier one (same file name and bytes) is left out, as in
+/// [`TablesSink`].
+pub struct ArrowTables {
+    builders: Vec<Vec<Builder>>,
+    seen: HashSet<String>,
+}
+
+impl Default for ArrowTables {
+    fn default() -> Self {
+        let builders = TABLES.iter().map(|def| def.columns.iter().map(|c| Builder::new(c.1)).collect()).collect();
+        ArrowTables { builders, seen: HashSet::new() }
+    }
+}
+
+impl ArrowTables {
+    /// Add the rows of `doc`.
+    pub fn push(&mut self, doc: &Document) {
+        let key = document_key(doc);
+        if !self.seen.insert(key.clone()) {
+            return;
+        }
+        for (builders, rows) in self.builders.iter_mut().zip(rows_keyed(doc, &key)) {
+            for row in rows {
+                for (b, v) in builders.iter_mut().zip(&row) {
+                    b.push(v);
+                }
+            }
+        }
+    }
+
+    /// Every table (in [`TABLES`] order) as one record batch.
+    pub fn finish(mut self) -> Vec<(&'static str, RecordBatch)> {
+        TABLES
+            .iter()
+            .zip(self.builders.iter_mut())
+            .map(|(def, builders)| {
+                let columns: Vec<ArrayRef> = builders.iter_mut().map(Builder::finish).collect();
+                let batch = RecordBatch::try_new(def.schema(), columns).expect("the builders follow the schema");
+                (def.name, batch)
+            })
+            .collect()
+    }
+}
+
 /// Read a finished Parquet table back (tests and tools): its schema and row count.
 pub fn parquet_summary(path: &Path) -> io::Result<(SchemaRef, usize)> {
     let file = File::open(path)?;
@@ -730,6 +777,36 @@ mod tests {
         Baseline, DupLink, Indicator, Objective, Phase, ResponsibilityCenter, Source, Target, YearTarget,
         SCHEMA_VERSION,
     };
+
+    #[test]
+    fn arrow_tables_hold_the_rows_of_every_document_once() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut docs: Vec<Document> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".expected.json"))
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap())
+            .collect();
+        assert!(docs.len() >= 40);
+        docs.sort_by(|a, b| a.source.file.cmp(&b.source.file));
+        let mut want = [0usize; TABLE_COUNT];
+        for d in &docs {
+            for (w, r) in want.iter_mut().zip(rows(d)) {
+                *w += r.len();
+            }
+        }
+        let mut t = ArrowTables::default();
+        for d in docs.iter().chain(docs.iter().take(3)) {
+            t.push(d);
+        }
+        let got = t.finish();
+        assert_eq!(got.iter().map(|(n, _)| *n).collect::<Vec<_>>(), TABLES.iter().map(|d| d.name).collect::<Vec<_>>());
+        for ((_, batch), (def, w)) in got.iter().zip(TABLES.iter().zip(want)) {
+            assert_eq!(batch.num_rows(), w, "{}", def.name);
+            assert_eq!(batch.schema(), def.schema(), "{}", def.name);
+        }
+        assert!(want[0] > 100 && want[2] > 100, "{want:?}");
+    }
 
     #[test]
     fn objective_grid_columns_are_the_labels_grid_fields() {

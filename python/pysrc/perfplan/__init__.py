@@ -1,0 +1,163 @@
+"""perfplan: Italian municipal performance-plan PDFs (PEG / Piano della Performance
+objective sheets) to the normalized documents of perfplan's output contract.
+
+    >>> import perfplan
+    >>> doc = perfplan.convert("fixtures/some-plan.pdf")
+    >>> doc["objectives"][0]["code"]
+
+The conversion runs in this process (the Rust library, no subprocess) and gives
+the same document as ``perfplan convert FILE --out DIR`` writes for the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, Iterator, Optional, Union
+
+from . import _perfplan
+from ._perfplan import (
+    DamagedError,
+    Error,
+    InternalError,
+    LimitError,
+    NotPdfError,
+    PasswordError,
+    ReadError,
+    TimeoutError,
+)
+
+__all__ = [
+    "convert",
+    "convert_json",
+    "convert_many",
+    "to_arrow",
+    "Result",
+    "Error",
+    "NotPdfError",
+    "PasswordError",
+    "DamagedError",
+    "LimitError",
+    "TimeoutError",
+    "ReadError",
+    "InternalError",
+]
+
+Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]
+
+
+def convert_json(
+    source: Source,
+    *,
+    password: Optional[str] = None,
+    provenance: bool = False,
+    name: Optional[str] = None,
+) -> str:
+    """The document of one PDF as JSON text, byte for byte what the command line
+    writes into ``<stem>.json``. ``source`` is a path or the PDF's bytes (then
+    ``name``, default ``"-"`` as for standard input, is recorded as
+    ``source.file``). Raises a subclass of :class:`perfplan.Error`."""
+    if isinstance(source, (bytearray, memoryview)):
+        source = bytes(source)
+    if not isinstance(source, bytes):
+        source = os.fspath(source)
+    return _perfplan.convert_json(source, password=password, provenance=provenance, name=name)
+
+
+def convert(
+    source: Source,
+    *,
+    password: Optional[str] = None,
+    provenance: bool = False,
+    name: Optional[str] = None,
+) -> Dict[str, Any]:
+    """The document of one PDF (``../docs/output-contract`` of perfplan: source,
+    objectives, diagnostics...) as a ``dict``; see :func:`convert_json`."""
+    return json.loads(convert_json(source, password=password, provenance=provenance, name=name))
+
+
+@dataclass(frozen=True)
+class Result:
+    """One file of :func:`convert_many`: ``status`` is ``"ok"``, ``"recovered"``
+    (converted, but the extractor worked around damage: see the document's
+    diagnostics) or ``"failed"`` (then ``error_kind`` and ``error`` say why, as in
+    the command line's run report, and ``document`` is ``None``)."""
+
+    path: str
+    status: str
+    error_kind: Optional[str]
+    error: Optional[str]
+    document: Optional[Dict[str, Any]]
+
+    @property
+    def ok(self) -> bool:
+        """Converted (``ok`` or ``recovered``)."""
+        return self.status != "failed"
+
+
+def convert_many(
+    paths: Iterable[Union[str, "os.PathLike[str]"]],
+    *,
+    jobs: int = 0,
+    password: Optional[str] = None,
+    provenance: bool = False,
+) -> Iterator[Result]:
+    """Convert files ``jobs`` at a time (0: one per core) on threads (the
+    conversions run without the GIL), yielding one :class:`Result` per path in
+    input order. A file that fails is a ``failed`` result, never an exception;
+    at most ``4 * jobs`` files are converted ahead of the one being yielded."""
+    cores = os.cpu_count() or 1
+    jobs = jobs if jobs > 0 else cores
+    # the cores the jobs leave idle lay out the pages of each document
+    page_threads = max(1, cores // jobs)
+
+    def one(path: str) -> Result:
+        status, kind, error, text = _perfplan.convert_result(
+            path, password=password, provenance=provenance, page_threads=page_threads
+        )
+        return Result(path, status, kind, error, json.loads(text) if text is not None else None)
+
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="perfplan") as pool:
+        ahead: "deque" = deque()
+        for p in paths:
+            ahead.append(pool.submit(one, os.fspath(p)))
+            if len(ahead) >= 4 * jobs:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+
+
+class _Stream:
+    """An Arrow C stream capsule, for ``pyarrow.table`` (the PyCapsule interface)."""
+
+    def __init__(self, capsule: Any) -> None:
+        self._capsule = capsule
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        return self._capsule
+
+
+def to_arrow(
+    documents_or_paths: Iterable[Union[Dict[str, Any], str, "os.PathLike[str]"]],
+    *,
+    password: Optional[str] = None,
+) -> Dict[str, Any]:
+    """The warehouse tables (``objectives``, ``dup_links``, ``indicators``,
+    ``phases``, ``indicator_targets``: the names, columns, types and rows of
+    ``perfplan convert ... --tables DIR --tables-format parquet``) of documents
+    (``dict`` from :func:`convert`) or PDF paths (converted here; one that fails
+    is left out, as in a batch), as ``pyarrow.Table`` objects handed over through
+    the Arrow C data interface. A document repeating an earlier one (same file
+    name and bytes) is counted once. Needs ``pyarrow``."""
+    import pyarrow as pa
+
+    items = []
+    for d in documents_or_paths:
+        if isinstance(d, dict):
+            items.append(("json", json.dumps(d)))
+        else:
+            items.append(("path", os.fspath(d)))
+    return {name: pa.table(_Stream(capsule)) for name, capsule in _perfplan.tables_streams(items, password=password)}

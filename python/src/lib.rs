@@ -1,0 +1,187 @@
+//! `perfplan._perfplan`: the native half of the Python package. It converts with
+//! the `perfplan` library in this process (no subprocess) and hands back the
+//! document as the JSON text the command line writes for the same file, which
+//! `perfplan/__init__.py` turns into a `dict`. The GIL is released while a
+//! document converts, so Python threads convert in parallel.
+
+use std::path::PathBuf;
+
+use perfplan::error::{Error as PpError, ExtractError};
+use perfplan::pipeline::{self, Options};
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+// The Rust code of this module allocates through mimalloc, as the `perfplan`
+// binary does (Python's own objects keep Python's allocator).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+create_exception!(_perfplan, Error, PyException, "A PDF could not be converted.");
+create_exception!(_perfplan, NotPdfError, Error, "The input is not a PDF.");
+create_exception!(_perfplan, PasswordError, Error, "Encrypted: no password, a wrong one, or it cannot be decrypted.");
+create_exception!(_perfplan, DamagedError, Error, "The PDF is damaged beyond what the converter recovers.");
+create_exception!(_perfplan, LimitError, Error, "A resource limit was hit (file size, decoded bytes, pages).");
+create_exception!(_perfplan, TimeoutError, Error, "The conversion ran out of time.");
+create_exception!(_perfplan, ReadError, Error, "The file could not be read.");
+create_exception!(_perfplan, InternalError, Error, "An internal error (a panic) was caught.");
+
+/// The exception for a failed conversion: its class follows the CLI's error
+/// kind (`error_kind` in the run report), its message the CLI's message.
+fn to_py(e: &PpError) -> PyErr {
+    let message = pipeline::error_message(e, None);
+    match e {
+        PpError::Extract { source, .. } => match source {
+            ExtractError::NotPdf(_) => NotPdfError::new_err(message),
+            ExtractError::PasswordRequired | ExtractError::WrongPassword | ExtractError::Decrypt(_) => {
+                PasswordError::new_err(message)
+            }
+            ExtractError::Timeout => TimeoutError::new_err(message),
+            ExtractError::LimitExceeded(_) => LimitError::new_err(message),
+            _ => DamagedError::new_err(message),
+        },
+        PpError::Io { .. } => ReadError::new_err(message),
+        PpError::Panic { .. } => InternalError::new_err(message),
+        _ => Error::new_err(message),
+    }
+}
+
+/// The conversion of `source` (a path or bytes) with `opts`.
+fn run(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    opts: &Options,
+    name: Option<String>,
+) -> PyResult<Result<perfplan::model::Document, PpError>> {
+    if let Ok(b) = source.cast::<PyBytes>() {
+        let bytes = b.as_bytes().to_vec();
+        let name = name.unwrap_or_else(|| pipeline::STDIN.to_string());
+        let path = PathBuf::from(&name);
+        Ok(py.detach(|| {
+            pipeline::guarded(&path, || {
+                pipeline::convert_bytes(&name, &bytes, opts)
+                    .map_err(|source| PpError::Extract { file: path.clone(), source })
+            })
+        }))
+    } else {
+        let path: PathBuf = source.extract()?;
+        Ok(py.detach(|| pipeline::convert_file(&path, opts)))
+    }
+}
+
+fn options(password: Option<String>, provenance: bool, page_threads: Option<usize>) -> Options {
+    // by default the pages of one document are laid out on every core, as
+    // `perfplan convert FILE` does (the output does not depend on it)
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    Options { password, provenance, page_threads: Some(page_threads.unwrap_or(cores).max(1)), ..Options::default() }
+}
+
+/// One file of a batch, never raising for the file's own failure: `(status,
+/// error_kind, error, json)` with the run report's status (`ok`, `recovered`:
+/// the extractor worked around damage, `failed`) and error kind, and the
+/// document's JSON text (`None` when failed).
+#[pyfunction]
+#[pyo3(signature = (source, *, password=None, provenance=false, name=None, page_threads=None))]
+fn convert_result(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    password: Option<String>,
+    provenance: bool,
+    name: Option<String>,
+    page_threads: Option<usize>,
+) -> PyResult<(String, Option<String>, Option<String>, Option<String>)> {
+    let opts = options(password, provenance, page_threads);
+    Ok(match run(py, source, &opts, name)? {
+        Ok(doc) => {
+            let recovered = doc.diagnostics.iter().any(|d| perfplan::model::DiagCode::is_recovery(&d.code));
+            let status = if recovered { "recovered" } else { "ok" };
+            (status.to_string(), None, None, Some(perfplan::emit::to_json(&doc)))
+        }
+        Err(e) => (
+            "failed".to_string(),
+            Some(pipeline::error_kind(&e).to_string()),
+            Some(pipeline::error_message(&e, None)),
+            None,
+        ),
+    })
+}
+
+/// Convert one PDF, given as a path or as bytes (`name` is then recorded as
+/// `source.file`), to the JSON text of its document.
+#[pyfunction]
+#[pyo3(signature = (source, *, password=None, provenance=false, name=None))]
+fn convert_json(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    password: Option<String>,
+    provenance: bool,
+    name: Option<String>,
+) -> PyResult<String> {
+    let opts = options(password, provenance, None);
+    let doc = run(py, source, &opts, name)?;
+    let doc = doc.map_err(|e| to_py(&e))?;
+    Ok(perfplan::emit::to_json(&doc))
+}
+
+/// The warehouse tables (as `--tables DIR --tables-format parquet` writes them:
+/// same names, columns, types and rows) of `items`, each `("path", path)` (the
+/// file is converted; one that fails is left out, like a failed file of a
+/// batch) or `("json", text)` (a document already converted). Returns `(table
+/// name, capsule)` pairs, each capsule an Arrow C stream (`arrow_array_stream`)
+/// of the table, for pyarrow to import without copying the data.
+#[pyfunction]
+#[pyo3(signature = (items, *, password=None))]
+fn tables_streams<'py>(
+    py: Python<'py>,
+    items: Vec<(String, String)>,
+    password: Option<String>,
+) -> PyResult<Vec<(String, Bound<'py, pyo3::types::PyCapsule>)>> {
+    let opts = options(password, false, None);
+    let tables = py.detach(|| -> Result<_, String> {
+        let mut tables = perfplan::tables::ArrowTables::default();
+        for (kind, value) in &items {
+            match kind.as_str() {
+                "json" => {
+                    let doc: perfplan::model::Document =
+                        serde_json::from_str(value).map_err(|e| format!("not a perfplan document: {e}"))?;
+                    tables.push(&doc);
+                }
+                _ => {
+                    if let Ok(doc) = pipeline::convert_file(std::path::Path::new(value), &opts) {
+                        tables.push(&doc);
+                    }
+                }
+            }
+        }
+        Ok(tables.finish())
+    });
+    let tables = tables.map_err(pyo3::exceptions::PyValueError::new_err)?;
+    let name = std::ffi::CString::new("arrow_array_stream").expect("no NUL");
+    tables
+        .into_iter()
+        .map(|(table, batch)| {
+            let schema = batch.schema();
+            let reader = arrow_array::RecordBatchIterator::new([Ok(batch)], schema);
+            let stream = arrow_array::ffi_stream::FFI_ArrowArrayStream::new(Box::new(reader));
+            Ok((table.to_string(), pyo3::types::PyCapsule::new(py, stream, Some(name.clone()))?))
+        })
+        .collect()
+}
+
+#[pymodule]
+fn _perfplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(convert_json, m)?)?;
+    m.add_function(wrap_pyfunction!(convert_result, m)?)?;
+    m.add_function(wrap_pyfunction!(tables_streams, m)?)?;
+    let py = m.py();
+    m.add("Error", py.get_type::<Error>())?;
+    m.add("NotPdfError", py.get_type::<NotPdfError>())?;
+    m.add("PasswordError", py.get_type::<PasswordError>())?;
+    m.add("DamagedError", py.get_type::<DamagedError>())?;
+    m.add("LimitError", py.get_type::<LimitError>())?;
+    m.add("TimeoutError", py.get_type::<TimeoutError>())?;
+    m.add("ReadError", py.get_type::<ReadError>())?;
+    m.add("InternalError", py.get_type::<InternalError>())?;
+    Ok(())
+}

@@ -16,6 +16,7 @@ import os
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Dict, Iterable, Iterator, Optional, Union
 
 from . import _perfplan
@@ -34,6 +35,7 @@ __all__ = [
     "convert",
     "convert_json",
     "convert_many",
+    "convert_result",
     "to_arrow",
     "Result",
     "Error",
@@ -81,21 +83,50 @@ def convert(
 
 @dataclass(frozen=True)
 class Result:
-    """One file of :func:`convert_many`: ``status`` is ``"ok"``, ``"recovered"``
-    (converted, but the extractor worked around damage: see the document's
-    diagnostics) or ``"failed"`` (then ``error_kind`` and ``error`` say why, as in
-    the command line's run report, and ``document`` is ``None``)."""
+    """One file of :func:`convert_many` / :func:`convert_result`: ``status`` is
+    ``"ok"``, ``"recovered"`` (converted, but the extractor worked around damage:
+    see the document's diagnostics) or ``"failed"`` (then ``error_kind`` and
+    ``error`` say why, as in the command line's run report, and there is no
+    document). ``document_json`` is the JSON text the command line writes."""
 
     path: str
     status: str
     error_kind: Optional[str]
     error: Optional[str]
-    document: Optional[Dict[str, Any]]
+    document_json: Optional[str]
 
     @property
     def ok(self) -> bool:
         """Converted (``ok`` or ``recovered``)."""
         return self.status != "failed"
+
+    @cached_property
+    def document(self) -> Optional[Dict[str, Any]]:
+        """The document as a ``dict`` (``None`` when failed)."""
+        return json.loads(self.document_json) if self.document_json is not None else None
+
+
+def convert_result(
+    source: Source,
+    *,
+    password: Optional[str] = None,
+    provenance: bool = False,
+    name: Optional[str] = None,
+    page_threads: Optional[int] = None,
+) -> Result:
+    """:func:`convert` that never raises for the file's own failure: a
+    :class:`Result`. ``page_threads`` (default: one per core) lay out the pages of
+    the document; 1 where each core already converts a document of its own
+    (Spark tasks, a thread pool)."""
+    if isinstance(source, (bytearray, memoryview)):
+        source = bytes(source)
+    path = name if isinstance(source, bytes) and name else ("-" if isinstance(source, bytes) else os.fspath(source))
+    if not isinstance(source, bytes):
+        source = os.fspath(source)
+    status, kind, error, text = _perfplan.convert_result(
+        source, password=password, provenance=provenance, name=name, page_threads=page_threads
+    )
+    return Result(str(path), status, kind, error, text)
 
 
 def convert_many(
@@ -115,10 +146,7 @@ def convert_many(
     page_threads = max(1, cores // jobs)
 
     def one(path: str) -> Result:
-        status, kind, error, text = _perfplan.convert_result(
-            path, password=password, provenance=provenance, page_threads=page_threads
-        )
-        return Result(path, status, kind, error, json.loads(text) if text is not None else None)
+        return convert_result(path, password=password, provenance=provenance, page_threads=page_threads)
 
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="perfplan") as pool:
         ahead: "deque" = deque()

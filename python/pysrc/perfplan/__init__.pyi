@@ -17,9 +17,11 @@ class Result:
     status: str
     error_kind: Optional[str]
     error: Optional[str]
-    document: Optional[Dict[str, Any]]
+    document_json: Optional[str]
     @property
     def ok(self) -> bool: ...
+    @property
+    def document(self) -> Optional[Dict[str, Any]]: ...
 
 def convert_json(
     source: Source, *, password: Optional[str] = ..., provenance: bool = ..., name: Optional[str] = ...
@@ -27,6 +29,14 @@ def convert_json(
 def convert(
     source: Source, *, password: Optional[str] = ..., provenance: bool = ..., name: Optional[str] = ...
 ) -> Dict[str, Any]: ...
+def convert_result(
+    source: Source,
+    *,
+    password: Optional[str] = ...,
+    provenance: bool = ...,
+    name: Optional[str] = ...,
+    page_threads: Optional[int] = ...,
+) -> Result: ...
 def convert_many(
     paths: Iterable[Union[str, os.PathLike[str]]],
     *,

@@ -1078,17 +1078,8 @@ fn prune_parent_tree(doc: &mut Document) {
 }
 
 /// [`deref`] over a loaded document (before its [`Store`] exists).
-fn deref_loaded<'a>(doc: &'a Document, mut o: &'a Object) -> &'a Object {
-    for _ in 0..16 {
-        match o {
-            Object::Reference(id) => match doc.get_object(*id) {
-                Ok(t) => o = t,
-                Err(_) => return &Object::Null,
-            },
-            _ => return o,
-        }
-    }
-    &Object::Null
+fn deref_loaded<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    follow_refs(o, |id| doc.get_object(id).ok())
 }
 
 /// Load filter: drop structure-tree objects, and object streams made only of them
@@ -1242,12 +1233,18 @@ pub fn extract_all_with(bytes: &[u8], password: Option<&str>, limits: Limits) ->
 // ---- small object helpers (never panic) ----
 
 /// Follow references (bounded).
-pub(crate) fn deref<'a>(doc: &'a Store<'_>, mut o: &'a Object) -> &'a Object {
+pub(crate) fn deref<'a>(doc: &'a Store<'_>, o: &'a Object) -> &'a Object {
+    follow_refs(o, |id| doc.get_object(id).ok())
+}
+
+/// Follow references through `get` (at most 16; a missing object or a longer
+/// chain reads as null).
+fn follow_refs<'a>(mut o: &'a Object, get: impl Fn(ObjectId) -> Option<&'a Object>) -> &'a Object {
     for _ in 0..16 {
         match o {
-            Object::Reference(id) => match doc.get_object(*id) {
-                Ok(t) => o = t,
-                Err(_) => return &Object::Null,
+            Object::Reference(id) => match get(*id) {
+                Some(t) => o = t,
+                None => return &Object::Null,
             },
             _ => return o,
         }

@@ -131,9 +131,9 @@ fn convert_into<O: Objectives>(
             if large {
                 release_freed_memory();
             }
-            convert_pages(file_name, sha256, truncated, pdf, opts, &stop, out)
+            convert_pages(file_name, sha256, truncated, pdf, opts, stop, out)
         }
-        Err(pdf) => convert_pages(file_name, sha256, truncated, *pdf, opts, &stop, out),
+        Err(pdf) => convert_pages(file_name, sha256, truncated, *pdf, opts, stop, out),
     }
 }
 
@@ -144,10 +144,9 @@ fn convert_pages<O: Objectives>(
     truncated: bool,
     pdf: extract::PdfDoc<'_>,
     opts: &Options,
-    stop: &Limits,
+    stop: Limits,
     out: O,
 ) -> Result<(Document, O), ExtractError> {
-    let stop = stop.clone();
     let pages = pdf.page_count();
     let source = Source { file: file_name.to_string(), sha256, pages };
     let mut sheets = SheetStream::new(&opts.params, out, opts.provenance);

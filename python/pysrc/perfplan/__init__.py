@@ -120,13 +120,14 @@ def convert_result(
     (Spark tasks, a thread pool)."""
     if isinstance(source, (bytearray, memoryview)):
         source = bytes(source)
-    path = name if isinstance(source, bytes) and name else ("-" if isinstance(source, bytes) else os.fspath(source))
-    if not isinstance(source, bytes):
-        source = os.fspath(source)
+    if isinstance(source, bytes):
+        path = name or "-"
+    else:
+        source = path = os.fspath(source)
     status, kind, error, text = _perfplan.convert_result(
         source, password=password, provenance=provenance, name=name, page_threads=page_threads
     )
-    return Result(str(path), status, kind, error, text)
+    return Result(path, status, kind, error, text)
 
 
 def convert_many(

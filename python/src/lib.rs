@@ -77,6 +77,9 @@ fn options(password: Option<String>, provenance: bool, page_threads: Option<usiz
     Options { password, provenance, page_threads: Some(page_threads.unwrap_or(cores).max(1)), ..Options::default() }
 }
 
+/// `(status, error_kind, error, json)` of one file, as `convert_result` returns it.
+type Outcome = (String, Option<String>, Option<String>, Option<String>);
+
 /// One file of a batch, never raising for the file's own failure: `(status,
 /// error_kind, error, json)` with the run report's status (`ok`, `recovered`:
 /// the extractor worked around damage, `failed`) and error kind, and the
@@ -90,7 +93,7 @@ fn convert_result(
     provenance: bool,
     name: Option<String>,
     page_threads: Option<usize>,
-) -> PyResult<(String, Option<String>, Option<String>, Option<String>)> {
+) -> PyResult<Outcome> {
     let opts = options(password, provenance, page_threads);
     Ok(match run(py, source, &opts, name)? {
         Ok(doc) => {

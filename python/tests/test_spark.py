@@ -3,6 +3,7 @@ hold the rows and target sums of the command line's NDJSON of the same files, an
 a bad file is a row with its status, not a failed task. Needs pyspark and Java."""
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,9 @@ from test_convert import BIN, FIXTURES  # noqa: E402
 def spark():
     from pyspark.sql import SparkSession
 
+    # the workers run this interpreter (the one with perfplan installed), not
+    # whatever `python3` is first on PATH
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     s = (
         SparkSession.builder.master("local[2]")
         .appName("perfplan-test")
@@ -71,3 +75,14 @@ def test_spark_job_matches_the_command_line(spark):
         want_dups = sum(len(r.get("dup_links") or []) for r in objectives)
         assert spark.read.parquet(str(out / "dup_links")).count() == want_dups
         assert want_ind and got_sum != 0
+
+        # the v2 tables: phases, and one row per year target with their sum
+        want_phases = sum(len(r.get("phases") or []) for r in objectives)
+        assert spark.read.parquet(str(out / "phases")).count() == want_phases
+        want_years = [t for i in want_ind for t in i.get("targets") or []]
+        years = spark.read.parquet(str(out / "indicator_targets"))
+        assert years.count() == len(want_years)
+        want_ysum = sum((t.get("target") or {}).get("value") or 0 for t in want_years)
+        got_ysum = years.selectExpr("coalesce(sum(value), 0) AS s").collect()[0].s
+        assert got_ysum == pytest.approx(want_ysum)
+        assert want_phases and want_years and got_ysum != 0

@@ -30,7 +30,15 @@ create_exception!(_perfplan, InternalError, Error, "An internal error (a panic) 
 /// The exception for a failed conversion: its class follows the CLI's error
 /// kind (`error_kind` in the run report), its message the CLI's message.
 fn to_py(e: &PpError) -> PyErr {
-    let message = pipeline::error_message(e, None);
+    to_py_in(e, None)
+}
+
+/// `to_py`, the message prefixed by the file's path when one of several failed.
+fn to_py_in(e: &PpError, path: Option<&std::path::Path>) -> PyErr {
+    let message = match path {
+        Some(p) => format!("{}: {}", p.display(), pipeline::error_message(e, None)),
+        None => pipeline::error_message(e, None),
+    };
     match e {
         PpError::Extract { source, .. } => match source {
             ExtractError::NotPdf(_) => NotPdfError::new_err(message),
@@ -127,41 +135,78 @@ fn convert_json(
     Ok(perfplan::emit::to_json(&doc))
 }
 
+/// One input of `tables_streams`.
+enum TableInput {
+    /// a document already converted (a dict, or a `("json", text)` pair)
+    Document(Box<perfplan::model::Document>),
+    /// a PDF to convert
+    Path(PathBuf),
+}
+
+/// A file of `tables_streams` that failed: `(index in items, path, error kind,
+/// message)`.
+type TableFailure = (usize, String, String, String);
+
 /// The warehouse tables (as `--tables DIR --tables-format parquet` writes them:
-/// same names, columns, types and rows) of `items`, each `("path", path)` (the
-/// file is converted; one that fails is left out, like a failed file of a
-/// batch) or `("json", text)` (a document already converted). Returns `(table
-/// name, capsule)` pairs, each capsule an Arrow C stream (`arrow_array_stream`)
-/// of the table, for pyarrow to import without copying the data.
+/// same names, columns, types and rows) of `items`, each a document `dict` (read
+/// into the model directly, no JSON), a `("json", text)` pair (a document's JSON
+/// text) or a path (the file is converted). A file that fails raises its
+/// exception when `stop_on_error`, else it is left out of the tables, like a
+/// failed file of a batch, and listed in the failures returned. Returns the
+/// `(table name, capsule)` pairs, each capsule an Arrow C stream
+/// (`arrow_array_stream`) for pyarrow to import without copying, and the
+/// failures.
 #[pyfunction]
-#[pyo3(signature = (items, *, password=None))]
+#[pyo3(signature = (items, *, password=None, stop_on_error=false))]
+#[allow(clippy::type_complexity)] // the pairs and failures, as Python sees them
 fn tables_streams<'py>(
     py: Python<'py>,
-    items: Vec<(String, String)>,
+    items: Vec<Bound<'py, PyAny>>,
     password: Option<String>,
-) -> PyResult<Vec<(String, Bound<'py, pyo3::types::PyCapsule>)>> {
+    stop_on_error: bool,
+) -> PyResult<(Vec<(String, Bound<'py, pyo3::types::PyCapsule>)>, Vec<TableFailure>)> {
     let opts = options(password, false, None);
-    let tables = py.detach(|| -> Result<_, String> {
+    let mut inputs = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let not_a_document = |e: &dyn std::fmt::Display| {
+            pyo3::exceptions::PyValueError::new_err(format!("item {i}: not a perfplan document: {e}"))
+        };
+        inputs.push(if item.is_instance_of::<pyo3::types::PyDict>() {
+            let doc: perfplan::model::Document = pythonize::depythonize(item).map_err(|e| not_a_document(&e))?;
+            TableInput::Document(Box::new(doc))
+        } else if let Ok((kind, text)) = item.extract::<(String, String)>() {
+            if kind != "json" {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!("item {i}: unknown kind {kind:?}")));
+            }
+            let doc: perfplan::model::Document = serde_json::from_str(&text).map_err(|e| not_a_document(&e))?;
+            TableInput::Document(Box::new(doc))
+        } else {
+            TableInput::Path(item.extract()?)
+        });
+    }
+    let built = py.detach(|| {
         let mut tables = perfplan::tables::ArrowTables::default();
-        for (kind, value) in &items {
-            match kind.as_str() {
-                "json" => {
-                    let doc: perfplan::model::Document =
-                        serde_json::from_str(value).map_err(|e| format!("not a perfplan document: {e}"))?;
-                    tables.push(&doc);
-                }
-                _ => {
-                    if let Ok(doc) = pipeline::convert_file(std::path::Path::new(value), &opts) {
-                        tables.push(&doc);
-                    }
-                }
+        let mut failures = Vec::new();
+        for (i, input) in inputs.iter().enumerate() {
+            match input {
+                TableInput::Document(doc) => tables.push(doc),
+                TableInput::Path(path) => match pipeline::convert_file(path, &opts) {
+                    Ok(doc) => tables.push(&doc),
+                    Err(e) if stop_on_error => return Err(to_py_in(&e, Some(path))),
+                    Err(e) => failures.push((
+                        i,
+                        path.display().to_string(),
+                        pipeline::error_kind(&e).to_string(),
+                        pipeline::error_message(&e, None),
+                    )),
+                },
             }
         }
-        Ok(tables.finish())
+        Ok((tables.finish(), failures))
     });
-    let tables = tables.map_err(pyo3::exceptions::PyValueError::new_err)?;
+    let (tables, failures) = built?;
     let name = std::ffi::CString::new("arrow_array_stream").expect("no NUL");
-    tables
+    let streams = tables
         .into_iter()
         .map(|(table, batch)| {
             let schema = batch.schema();
@@ -169,7 +214,8 @@ fn tables_streams<'py>(
             let stream = arrow_array::ffi_stream::FFI_ArrowArrayStream::new(Box::new(reader));
             Ok((table.to_string(), pyo3::types::PyCapsule::new(py, stream, Some(name.clone()))?))
         })
-        .collect()
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok((streams, failures))
 }
 
 #[pymodule]

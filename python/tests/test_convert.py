@@ -159,9 +159,10 @@ def test_to_arrow_gives_the_parquet_tables_of_the_command_line(cli_parquet):
     assert set(cli_parquet) == {"objectives", "dup_links", "indicators", "phases", "indicator_targets"}
     from_paths = perfplan.to_arrow(FIXTURES)
     from_docs = perfplan.to_arrow(perfplan.convert(p) for p in FIXTURES)
+    from_results = perfplan.to_arrow(perfplan.convert_many(FIXTURES, jobs=2))
     assert list(from_paths) == ["objectives", "dup_links", "indicators", "phases", "indicator_targets"]
     for name, expected in cli_parquet.items():
-        for got in (from_paths[name], from_docs[name]):
+        for got in (from_paths[name], from_docs[name], from_results[name]):
             assert got.schema.equals(expected.schema), name
             assert got.to_pylist() == expected.to_pylist(), name
     assert from_paths["objectives"].num_rows > 100
@@ -171,5 +172,35 @@ def test_to_arrow_counts_a_repeated_document_once_and_leaves_failed_files_out(tm
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"hello")
     once = perfplan.to_arrow(FIXTURES[:3])
-    twice = perfplan.to_arrow(FIXTURES[:3] + FIXTURES[:3] + [bad])
+    with pytest.warns(perfplan.ConversionWarning, match=r"bad\.pdf: .*\(not_pdf\); left out"):
+        twice = perfplan.to_arrow(FIXTURES[:3] + FIXTURES[:3] + [bad])
     assert {k: t.num_rows for k, t in once.items()} == {k: t.num_rows for k, t in twice.items()}
+    assert once["objectives"].num_rows > 0
+
+
+def test_to_arrow_on_error_modes(tmp_path, recwarn):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"hello")
+    # raise: the file's own exception class, for a path and for a failed Result
+    with pytest.raises(perfplan.NotPdfError, match="bad.pdf"):
+        perfplan.to_arrow([FIXTURES[0], bad], on_error="raise")
+    failed = perfplan.convert_result(bad)
+    assert not failed.ok
+    with pytest.raises(perfplan.NotPdfError, match="bad.pdf"):
+        perfplan.to_arrow([failed], on_error="raise")
+    # ignore: left out without a warning
+    recwarn.clear()
+    quiet = perfplan.to_arrow([FIXTURES[0], bad, failed], on_error="ignore")
+    assert not [w for w in recwarn if issubclass(w.category, perfplan.ConversionWarning)]
+    assert quiet["objectives"].num_rows == perfplan.to_arrow([FIXTURES[0]])["objectives"].num_rows
+    # warn: one warning per failed file, a Result's too
+    with pytest.warns(perfplan.ConversionWarning) as caught:
+        perfplan.to_arrow([bad, failed])
+    assert len(caught) == 2
+    with pytest.raises(ValueError, match="on_error"):
+        perfplan.to_arrow([], on_error="skip")
+
+
+def test_to_arrow_rejects_a_dict_that_is_not_a_document():
+    with pytest.raises(ValueError, match="item 1: not a perfplan document"):
+        perfplan.to_arrow([perfplan.convert(FIXTURES[0]), {"objectives": "nope"}])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ __all__ = [
     "convert_result",
     "to_arrow",
     "Result",
+    "ConversionWarning",
     "Error",
     "NotPdfError",
     "PasswordError",
@@ -169,24 +171,64 @@ class _Stream:
         return self._capsule
 
 
+# the exception class of a failed file's error kind (as the native module raises)
+_ERRORS = {
+    "not_pdf": NotPdfError,
+    "password_required": PasswordError,
+    "wrong_password": PasswordError,
+    "decrypt": PasswordError,
+    "damaged": DamagedError,
+    "page": DamagedError,
+    "timeout": TimeoutError,
+    "limit_exceeded": LimitError,
+    "io": ReadError,
+    "panic": InternalError,
+}
+
+
+class ConversionWarning(UserWarning):
+    """A file given to :func:`to_arrow` failed and was left out of the tables."""
+
+
 def to_arrow(
-    documents_or_paths: Iterable[Union[Dict[str, Any], str, "os.PathLike[str]"]],
+    documents_or_paths: Iterable[Union[Dict[str, Any], Result, str, "os.PathLike[str]"]],
     *,
     password: Optional[str] = None,
+    on_error: str = "warn",
 ) -> Dict[str, Any]:
     """The warehouse tables (``objectives``, ``dup_links``, ``indicators``,
     ``phases``, ``indicator_targets``: the names, columns, types and rows of
-    ``perfplan convert ... --tables DIR --tables-format parquet``) of documents
-    (``dict`` from :func:`convert`) or PDF paths (converted here; one that fails
-    is left out, as in a batch), as ``pyarrow.Table`` objects handed over through
-    the Arrow C data interface. A document repeating an earlier one (same file
-    name and bytes) is counted once. Needs ``pyarrow``."""
+    ``perfplan convert ... --tables DIR --tables-format parquet``) as
+    ``pyarrow.Table`` objects, handed over through the Arrow C data interface.
+
+    Each item is a document (``dict`` from :func:`convert`, read into the model
+    without JSON), a :class:`Result` from :func:`convert_many`, or a PDF path
+    (converted here). A file that failed is, by ``on_error``: ``"warn"`` (the
+    default) left out with a :class:`ConversionWarning` naming it and why,
+    ``"ignore"`` left out silently (as a failed file of a batch), ``"raise"`` its
+    :class:`perfplan.Error` subclass. A document repeating an earlier one (same
+    file name and bytes) is counted once. Needs ``pyarrow``."""
     import pyarrow as pa
 
-    items = []
+    if on_error not in ("warn", "ignore", "raise"):
+        raise ValueError(f"on_error must be 'warn', 'ignore' or 'raise', not {on_error!r}")
+    items: list = []
+    failures = []
     for d in documents_or_paths:
-        if isinstance(d, dict):
-            items.append(("json", json.dumps(d)))
+        if isinstance(d, Result):
+            if d.ok:
+                items.append(("json", d.document_json))
+            elif on_error == "raise":
+                raise _ERRORS.get(d.error_kind or "", Error)(f"{d.path}: {d.error}")
+            else:
+                failures.append((d.path, d.error_kind, d.error))
+        elif isinstance(d, dict):
+            items.append(d)
         else:
-            items.append(("path", os.fspath(d)))
-    return {name: pa.table(_Stream(capsule)) for name, capsule in _perfplan.tables_streams(items, password=password)}
+            items.append(os.fspath(d))
+    streams, failed = _perfplan.tables_streams(items, password=password, stop_on_error=on_error == "raise")
+    failures += [(path, kind, error) for _, path, kind, error in failed]
+    if on_error == "warn":
+        for path, kind, error in failures:
+            warnings.warn(f"{path}: {error} ({kind}); left out of the tables", ConversionWarning, stacklevel=2)
+    return {name: pa.table(_Stream(capsule)) for name, capsule in streams}

@@ -1,5 +1,5 @@
 import os
-from typing import Any, Dict, Iterable, Iterator, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, Literal, Optional, Union
 
 Source = Union[str, os.PathLike[str], bytes, bytearray, memoryview]
 
@@ -11,6 +11,7 @@ class LimitError(Error): ...
 class TimeoutError(Error): ...
 class ReadError(Error): ...
 class InternalError(Error): ...
+class ConversionWarning(UserWarning): ...
 
 class Result:
     path: str
@@ -45,7 +46,8 @@ def convert_many(
     provenance: bool = ...,
 ) -> Iterator[Result]: ...
 def to_arrow(
-    documents_or_paths: Iterable[Union[Dict[str, Any], str, os.PathLike[str]]],
+    documents_or_paths: Iterable[Union[Dict[str, Any], Result, str, os.PathLike[str]]],
     *,
     password: Optional[str] = ...,
+    on_error: Literal["warn", "ignore", "raise"] = ...,
 ) -> Dict[str, Any]: ...

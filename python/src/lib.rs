@@ -4,9 +4,12 @@
 //! `perfplan/__init__.py` turns into a `dict`. The GIL is released while a
 //! document converts, so Python threads convert in parallel.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use perfplan::error::{Error as PpError, ExtractError};
+use perfplan::extract::Limits;
+use perfplan::model::Document;
 use perfplan::pipeline::{self, Options};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
@@ -18,6 +21,9 @@ use pyo3::types::PyBytes;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The default time allowed for one file, in seconds: the CLI's `--timeout-per-file`.
+const DEFAULT_TIMEOUT_SECS: Option<f64> = Some(pipeline::DEFAULT_TIMEOUT.as_secs_f64());
+
 create_exception!(_perfplan, Error, PyException, "A PDF could not be converted.");
 create_exception!(_perfplan, NotPdfError, Error, "The input is not a PDF.");
 create_exception!(_perfplan, PasswordError, Error, "Encrypted: no password, a wrong one, or it cannot be decrypted.");
@@ -28,16 +34,12 @@ create_exception!(_perfplan, ReadError, Error, "The file could not be read.");
 create_exception!(_perfplan, InternalError, Error, "An internal error (a panic) was caught.");
 
 /// The exception for a failed conversion: its class follows the CLI's error
-/// kind (`error_kind` in the run report), its message the CLI's message.
-fn to_py(e: &PpError) -> PyErr {
-    to_py_in(e, None)
-}
-
-/// `to_py`, the message prefixed by the file's path when one of several failed.
-fn to_py_in(e: &PpError, path: Option<&std::path::Path>) -> PyErr {
+/// kind (`error_kind` in the run report), its message the CLI's message,
+/// prefixed by the file's path when one of several failed.
+fn to_py(e: &PpError, settings: &Settings, path: Option<&Path>) -> PyErr {
     let message = match path {
-        Some(p) => format!("{}: {}", p.display(), pipeline::error_message(e, None)),
-        None => pipeline::error_message(e, None),
+        Some(p) => format!("{}: {}", p.display(), settings.message(e)),
+        None => settings.message(e),
     };
     match e {
         PpError::Extract { source, .. } => match source {
@@ -55,34 +57,89 @@ fn to_py_in(e: &PpError, path: Option<&std::path::Path>) -> PyErr {
     }
 }
 
-/// The conversion of `source` (a path or bytes) with `opts`.
+/// How one file is converted: the library's options and the time allowed.
+struct Settings {
+    opts: Options,
+    /// `None`: no limit
+    timeout: Option<Duration>,
+}
+
+impl Settings {
+    /// From the Python keywords. `timeout` in seconds (`None` or 0: no limit, as
+    /// the CLI's `--timeout-per-file 0`); `max_file_size` in bytes (default the
+    /// CLI's 512 MiB); `page_threads` `None`: every core lays out the pages of the
+    /// document, as `perfplan convert FILE` does (the output does not depend on it).
+    fn new(
+        password: Option<String>,
+        provenance: bool,
+        page_threads: Option<usize>,
+        timeout: Option<f64>,
+        max_file_size: Option<u64>,
+    ) -> PyResult<Self> {
+        let timeout = match timeout {
+            None => None,
+            Some(0.0) => None,
+            Some(t) if t.is_finite() && t > 0.0 && t < 1e9 => Some(Duration::from_secs_f64(t)),
+            Some(t) => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "timeout must be a number of seconds (0 or None: no limit), not {t}"
+                )))
+            }
+        };
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let opts = Options {
+            password,
+            provenance,
+            page_threads: Some(page_threads.unwrap_or(cores).max(1)),
+            max_file_size: max_file_size.unwrap_or(pipeline::DEFAULT_MAX_FILE_SIZE),
+            ..Options::default()
+        };
+        Ok(Settings { opts, timeout })
+    }
+
+    /// The limits of one conversion starting now: its deadline.
+    fn limits(&self) -> Limits {
+        Limits { deadline: self.timeout.and_then(|t| Instant::now().checked_add(t)), ..Limits::default() }
+    }
+
+    /// The CLI's message for a failure (a time-out says after how long).
+    fn message(&self, e: &PpError) -> String {
+        pipeline::error_message(e, self.timeout)
+    }
+
+    /// The conversion of the PDF at `path`, without the GIL.
+    fn convert_path(&self, py: Python<'_>, path: &Path) -> Result<Document, PpError> {
+        py.detach(|| pipeline::convert_file_with(path, &self.opts, self.limits()))
+    }
+}
+
+/// The conversion of `source` (a path or bytes), without the GIL.
 fn run(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
-    opts: &Options,
+    settings: &Settings,
     name: Option<String>,
-) -> PyResult<Result<perfplan::model::Document, PpError>> {
+) -> PyResult<Result<Document, PpError>> {
     if let Ok(b) = source.cast::<PyBytes>() {
-        let bytes = b.as_bytes().to_vec();
+        // a bytes object is immutable: its buffer is read in place, not copied
+        let bytes = b.as_bytes();
         let name = name.unwrap_or_else(|| pipeline::STDIN.to_string());
         let path = PathBuf::from(&name);
+        let max = settings.opts.max_file_size;
         Ok(py.detach(|| {
             pipeline::guarded(&path, || {
-                pipeline::convert_bytes(&name, &bytes, opts)
-                    .map_err(|source| PpError::Extract { file: path.clone(), source })
+                let converted = if bytes.len() as u64 > max {
+                    Err(ExtractError::LimitExceeded(pipeline::inputs::too_large_message(Some(bytes.len() as u64), max)))
+                } else {
+                    pipeline::convert_bytes_with(&name, bytes, &settings.opts, settings.limits())
+                };
+                converted.map_err(|source| PpError::Extract { file: path.clone(), source })
             })
         }))
     } else {
         let path: PathBuf = source.extract()?;
-        Ok(py.detach(|| pipeline::convert_file(&path, opts)))
+        Ok(settings.convert_path(py, &path))
     }
-}
-
-fn options(password: Option<String>, provenance: bool, page_threads: Option<usize>) -> Options {
-    // by default the pages of one document are laid out on every core, as
-    // `perfplan convert FILE` does (the output does not depend on it)
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    Options { password, provenance, page_threads: Some(page_threads.unwrap_or(cores).max(1)), ..Options::default() }
 }
 
 /// `(status, error_kind, error, json)` of one file, as `convert_result` returns it.
@@ -93,7 +150,8 @@ type Outcome = (String, Option<String>, Option<String>, Option<String>);
 /// the extractor worked around damage, `failed`) and error kind, and the
 /// document's JSON text (`None` when failed).
 #[pyfunction]
-#[pyo3(signature = (source, *, password=None, provenance=false, name=None, page_threads=None))]
+#[pyo3(signature = (source, *, password=None, provenance=false, name=None, page_threads=None, timeout=DEFAULT_TIMEOUT_SECS, max_file_size=None))]
+#[allow(clippy::too_many_arguments)] // the Python keywords
 fn convert_result(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
@@ -101,37 +159,36 @@ fn convert_result(
     provenance: bool,
     name: Option<String>,
     page_threads: Option<usize>,
+    timeout: Option<f64>,
+    max_file_size: Option<u64>,
 ) -> PyResult<Outcome> {
-    let opts = options(password, provenance, page_threads);
-    Ok(match run(py, source, &opts, name)? {
+    let settings = Settings::new(password, provenance, page_threads, timeout, max_file_size)?;
+    Ok(match run(py, source, &settings, name)? {
         Ok(doc) => {
             let recovered = doc.diagnostics.iter().any(|d| perfplan::model::DiagCode::is_recovery(&d.code));
             let status = if recovered { "recovered" } else { "ok" };
             (status.to_string(), None, None, Some(perfplan::emit::to_json(&doc)))
         }
-        Err(e) => (
-            "failed".to_string(),
-            Some(pipeline::error_kind(&e).to_string()),
-            Some(pipeline::error_message(&e, None)),
-            None,
-        ),
+        Err(e) => ("failed".to_string(), Some(pipeline::error_kind(&e).to_string()), Some(settings.message(&e)), None),
     })
 }
 
 /// Convert one PDF, given as a path or as bytes (`name` is then recorded as
 /// `source.file`), to the JSON text of its document.
 #[pyfunction]
-#[pyo3(signature = (source, *, password=None, provenance=false, name=None))]
+#[pyo3(signature = (source, *, password=None, provenance=false, name=None, timeout=DEFAULT_TIMEOUT_SECS, max_file_size=None))]
 fn convert_json(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     password: Option<String>,
     provenance: bool,
     name: Option<String>,
+    timeout: Option<f64>,
+    max_file_size: Option<u64>,
 ) -> PyResult<String> {
-    let opts = options(password, provenance, None);
-    let doc = run(py, source, &opts, name)?;
-    let doc = doc.map_err(|e| to_py(&e))?;
+    let settings = Settings::new(password, provenance, None, timeout, max_file_size)?;
+    let doc = run(py, source, &settings, name)?;
+    let doc = doc.map_err(|e| to_py(&e, &settings, None))?;
     Ok(perfplan::emit::to_json(&doc))
 }
 
@@ -157,15 +214,17 @@ type TableFailure = (usize, String, String, String);
 /// (`arrow_array_stream`) for pyarrow to import without copying, and the
 /// failures.
 #[pyfunction]
-#[pyo3(signature = (items, *, password=None, stop_on_error=false))]
+#[pyo3(signature = (items, *, password=None, stop_on_error=false, timeout=DEFAULT_TIMEOUT_SECS, max_file_size=None))]
 #[allow(clippy::type_complexity)] // the pairs and failures, as Python sees them
 fn tables_streams<'py>(
     py: Python<'py>,
     items: Vec<Bound<'py, PyAny>>,
     password: Option<String>,
     stop_on_error: bool,
+    timeout: Option<f64>,
+    max_file_size: Option<u64>,
 ) -> PyResult<(Vec<(String, Bound<'py, pyo3::types::PyCapsule>)>, Vec<TableFailure>)> {
-    let opts = options(password, false, None);
+    let settings = Settings::new(password, false, None, timeout, max_file_size)?;
     let mut inputs = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let not_a_document = |e: &dyn std::fmt::Display| {
@@ -190,14 +249,14 @@ fn tables_streams<'py>(
         for (i, input) in inputs.iter().enumerate() {
             match input {
                 TableInput::Document(doc) => tables.push(doc),
-                TableInput::Path(path) => match pipeline::convert_file(path, &opts) {
+                TableInput::Path(path) => match pipeline::convert_file_with(path, &settings.opts, settings.limits()) {
                     Ok(doc) => tables.push(&doc),
-                    Err(e) if stop_on_error => return Err(to_py_in(&e, Some(path))),
+                    Err(e) if stop_on_error => return Err(to_py(&e, &settings, Some(path))),
                     Err(e) => failures.push((
                         i,
                         path.display().to_string(),
                         pipeline::error_kind(&e).to_string(),
-                        pipeline::error_message(&e, None),
+                        settings.message(&e),
                     )),
                 },
             }

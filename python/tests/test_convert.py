@@ -88,6 +88,49 @@ def test_encrypted_needs_its_password():
         assert perfplan.convert(pdf, password="secret")["source"]["pages"] >= 1
 
 
+def test_too_large_is_a_limit_error_unread():
+    pdf = FIXTURES[0]
+    size = pdf.stat().st_size
+    for source in (pdf, pdf.read_bytes()):
+        with pytest.raises(perfplan.LimitError, match="more than"):
+            perfplan.convert(source, max_file_size=size - 1)
+        assert perfplan.convert(source, max_file_size=size)["objectives"]
+    r = perfplan.convert_result(pdf, max_file_size=100)
+    assert (r.status, r.error_kind) == ("failed", "limit_exceeded")
+
+
+def test_out_of_time_is_a_timeout_error():
+    # the biggest fixture, with no time at all: the deadline has passed at the first check
+    pdf = max(FIXTURES, key=lambda p: p.stat().st_size)
+    with pytest.raises(perfplan.TimeoutError, match="timed out"):
+        perfplan.convert(pdf, timeout=1e-9)
+    r = perfplan.convert_result(pdf, timeout=1e-9)
+    assert (r.status, r.error_kind) == ("failed", "timeout")
+    # None and 0 mean no limit, as --timeout-per-file 0
+    assert perfplan.convert(pdf, timeout=None) == perfplan.convert(pdf, timeout=0)
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="timeout"):
+            perfplan.convert(pdf, timeout=bad)
+
+
+def test_the_stubs_match_the_module():
+    import ast
+    import inspect
+
+    stub = ast.parse((Path(perfplan.__file__).with_suffix(".pyi")).read_text(encoding="utf-8"))
+    functions = {f.name: f for f in stub.body if isinstance(f, ast.FunctionDef)}
+    public = [n for n in perfplan.__all__ if inspect.isfunction(getattr(perfplan, n))]
+    assert sorted(functions) == sorted(public)
+    for name in public:
+        runtime = inspect.signature(getattr(perfplan, name)).parameters
+        a = functions[name].args
+        stubbed = [(x.arg, "positional") for x in a.args] + [(x.arg, "keyword") for x in a.kwonlyargs]
+        kinds = {inspect.Parameter.POSITIONAL_OR_KEYWORD: "positional", inspect.Parameter.KEYWORD_ONLY: "keyword"}
+        assert stubbed == [(p.name, kinds[p.kind]) for p in runtime.values()], name
+    classes = {c.name for c in stub.body if isinstance(c, ast.ClassDef)}
+    assert classes == {n for n in perfplan.__all__ if inspect.isclass(getattr(perfplan, n))}
+
+
 def test_every_error_is_a_perfplan_error():
     for cls in (
         perfplan.NotPdfError,

@@ -40,6 +40,7 @@ __all__ = [
     "to_arrow",
     "Result",
     "ConversionWarning",
+    "DEFAULT_TIMEOUT",
     "Error",
     "NotPdfError",
     "PasswordError",
@@ -53,22 +54,33 @@ __all__ = [
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]
 
 
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one file may take by default, as the command line's ``--timeout-per-file``."""
+
+
 def convert_json(
     source: Source,
     *,
     password: Optional[str] = None,
     provenance: bool = False,
     name: Optional[str] = None,
+    timeout: Optional[float] = DEFAULT_TIMEOUT,
+    max_file_size: Optional[int] = None,
 ) -> str:
     """The document of one PDF as JSON text, byte for byte what the command line
     writes into ``<stem>.json``. ``source`` is a path or the PDF's bytes (then
     ``name``, default ``"-"`` as for standard input, is recorded as
-    ``source.file``). Raises a subclass of :class:`perfplan.Error`."""
+    ``source.file``). ``timeout``: seconds the file may take (``None`` or 0: no
+    limit), then :class:`TimeoutError`; ``max_file_size``: bytes (default 512
+    MiB, as the command line), beyond which it fails with :class:`LimitError`
+    unread. Raises a subclass of :class:`perfplan.Error`."""
     if isinstance(source, (bytearray, memoryview)):
         source = bytes(source)
     if not isinstance(source, bytes):
         source = os.fspath(source)
-    return _perfplan.convert_json(source, password=password, provenance=provenance, name=name)
+    return _perfplan.convert_json(
+        source, password=password, provenance=provenance, name=name, timeout=timeout, max_file_size=max_file_size
+    )
 
 
 def convert(
@@ -77,10 +89,15 @@ def convert(
     password: Optional[str] = None,
     provenance: bool = False,
     name: Optional[str] = None,
+    timeout: Optional[float] = DEFAULT_TIMEOUT,
+    max_file_size: Optional[int] = None,
 ) -> Dict[str, Any]:
     """The document of one PDF (``../docs/output-contract`` of perfplan: source,
     objectives, diagnostics...) as a ``dict``; see :func:`convert_json`."""
-    return json.loads(convert_json(source, password=password, provenance=provenance, name=name))
+    text = convert_json(
+        source, password=password, provenance=provenance, name=name, timeout=timeout, max_file_size=max_file_size
+    )
+    return json.loads(text)
 
 
 @dataclass(frozen=True)
@@ -115,6 +132,8 @@ def convert_result(
     provenance: bool = False,
     name: Optional[str] = None,
     page_threads: Optional[int] = None,
+    timeout: Optional[float] = DEFAULT_TIMEOUT,
+    max_file_size: Optional[int] = None,
 ) -> Result:
     """:func:`convert` that never raises for the file's own failure: a
     :class:`Result`. ``page_threads`` (default: one per core) lay out the pages of
@@ -127,7 +146,13 @@ def convert_result(
     else:
         source = path = os.fspath(source)
     status, kind, error, text = _perfplan.convert_result(
-        source, password=password, provenance=provenance, name=name, page_threads=page_threads
+        source,
+        password=password,
+        provenance=provenance,
+        name=name,
+        page_threads=page_threads,
+        timeout=timeout,
+        max_file_size=max_file_size,
     )
     return Result(path, status, kind, error, text)
 
@@ -138,18 +163,29 @@ def convert_many(
     jobs: int = 0,
     password: Optional[str] = None,
     provenance: bool = False,
+    timeout: Optional[float] = DEFAULT_TIMEOUT,
+    max_file_size: Optional[int] = None,
 ) -> Iterator[Result]:
     """Convert files ``jobs`` at a time (0: one per core) on threads (the
     conversions run without the GIL), yielding one :class:`Result` per path in
     input order. A file that fails is a ``failed`` result, never an exception;
-    at most ``4 * jobs`` files are converted ahead of the one being yielded."""
+    at most ``4 * jobs`` files are converted ahead of the one being yielded.
+    ``timeout`` and ``max_file_size`` apply to each file (see :func:`convert_json`):
+    a file over them is a ``failed`` result (``timeout``, ``limit_exceeded``)."""
     cores = os.cpu_count() or 1
     jobs = jobs if jobs > 0 else cores
     # the cores the jobs leave idle lay out the pages of each document
     page_threads = max(1, cores // jobs)
 
     def one(path: str) -> Result:
-        return convert_result(path, password=password, provenance=provenance, page_threads=page_threads)
+        return convert_result(
+            path,
+            password=password,
+            provenance=provenance,
+            page_threads=page_threads,
+            timeout=timeout,
+            max_file_size=max_file_size,
+        )
 
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="perfplan") as pool:
         ahead: "deque" = deque()
@@ -195,6 +231,8 @@ def to_arrow(
     *,
     password: Optional[str] = None,
     on_error: str = "warn",
+    timeout: Optional[float] = DEFAULT_TIMEOUT,
+    max_file_size: Optional[int] = None,
 ) -> Dict[str, Any]:
     """The warehouse tables (``objectives``, ``dup_links``, ``indicators``,
     ``phases``, ``indicator_targets``: the names, columns, types and rows of
@@ -207,7 +245,8 @@ def to_arrow(
     default) left out with a :class:`ConversionWarning` naming it and why,
     ``"ignore"`` left out silently (as a failed file of a batch), ``"raise"`` its
     :class:`perfplan.Error` subclass. A document repeating an earlier one (same
-    file name and bytes) is counted once. Needs ``pyarrow``."""
+    file name and bytes) is counted once. ``timeout`` and ``max_file_size`` apply
+    to each path converted (see :func:`convert_json`). Needs ``pyarrow``."""
     import pyarrow as pa
 
     if on_error not in ("warn", "ignore", "raise"):
@@ -226,7 +265,9 @@ def to_arrow(
             items.append(d)
         else:
             items.append(os.fspath(d))
-    streams, failed = _perfplan.tables_streams(items, password=password, stop_on_error=on_error == "raise")
+    streams, failed = _perfplan.tables_streams(
+        items, password=password, stop_on_error=on_error == "raise", timeout=timeout, max_file_size=max_file_size
+    )
     failures += [(path, kind, error) for _, path, kind, error in failed]
     if on_error == "warn":
         for path, kind, error in failures:

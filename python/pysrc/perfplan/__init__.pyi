@@ -3,6 +3,8 @@ from typing import Any, Dict, Iterable, Iterator, Literal, Optional, Union
 
 Source = Union[str, os.PathLike[str], bytes, bytearray, memoryview]
 
+DEFAULT_TIMEOUT: float
+
 class Error(Exception): ...
 class NotPdfError(Error): ...
 class PasswordError(Error): ...
@@ -25,10 +27,22 @@ class Result:
     def document(self) -> Optional[Dict[str, Any]]: ...
 
 def convert_json(
-    source: Source, *, password: Optional[str] = ..., provenance: bool = ..., name: Optional[str] = ...
+    source: Source,
+    *,
+    password: Optional[str] = ...,
+    provenance: bool = ...,
+    name: Optional[str] = ...,
+    timeout: Optional[float] = ...,
+    max_file_size: Optional[int] = ...,
 ) -> str: ...
 def convert(
-    source: Source, *, password: Optional[str] = ..., provenance: bool = ..., name: Optional[str] = ...
+    source: Source,
+    *,
+    password: Optional[str] = ...,
+    provenance: bool = ...,
+    name: Optional[str] = ...,
+    timeout: Optional[float] = ...,
+    max_file_size: Optional[int] = ...,
 ) -> Dict[str, Any]: ...
 def convert_result(
     source: Source,
@@ -37,6 +51,8 @@ def convert_result(
     provenance: bool = ...,
     name: Optional[str] = ...,
     page_threads: Optional[int] = ...,
+    timeout: Optional[float] = ...,
+    max_file_size: Optional[int] = ...,
 ) -> Result: ...
 def convert_many(
     paths: Iterable[Union[str, os.PathLike[str]]],
@@ -44,10 +60,14 @@ def convert_many(
     jobs: int = ...,
     password: Optional[str] = ...,
     provenance: bool = ...,
+    timeout: Optional[float] = ...,
+    max_file_size: Optional[int] = ...,
 ) -> Iterator[Result]: ...
 def to_arrow(
     documents_or_paths: Iterable[Union[Dict[str, Any], Result, str, os.PathLike[str]]],
     *,
     password: Optional[str] = ...,
     on_error: Literal["warn", "ignore", "raise"] = ...,
+    timeout: Optional[float] = ...,
+    max_file_size: Optional[int] = ...,
 ) -> Dict[str, Any]: ...

@@ -10,14 +10,18 @@ failed task. The tables (``objectives``, ``dup_links``, ``indicators``,
 ``phases``, ``indicator_targets``: the columns and types of ``perfplan convert
 --tables DIR --tables-format parquet``) go to ``OUT_DIR/<table>``.
 
-The package must be installed on every worker (``pip install ./python``, or the
-wheel from ``maturin build --release`` shipped with ``--py-files``/a cluster
-library), with pyarrow.
+As the command line, a file with the same name and bytes as another input is
+converted once: the first by path keeps its row, the others are ``duplicate``
+rows of ``files`` naming it, with nothing in the tables.
+
+The package must be installed on every worker with pyarrow (``pip install
+./python``, or the wheel from ``pip wheel ./python`` as a cluster library or in
+the workers' image): a native module cannot be imported from a ``--py-files`` zip.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import sys
 from typing import Iterator
 
@@ -28,6 +32,8 @@ TABLES = ("objectives", "dup_links", "indicators", "phases", "indicator_targets"
 FILES_SCHEMA = pa.schema(
     [
         ("path", pa.string()),
+        ("name", pa.string()),
+        ("sha256", pa.string()),
         ("status", pa.string()),
         ("error_kind", pa.string()),
         ("error", pa.string()),
@@ -37,8 +43,9 @@ FILES_SCHEMA = pa.schema(
 
 
 def convert_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """``binaryFile`` rows (path, content) -> one row per file: status, error
-    and the document's JSON (null when the file failed)."""
+    """``binaryFile`` rows (path, content) -> one row per file: its name and
+    SHA-256 (what makes a duplicate), status, error and the document's JSON
+    (null when the file failed)."""
     import perfplan
 
     for batch in batches:
@@ -48,6 +55,8 @@ def convert_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             # one thread per document: Spark runs a task per core already
             r = perfplan.convert_result(content, name=name, page_threads=1)
             out["path"].append(path)
+            out["name"].append(name)
+            out["sha256"].append(hashlib.sha256(content).hexdigest())
             out["status"].append(r.status)
             out["error_kind"].append(r.error_kind)
             out["error"].append(r.error)
@@ -62,18 +71,41 @@ def table_rows(table: str):
         import perfplan
 
         for batch in batches:
-            docs = [json.loads(t) for t in batch.column("document").to_pylist() if t is not None]
+            # the JSON text goes to the native module as it is (parsed there once)
+            docs = [perfplan.Result("", "ok", None, None, t) for t in batch.column("document").to_pylist() if t]
             yield from perfplan.to_arrow(docs)[table].to_batches()
 
     return rows
 
 
-def run(spark, inputs: str, out: str) -> None:
+def run(spark, inputs, out: str) -> None:
+    """Convert ``inputs`` (a path or glob, or a list of them, as ``binaryFile``
+    reads) and write ``out/files`` and ``out/<table>`` as Parquet."""
     import perfplan
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
     files = spark.read.format("binaryFile").load(inputs).select("path", "content")
-    converted = files.mapInArrow(convert_rows, from_arrow_schema(FILES_SCHEMA)).cache()
+    converted = files.mapInArrow(convert_rows, from_arrow_schema(FILES_SCHEMA))
+    # duplicates (same name and bytes) after conversion, on the small rows: the
+    # first by path stays, the others point at it (the PDFs are read only once)
+    first = F.first("path").over(Window.partitionBy("name", "sha256").orderBy("path"))
+    dup = F.col("path") != F.col("first_path")
+    converted = (
+        converted.withColumn("first_path", first)
+        .withColumn("status", F.when(dup, F.lit("duplicate")).otherwise(F.col("status")))
+        .withColumn("error_kind", F.when(dup, F.lit(None)).otherwise(F.col("error_kind")))
+        .withColumn(
+            "error",
+            F.when(dup, F.concat(F.lit("the same file name and bytes as "), F.col("first_path"))).otherwise(
+                F.col("error")
+            ),
+        )
+        .withColumn("document", F.when(dup, F.lit(None)).otherwise(F.col("document")))
+        .drop("first_path")
+        .cache()
+    )
     converted.drop("document").write.mode("overwrite").parquet(f"{out}/files")
     # the schema of each table, from an empty conversion
     empty = perfplan.to_arrow([])

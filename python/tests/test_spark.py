@@ -54,13 +54,20 @@ def test_spark_job_matches_the_command_line(spark):
         for f in FIXTURES:
             (inputs / f.name).symlink_to(f)
         (inputs / "zz-not-a-pdf.pdf").write_bytes(b"hello, I am not a PDF")
+        # the same file (name and bytes) twice: converted once, as the command line does
+        (inputs / "copy").mkdir()
+        (inputs / "copy" / FIXTURES[0].name).symlink_to(FIXTURES[0])
         out = Path(d) / "out"
-        perfplan_spark.run(spark, str(inputs / "*.pdf"), str(out))
+        perfplan_spark.run(spark, [str(inputs / "*.pdf"), str(inputs / "copy" / "*.pdf")], str(out))
 
         files = spark.read.parquet(str(out / "files")).collect()
-        assert len(files) == len(FIXTURES) + 1
+        assert len(files) == len(FIXTURES) + 2
         bad = [r for r in files if r.path.endswith("zz-not-a-pdf.pdf")]
         assert [(r.status, r.error_kind) for r in bad] == [("failed", "not_pdf")]
+        dups = [r for r in files if r.status == "duplicate"]
+        assert [r.path.endswith(f"/copy/{FIXTURES[0].name}") for r in dups] == [True]
+        assert dups[0].error.endswith(f"/in/{FIXTURES[0].name}")
+        assert all(len(r.sha256) == 64 for r in files)
 
         # the command line's NDJSON: one line per objective (its document's source in it)
         objectives = [r for r in cli_ndjson(FIXTURES) if "code" in r]

@@ -5,6 +5,8 @@
 //! document converts, so Python threads convert in parallel.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use perfplan::error::{Error as PpError, ExtractError};
@@ -192,6 +194,51 @@ fn convert_json(
     Ok(perfplan::emit::to_json(&doc))
 }
 
+/// The documents of the paths among `inputs`, in their order, converted `jobs`
+/// at a time (0: one per core; the cores the jobs leave idle lay out pages).
+/// Files are taken in input order, so when `stop_on_error` ends the work after
+/// a failure, every path before the failure has its result; later ones may be
+/// `None`.
+fn convert_paths(
+    inputs: &[TableInput],
+    settings: &Settings,
+    jobs: usize,
+    stop_on_error: bool,
+) -> Vec<Option<Result<Document, PpError>>> {
+    let paths: Vec<&Path> = inputs
+        .iter()
+        .filter_map(|input| match input {
+            TableInput::Path(p) => Some(p.as_path()),
+            TableInput::Document(_) => None,
+        })
+        .collect();
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let jobs = if jobs == 0 { cores } else { jobs }.min(paths.len()).max(1);
+    let opts = Options { page_threads: Some((cores / jobs).max(1)), ..settings.opts.clone() };
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let results: Vec<Mutex<Option<Result<Document, PpError>>>> = paths.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= paths.len() || stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let result = pipeline::convert_file_with(paths[i], &opts, settings.limits());
+                if result.is_err() && stop_on_error {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            });
+        }
+    });
+    results.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).collect()
+}
+
 /// One input of `tables_streams`.
 enum TableInput {
     /// a document already converted (a dict, or a `("json", text)` pair)
@@ -212,9 +259,9 @@ type TableFailure = (usize, String, String, String);
 /// failed file of a batch, and listed in the failures returned. Returns the
 /// `(table name, capsule)` pairs, each capsule an Arrow C stream
 /// (`arrow_array_stream`) for pyarrow to import without copying, and the
-/// failures.
+/// failures. The paths are converted `jobs` at a time (0: one per core).
 #[pyfunction]
-#[pyo3(signature = (items, *, password=None, stop_on_error=false, timeout=DEFAULT_TIMEOUT_SECS, max_file_size=None))]
+#[pyo3(signature = (items, *, password=None, stop_on_error=false, timeout=DEFAULT_TIMEOUT_SECS, max_file_size=None, jobs=0))]
 #[allow(clippy::type_complexity)] // the pairs and failures, as Python sees them
 fn tables_streams<'py>(
     py: Python<'py>,
@@ -223,6 +270,7 @@ fn tables_streams<'py>(
     stop_on_error: bool,
     timeout: Option<f64>,
     max_file_size: Option<u64>,
+    jobs: usize,
 ) -> PyResult<(Vec<(String, Bound<'py, pyo3::types::PyCapsule>)>, Vec<TableFailure>)> {
     let settings = Settings::new(password, false, None, timeout, max_file_size)?;
     let mut inputs = Vec::with_capacity(items.len());
@@ -244,20 +292,23 @@ fn tables_streams<'py>(
         });
     }
     let built = py.detach(|| {
+        let mut converted = convert_paths(&inputs, &settings, jobs, stop_on_error).into_iter();
         let mut tables = perfplan::tables::ArrowTables::default();
         let mut failures = Vec::new();
         for (i, input) in inputs.iter().enumerate() {
             match input {
                 TableInput::Document(doc) => tables.push(doc),
-                TableInput::Path(path) => match pipeline::convert_file_with(path, &settings.opts, settings.limits()) {
-                    Ok(doc) => tables.push(&doc),
-                    Err(e) if stop_on_error => return Err(to_py(&e, &settings, Some(path))),
-                    Err(e) => failures.push((
+                TableInput::Path(path) => match converted.next().flatten() {
+                    Some(Ok(doc)) => tables.push(&doc),
+                    Some(Err(e)) if stop_on_error => return Err(to_py(&e, &settings, Some(path))),
+                    Some(Err(e)) => failures.push((
                         i,
                         path.display().to_string(),
                         pipeline::error_kind(&e).to_string(),
                         settings.message(&e),
                     )),
+                    // not converted: an earlier file failed and stopped the rest
+                    None => break,
                 },
             }
         }

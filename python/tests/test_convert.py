@@ -244,6 +244,19 @@ def test_to_arrow_on_error_modes(tmp_path, recwarn):
         perfplan.to_arrow([], on_error="skip")
 
 
+def test_to_arrow_converts_paths_on_threads_in_input_order(tmp_path):
+    one = perfplan.to_arrow(FIXTURES, jobs=1)
+    three = perfplan.to_arrow(FIXTURES, jobs=3)
+    assert {k: t.to_pylist() for k, t in one.items()} == {k: t.to_pylist() for k, t in three.items()}
+    # raise: the first failed file in input order, whichever thread met it first
+    bad1, bad2 = tmp_path / "bad1.pdf", tmp_path / "bad2.pdf"
+    bad1.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    bad2.write_bytes(b"hello")
+    for jobs in (1, 2, 4):
+        with pytest.raises(perfplan.DamagedError, match="bad1.pdf"):
+            perfplan.to_arrow(FIXTURES[:5] + [bad1, bad2] + FIXTURES[5:], jobs=jobs, on_error="raise")
+
+
 def test_to_arrow_rejects_a_dict_that_is_not_a_document():
     with pytest.raises(ValueError, match="item 1: not a perfplan document"):
         perfplan.to_arrow([perfplan.convert(FIXTURES[0]), {"objectives": "nope"}])

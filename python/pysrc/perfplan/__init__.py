@@ -233,6 +233,7 @@ def to_arrow(
     on_error: str = "warn",
     timeout: Optional[float] = DEFAULT_TIMEOUT,
     max_file_size: Optional[int] = None,
+    jobs: int = 0,
 ) -> Dict[str, Any]:
     """The warehouse tables (``objectives``, ``dup_links``, ``indicators``,
     ``phases``, ``indicator_targets``: the names, columns, types and rows of
@@ -241,10 +242,12 @@ def to_arrow(
 
     Each item is a document (``dict`` from :func:`convert`, read into the model
     without JSON), a :class:`Result` from :func:`convert_many`, or a PDF path
-    (converted here). A file that failed is, by ``on_error``: ``"warn"`` (the
+    (converted here, ``jobs`` at a time on threads without the GIL; 0: one per
+    core). A file that failed is, by ``on_error``: ``"warn"`` (the
     default) left out with a :class:`ConversionWarning` naming it and why,
     ``"ignore"`` left out silently (as a failed file of a batch), ``"raise"`` its
-    :class:`perfplan.Error` subclass. A document repeating an earlier one (same
+    :class:`perfplan.Error` subclass (the first failed file in input order). A
+    document repeating an earlier one (same
     file name and bytes) is counted once. ``timeout`` and ``max_file_size`` apply
     to each path converted (see :func:`convert_json`). Needs ``pyarrow``."""
     import pyarrow as pa
@@ -266,7 +269,12 @@ def to_arrow(
         else:
             items.append(os.fspath(d))
     streams, failed = _perfplan.tables_streams(
-        items, password=password, stop_on_error=on_error == "raise", timeout=timeout, max_file_size=max_file_size
+        items,
+        password=password,
+        stop_on_error=on_error == "raise",
+        timeout=timeout,
+        max_file_size=max_file_size,
+        jobs=jobs,
     )
     failures += [(path, kind, error) for _, path, kind, error in failed]
     if on_error == "warn":

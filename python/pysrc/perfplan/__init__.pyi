@@ -70,4 +70,5 @@ def to_arrow(
     on_error: Literal["warn", "ignore", "raise"] = ...,
     timeout: Optional[float] = ...,
     max_file_size: Optional[int] = ...,
+    jobs: int = ...,
 ) -> Dict[str, Any]: ...

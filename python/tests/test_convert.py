@@ -162,6 +162,58 @@ def test_threads_convert_in_parallel_to_the_same_documents():
     assert together == alone
 
 
+def gil_probe(call, attempts=5):
+    """How far another Python thread counted during each of up to `attempts`
+    calls (stops at the first that moved). With a switch interval of 100 s that
+    thread only runs when this one lets go of the GIL: a call holding it for its
+    whole length gives exactly 0 every time; one releasing it lets the counter
+    move unless that thread got no CPU at all during the call."""
+    import sys
+    import time
+
+    count = [0]
+    done = threading.Event()
+
+    def counter():
+        while not done.is_set():
+            count[0] += 1
+            time.sleep(0)  # hands the GIL back every turn
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
+    t = threading.Thread(target=counter)
+    t.start()
+    try:
+        time.sleep(0.01)  # let it start
+        moved = []
+        for _ in range(attempts):
+            before = count[0]
+            call()
+            moved.append(count[0] - before)
+            if moved[-1] > 0:
+                break
+    finally:
+        done.set()
+        t.join()
+        sys.setswitchinterval(old)
+    return moved
+
+
+def test_the_gil_is_released_while_a_document_converts():
+    import json
+
+    # the probe itself: a C call that holds the GIL shows no movement
+    big = json.dumps(list(range(1_000_000)))
+    assert gil_probe(lambda: json.loads(big), attempts=2) == [0, 0]
+    pdf = max(FIXTURES, key=lambda p: p.stat().st_size)
+    for call in (
+        lambda: perfplan.convert_json(pdf),
+        lambda: perfplan.convert_result(pdf.read_bytes(), page_threads=1),
+        lambda: perfplan.to_arrow([pdf]),
+    ):
+        assert gil_probe(call)[-1] > 0
+
+
 def test_convert_many_in_input_order_with_failures_as_results(tmp_path):
     bad = tmp_path / "not-a-pdf.pdf"
     bad.write_bytes(b"hello")

@@ -1,8 +1,10 @@
 //! `perfplan._perfplan`: the native half of the Python package. It converts with
 //! the `perfplan` library in this process (no subprocess) and hands back the
-//! document as the JSON text the command line writes for the same file, which
-//! `perfplan/__init__.py` turns into a `dict`. The GIL is released while a
-//! document converts, so Python threads convert in parallel.
+//! document as the JSON text the command line writes for the same file (which
+//! `perfplan/__init__.py` turns into a `dict`), or the warehouse tables as Arrow
+//! C streams for pyarrow. The GIL is released while documents convert, so
+//! Python threads convert in parallel; `to_arrow`'s paths convert on threads of
+//! their own.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -30,8 +30,10 @@ def load_knobs(out):
 def prod_key(kn):
     d = kn["doc"]
     p = d["producer"]
-    if p == "reportlab":
+    if p == "reportlab" and "rl_variant" in d:
         p += "/" + d["rl_variant"]
+    if d.get("family"):  # gen_random_v2.py: family/producer/kind
+        return "%s/%s/%s" % (d["family"], p, d.get("kind", "?"))
     if p == "libreoffice":
         p += "/" + ("hdr" if d.get("heading_in_page_header") else "body")
     return p

@@ -30,6 +30,7 @@ document with overlapping words, label words not printed whole or pages without 
 drawn again (logged in gen_log.txt).  Free text has no hyphen, ')' or list-like token.
 """
 import argparse
+import calendar
 import json
 import os
 import random
@@ -131,7 +132,7 @@ def draw_date(r, year, which, style):
     if style == "dmy":
         d = r.randint(1, MDAYS[m - 1])
         return "%d-%02d-%02d" % (year, m, d), "%02d/%02d/%d" % (d, m, year)
-    d = 1 if which == "start" else MDAYS[m - 1]
+    d = 1 if which == "start" else calendar.monthrange(year, m)[1]   # a month is its last day (leap years)
     iso = "%d-%02d-%02d" % (year, m, d)
     return iso, ("%02d/%d" % (m, year)) if style == "my" else ("%s %d" % (MONTHS[m - 1], year))
 
@@ -237,6 +238,23 @@ def make_objective(g, r, fam, used, st, sizes, kn_doc):
             ph["responsibility_center"] = (("%d - %s" % (r.randint(100, 999), r.choice(RC_NAMES))) if r.random() < 0.7
                                            else r.choice(RC_NAMES)) if "rc" in keys and r.random() < 0.8 else None
             ph["notes"] = R.title_case(g.words(r.randint(2, 7))) if "notes" in keys and r.random() < 0.4 else None
+            if "V4" in AVOID and st["kind"] != "b" and len(keys) > 1 and not any(
+                    ph.get(k + "_raw") if k in ("weight", "start", "end") else ph.get({"rc": "responsibility_center"}.get(k, k))
+                    for k in keys[1:]):
+                # a row whose only printed cell is the description (V4): fill one more cell
+                k = keys[1]
+                if k == "weight":
+                    ph["weight"], ph["weight_raw"] = 10.0, weight_raw(r, 10, wk)
+                elif k in ("start", "end"):
+                    ph[k], ph[k + "_raw"] = draw_date(r, y, k, dstyle if dstyle != "empty" else "dmy")
+                elif k == "responsible":
+                    ph["responsible"] = person()
+                elif k == "rc":
+                    ph["responsibility_center"] = r.choice(RC_NAMES)
+                else:
+                    ph["notes"] = R.title_case(g.words(3))
+            if "V5" in AVOID and desc.split()[-1].isdigit():
+                ph["description"] = desc + " " + r.choice(R.NOUNS)
             o["phases"].append(ph)
         kn["n_phases"] = np_
     # indicators
@@ -248,7 +266,10 @@ def make_objective(g, r, fam, used, st, sizes, kn_doc):
     for _ in range(ni):
         dl = r.choice(["short", "short", "medium", "long"])
         nw = {"short": (2, 6), "medium": (7, 14), "long": (15, 32)}[dl]
-        i = {"description": "%s %s %s" % (r.choice(R.IND_HEAD), r.choice(R.NOUNS), g.words(r.randint(*nw))),
+        idesc = "%s %s %s" % (r.choice(R.IND_HEAD), r.choice(R.NOUNS), g.words(r.randint(*nw)))
+        if "V5" in AVOID and idesc.split()[-1].isdigit():
+            idesc += " " + r.choice(R.NOUNS)
+        i = {"description": idesc,
              "type": r.choice(R.IND_TYPES) if r.random() < 0.85 else None}
         k_ = {"ind_desc_len": dl, "type_empty": i["type"] is None}
         if "unit" in icols:
@@ -385,7 +406,7 @@ def make_spec(r, shrink, producer, fam):
         st["font"] = r.choice(R.HTML_FONTS)
         mm = r.randint(10, 20)
         st["margin"] = "%dmm" % mm
-        st["kind"] = r.choice(["b", "n"])
+        st["kind"] = r.choice(["b", "n"]) if "V6" not in AVOID else "b"
         st["label_bg"] = r.choice(["#dfe6ee", "#ffffff", "#eeeeee"])
         total = (210 - 2 * mm) * 72 / 25.4
     else:
@@ -626,7 +647,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 1))
     ap.add_argument("--producers", default=",".join(PRODUCERS))
     ap.add_argument("--families", default=",".join(FAMILIES))
-    ap.add_argument("--avoid", default="", help="known failure patterns to keep away from: V1,V2,V3")
+    ap.add_argument("--avoid", default="", help="known failure patterns to keep away from: V1,...,V6")
     ap.add_argument("--start", type=int, default=0, help="first document index (to extend a batch)")
     a = ap.parse_args()
     AVOID.update(x for x in a.avoid.split(",") if x)

@@ -150,6 +150,8 @@ def make_objective(g, r, fam, used, st, sizes, kn_doc):
     title = {"short": lambda: "%s %s" % (r.choice(R.TITLE_HEAD), r.choice(R.NOUNS)),
              "normal": lambda: "%s %s %s" % (r.choice(R.TITLE_HEAD), r.choice(R.NOUNS), g.words(r.randint(3, 8))),
              "long": lambda: "%s %s %s" % (r.choice(R.TITLE_HEAD), r.choice(R.NOUNS), g.words(r.randint(14, 22)))}[tl]()
+    if "V9" in AVOID:   # a title line that is a label word ("attività") ends the title (V9)
+        title = " ".join("azioni" if w == "attività" else w for w in title.split())
     kn["title_len"] = tl
     person = lambda: "%s %s" % (r.choice(R.SURN), r.choice(R.NAMES))
     directorate = "DIREZIONE " + r.choice(R.DIRECTORATES) + ((" " + r.choice(R.DIR_LONG)) if r.random() < 0.2 else "")
@@ -483,6 +485,8 @@ def make_spec(r, shrink, producer, fam):
             y0 = year + r.choice([0, 0, 0, -1, 1])
             ys = list(range(y0, y0 + ny))
             hk = r.choice(["target", "valore_atteso", "valore_atteso_wrap", "span_target", "span_valore"])
+            if hk.startswith("span") and "V7" in AVOID and st["kind"] != "b":
+                hk = "target"
             if hk.startswith("span"):
                 st["target_span"] = "Target" if hk == "span_target" else "Valore atteso"
                 ic += [["target:%d" % yy, str(yy)] for yy in ys]
@@ -647,7 +651,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 1))
     ap.add_argument("--producers", default=",".join(PRODUCERS))
     ap.add_argument("--families", default=",".join(FAMILIES))
-    ap.add_argument("--avoid", default="", help="known failure patterns to keep away from: V1,...,V6")
+    ap.add_argument("--avoid", default="", help="known failure patterns to keep away from: V1-V7, V9")
     ap.add_argument("--start", type=int, default=0, help="first document index (to extend a batch)")
     a = ap.parse_args()
     AVOID.update(x for x in a.avoid.split(",") if x)

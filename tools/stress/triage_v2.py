@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Assign every wrong field of gen_random_v2.py batches to a known pattern V1..V9 (heuristic).
+"""Assign every wrong field of gen_random_v2.py batches to a known pattern V1..V10 (heuristic).
 
 usage: triage_v2.py OUT [OUT...]     (each OUT holds eval.json from `perfplan eval OUT --pdf OUT --format json`)
 
@@ -48,6 +48,8 @@ def classify(spec, o, path, exp, act, exp_obj, act_obj):
         return "V6"
     if m and unruled and ("targets" in path or ".target" in path or path.endswith("weight")):
         return "V8"
+    if unruled and (path in ("description", "purpose") or re.match(r"dup_links\[\d+\]\.(label|text|code|refs)", path)):
+        return "V10"  # label and value one space apart on one line (cf. v1 P10)
     if re.match(r"phases\[\d+\]\.", path) and unruled and not (exp and isinstance(exp, str) and exp.endswith("-02-28")):
         return "V6"   # words of neighbouring phase cells joined on one line
     if re.match(r"phases\[\d+\]\.end$", path) and exp and exp.endswith("-02-28") and act == exp[:-2] + "29":

@@ -178,6 +178,9 @@ const LABELS: &[(&str, Label)] = &[
     ("pesatura", Label::Grid(Weight)),
     ("pesatura obiettivo", Label::Grid(Weight)),
     ("tipo di obiettivo", Label::Grid(Typology)),
+    // the contract's own wording; also an indicator column header (below), which the
+    // table parsers find through `column` (every meaning of a header)
+    ("grado di raggiungimento", Label::Grid(Achievement)),
     ("grado di raggiungimento dell'obiettivo", Label::Grid(Achievement)),
     ("grado di raggiungimento obiettivo", Label::Grid(Achievement)),
     ("% di raggiungimento dell'obiettivo", Label::Grid(Achievement)),

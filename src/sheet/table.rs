@@ -607,11 +607,23 @@ impl<K: Copy + PartialEq> TableHeader<K> {
         // with no gap ("30/11/202430/11/2025"): it hides the gutter, so it does not
         // count here.
         let glued = |x0: f32, x1: f32| (1..self.cols.len()).any(|i| x0 < centre(i - 1) && x1 > centre(i));
-        let spans = body
+        let spans: Vec<Span> = body
             .iter()
             .flat_map(|&r| doc.line(r).words.iter().map(|w| Span { x0: w.bbox.x0, x1: w.bbox.x1 }))
-            .filter(|s| !glued(s.x0, s.x1));
-        let gaps = uncovered_gaps(spans.collect());
+            .filter(|s| !glued(s.x0, s.x1))
+            .collect();
+        let gaps = uncovered_gaps(spans.clone());
+        // The words a gap opens onto lie under one header more than under the other:
+        // a short right-aligned value starts right of its own header's centre, and
+        // the gap before it starts that header's column, not the next one.
+        let opens_onto_left = |g: &Span, i: usize| {
+            let under = |c: &HeadCol<K>, s: &Span| (s.x1.min(c.x1) - s.x0.max(c.x0)).max(0.0);
+            let (left, right) = spans
+                .iter()
+                .filter(|s| (s.x0 - g.x1).abs() <= p.edge_tol)
+                .fold((0.0, 0.0), |(l, r), s| (l + under(&self.cols[i - 1], s), r + under(&self.cols[i], s)));
+            left > right
+        };
         let need = if body.len() > FEW_BODY_LINES { RECUR_MANY } else { RECUR_FEW };
         for i in 1..starts.len() {
             if self.cols[i].ruled {
@@ -620,7 +632,8 @@ impl<K: Copy + PartialEq> TableHeader<K> {
             let (lo, hi) = (centre(i - 1), centre(i));
             // The gap may open left of the left header's centre (a short value under a
             // wide centred header): what matters is where it ends, the right column's start.
-            if let Some(g) = widest_gap_ending_in(&gaps, lo, hi + p.column_slack * size, p.table_gutter_min * size) {
+            let own: Vec<Span> = gaps.iter().copied().filter(|g| !opens_onto_left(g, i)).collect();
+            if let Some(g) = widest_gap_ending_in(&own, lo, hi + p.column_slack * size, p.table_gutter_min * size) {
                 starts[i].1 = g.x1;
                 continue;
             }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# usage: [PRODUCERS=calc,chromium] [JOBS=n] [PERFPLAN=bin] tools/stress/run_tab.sh N SEED [OUT]
+# usage: [AVOID=T1,T2,T3,T4,T7] [PRODUCERS=calc,chromium] [JOBS=n] [PERFPLAN=bin] tools/stress/run_tab.sh N SEED [OUT]
 # Random plans printed as a table (gen_random_tab.py) into OUT (default /tmp/stress-tab/tSEED),
 # scored with `perfplan eval OUT --pdf OUT`; wrong fields grouped by knob (report.py).
 set -eu
@@ -11,7 +11,7 @@ OUT=${3:-/tmp/stress-tab/t$SEED}
 BIN=${PERFPLAN:-$ROOT/target/release/perfplan}
 rm -rf "$OUT"
 mkdir -p "$OUT"
-python3 "$HERE/gen_random_tab.py" "$N" "$OUT" --seed "$SEED" ${JOBS:+--jobs "$JOBS"} ${PRODUCERS:+--producers "$PRODUCERS"} >"$OUT/gen_stdout.txt"
+python3 "$HERE/gen_random_tab.py" "$N" "$OUT" --seed "$SEED" ${JOBS:+--jobs "$JOBS"} ${PRODUCERS:+--producers "$PRODUCERS"} ${AVOID:+--avoid "$AVOID"} >"$OUT/gen_stdout.txt"
 tail -1 "$OUT/gen_stdout.txt"
 set +e
 "$BIN" eval "$OUT" --pdf "$OUT" --format json >"$OUT/eval.json"

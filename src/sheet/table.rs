@@ -469,7 +469,7 @@ fn header_band<K: Copy>(
         let hi = in_band.get(pos + 1).map(|&n| st[n].x0).unwrap_or(f32::INFINITY);
         (lo, hi)
     };
-    let mut years: Vec<(usize, usize)> = Vec::new(); // (spanner position in in_band, stack)
+    let mut candidates: Vec<(usize, Vec<usize>)> = Vec::new(); // (stack, spanner positions in in_band)
     let mut lone_years: Vec<usize> = Vec::new();
     for (k, s) in st.iter().enumerate() {
         if s.key.is_some() || !is_bare_year(&s.text) {
@@ -483,21 +483,24 @@ fn header_band<K: Copy>(
             continue;
         }
         let cx = (s.x0 + s.x1) / 2.0;
-        let spanner = (0..in_band.len()).find(|&pos| {
-            let h = &st[in_band[pos]];
-            let (lo, hi) = zone(pos);
-            h.key.is_some_and(spans)
-                && crate::labels::header_year(&h.text).is_none()
-                && h.top < s.top
-                && cx > lo
-                && cx < hi
-        });
-        match spanner {
-            Some(pos) => years.push((pos, k)),
-            None if in_row => lone_years.push(k),
-            None => {}
+        let spanners: Vec<usize> = (0..in_band.len())
+            .filter(|&pos| {
+                let h = &st[in_band[pos]];
+                let (lo, hi) = zone(pos);
+                h.key.is_some_and(spans)
+                    && crate::labels::header_year(&h.text).is_none()
+                    && h.top < s.top
+                    && cx > lo
+                    && cx < hi
+            })
+            .collect();
+        if !spanners.is_empty() {
+            candidates.push((k, spanners));
+        } else if in_row {
+            lone_years.push(k);
         }
     }
+    let years = assign_years(st, &in_band, candidates);
     let mut cols: Vec<HeadCol<K>> = Vec::new();
     let col_of = |s: &Stack<'_, K>, key: Option<K>, year: Option<i32>| {
         let start = s.cell.map(|c| doc.pages[s.lines[0].page].cells[c].bbox.x0).unwrap_or(s.x0);
@@ -528,6 +531,67 @@ fn header_band<K: Copy>(
     members.extend(years.iter().map(|&(_, k)| k).chain(lone_years));
     (cols, HeaderRow { page, top, bottom }, members)
 }
+
+/// Which spanning header each bare year under a header row belongs to: `(spanner
+/// position in in_band, stack)`. Without rules, a year may lie in the room of two
+/// spanning headers (a "Baseline" left of a "Valore atteso" narrower than its
+/// year sub-columns: the first year starts left of the wide header's text). A
+/// spanning header is centred over its sub-columns, so of the assignments that
+/// keep the years in the headers' order, the one whose headers are best centred
+/// over their years wins; a header may take no year (a "Baseline" without one).
+fn assign_years<K: Copy>(st: &[Stack<'_, K>], in_band: &[usize], mut cands: Vec<(usize, Vec<usize>)>) -> Vec<(usize, usize)> {
+    cands.sort_by(|a, b| st[a.0].x0.total_cmp(&st[b.0].x0));
+    let first = |c: &[(usize, Vec<usize>)]| c.iter().map(|(k, p)| (p[0], *k)).collect::<Vec<_>>();
+    // Few years and few headers in a row: every order-keeping choice is tried, and
+    // only when a year has a choice (otherwise the first candidate is the only one).
+    if cands.iter().all(|(_, p)| p.len() == 1) || cands.len() > MAX_YEARS_SEARCHED {
+        return first(&cands);
+    }
+    let centre = |k: usize| (st[k].x0 + st[k].x1) / 2.0;
+    let cost = |choice: &[usize]| -> f32 {
+        let mut total = 0.0;
+        for &pos in choice.iter().collect::<std::collections::BTreeSet<_>>() {
+            let mine = cands.iter().zip(choice).filter(|(_, &p)| p == pos).map(|((k, _), _)| *k);
+            let (x0, x1) = mine.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), k| (a.min(st[k].x0), b.max(st[k].x1)));
+            total += (centre(in_band[pos]) - (x0 + x1) / 2.0).abs();
+        }
+        total
+    };
+    let mut best: Option<(f32, Vec<usize>)> = None;
+    let mut choice: Vec<usize> = Vec::with_capacity(cands.len());
+    fn search(
+        i: usize,
+        cands: &[(usize, Vec<usize>)],
+        choice: &mut Vec<usize>,
+        best: &mut Option<(f32, Vec<usize>)>,
+        cost: &dyn Fn(&[usize]) -> f32,
+    ) {
+        if i == cands.len() {
+            let c = cost(choice);
+            if best.as_ref().is_none_or(|(b, _)| c < *b) {
+                *best = Some((c, choice.clone()));
+            }
+            return;
+        }
+        for &pos in &cands[i].1 {
+            if choice.last().is_some_and(|&last| pos < last) {
+                continue;
+            }
+            choice.push(pos);
+            search(i + 1, cands, choice, best, cost);
+            choice.pop();
+        }
+    }
+    search(0, &cands, &mut choice, &mut best, &cost);
+    match best {
+        Some((_, choice)) => cands.iter().zip(choice).map(|((k, _), pos)| (pos, *k)).collect(),
+        None => first(&cands),
+    }
+}
+
+/// More bare years than this under one header row are assigned to their first
+/// spanning header without a search (a year row that long is no header's).
+const MAX_YEARS_SEARCHED: usize = 10;
 
 impl<K: Copy + PartialEq> TableHeader<K> {
     /// The header of a table region's `lines`: the first header row naming at least
@@ -613,15 +677,20 @@ impl<K: Copy + PartialEq> TableHeader<K> {
             .filter(|s| !glued(s.x0, s.x1))
             .collect();
         let gaps = uncovered_gaps(spans.clone());
-        // The words a gap opens onto lie under one header more than under the other:
-        // a short right-aligned value starts right of its own header's centre, and
-        // the gap before it starts that header's column, not the next one.
+        // The values a gap opens onto (runs of words on a line, up to the next
+        // gutter-wide space) belong to the header they lie under most, or, under
+        // neither, to the nearer one: a short right-aligned value starts right of its
+        // own header's centre (or past its end), and the gap before it starts that
+        // header's column, not the next one.
+        let gutter = p.table_gutter_min * size;
+        let runs: Vec<Span> = body.iter().flat_map(|&r| word_runs(&doc.line(r).words, gutter)).collect();
         let opens_onto_left = |g: &Span, i: usize| {
-            let under = |c: &HeadCol<K>, s: &Span| (s.x1.min(c.x1) - s.x0.max(c.x0)).max(0.0);
-            let (left, right) = spans
+            // overlap with the header's text, less the distance to it when apart
+            let affinity = |c: &HeadCol<K>, s: &Span| s.x1.min(c.x1) - s.x0.max(c.x0);
+            let (left, right) = runs
                 .iter()
                 .filter(|s| (s.x0 - g.x1).abs() <= p.edge_tol)
-                .fold((0.0, 0.0), |(l, r), s| (l + under(&self.cols[i - 1], s), r + under(&self.cols[i], s)));
+                .fold((0.0, 0.0), |(l, r), s| (l + affinity(&self.cols[i - 1], s), r + affinity(&self.cols[i], s)));
             left > right
         };
         let need = if body.len() > FEW_BODY_LINES { RECUR_MANY } else { RECUR_FEW };
@@ -669,6 +738,19 @@ impl<K: Copy + PartialEq> TableHeader<K> {
         };
         body.into_iter().filter(|&r| !ruled || doc.line(r).cell.is_some() || between_rules(r)).collect()
     }
+}
+
+/// The runs of `words` (in reading order on one line) separated by spaces of at
+/// least `gutter`: the values a line holds side by side.
+fn word_runs(words: &[crate::layout::Word], gutter: f32) -> Vec<Span> {
+    let mut runs: Vec<Span> = Vec::new();
+    for w in words {
+        match runs.last_mut() {
+            Some(run) if w.bbox.x0 - run.x1 < gutter => run.x1 = run.x1.max(w.bbox.x1),
+            _ => runs.push(Span { x0: w.bbox.x0, x1: w.bbox.x1 }),
+        }
+    }
+    runs
 }
 
 /// A font size for a table with no body (nothing is measured with it then).

@@ -185,6 +185,17 @@ pub fn leftmost_recurring(xs: &[f32], tol: f32, need: usize, init: f32) -> f32 {
     xs.iter().copied().filter(|&x| xs.iter().filter(|&&y| (y - x).abs() < tol).count() >= need).fold(init, f32::min)
 }
 
+/// The x among `xs` that most others lie within `tol` of, when at least `need`
+/// do (itself included); of equally frequent ones the leftmost.
+pub fn most_recurring(xs: &[f32], tol: f32, need: usize) -> Option<f32> {
+    let count = |x: f32| xs.iter().filter(|&&y| (y - x).abs() < tol).count();
+    xs.iter()
+        .map(|&x| (count(x), x))
+        .filter(|&(n, _)| n >= need)
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
+        .map(|(_, x)| x)
+}
+
 /// Columns of a table: each a key (what the column holds) and the x where it
 /// starts, sorted by x.
 #[derive(Clone, Debug)]

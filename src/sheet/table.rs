@@ -6,7 +6,7 @@
 //! region; the other columns' lines join the row their top falls in.
 
 use super::doc::{Doc, HashSet, LineRef, PagePos};
-use crate::columns::{leftmost_recurring, uncovered_gaps, widest_gap_ending_in, Span, TableColumns};
+use crate::columns::{leftmost_recurring, most_recurring, uncovered_gaps, widest_gap_ending_in, Span, TableColumns};
 use crate::labels::Letters;
 use crate::text::join_lines;
 use std::borrow::Cow;
@@ -539,7 +539,11 @@ fn header_band<K: Copy>(
 /// spanning header is centred over its sub-columns, so of the assignments that
 /// keep the years in the headers' order, the one whose headers are best centred
 /// over their years wins; a header may take no year (a "Baseline" without one).
-fn assign_years<K: Copy>(st: &[Stack<'_, K>], in_band: &[usize], mut cands: Vec<(usize, Vec<usize>)>) -> Vec<(usize, usize)> {
+fn assign_years<K: Copy>(
+    st: &[Stack<'_, K>],
+    in_band: &[usize],
+    mut cands: Vec<(usize, Vec<usize>)>,
+) -> Vec<(usize, usize)> {
     cands.sort_by(|a, b| st[a.0].x0.total_cmp(&st[b.0].x0));
     let first = |c: &[(usize, Vec<usize>)]| c.iter().map(|(k, p)| (p[0], *k)).collect::<Vec<_>>();
     // Few years and few headers in a row: every order-keeping choice is tried, and
@@ -552,7 +556,8 @@ fn assign_years<K: Copy>(st: &[Stack<'_, K>], in_band: &[usize], mut cands: Vec<
         let mut total = 0.0;
         for &pos in choice.iter().collect::<std::collections::BTreeSet<_>>() {
             let mine = cands.iter().zip(choice).filter(|(_, &p)| p == pos).map(|((k, _), _)| *k);
-            let (x0, x1) = mine.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), k| (a.min(st[k].x0), b.max(st[k].x1)));
+            let (x0, x1) =
+                mine.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), k| (a.min(st[k].x0), b.max(st[k].x1)));
             total += (centre(in_band[pos]) - (x0 + x1) / 2.0).abs();
         }
         total
@@ -716,6 +721,20 @@ impl<K: Copy + PartialEq> TableHeader<K> {
             // A column start recurs on several rows; a lone phrase inside a justified
             // description does not.
             starts[i].1 = leftmost_recurring(&xs, p.align_tol, need, s);
+            if starts[i].1 == s {
+                // No line starts there: the column's values may all sit on the lines
+                // of the column to their left (a gutter narrower than the space that
+                // separates phrases, "... delle risorse   EFFICACIA"). A value still
+                // opens a run of words (after a gutter-wide space) at the same x on
+                // several rows, where words inside a text do so only by chance: the
+                // x that most runs open at, on at least two rows.
+                let xs: Vec<f32> = runs
+                    .iter()
+                    .map(|r| r.x0)
+                    .filter(|&x| x < s - p.header_start_margin && x > prev_end + p.header_end_margin)
+                    .collect();
+                starts[i].1 = most_recurring(&xs, p.align_tol, need.max(2)).unwrap_or(s);
+            }
         }
         TableColumns::new(starts)
     }

@@ -309,6 +309,10 @@ mod tests {
         assert_eq!(leftmost_recurring(&[120.0, 120.5, 110.0], 1.0, 2, 140.0), 120.0);
         assert_eq!(leftmost_recurring(&[120.0, 110.0], 1.0, 2, 140.0), 140.0);
         assert_eq!(leftmost_recurring(&[110.0], 1.0, 1, 140.0), 110.0);
+        // The most frequent x wins over a leftmost pair; fewer than `need`: none.
+        assert_eq!(most_recurring(&[100.0, 100.3, 120.0, 120.2, 119.9], 1.0, 2), Some(119.9));
+        assert_eq!(most_recurring(&[100.0, 100.3, 120.0, 120.2], 1.0, 2), Some(100.0), "a tie: the leftmost");
+        assert_eq!(most_recurring(&[100.0, 110.0, 120.0], 1.0, 2), None);
 
         let cols = TableColumns::new(vec![('a', 10.0), ('b', 150.0)]);
         assert_eq!(cols.column_of(5.0, 1.5), 'a', "left of every column: the first");

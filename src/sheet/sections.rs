@@ -99,6 +99,7 @@ impl<'u> Sections<'u> {
             .chain(anchor_units.iter().flat_map(|(u, _)| u.lines.iter().copied()))
             .chain(sections.grid.iter().flat_map(|u| u.lines.iter().copied()))
             .chain(sections.fields.iter().flat_map(|(u, v)| u.lines.iter().chain(v).copied()))
+            .chain(empty_standalone_labels(doc, units, &sections).flat_map(|u| u.lines.iter().copied()))
             .collect();
 
         // Section anchors in document order.
@@ -179,6 +180,27 @@ fn standalone_fields<'u>(
         }
     }
     out
+}
+
+/// Stand-alone grid labels printed past the grid with nothing beside them (an
+/// objective's degree of achievement left blank under the indicator table): a
+/// field without a value, whose label is no content of the section it stands in.
+/// Only labels that cannot be a table's column header ("Grado di raggiungimento
+/// dell'obiettivo", not "Grado di raggiungimento"), alone on their row.
+fn empty_standalone_labels<'u>(
+    doc: &'u Doc,
+    units: &'u [LabelUnit],
+    sections: &'u Sections,
+) -> impl Iterator<Item = &'u LabelUnit> + 'u {
+    units.iter().filter(move |u| {
+        let Label::Grid(f) = u.label else { return false };
+        f.stands_alone()
+            && !sections.before_sections(doc, u)
+            && !shares_row_with_label(u, units)
+            && !sections.fields.iter().any(|(v, _)| std::ptr::eq(*v, *u))
+            && crate::labels::column(&doc.join_reading(&u.lines)).is_none()
+            && u.lines.iter().all(|&r| doc.row_mates(r).all(|m| u.lines.iter().any(|l| l.line == m)))
+    })
 }
 
 /// One unit per grid field among `units`: where several units name one field, the

@@ -103,6 +103,9 @@ pub struct Params {
     /// cell do (and its row holds other cells). With no wrapped cell in the table,
     /// the page's wrapped lines of the same font size give the wrap gap.
     pub row_gap_extra: f32,
+    /// ... or, when its row holds no other cell, when that gap matches (within this
+    /// many em) a gap above a row that does: rows of one table are set equally apart.
+    pub row_gap_match: f32,
     /// A borderless grid label's band ends this far (points) above the next label.
     pub band_gap: f32,
     /// Values under a columnar label row may reach this far (points) up into it.
@@ -155,6 +158,7 @@ impl Default for Params {
             label_align_tol: 2.0,
             row_pad: 0.3,
             row_gap_extra: 0.25,
+            row_gap_match: 0.1,
             band_gap: 0.1,
             value_overlap: 0.5,
             overlap_tol: 1.0,

@@ -76,6 +76,19 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
         pages.into_iter().map(|pg| page_wrap_gap(doc, pg)).fold(f32::INFINITY, f32::min)
     };
     let line_gap = |size: f32| if table_gap.is_finite() { table_gap } else { page_gap_em * size };
+    // The gaps that set rows apart where the lines tell (above an opening anchor
+    // line, from the anchor line before it, no cells): a row whose only printed
+    // cell is the anchor's opens no row by its lines, but it stands as far below
+    // the row before as the other rows do (a paragraph break inside one cell
+    // rarely matches that gap to the point).
+    let anchors: Vec<LineRef> = sorted.iter().copied().filter(|&r| is_anchor(r)).collect();
+    let row_gaps: Vec<f32> = anchors
+        .windows(2)
+        .filter(|w| w[0].page == w[1].page && opening.contains(&(w[1].page, doc.line(w[1]).row)))
+        .map(|w| (doc.line(w[0]), doc.line(w[1])))
+        .filter(|(a, b)| a.row != b.row && a.cell.is_none() && b.cell.is_none())
+        .map(|(a, b)| b.bbox.top - a.bbox.bottom)
+        .collect();
     // Row starts: the top of each row.
     let mut starts: Vec<PagePos> = Vec::new();
     let mut prev: Option<LineRef> = None;
@@ -95,11 +108,13 @@ pub(super) fn table_rows(doc: &Doc, lines: &[LineRef], is_anchor: &dyn Fn(LineRe
                     let gap = l.bbox.top - pl.bbox.bottom;
                     let probe = l.bbox.x0 + RULE_PROBE_INSET;
                     let ruled = doc.pages[r.page].hedges_between(probe, pl.bbox.cy(), l.bbox.cy()).next().is_some();
+                    let like_a_row = opening.contains(&(r.page, l.row))
+                        || row_gaps.iter().any(|g| (gap - g).abs() <= doc.p.row_gap_match * l.size);
                     let spaced = line_gap(l.size).is_finite()
                         && gap > line_gap(l.size) + doc.p.row_gap_extra * l.size
                         && pl.cell.is_none()
                         && l.cell.is_none()
-                        && opening.contains(&(r.page, l.row));
+                        && like_a_row;
                     ruled || gap > doc.p.block_gap * l.size || spaced
                 }
             }

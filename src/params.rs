@@ -106,6 +106,11 @@ pub struct Params {
     /// ... or, when its row holds no other cell, when that gap matches (within this
     /// many em) a gap above a row that does: rows of one table are set equally apart.
     pub row_gap_match: f32,
+    /// A table value under no header text belongs to the header on its left when its
+    /// distance to that header's text is less than this share of its distance to
+    /// the next header's (a right-aligned value just past a centred header), not
+    /// when it is about as far from both (a wide column's left-aligned value).
+    pub value_header_nearer: f32,
     /// A borderless grid label's band ends this far (points) above the next label.
     pub band_gap: f32,
     /// Values under a columnar label row may reach this far (points) up into it.
@@ -159,6 +164,7 @@ impl Default for Params {
             row_pad: 0.3,
             row_gap_extra: 0.25,
             row_gap_match: 0.1,
+            value_header_nearer: 0.6,
             band_gap: 0.1,
             value_overlap: 0.5,
             overlap_tol: 1.0,

@@ -704,13 +704,24 @@ impl<K: Copy + PartialEq> TableHeader<K> {
         // header's column, not the next one.
         let gutter = p.table_gutter_min * size;
         let runs: Vec<Span> = body.iter().flat_map(|&r| word_runs(&doc.line(r).words, gutter)).collect();
+        // the first run of each line (the value the line opens with)
+        let line_runs: Vec<Span> =
+            body.iter().filter_map(|&r| word_runs(&doc.line(r).words, gutter).first().copied()).collect();
+        // overlap with the header's text, less the distance to it when apart; a
+        // value under neither header counts as the left one's only when clearly
+        // nearer to it (a right-aligned value just past its header's end), not when
+        // about as far from both (it starts a wide column whose header is centred
+        // far to its right)
+        let affinity = |c: &HeadCol<K>, s: &Span| s.x1.min(c.x1) - s.x0.max(c.x0);
+        let run_is_left = |s: &Span, i: usize| {
+            let (l, r) = (affinity(&self.cols[i - 1], s), affinity(&self.cols[i], s));
+            l > r && (l > 0.0 || -l < p.value_header_nearer * -r)
+        };
         let opens_onto_left = |g: &Span, i: usize| {
-            // overlap with the header's text, less the distance to it when apart
-            let affinity = |c: &HeadCol<K>, s: &Span| s.x1.min(c.x1) - s.x0.max(c.x0);
             let (left, right) = runs
                 .iter()
                 .filter(|s| (s.x0 - g.x1).abs() <= p.edge_tol)
-                .fold((0.0, 0.0), |(l, r), s| (l + affinity(&self.cols[i - 1], s), r + affinity(&self.cols[i], s)));
+                .fold((0usize, 0usize), |(l, r), s| if run_is_left(s, i) { (l + 1, r) } else { (l, r + 1) });
             left > right
         };
         let need = if body.len() > FEW_BODY_LINES { RECUR_MANY } else { RECUR_FEW };
@@ -728,9 +739,12 @@ impl<K: Copy + PartialEq> TableHeader<K> {
             }
             let prev_end = self.cols[i - 1].x1.max(starts[i - 1].1);
             let s = starts[i].1;
-            let xs: Vec<f32> = body
+            // (the value a line opens with must be this column's: right-aligned values
+            // of the column to the left start at recurring x too when equally wide)
+            let xs: Vec<f32> = line_runs
                 .iter()
-                .map(|&r| doc.line(r).bbox.x0)
+                .filter(|r| !run_is_left(r, i))
+                .map(|r| r.x0)
                 .filter(|&x| x < s - p.header_start_margin && x > prev_end + p.header_end_margin)
                 .collect();
             // A column start recurs on several rows; a lone phrase inside a justified
@@ -745,6 +759,7 @@ impl<K: Copy + PartialEq> TableHeader<K> {
                 // x that most runs open at, on at least two rows.
                 let xs: Vec<f32> = runs
                     .iter()
+                    .filter(|r| !run_is_left(r, i))
                     .map(|r| r.x0)
                     .filter(|&x| x < s - p.header_start_margin && x > prev_end + p.header_end_margin)
                     .collect();

@@ -76,6 +76,10 @@ pub struct Params {
     /// Lines at the same place on different pages (points) with the same text
     /// (digits masked) are running headers/footers.
     pub furniture_y_tol: f32,
+    /// A margin-band row at most this far (em) from the next row toward the page's
+    /// body, and overlapping it across, continues the page's flow (a wrapped cell's
+    /// last line, a table header or first row at the top of a page): it is content.
+    pub flow_gap: f32,
     /// Document-level facts of a page (its running headers and footers, the label
     /// columns of its grids) are read from the pages at most this many pages away:
     /// what repeats around it. A bound in pages, so that a long document is parsed
@@ -149,6 +153,7 @@ impl Default for Params {
             margin_band: 0.1,
             fact_window: 4,
             furniture_y_tol: 4.0,
+            flow_gap: 0.8,
             title_gap: 1.0,
             title_indent: 2.0,
             anchor_tol: 0.5,

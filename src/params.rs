@@ -63,6 +63,9 @@ pub struct Params {
     /// A gutter of an indicator table's body (x covered by no word on any row) is at
     /// least this wide (em).
     pub table_gutter_min: f32,
+    /// A column starts this far across the gutter before it (0: where the gutter
+    /// opens, 1: at the first word right of it).
+    pub gutter_split: f32,
     /// A body line start that moves a column start left of its centred header lies
     /// at least this far (points) left of the header's start ...
     pub header_start_margin: f32,
@@ -148,6 +151,7 @@ impl Default for Params {
             label_column_merge: 0.25,
             column_slack: 1.0,
             table_gutter_min: 0.5,
+            gutter_split: 0.5,
             header_start_margin: 0.5,
             header_end_margin: 1.0,
             margin_band: 0.1,

@@ -595,7 +595,8 @@ impl<K: Copy + PartialEq> TableHeader<K> {
     /// The table's columns (by index into `cols`). Where headers are not in cells,
     /// body columns may start left of a centred header. The gutter between two
     /// columns is a gap that no body word covers on any row: the widest such gap
-    /// between the two headers' centres gives the start of the right column.
+    /// between the two headers' centres gives the start of the right column, in the
+    /// middle of the gap.
     /// Without a clear gutter, the leftmost body line start that recurs between the
     /// headers does.
     pub fn columns(&self, doc: &Doc, body: &[LineRef]) -> TableColumns<usize> {
@@ -634,7 +635,11 @@ impl<K: Copy + PartialEq> TableHeader<K> {
             // wide centred header): what matters is where it ends, the right column's start.
             let own: Vec<Span> = gaps.iter().copied().filter(|g| !opens_onto_left(g, i)).collect();
             if let Some(g) = widest_gap_ending_in(&own, lo, hi + p.column_slack * size, p.table_gutter_min * size) {
-                starts[i].1 = g.x1;
+                // The column starts in the middle of the gutter, not at the first word
+                // right of it: on a page that reuses these starts (the header not
+                // repeated), a wider centred value of the right column starts
+                // further left than any word here.
+                starts[i].1 = g.x0 + g.width() * p.gutter_split;
                 continue;
             }
             let prev_end = self.cols[i - 1].x1.max(starts[i - 1].1);

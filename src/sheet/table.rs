@@ -613,7 +613,14 @@ impl<K: Copy + PartialEq> TableHeader<K> {
             .flat_map(|&r| doc.line(r).words.iter().map(|w| Span { x0: w.bbox.x0, x1: w.bbox.x1 }))
             .filter(|s| !glued(s.x0, s.x1))
             .collect();
-        let gaps = uncovered_gaps(spans.clone());
+        // Leading columns with no words on this page (a merged cell continuing from
+        // the page before, the first columns empty) are bounded by their headers:
+        // the gutter before the first column with words opens at the header left of
+        // it. (Only these: a header over a column with words may stand right of
+        // them, and would open a gap inside its own column.)
+        let leftmost = spans.iter().map(|s| s.x0).fold(f32::INFINITY, f32::min);
+        let heads = self.cols.iter().filter(|c| !c.ruled && c.x1 < leftmost).map(|c| Span { x0: c.x0, x1: c.x1 });
+        let gaps = uncovered_gaps(spans.iter().copied().chain(heads).collect());
         // The words a gap opens onto lie under one header more than under the other:
         // a short right-aligned value starts right of its own header's centre, and
         // the gap before it starts that header's column, not the next one.

@@ -63,6 +63,9 @@ pub struct Params {
     /// A gutter of an indicator table's body (x covered by no word on any row) is at
     /// least this wide (em).
     pub table_gutter_min: f32,
+    /// A column starts this far across the gutter before it (0: where the gutter
+    /// opens, 1: at the first word right of it).
+    pub gutter_split: f32,
     /// A body line start that moves a column start left of its centred header lies
     /// at least this far (points) left of the header's start ...
     pub header_start_margin: f32,
@@ -76,6 +79,10 @@ pub struct Params {
     /// Lines at the same place on different pages (points) with the same text
     /// (digits masked) are running headers/footers.
     pub furniture_y_tol: f32,
+    /// A margin-band row at most this far (em) from the next row toward the page's
+    /// body, and overlapping it across, continues the page's flow (a wrapped cell's
+    /// last line, a table header or first row at the top of a page): it is content.
+    pub flow_gap: f32,
     /// Document-level facts of a page (its running headers and footers, the label
     /// columns of its grids) are read from the pages at most this many pages away:
     /// what repeats around it. A bound in pages, so that a long document is parsed
@@ -152,11 +159,13 @@ impl Default for Params {
             label_column_merge: 0.25,
             column_slack: 1.0,
             table_gutter_min: 0.5,
+            gutter_split: 0.5,
             header_start_margin: 0.5,
             header_end_margin: 1.0,
             margin_band: 0.1,
             fact_window: 4,
             furniture_y_tol: 4.0,
+            flow_gap: 0.8,
             title_gap: 1.0,
             title_indent: 2.0,
             anchor_tol: 0.5,

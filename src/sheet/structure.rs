@@ -181,9 +181,14 @@ pub(super) fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<L
         // clipped by the page break leaves its text outside the cell, and a code
         // or a value printed at the same height on another page is no running
         // text then).
+        // A row continuing the page's flow (see `flow_rows`) is content even when
+        // it repeats: a repeated table header, a first body row equal to the
+        // previous page's once digits are masked, a wrapped cell's last line that
+        // is a bare number.
+        let flow = flow_rows(doc, pi, &in_band, exempt);
         let mut rows = HashSet::default();
         for &(row, number) in &marks {
-            if pg.lines.iter().any(|o| o.row == row && o.cell.is_some()) {
+            if flow.contains(&row) || pg.lines.iter().any(|o| o.row == row && o.cell.is_some()) {
                 continue;
             }
             let others = pg.lines.iter().filter(|o| o.row == row).count() - marks.iter().filter(|m| m.0 == row).count();
@@ -198,6 +203,76 @@ pub(super) fn find_furniture(doc: &Doc, headings: &[Heading], exempt: &HashSet<L
         }
     }
     out
+}
+
+/// Rows of page `pi` in its margin bands that continue the page's flow: a band row
+/// close to the next row toward the body (within `flow_gap` em, at the normal
+/// spacing of lines or table rows) and overlapping it across, when that row is body
+/// text (outside the bands, not a heading) or itself continues the flow. Running
+/// headers and footers stand apart from the body: a gap separates them from it.
+fn flow_rows(
+    doc: &Doc,
+    pi: usize,
+    in_band: &dyn Fn(usize, &Line) -> bool,
+    headings: &HashSet<LineRef>,
+) -> HashSet<usize> {
+    struct RowSpan {
+        row: usize,
+        top: f32,
+        bottom: f32,
+        size: f32,
+        band: bool,
+        heading: bool,
+        xs: Vec<(f32, f32)>,
+    }
+    let pg = &doc.pages[pi];
+    let mut spans: Vec<RowSpan> = Vec::new();
+    for (li, l) in pg.lines.iter().enumerate() {
+        let heading = headings.contains(&LineRef { page: pi, line: li });
+        match spans.iter_mut().find(|s| s.row == l.row) {
+            Some(s) => {
+                s.top = s.top.min(l.bbox.top);
+                s.bottom = s.bottom.max(l.bbox.bottom);
+                s.size = s.size.max(l.size);
+                s.band &= in_band(pi, l);
+                s.heading |= heading;
+                s.xs.push((l.bbox.x0, l.bbox.x1));
+            }
+            None => spans.push(RowSpan {
+                row: l.row,
+                top: l.bbox.top,
+                bottom: l.bbox.bottom,
+                size: l.size,
+                band: in_band(pi, l),
+                heading,
+                xs: vec![(l.bbox.x0, l.bbox.x1)],
+            }),
+        }
+    }
+    spans.sort_by(|a, b| a.top.total_cmp(&b.top));
+    let joined = |a: &RowSpan, b: &RowSpan| {
+        let gap = b.top - a.bottom;
+        gap <= doc.p.flow_gap * a.size.max(b.size)
+            && a.xs.iter().any(|&(x0, x1)| b.xs.iter().any(|&(y0, y1)| x0 < y1 && y0 < x1))
+    };
+    let body = |s: &RowSpan| !s.band && !s.heading;
+    let mut flow: Vec<bool> = vec![false; spans.len()];
+    let mid = pg.height / 2.0;
+    // Top band: from the body upward.
+    for i in (0..spans.len().saturating_sub(1)).rev() {
+        let (a, b) = (&spans[i], &spans[i + 1]);
+        if a.band && a.top < mid && (body(b) || flow[i + 1]) && joined(a, b) {
+            flow[i] = true;
+        }
+    }
+    // Bottom band: from the body downward.
+    for i in 1..spans.len() {
+        let (a, b) = (&spans[i - 1], &spans[i]);
+        if b.band && b.top >= mid && (body(a) || flow[i - 1]) && joined(a, b) {
+            flow[i] = true;
+        }
+    }
+    spans.iter().zip(flow).filter(|(_, f)| *f).map(|(s, _)| s.row).collect()
 }
 
 /// The years printed on one page in its running headers, footers, titles and

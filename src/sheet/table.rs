@@ -679,7 +679,8 @@ impl<K: Copy + PartialEq> TableHeader<K> {
     /// The table's columns (by index into `cols`). Where headers are not in cells,
     /// body columns may start left of a centred header. The gutter between two
     /// columns is a gap that no body word covers on any row: the widest such gap
-    /// between the two headers' centres gives the start of the right column.
+    /// between the two headers' centres gives the start of the right column, in the
+    /// middle of the gap.
     /// Without a clear gutter, the leftmost body line start that recurs between the
     /// headers does.
     pub fn columns(&self, doc: &Doc, body: &[LineRef]) -> TableColumns<usize> {
@@ -696,7 +697,14 @@ impl<K: Copy + PartialEq> TableHeader<K> {
             .flat_map(|&r| doc.line(r).words.iter().map(|w| Span { x0: w.bbox.x0, x1: w.bbox.x1 }))
             .filter(|s| !glued(s.x0, s.x1))
             .collect();
-        let gaps = uncovered_gaps(spans.clone());
+        // Leading columns with no words on this page (a merged cell continuing from
+        // the page before, the first columns empty) are bounded by their headers:
+        // the gutter before the first column with words opens at the header left of
+        // it. (Only these: a header over a column with words may stand right of
+        // them, and would open a gap inside its own column.)
+        let leftmost = spans.iter().map(|s| s.x0).fold(f32::INFINITY, f32::min);
+        let heads = self.cols.iter().filter(|c| !c.ruled && c.x1 < leftmost).map(|c| Span { x0: c.x0, x1: c.x1 });
+        let gaps = uncovered_gaps(spans.iter().copied().chain(heads).collect());
         // The values a gap opens onto (runs of words on a line, up to the next
         // gutter-wide space) belong to the header they lie under most, or, under
         // neither, to the nearer one: a short right-aligned value starts right of its
@@ -734,7 +742,11 @@ impl<K: Copy + PartialEq> TableHeader<K> {
             // wide centred header): what matters is where it ends, the right column's start.
             let own: Vec<Span> = gaps.iter().copied().filter(|g| !opens_onto_left(g, i)).collect();
             if let Some(g) = widest_gap_ending_in(&own, lo, hi + p.column_slack * size, p.table_gutter_min * size) {
-                starts[i].1 = g.x1;
+                // The column starts in the middle of the gutter, not at the first word
+                // right of it: on a page that reuses these starts (the header not
+                // repeated), a wider centred value of the right column starts
+                // further left than any word here.
+                starts[i].1 = g.x0 + g.width() * p.gutter_split;
                 continue;
             }
             let prev_end = self.cols[i - 1].x1.max(starts[i - 1].1);

@@ -1101,3 +1101,39 @@ fn a_running_header_is_read_from_the_pages_around_not_from_far_away() {
     assert!(furniture_of_first(p.fact_window), "within the window");
     assert!(!furniture_of_first(p.fact_window + 1), "beyond the window: the page's own text");
 }
+
+#[test]
+fn a_margin_line_continuing_the_page_flow_is_content() {
+    use super::doc::{Doc, HashSet, LineRef};
+    use std::borrow::Cow;
+    let p = Params::default();
+    // Page height 800: the bottom band starts at 720. A wrapped cell's last line,
+    // "443", right under the line before it; on the next page "443" is printed
+    // apart, far below the body: a page number there.
+    let pages: Vec<PageLayout> = (0..2)
+        .map(|i| {
+            let mut pg = P::new();
+            pg.text("Ricognizione dei contratti", 40.0, 700.0, false).text(
+                "associazioni secondo le priorità di",
+                40.0,
+                711.0,
+                false,
+            );
+            if i == 0 {
+                pg.text("443", 40.0, 722.0, false);
+            } else {
+                pg.text("443", 300.0, 780.0, false);
+            }
+            layout::analyze(&pg.page(i + 1), &p)
+        })
+        .collect();
+    let cows: Vec<Cow<PageLayout>> = pages.iter().map(Cow::Borrowed).collect();
+    let doc = Doc { pages: &cows, p: &p };
+    let furniture = super::structure::find_furniture(&doc, &[], &HashSet::default());
+    let number = |page: usize| {
+        let line = pages[page].lines.iter().position(|l| l.text == "443").unwrap();
+        furniture.contains(&LineRef { page, line })
+    };
+    assert!(!number(0), "the cell's last line continues the text above it");
+    assert!(number(1), "a number apart in the bottom band is a page number");
+}

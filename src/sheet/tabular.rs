@@ -798,6 +798,14 @@ impl<'a, 'd> TableReader<'a, 'd> {
         else {
             return Vec::new();
         };
+        // The widest line printed in the code column (its header, its cells): a
+        // wrapped code whose two pieces glued would be no wider fitted on one line,
+        // so the producer broke it at a space.
+        let code_width = r.code.map_or(0.0, |c| {
+            let head_w = head[c].lines.iter().map(|&l| doc.line(l).bbox.width());
+            let cells_w = self.blocks.iter().flat_map(|b| b.cells[c].iter()).map(|p| part_width(doc, p));
+            head_w.chain(cells_w).fold(0.0, f32::max)
+        });
         let mut out = Vec::new();
         for b in self.blocks {
             // A key cell with nothing beside it and no row is a heading caught in the
@@ -809,7 +817,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
             let text = |c: Option<usize>| c.map(|c| cell_text(&b.cells[c])).unwrap_or_default();
             let lines = |c: Option<usize>| c.map(|c| part_lines(&b.cells[c])).unwrap_or_default();
             let (code, title) = match (r.code, r.title) {
-                (Some(c), _) => (cell_text(&b.cells[c]).replace(' ', ""), text(r.title)),
+                (Some(c), _) => (code_text(doc, &b.cells[c], code_width), text(r.title)),
                 (None, Some(t)) => {
                     let (code, title) = split_code(&b.cells[t]);
                     (code.unwrap_or_default(), title)
@@ -909,6 +917,37 @@ impl<'a, 'd> TableReader<'a, 'd> {
 
 fn cell_text(parts: &[(LineRef, String)]) -> String {
     join_lines(parts.iter().map(|(_, t)| t.as_str()))
+}
+
+/// A code cell -> the code as printed: each line's words with their spaces; a
+/// line wrapped onto the next is joined with a space where the producer broke at
+/// one (the pieces glued would have fitted the column, `width`: the widest line
+/// printed in it), glued where it broke a word too wide for the column.
+fn code_text(doc: &Doc, parts: &[(LineRef, String)], width: f32) -> String {
+    let mut out = String::new();
+    let mut last_w = 0.0;
+    for p in parts {
+        let t = crate::text::collapse(&p.1);
+        if t.is_empty() {
+            continue;
+        }
+        let w = part_width(doc, p);
+        let first = t.split(' ').next().unwrap_or_default();
+        let first_w = w * first.chars().count() as f32 / t.chars().count() as f32;
+        if !out.is_empty() && last_w + first_w <= width + doc.p.edge_tol {
+            out.push(' ');
+        }
+        out.push_str(&t);
+        last_w = w;
+    }
+    out
+}
+
+/// The printed width of a line's run: the line's, in proportion to its characters.
+fn part_width(doc: &Doc, (r, s): &(LineRef, String)) -> f32 {
+    let l = doc.line(*r);
+    let n = l.text.chars().count().max(1);
+    l.bbox.width() * s.chars().count().min(n) as f32 / n as f32
 }
 
 fn part_lines(parts: &[(LineRef, String)]) -> Vec<LineRef> {

@@ -606,6 +606,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
             .collect();
         let cells = column_cells(doc, plain, cols, self.roles.indicator, &values);
         let key = self.roles.key();
+        let (cells, short_groups) = self.short_group_rows(cells, head);
         let ind = self.roles.indicator;
         let block_cols = self.roles.block_columns();
         // Events top to bottom: group rows, block starts (key cells).
@@ -614,7 +615,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
             Block(usize),
         }
         let mut events: Vec<(f32, Ev)> = Vec::new();
-        let mut group_lines = spanning.to_vec();
+        let mut group_lines: Vec<LineRef> = spanning.iter().copied().chain(short_groups).collect();
         group_lines.sort_by(|&a, &b| doc.reading_cmp(a, b));
         for g in group_rows(doc, &group_lines) {
             let text = doc.join_reading(&g);
@@ -742,6 +743,69 @@ impl<'a, 'd> TableReader<'a, 'd> {
             }
         }
         self.settled = touched;
+    }
+
+    /// Group rows shorter than the table's first column, which no rule or text
+    /// marks as spanning (unruled tables): a cell of the first column with nothing
+    /// beside it (no other column's cell overlaps its height but pieces of its own
+    /// lines), above a block's key cell on the page, whose text reads as a group
+    /// row (a unit's or a strategic line's heading): the last lines of a block's
+    /// cell may stand alone too.
+    /// -> the other cells, the group rows' lines.
+    fn short_group_rows(&self, cells: Vec<ColCell>, head: &[HeadCol<TabColumn>]) -> (Vec<ColCell>, Vec<LineRef>) {
+        let doc = self.doc;
+        let key = self.roles.key();
+        let Some(first) = (0..head.len()).min_by(|&a, &b| head[a].x0.total_cmp(&head[b].x0)) else {
+            return (cells, Vec::new());
+        };
+        let tol = doc.p.overlap_tol;
+        let extent = |c: &ColCell| {
+            let bb = c.parts.iter().map(|(r, _)| doc.line(*r).bbox);
+            bb.fold((f32::INFINITY, f32::NEG_INFINITY), |(t, b), x| (t.min(x.top), b.max(x.bottom)))
+        };
+        let mut group = vec![false; cells.len()];
+        for (i, c) in cells.iter().enumerate() {
+            if c.col != first || group[i] {
+                continue;
+            }
+            let (top, bottom) = extent(c);
+            let own: HashSet<LineRef> = c.parts.iter().map(|(r, _)| *r).collect();
+            let beside: Vec<usize> = (0..cells.len())
+                .filter(|&j| j != i && cells[j].col != c.col)
+                .filter(|&j| {
+                    let (t, b) = extent(&cells[j]);
+                    t < bottom - tol && b > top + tol
+                })
+                .collect();
+            if beside.iter().any(|&j| cells[j].parts.iter().any(|(r, _)| !own.contains(r))) {
+                continue;
+            }
+            if !cells.iter().any(|k| Some(k.col) == key && k.top > bottom) {
+                continue;
+            }
+            let text = doc.join_reading(&part_lines(&c.parts));
+            let (kind, opens_unit) = labels::group_row(&text);
+            let reads_as_group = kind == GroupRow::Strategic || opens_unit || responsabile_at(&text).is_some();
+            if !reads_as_group {
+                continue;
+            }
+            group[i] = true;
+            for j in beside {
+                group[j] = true;
+            }
+        }
+        let mut lines: Vec<LineRef> = Vec::new();
+        let mut rest = Vec::new();
+        for (c, g) in cells.into_iter().zip(group) {
+            if g {
+                lines.extend(c.parts.iter().map(|(r, _)| *r));
+            } else {
+                rest.push(c);
+            }
+        }
+        lines.sort_by(|&a, &b| doc.reading_cmp(a, b));
+        lines.dedup();
+        (rest, lines)
     }
 
     /// The blocks -> objectives.

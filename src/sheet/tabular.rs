@@ -693,6 +693,9 @@ impl<'a, 'd> TableReader<'a, 'd> {
         // block start, opening in lower case, continues the previous page's last
         // row (a row split by the page break).
         let mut rows: Vec<(f32, usize, usize)> = Vec::new(); // (slot, block, row index)
+                                                             // The open block's last row from the previous page (this page's rows come
+                                                             // after it).
+        let open_last = open_before.and_then(|b| self.blocks[b].rows.len().checked_sub(1));
         for c in cells.iter().filter(|c| c.col == ind) {
             let Some(b) = block_at(c.slot) else { continue };
             let block = &mut self.blocks[b];
@@ -721,8 +724,10 @@ impl<'a, 'd> TableReader<'a, 'd> {
                 block.cells[c.col].extend(c.parts.iter().cloned());
             } else {
                 // A value above the block's first row on this page continues the
-                // block's last row (a row split by a page break).
-                match row_at(c.top, b).or_else(|| block.rows.len().checked_sub(1)) {
+                // block's last row of the previous page (a row split by a page
+                // break), not the last of this page's rows.
+                let before = if Some(b) == open_before { open_last } else { None };
+                match row_at(c.top, b).or(before).or_else(|| block.rows.len().checked_sub(1)) {
                     Some(ri) => block.rows[ri].cells[c.col].extend(c.parts.iter().cloned()),
                     None => {
                         let mut row = Row::new(page, self.n);

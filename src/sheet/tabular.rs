@@ -825,8 +825,30 @@ impl<'a, 'd> TableReader<'a, 'd> {
         // A weight or achievement printed on several rows of one block is the
         // indicators'; printed once per block, the objective's. Of several such
         // columns, the first of each kind counts.
-        let per_row =
-            |c: usize| self.blocks.iter().any(|b| b.rows.iter().filter(|row| !row.cells[c].is_empty()).count() > 1);
+        // A value printed on a block's later row, on the line of that row's
+        // indicator, whose ruled cell (if any) starts below the block's first row,
+        // is a row's too: a merged cell starts at the block's top (its value at
+        // the top, or centred between rows). So a block whose other rows leave
+        // the column empty still tells.
+        let below_first = |b: &Block, row: &Row, c: usize| {
+            let Some(first) = b.rows.first().and_then(|r0| r0.cells[r.indicator].first()) else { return false };
+            let Some(ind) = row.cells[r.indicator].first() else { return false };
+            let first_top = doc.line(first.0).bbox.top;
+            row.cells[c].first().is_some_and(|(l, _)| {
+                let line = doc.line(*l);
+                let top = match line.cell {
+                    Some(k) => doc.pages[l.page].cells[k].bbox.top,
+                    None => line.bbox.top,
+                };
+                l.page == first.0.page && doc.row_of(*l) == doc.row_of(ind.0) && top > first_top + doc.p.overlap_tol
+            })
+        };
+        let per_row = |c: usize| {
+            self.blocks.iter().any(|b| {
+                b.rows.iter().filter(|row| !row.cells[c].is_empty()).count() > 1
+                    || b.rows.iter().skip(1).any(|row| below_first(b, row, c))
+            })
+        };
         let split = |cols: &[usize]| {
             let row = cols.iter().copied().find(|&c| per_row(c));
             let block = cols.iter().copied().find(|&c| !per_row(c));

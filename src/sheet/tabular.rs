@@ -254,7 +254,12 @@ pub(super) fn parse_tables(
         // One table: its first header, its repetitions on later pages.
         let first = k;
         let mut last = k;
-        while last + 1 < hits.len() && hits[last + 1].0 > hits[last].0 && hits[last + 1].1.same_columns(&hits[first].1)
+        // A header under an org heading opens a table of its own, though it repeats
+        // the columns (one table per unit, each starting on a new page).
+        while last + 1 < hits.len()
+            && hits[last + 1].0 > hits[last].0
+            && hits[last + 1].1.same_columns(&hits[first].1)
+            && heading_above(doc, &page_lines, &hits, last + 1, &header_lines).is_none()
         {
             last += 1;
         }

@@ -342,6 +342,7 @@ fn stacks<'a, K: Copy>(
             chain.push(n);
         }
         let mut found: Option<(usize, K, String)> = None;
+        let mut found_whole: Option<String> = None;
         // (The first line's letters are read already; a line whose letters start
         // no label has no lines below it and is looked up no further.)
         let mut letters = first;
@@ -360,9 +361,25 @@ fn stacks<'a, K: Copy>(
                 found = Some((k, key, text));
             }
         }
-        let (n, key, text) = match found {
-            Some((k, key, text)) => (k, Some(key), Cow::Owned(text)),
-            None => (1, None, Cow::Borrowed(l.text.as_str())),
+        // A ruled cell is one header: when its lines hold a label and, below it,
+        // another label (`Note` / `obiettivo`), cutting it would make a column of
+        // each; the whole cell is an unknown header instead.
+        let whole_cell = l.cell.is_some_and(|c| {
+            let cell_lines = &doc.pages[r.page].cells[c].lines;
+            cell_lines.len() == chain.len() && chain.iter().all(|k| cell_lines.contains(&k.line))
+        });
+        if let Some((k, _, _)) = found.as_ref().filter(|(k, _, _)| whole_cell && *k < chain.len()) {
+            let rest = join_lines(chain[*k..].iter().map(|&c| doc.line(c).text.as_str()));
+            if classify(&rest).is_some() {
+                found = None;
+                let text = join_lines(chain.iter().map(|&c| doc.line(c).text.as_str()));
+                found_whole = Some(text);
+            }
+        }
+        let (n, key, text) = match (found, found_whole) {
+            (Some((k, key, text)), _) => (k, Some(key), Cow::Owned(text)),
+            (None, Some(text)) => (chain.len(), None, Cow::Owned(text)),
+            (None, None) => (1, None, Cow::Borrowed(l.text.as_str())),
         };
         chain.truncate(n);
         used.extend(chain.iter().copied());

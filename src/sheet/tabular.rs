@@ -254,7 +254,12 @@ pub(super) fn parse_tables(
         // One table: its first header, its repetitions on later pages.
         let first = k;
         let mut last = k;
-        while last + 1 < hits.len() && hits[last + 1].0 > hits[last].0 && hits[last + 1].1.same_columns(&hits[first].1)
+        // A header under an org heading opens a table of its own, though it repeats
+        // the columns (one table per unit, each starting on a new page).
+        while last + 1 < hits.len()
+            && hits[last + 1].0 > hits[last].0
+            && hits[last + 1].1.same_columns(&hits[first].1)
+            && heading_above(doc, &page_lines, &hits, last + 1, &header_lines).is_none()
         {
             last += 1;
         }
@@ -606,6 +611,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
             .collect();
         let cells = column_cells(doc, plain, cols, self.roles.indicator, &values);
         let key = self.roles.key();
+        let (cells, short_groups) = self.short_group_rows(cells, head);
         let ind = self.roles.indicator;
         let block_cols = self.roles.block_columns();
         // Events top to bottom: group rows, block starts (key cells).
@@ -614,7 +620,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
             Block(usize),
         }
         let mut events: Vec<(f32, Ev)> = Vec::new();
-        let mut group_lines = spanning.to_vec();
+        let mut group_lines: Vec<LineRef> = spanning.iter().copied().chain(short_groups).collect();
         group_lines.sort_by(|&a, &b| doc.reading_cmp(a, b));
         for g in group_rows(doc, &group_lines) {
             let text = doc.join_reading(&g);
@@ -692,6 +698,9 @@ impl<'a, 'd> TableReader<'a, 'd> {
         // block start, opening in lower case, continues the previous page's last
         // row (a row split by the page break).
         let mut rows: Vec<(f32, usize, usize)> = Vec::new(); // (slot, block, row index)
+                                                             // The open block's last row from the previous page (this page's rows come
+                                                             // after it).
+        let open_last = open_before.and_then(|b| self.blocks[b].rows.len().checked_sub(1));
         for c in cells.iter().filter(|c| c.col == ind) {
             let Some(b) = block_at(c.slot) else { continue };
             let block = &mut self.blocks[b];
@@ -720,8 +729,10 @@ impl<'a, 'd> TableReader<'a, 'd> {
                 block.cells[c.col].extend(c.parts.iter().cloned());
             } else {
                 // A value above the block's first row on this page continues the
-                // block's last row (a row split by a page break).
-                match row_at(c.top, b).or_else(|| block.rows.len().checked_sub(1)) {
+                // block's last row of the previous page (a row split by a page
+                // break), not the last of this page's rows.
+                let before = if Some(b) == open_before { open_last } else { None };
+                match row_at(c.top, b).or(before).or_else(|| block.rows.len().checked_sub(1)) {
                     Some(ri) => block.rows[ri].cells[c.col].extend(c.parts.iter().cloned()),
                     None => {
                         let mut row = Row::new(page, self.n);
@@ -744,6 +755,69 @@ impl<'a, 'd> TableReader<'a, 'd> {
         self.settled = touched;
     }
 
+    /// Group rows shorter than the table's first column, which no rule or text
+    /// marks as spanning (unruled tables): a cell of the first column with nothing
+    /// beside it (no other column's cell overlaps its height but pieces of its own
+    /// lines), above a block's key cell on the page, whose text reads as a group
+    /// row (a unit's or a strategic line's heading): the last lines of a block's
+    /// cell may stand alone too.
+    /// -> the other cells, the group rows' lines.
+    fn short_group_rows(&self, cells: Vec<ColCell>, head: &[HeadCol<TabColumn>]) -> (Vec<ColCell>, Vec<LineRef>) {
+        let doc = self.doc;
+        let key = self.roles.key();
+        let Some(first) = (0..head.len()).min_by(|&a, &b| head[a].x0.total_cmp(&head[b].x0)) else {
+            return (cells, Vec::new());
+        };
+        let tol = doc.p.overlap_tol;
+        let extent = |c: &ColCell| {
+            let bb = c.parts.iter().map(|(r, _)| doc.line(*r).bbox);
+            bb.fold((f32::INFINITY, f32::NEG_INFINITY), |(t, b), x| (t.min(x.top), b.max(x.bottom)))
+        };
+        let mut group = vec![false; cells.len()];
+        for (i, c) in cells.iter().enumerate() {
+            if c.col != first || group[i] {
+                continue;
+            }
+            let (top, bottom) = extent(c);
+            let own: HashSet<LineRef> = c.parts.iter().map(|(r, _)| *r).collect();
+            let beside: Vec<usize> = (0..cells.len())
+                .filter(|&j| j != i && cells[j].col != c.col)
+                .filter(|&j| {
+                    let (t, b) = extent(&cells[j]);
+                    t < bottom - tol && b > top + tol
+                })
+                .collect();
+            if beside.iter().any(|&j| cells[j].parts.iter().any(|(r, _)| !own.contains(r))) {
+                continue;
+            }
+            if !cells.iter().any(|k| Some(k.col) == key && k.top > bottom) {
+                continue;
+            }
+            let text = doc.join_reading(&part_lines(&c.parts));
+            let (kind, opens_unit) = labels::group_row(&text);
+            let reads_as_group = kind == GroupRow::Strategic || opens_unit || responsabile_at(&text).is_some();
+            if !reads_as_group {
+                continue;
+            }
+            group[i] = true;
+            for j in beside {
+                group[j] = true;
+            }
+        }
+        let mut lines: Vec<LineRef> = Vec::new();
+        let mut rest = Vec::new();
+        for (c, g) in cells.into_iter().zip(group) {
+            if g {
+                lines.extend(c.parts.iter().map(|(r, _)| *r));
+            } else {
+                rest.push(c);
+            }
+        }
+        lines.sort_by(|&a, &b| doc.reading_cmp(a, b));
+        lines.dedup();
+        (rest, lines)
+    }
+
     /// The blocks -> objectives.
     fn finish(
         self,
@@ -756,8 +830,30 @@ impl<'a, 'd> TableReader<'a, 'd> {
         // A weight or achievement printed on several rows of one block is the
         // indicators'; printed once per block, the objective's. Of several such
         // columns, the first of each kind counts.
-        let per_row =
-            |c: usize| self.blocks.iter().any(|b| b.rows.iter().filter(|row| !row.cells[c].is_empty()).count() > 1);
+        // A value printed on a block's later row, on the line of that row's
+        // indicator, whose ruled cell (if any) starts below the block's first row,
+        // is a row's too: a merged cell starts at the block's top (its value at
+        // the top, or centred between rows). So a block whose other rows leave
+        // the column empty still tells.
+        let below_first = |b: &Block, row: &Row, c: usize| {
+            let Some(first) = b.rows.first().and_then(|r0| r0.cells[r.indicator].first()) else { return false };
+            let Some(ind) = row.cells[r.indicator].first() else { return false };
+            let first_top = doc.line(first.0).bbox.top;
+            row.cells[c].first().is_some_and(|(l, _)| {
+                let line = doc.line(*l);
+                let top = match line.cell {
+                    Some(k) => doc.pages[l.page].cells[k].bbox.top,
+                    None => line.bbox.top,
+                };
+                l.page == first.0.page && doc.row_of(*l) == doc.row_of(ind.0) && top > first_top + doc.p.overlap_tol
+            })
+        };
+        let per_row = |c: usize| {
+            self.blocks.iter().any(|b| {
+                b.rows.iter().filter(|row| !row.cells[c].is_empty()).count() > 1
+                    || b.rows.iter().skip(1).any(|row| below_first(b, row, c))
+            })
+        };
         let split = |cols: &[usize]| {
             let row = cols.iter().copied().find(|&c| per_row(c));
             let block = cols.iter().copied().find(|&c| !per_row(c));
@@ -798,6 +894,14 @@ impl<'a, 'd> TableReader<'a, 'd> {
         else {
             return Vec::new();
         };
+        // The widest line printed in the code column (its header, its cells): a
+        // wrapped code whose two pieces glued would be no wider fitted on one line,
+        // so the producer broke it at a space.
+        let code_width = r.code.map_or(0.0, |c| {
+            let head_w = head[c].lines.iter().map(|&l| doc.line(l).bbox.width());
+            let cells_w = self.blocks.iter().flat_map(|b| b.cells[c].iter()).map(|p| part_width(doc, p));
+            head_w.chain(cells_w).fold(0.0, f32::max)
+        });
         let mut out = Vec::new();
         for b in self.blocks {
             // A key cell with nothing beside it and no row is a heading caught in the
@@ -809,7 +913,7 @@ impl<'a, 'd> TableReader<'a, 'd> {
             let text = |c: Option<usize>| c.map(|c| cell_text(&b.cells[c])).unwrap_or_default();
             let lines = |c: Option<usize>| c.map(|c| part_lines(&b.cells[c])).unwrap_or_default();
             let (code, title) = match (r.code, r.title) {
-                (Some(c), _) => (cell_text(&b.cells[c]).replace(' ', ""), text(r.title)),
+                (Some(c), _) => (code_text(doc, &b.cells[c], code_width), text(r.title)),
                 (None, Some(t)) => {
                     let (code, title) = split_code(&b.cells[t]);
                     (code.unwrap_or_default(), title)
@@ -909,6 +1013,37 @@ impl<'a, 'd> TableReader<'a, 'd> {
 
 fn cell_text(parts: &[(LineRef, String)]) -> String {
     join_lines(parts.iter().map(|(_, t)| t.as_str()))
+}
+
+/// A code cell -> the code as printed: each line's words with their spaces; a
+/// line wrapped onto the next is joined with a space where the producer broke at
+/// one (the pieces glued would have fitted the column, `width`: the widest line
+/// printed in it), glued where it broke a word too wide for the column.
+fn code_text(doc: &Doc, parts: &[(LineRef, String)], width: f32) -> String {
+    let mut out = String::new();
+    let mut last_w = 0.0;
+    for p in parts {
+        let t = crate::text::collapse(&p.1);
+        if t.is_empty() {
+            continue;
+        }
+        let w = part_width(doc, p);
+        let first = t.split(' ').next().unwrap_or_default();
+        let first_w = w * first.chars().count() as f32 / t.chars().count() as f32;
+        if !out.is_empty() && last_w + first_w <= width + doc.p.edge_tol {
+            out.push(' ');
+        }
+        out.push_str(&t);
+        last_w = w;
+    }
+    out
+}
+
+/// The printed width of a line's run: the line's, in proportion to its characters.
+fn part_width(doc: &Doc, (r, s): &(LineRef, String)) -> f32 {
+    let l = doc.line(*r);
+    let n = l.text.chars().count().max(1);
+    l.bbox.width() * s.chars().count().min(n) as f32 / n as f32
 }
 
 fn part_lines(parts: &[(LineRef, String)]) -> Vec<LineRef> {

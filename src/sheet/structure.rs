@@ -250,27 +250,34 @@ fn flow_rows(
         }
     }
     spans.sort_by(|a, b| a.top.total_cmp(&b.top));
+    // `a` above `b`: close, and either side by side in one band (the rows of a
+    // header printed over two or three staggered rows overlap vertically) or
+    // overlapping across
+    let near = |a: &RowSpan, b: &RowSpan| b.top - a.bottom <= doc.p.flow_gap * a.size.max(b.size);
     let joined = |a: &RowSpan, b: &RowSpan| {
-        let gap = b.top - a.bottom;
-        gap <= doc.p.flow_gap * a.size.max(b.size)
-            && a.xs.iter().any(|&(x0, x1)| b.xs.iter().any(|&(y0, y1)| x0 < y1 && y0 < x1))
+        near(a, b) && (b.top < a.bottom || a.xs.iter().any(|&(x0, x1)| b.xs.iter().any(|&(y0, y1)| x0 < y1 && y0 < x1)))
     };
     let body = |s: &RowSpan| !s.band && !s.heading;
     let mut flow: Vec<bool> = vec![false; spans.len()];
     let mid = pg.height / 2.0;
-    // Top band: from the body upward.
+    // Top band: from the body upward (any close row below, not only the next one:
+    // a staggered header row may sit between).
     for i in (0..spans.len().saturating_sub(1)).rev() {
-        let (a, b) = (&spans[i], &spans[i + 1]);
-        if a.band && a.top < mid && (body(b) || flow[i + 1]) && joined(a, b) {
-            flow[i] = true;
+        let a = &spans[i];
+        if !(a.band && a.top < mid) {
+            continue;
         }
+        flow[i] = (i + 1..spans.len())
+            .take_while(|&j| near(a, &spans[j]))
+            .any(|j| (body(&spans[j]) || flow[j]) && joined(a, &spans[j]));
     }
     // Bottom band: from the body downward.
     for i in 1..spans.len() {
-        let (a, b) = (&spans[i - 1], &spans[i]);
-        if b.band && b.top >= mid && (body(a) || flow[i - 1]) && joined(a, b) {
-            flow[i] = true;
+        let b = &spans[i];
+        if !(b.band && b.top >= mid) {
+            continue;
         }
+        flow[i] = (0..i).rev().any(|j| (body(&spans[j]) || flow[j]) && joined(&spans[j], b));
     }
     spans.iter().zip(flow).filter(|(_, f)| *f).map(|(s, _)| s.row).collect()
 }

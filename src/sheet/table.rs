@@ -728,10 +728,10 @@ impl<K: Copy + PartialEq> TableHeader<K> {
         // own header's centre (or past its end), and the gap before it starts that
         // header's column, not the next one.
         let gutter = p.table_gutter_min * size;
-        let runs: Vec<Span> = body.iter().flat_map(|&r| word_runs(&doc.line(r).words, gutter)).collect();
+        let per_line: Vec<Vec<Span>> = body.iter().map(|&r| word_runs(&doc.line(r).words, gutter)).collect();
+        let runs: Vec<Span> = per_line.iter().flatten().copied().collect();
         // the first run of each line (the value the line opens with)
-        let line_runs: Vec<Span> =
-            body.iter().filter_map(|&r| word_runs(&doc.line(r).words, gutter).first().copied()).collect();
+        let line_runs: Vec<Span> = per_line.iter().filter_map(|l| l.first().copied()).collect();
         // overlap with the header's text, less the distance to it when apart; a
         // value under neither header counts as the left one's only when clearly
         // nearer to it (a right-aligned value just past its header's end), not when

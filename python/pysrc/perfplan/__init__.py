@@ -54,6 +54,13 @@ __all__ = [
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]
 
 
+def _native_source(source: Source) -> Union[bytes, str]:
+    """What the native module takes: the PDF's bytes, or a path as a string."""
+    if isinstance(source, (bytearray, memoryview)):
+        return bytes(source)
+    return source if isinstance(source, bytes) else os.fspath(source)
+
+
 DEFAULT_TIMEOUT = 60.0
 """Seconds one file may take by default, as the command line's ``--timeout-per-file``."""
 
@@ -74,12 +81,13 @@ def convert_json(
     limit), then :class:`TimeoutError`; ``max_file_size``: bytes (default 512
     MiB, as the command line), beyond which it fails with :class:`LimitError`
     unread. Raises a subclass of :class:`perfplan.Error`."""
-    if isinstance(source, (bytearray, memoryview)):
-        source = bytes(source)
-    if not isinstance(source, bytes):
-        source = os.fspath(source)
     return _perfplan.convert_json(
-        source, password=password, provenance=provenance, name=name, timeout=timeout, max_file_size=max_file_size
+        _native_source(source),
+        password=password,
+        provenance=provenance,
+        name=name,
+        timeout=timeout,
+        max_file_size=max_file_size,
     )
 
 
@@ -139,12 +147,8 @@ def convert_result(
     :class:`Result`. ``page_threads`` (default: one per core) lay out the pages of
     the document; 1 where each core already converts a document of its own
     (Spark tasks, a thread pool)."""
-    if isinstance(source, (bytearray, memoryview)):
-        source = bytes(source)
-    if isinstance(source, bytes):
-        path = name or "-"
-    else:
-        source = path = os.fspath(source)
+    source = _native_source(source)
+    path = (name or "-") if isinstance(source, bytes) else source
     status, kind, error, text = _perfplan.convert_result(
         source,
         password=password,
